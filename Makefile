@@ -1,0 +1,60 @@
+# The README's commands. Everything the project needs is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app bostotte
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-sqlite test-postgres lint bench browser vendor-dkfds clean lock
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Re-pin after editing pyproject.toml dependencies.
+lock:
+	$(BIN)/pip-compile -q --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements.lock pyproject.toml
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) bostotte demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
+
+# The whole suite on SQLite, then on PostgreSQL when it answers (required under CI=true).
+test: setup browser
+	$(BIN)/pytest -q
+	@if $(BIN)/python scripts/pg_available.py "$(PG_TEST_URL)"; then \
+		echo "== PostgreSQL run =="; \
+		BOSTOTTE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -m "not e2e"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is required under CI=true but does not answer at $(PG_TEST_URL)"; exit 1; \
+	else echo "PostgreSQL not available at $(PG_TEST_URL): skipped the PostgreSQL run"; fi
+
+lint: setup
+	$(BIN)/ruff check bostotte tests scripts
+	$(BIN)/mypy bostotte
+
+bench: setup
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "No benchmarks yet (the statistics benchmark arrives with the statistics engine)."; fi
+
+vendor-dkfds:
+	bash scripts/vendor-dkfds.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output

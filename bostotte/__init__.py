@@ -1,0 +1,97 @@
+"""bostotte: progress tracking for Danish bostøtte."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from bostotte.config import PROJECT_ROOT, load_config
+from bostotte.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The only app factory. `config` overrides settings (tests pass their database URL)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "da")
+    login_manager.init_app(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_errors(app)
+
+    from bostotte.common import formatting
+
+    formatting.init_app(app)
+
+    from bostotte.cli import bostotte_cli
+
+    app.cli.add_command(bostotte_cli)
+    return app
+
+
+def _register_models() -> None:
+    # Import every model so metadata (and Alembic autogenerate) sees all tables.
+    from bostotte.audit import models as _audit  # noqa: F401
+    from bostotte.auth import models as _auth  # noqa: F401
+    from bostotte.citizens import models as _citizens  # noqa: F401
+    from bostotte.goals import models as _goals  # noqa: F401
+    from bostotte.scoring import models as _scoring  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bostotte.auth.views import bp as auth_bp
+    from bostotte.citizens.views import bp as citizens_bp
+    from bostotte.goals.views import bp as goals_bp
+    from bostotte.portal.views import bp as portal_bp
+    from bostotte.scoring.views import bp as scoring_bp
+
+    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code: int):  # type: ignore[no-untyped-def]
+        def handler(_error: Exception) -> tuple[str, int]:
+            if code == 500:
+                db.session.rollback()
+            return render_template(f"errors/{code}.html"), code
+
+        return handler
+
+    for code in (400, 403, 404, 500):
+        app.register_error_handler(code, page(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/400.html", csrf_expired=True), 400
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL, foreign keys and a busy timeout on every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except Exception:  # in-memory databases have no WAL
+            logging.getLogger(__name__).debug("WAL not available")
+        cursor.close()

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bostotte.auth.models import Role, Team, User
+from bostotte.auth.permissions import citizen_scope
+from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
+from bostotte.common.schema import DomainError
+from bostotte.common.time import add_months
+from bostotte.goals.models import Goal
+from bostotte.reminders.cadence import CitizenFacts, Due, next_scoring_due
+from bostotte.scoring.models import Scoring
+
+
+@dataclass(frozen=True)
+class CitizenRow:
+    citizen: Citizen
+    plan: Plan | None
+    active_goals: int
+    next_due: Due | None
+
+
+def teams_for(session: Session, user: User) -> list[Team]:
+    """Teams a user may put a citizen in: her own, or all for myndighed."""
+    if user.role == Role.AUTHORITY:
+        return list(session.scalars(select(Team).order_by(Team.name)))
+    return sorted(user.teams, key=lambda t: t.name)
+
+
+def last_scored_dates(session: Session, citizen_ids: list[int]
+                      ) -> dict[int, dict[tuple[str, int | None], date]]:
+    """Latest scoring date per citizen, instrument and goal: one grouped query."""
+    rows = session.execute(
+        select(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id,
+               func.max(Scoring.scored_on))
+        .where(Scoring.citizen_id.in_(citizen_ids),
+               # Targets are set once by myndighed; they are not a follow-up.
+               func.coalesce(Scoring.occasion, "") != "target")
+        .group_by(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id)
+    ).all()
+    result: dict[int, dict[tuple[str, int | None], date]] = {}
+    for citizen_id, instrument, goal_id, last in rows:
+        result.setdefault(citizen_id, {})[(instrument, goal_id)] = last
+    return result
+
+
+def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date]) -> CitizenFacts:
+    plan = citizen.active_plan
+    return CitizenFacts(
+        uses_fko=citizen.uses_fko, uses_fit=citizen.uses_fit, uses_rem=citizen.uses_rem,
+        pakke1=citizen.pakke1, legal_basis=citizen.legal_basis, start_date=citizen.start_date,
+        plan_start=plan.start_date if plan else None, plan_end=plan.end_date if plan else None,
+        active_goals=tuple((g.id, g.target_date) for g in plan.active_goals) if plan else (),
+        last_scored=last,
+    )
+
+
+def list_citizens(session: Session, user: User, *, search: str | None = None,
+                  team_id: int | None = None, only_mine: bool = False) -> list[CitizenRow]:
+    """The citizens `user` may see, with plan, goals and next scoring due (3 queries)."""
+    query = (
+        select(Citizen).where(citizen_scope(user))
+        .options(selectinload(Citizen.team),
+                 selectinload(Citizen.plans).selectinload(Plan.goals))
+        .order_by(Citizen.display_name)
+    )
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(Citizen.display_name).like(pattern)
+                            | func.lower(Citizen.case_ref).like(pattern))
+    if team_id:
+        query = query.where(Citizen.team_id == team_id)
+    if only_mine:
+        query = query.where(Citizen.primary_worker_id == user.id)
+    citizens = list(session.scalars(query))
+    last = last_scored_dates(session, [c.id for c in citizens])
+    rows = []
+    for c in citizens:
+        plan = c.active_plan
+        rows.append(CitizenRow(c, plan, len(plan.active_goals) if plan else 0,
+                               next_scoring_due(facts_for(c, last.get(c.id, {})))))
+    return rows
+
+
+def _check_refs(session: Session, user: User, data: dict[str, Any]) -> None:
+    if data["team_id"] not in {t.id for t in teams_for(session, user)}:
+        raise DomainError("Vælg et af dine teams.", "team_id")
+    for field, role in (("caseworker_id", Role.AUTHORITY), ("primary_worker_id", Role.WORKER)):
+        if data.get(field) is not None:
+            other = session.get(User, data[field])
+            if other is None or other.role != role or not other.active:
+                raise DomainError("Vælg en af mulighederne.", field)
+    if not (data.get("uses_fko") or data.get("uses_fit") or data.get("uses_rem")):
+        raise DomainError("Vælg mindst én metode.", "methods")
+
+
+def create_citizen(session: Session, user: User, data: dict[str, Any]) -> Citizen:
+    _check_refs(session, user, data)
+    citizen = Citizen(**data)
+    if user.role == Role.AUTHORITY and citizen.caseworker_id is None:
+        citizen.caseworker_id = user.id
+    session.add(citizen)
+    session.flush()
+    return citizen
+
+
+def update_citizen(session: Session, user: User, citizen: Citizen,
+                   data: dict[str, Any]) -> Citizen:
+    _check_refs(session, user, data)
+    for key, value in data.items():
+        setattr(citizen, key, value)
+    session.flush()
+    return citizen
+
+
+def create_plan(session: Session, citizen: Citizen, data: dict[str, Any]) -> Plan:
+    if citizen.active_plan is not None:
+        raise DomainError("Borgeren har allerede en aktiv plan. Afslut den, før du opretter en ny.")
+    plan = Plan(citizen=citizen, status="active", **data)
+    if plan.legal_basis == "§82b":
+        # §82b: up to 10 sessions within 6 months, extendable by 10 more (seed 004).
+        if plan.end_date > add_months(plan.start_date, 6):
+            raise DomainError("Et § 82 b-forløb kan højst vare 6 måneder.", "end_date")
+        plan.sessions_granted = plan.sessions_granted or SESSIONS_82B
+        plan.sessions_used = plan.sessions_used or 0
+        if plan.sessions_granted > 2 * SESSIONS_82B:
+            raise DomainError("Et § 82 b-forløb kan højst have 20 samtaler.", "sessions_granted")
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def close_plan(session: Session, plan: Plan, closed_on: date) -> None:
+    if plan.status != "active":
+        raise DomainError("Planen er allerede afsluttet.")
+    if closed_on < plan.start_date:
+        raise DomainError("Afslutningsdatoen ligger før planens start.", "closed_on")
+    plan.status = "closed"
+    plan.end_date = closed_on
+    session.flush()
+
+
+def carry_over_goals(session: Session, old: Plan, new: Plan, today: date) -> list[Goal]:
+    """§82b → §85: the active goals continue in the new plan (the old ones are 'replaced')."""
+    carried = []
+    for goal in old.active_goals[:3]:
+        clone = Goal(plan=new, citizen_id=new.citizen_id, theme=goal.theme,
+                     specific=goal.specific, measurable=goal.measurable, agreed=goal.agreed,
+                     agreed_on=goal.agreed_on, realistic=goal.realistic,
+                     target_date=goal.target_date, created_on=today)
+        goal.status, goal.closed_on = "replaced", today
+        goal.close_reason = "Videreført i ny plan"
+        session.add(clone)
+        carried.append(clone)
+    session.flush()
+    return carried

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import STAFF_ROLES, can_edit_plan, load_citizen, roles_required
+from bostotte.auth.services import users_with_role
+from bostotte.citizens import services
+from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
+from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
+from bostotte.common.time import local_today
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db
+from bostotte.goals.models import GOAL_STATUSES
+from bostotte.scoring.services import instruments_for, scorings_for
+
+bp = Blueprint("citizens", __name__, url_prefix="/borgere")
+
+EDITORS = (Role.WORKER, Role.AUTHORITY)
+
+
+def _choices() -> dict[str, object]:
+    return {
+        "teams": services.teams_for(db.session, current_user),
+        "caseworkers": users_with_role(db.session, Role.AUTHORITY),
+        "workers": users_with_role(db.session, Role.WORKER),
+        "genders": GENDERS, "legal_bases": LEGAL_BASES, "methods": METHODS,
+    }
+
+
+@bp.get("")
+@roles_required(*STAFF_ROLES)
+def index() -> str:
+    team_id = request.args.get("team", type=int)
+    rows = services.list_citizens(db.session, current_user, search=request.args.get("q"),
+                                  team_id=team_id, only_mine=request.args.get("mine") == "1")
+    return render_template("citizens/index.html", rows=rows, today=local_today(),
+                           teams=services.teams_for(db.session, current_user),
+                           can_create=current_user.role in EDITORS)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def create() -> str | Response:
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        citizen, errors = submit(CitizenSchema(), request.form,
+                                 lambda data: services.create_citizen(db.session, current_user,
+                                                                      data))
+        if citizen is not None:
+            flash(f"{citizen.display_name} er oprettet. Opret nu en plan.", "success")
+            return redirect(url_for("citizens.new_plan", citizen_id=citizen.id))
+    form = request.form if request.method == "POST" else {"uses_fko": "1"}
+    return render_template("citizens/form.html", form=form, errors=errors, citizen=None,
+                           **_choices()), status_for(errors)
+
+
+@bp.get("/<int:citizen_id>")
+@roles_required(*STAFF_ROLES)
+def show(citizen_id: int) -> str:
+    citizen = load_citizen(db.session, current_user, citizen_id, "borgerside")
+    scorings = scorings_for(db.session, citizen.id)
+    by_instrument: dict[str, list] = {}
+    for s in scorings:
+        by_instrument.setdefault(s.instrument, []).append(s)
+    return render_template(
+        "citizens/show.html", citizen=citizen, plan=citizen.active_plan,
+        closed_plans=[p for p in citizen.plans if p.status != "active"],
+        instruments=instruments_for(citizen), by_instrument=by_instrument,
+        can_edit=can_edit_plan(current_user, citizen), goal_statuses=GOAL_STATUSES,
+        role=current_user.role, today=local_today(),
+    )
+
+
+@bp.route("/<int:citizen_id>/rediger", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit(citizen_id: int) -> str | Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, "ret borger")
+    if not can_edit_plan(current_user, citizen):
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        done, errors = submit(CitizenSchema(), request.form,
+                              lambda data: services.update_citizen(db.session, current_user,
+                                                                   citizen, data))
+        if done:
+            flash("Oplysningerne er gemt.", "success")
+            return redirect(url_for("citizens.show", citizen_id=citizen.id))
+    form = request.form if request.method == "POST" else _citizen_form(citizen)
+    return render_template("citizens/form.html", form=form, errors=errors, citizen=citizen,
+                           **_choices()), status_for(errors)
+
+
+def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    fields = ("display_name", "case_ref", "birth_year", "gender", "team_id", "legal_basis",
+              "start_date", "end_date", "caseworker_id", "primary_worker_id")
+    form: dict[str, object] = {f: getattr(citizen, f) or "" for f in fields}
+    for flag in ("uses_fko", "uses_fit", "uses_rem", "pakke1"):
+        form[flag] = "1" if getattr(citizen, flag) else ""
+    return form
+
+
+@bp.route("/<int:citizen_id>/plan/ny", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_plan(citizen_id: int) -> str | Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, "ny plan")
+    if not can_edit_plan(current_user, citizen):
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    previous = next((p for p in citizen.plans if p.status == "closed"), None)
+    if request.method == "POST":
+        def create(data: dict) -> object:  # type: ignore[type-arg]
+            plan = services.create_plan(db.session, citizen, data)
+            if previous is not None and request.form.get("carry_over") == "1":
+                services.carry_over_goals(db.session, previous, plan, local_today())
+            return plan
+
+        plan, errors = submit(PlanSchema(), request.form, create)
+        if plan is not None:
+            flash("Planen er oprettet.", "success")
+            return redirect(url_for("citizens.show", citizen_id=citizen.id))
+    form = request.form if request.method == "POST" else {
+        "legal_basis": citizen.legal_basis, "start_date": local_today().isoformat()}
+    return render_template("citizens/plan_form.html", citizen=citizen, form=form, errors=errors,
+                           legal_bases=LEGAL_BASES, previous=previous), status_for(errors)
+
+
+@bp.post("/<int:citizen_id>/plan/<int:plan_id>/afslut")
+@roles_required(*EDITORS)
+def close_plan(citizen_id: int, plan_id: int) -> Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, "afslut plan")
+    plan = next((p for p in citizen.plans if p.id == plan_id), None)
+    if plan is None or not can_edit_plan(current_user, citizen):
+        abort(404)
+    _, errors = submit(ClosePlanSchema(), request.form,
+                       lambda data: services.close_plan(db.session, plan, data["closed_on"]))
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    if not errors:
+        flash("Planen er afsluttet.", "success")
+    return redirect(url_for("citizens.show", citizen_id=citizen.id))

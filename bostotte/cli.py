@@ -1,0 +1,73 @@
+"""`flask bostotte …`: thin adapters over the services."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from bostotte.extensions import db
+
+bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
+
+
+def _today(value: str | None) -> date:
+    from bostotte.common.time import local_today
+
+    return date.fromisoformat(value) if value else local_today()
+
+
+@bostotte_cli.command("demo")
+@click.option("--today", help="Make the history end on this date (YYYY-MM-DD).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database holds data.")
+def demo_command(today: str | None, if_empty: bool) -> None:
+    """Load demo teams, users and 40 citizens with two years of history."""
+    from bostotte.demo import services
+
+    state = services.database_state(db.session)
+    if state == "demo" or (state == "data" and if_empty):
+        click.echo("Databasen har allerede data; demodata indlæses ikke igen.")
+        if state == "demo":
+            click.echo(services.LOGINS_TEXT)
+        return
+    if state == "data":
+        click.echo("Databasen indeholder data, der ikke er demodata. Demodata indlæses ikke.",
+                   err=True)
+        sys.exit(1)
+    summary = services.load_demo(db.session, _today(today))
+    db.session.commit()
+    click.echo(summary)
+    click.echo(services.LOGINS_TEXT)
+
+
+@bostotte_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True,
+              type=click.Choice(["administrator", "leder", "mestringsvejleder", "myndighed"]))
+@click.option("--team", "teams", multiple=True, help="Team name (repeatable).")
+@click.password_option()
+def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...],
+                        password: str) -> None:
+    """Create a staff login."""
+    from sqlalchemy import select
+
+    from bostotte.auth.models import Team
+    from bostotte.auth.services import create_user
+    from bostotte.common.schema import DomainError
+
+    found = list(db.session.scalars(select(Team).where(Team.name.in_(teams))))
+    missing = set(teams) - {t.name for t in found}
+    if missing:
+        click.echo(f"Ukendt team: {', '.join(sorted(missing))}", err=True)
+        sys.exit(1)
+    try:
+        create_user(db.session, email=email, name=name, role=role, password=password,
+                    teams=found)
+    except DomainError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Brugeren {email} er oprettet.")

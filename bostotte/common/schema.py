@@ -1,0 +1,111 @@
+"""Marshmallow building blocks with Danish messages, shared by HTML forms, import and API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+
+Errors = dict[str, list[str]]
+
+REQUIRED = "Udfyld feltet."
+
+
+class DomainError(Exception):
+    """A broken business rule, with the field it belongs to (if any) and a Danish message."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_errors(self) -> Errors:
+        return {self.field or "_form": [self.message]}
+
+
+class InvalidInput(DomainError):
+    """Several field errors at once (e.g. every out-of-range item of a scoring)."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__("Der er fejl i det indtastede.")
+        self.errors = errors
+
+    def as_errors(self) -> Errors:
+        return self.errors
+
+
+class Str(fields.String):
+    default_error_messages = {"required": REQUIRED, "null": REQUIRED, "invalid": "Ugyldig tekst."}
+
+
+class Int(fields.Integer):
+    default_error_messages = {"required": REQUIRED, "null": REQUIRED,
+                              "invalid": "Skriv et helt tal.", "too_large": "Tallet er for stort."}
+
+
+class Bool(fields.Boolean):
+    default_error_messages = {"required": REQUIRED, "null": REQUIRED, "invalid": "Ugyldigt valg."}
+
+
+_DK_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+
+
+class Date(fields.Date):
+    """ISO dates (what <input type=date> sends) and Danish dd-mm-åååå."""
+
+    default_error_messages = {"required": REQUIRED, "null": REQUIRED,
+                              "invalid": "Skriv en gyldig dato, fx 2026-03-01 eller 1-3-2026."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, str) and (m := _DK_DATE.match(value.strip())):
+            try:
+                return date(int(m[3]), int(m[2]), int(m[1]))
+            except ValueError as exc:
+                raise self.make_error("invalid") from exc
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def one_of(choices: Mapping[str, str] | list[str]) -> validate.OneOf:
+    return validate.OneOf(list(choices), error="Vælg en af mulighederne.")
+
+
+def max_len(n: int) -> validate.Length:
+    return validate.Length(max=n, error="Højst {max} tegn.")
+
+
+def required_text(n: int = 2000) -> validate.Length:
+    return validate.Length(min=1, max=n, error="Udfyld feltet (højst {max} tegn).")
+
+
+class FormSchema(Schema):
+    """Reads HTML form data: strips text, treats empty fields as missing, ignores extras."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _clean(self, data: Any, **_kwargs: Any) -> dict[str, Any]:
+        items = data.items() if not hasattr(data, "to_dict") else data.to_dict().items()
+        cleaned: dict[str, Any] = {}
+        for key, value in items:
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+            cleaned[key] = value
+        return cleaned
+
+
+def load_form(schema: Schema, data: Any) -> tuple[dict[str, Any], Errors]:
+    """(data, errors): errors keyed by field, each a list of Danish messages."""
+    try:
+        return schema.load(data), {}
+    except ValidationError as exc:
+        messages = exc.normalized_messages()
+        errors: Errors = {}
+        for key, value in messages.items():
+            errors[key] = value if isinstance(value, list) else [str(value)]
+        return {}, errors

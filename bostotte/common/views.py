@@ -1,0 +1,34 @@
+"""The one way a form post becomes a transaction: validate, run the service, commit or roll back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from marshmallow import Schema
+from werkzeug.datastructures import MultiDict
+
+from bostotte.common.schema import DomainError, Errors, load_form
+from bostotte.extensions import db
+
+T = TypeVar("T")
+
+
+def submit(schema: Schema, form: MultiDict[str, str],
+           action: Callable[[dict[str, Any]], T]) -> tuple[T | None, Errors]:
+    """Returns (result, {}) after commit, or (None, errors) with nothing written."""
+    data, errors = load_form(schema, form)
+    if errors:
+        return None, errors
+    try:
+        result = action(data)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return None, exc.as_errors()
+    return result, {}
+
+
+def status_for(errors: Errors) -> int:
+    """Re-shown forms with errors answer 400 (tests and scripts can tell)."""
+    return 400 if errors else 200

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bostotte.common.time import UTCDateTime, utcnow
+from bostotte.extensions import db
+
+if TYPE_CHECKING:
+    from bostotte.auth.models import User
+    from bostotte.citizens.models import Citizen, Plan
+
+# The four goal themes of the Randers agreement (seed 001) and VUM's themes as a second list.
+THEMES = {
+    "mestring": "Mestring af eget liv",
+    "uddannelse_beskaeftigelse": "Uddannelse og beskæftigelse",
+    "sundhed": "Sundhed",
+    "socialt_liv": "Socialt liv",
+}
+VUM_THEMES = {
+    "vum_praktiske_opgaver": "Praktiske opgaver i hjemmet",
+    "vum_samfundsliv": "Samfundsliv",
+    "vum_socialt_liv": "Socialt liv (VUM)",
+    "vum_sundhed": "Sundhed (VUM)",
+    "vum_kommunikation": "Kommunikation",
+    "vum_mobilitet": "Mobilitet",
+    "vum_egenomsorg": "Egenomsorg",
+}
+ALL_THEMES = THEMES | VUM_THEMES
+
+MAX_ACTIVE_GOALS = 3  # seed 001, l. 285-288: "op til tre mål"
+
+GOAL_STATUSES = {
+    "active": "Aktivt",
+    "achieved": "Opnået",
+    "partly_achieved": "Delvist opnået",
+    "abandoned": "Opgivet",
+    "replaced": "Erstattet",
+}
+SUBGOAL_STATUSES = {
+    "not_started": "Ikke påbegyndt",
+    "in_progress": "I gang",
+    "achieved": "Opnået",
+    "dropped": "Droppet",
+}
+# Methods a delmål can be worked on with (seed 000: each delmål carries a method).
+SUBGOAL_METHODS = {
+    "MI": "Motivationssamtalen (MI)",
+    "ICM": "Intensive Case Management (ICM)",
+    "CTI": "Critical Time Intervention (CTI)",
+    "neuro": "Neuropædagogik",
+    "recovery": "Recovery-orienteret støtte",
+    "praktisk": "Praktisk træning",
+    "andet": "Andet",
+}
+
+
+class Goal(db.Model):
+    """Indsatsmål: at most three active per plan."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'achieved', 'partly_achieved', 'abandoned', 'replaced')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    # Denormalised from the plan so statistics can group goals by citizen without a join.
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
+                                            index=True)
+    theme: Mapped[str] = mapped_column(String(40))
+    specific: Mapped[str] = mapped_column(Text)
+    measurable: Mapped[str | None] = mapped_column(Text)
+    agreed: Mapped[bool] = mapped_column(default=False)
+    agreed_on: Mapped[date | None]
+    realistic: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None]
+    created_on: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="goals")
+    citizen: Mapped[Citizen] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    subgoals: Mapped[list[SubGoal]] = relationship(back_populates="goal", order_by="SubGoal.id")
+
+    @property
+    def theme_label(self) -> str:
+        return ALL_THEMES.get(self.theme, self.theme)
+
+    @property
+    def status_label(self) -> str:
+        return GOAL_STATUSES[self.status]
+
+
+class SubGoal(db.Model):
+    """Delmål: a concrete step towards a goal, worked on with a method."""
+
+    __tablename__ = "subgoals"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'achieved', 'dropped')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(40))
+    approach: Mapped[str | None] = mapped_column(Text)  # fremgangsmåde
+    target_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    created_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="subgoals")
+    notes: Mapped[list[SubGoalNote]] = relationship(
+        back_populates="subgoal", order_by="(SubGoalNote.noted_on.desc(), SubGoalNote.id.desc())"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return SUBGOAL_STATUSES[self.status]
+
+    @property
+    def method_label(self) -> str:
+        return SUBGOAL_METHODS.get(self.method, self.method)
+
+
+class SubGoalNote(db.Model):
+    """A dated progress note on a delmål."""
+
+    __tablename__ = "subgoal_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subgoal_id: Mapped[int] = mapped_column(ForeignKey("subgoals.id", ondelete="CASCADE"),
+                                            index=True)
+    noted_on: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    subgoal: Mapped[SubGoal] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, validates_schema
+
+from bostotte.common.schema import Bool, Date, FormSchema, Str, max_len, one_of, required_text
+from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES, SUBGOAL_METHODS, SUBGOAL_STATUSES
+
+CLOSING_STATUSES = {k: v for k, v in GOAL_STATUSES.items() if k != "active"}
+
+
+class GoalSchema(FormSchema):
+    theme = Str(required=True, validate=one_of(ALL_THEMES))
+    specific = Str(required=True, validate=required_text(1000))
+    measurable = Str(required=True, validate=required_text(1000))
+    agreed = Bool(load_default=False)
+    agreed_on = Date(load_default=None)
+    realistic = Str(load_default=None, validate=max_len(1000))
+    target_date = Date(required=True)
+
+    @validates_schema
+    def _agreed(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("agreed") and not data.get("agreed_on"):
+            raise ValidationError("Skriv datoen, hvor borgeren sagde ja til målet.", "agreed_on")
+
+
+class CloseGoalSchema(FormSchema):
+    status = Str(required=True, validate=one_of(CLOSING_STATUSES))
+    closed_on = Date(required=True)
+    close_reason = Str(load_default=None, validate=max_len(1000))
+
+    @validates_schema
+    def _reason(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("status") in ("abandoned", "replaced") and not data.get("close_reason"):
+            raise ValidationError("Skriv en begrundelse.", "close_reason")
+
+
+class SubGoalSchema(FormSchema):
+    title = Str(required=True, validate=required_text(500))
+    method = Str(required=True, validate=one_of(SUBGOAL_METHODS))
+    approach = Str(load_default=None, validate=max_len(2000))
+    target_date = Date(load_default=None)
+    status = Str(load_default="not_started", validate=one_of(SUBGOAL_STATUSES))
+
+
+class NoteSchema(FormSchema):
+    noted_on = Date(required=True)
+    text = Str(required=True, validate=required_text(4000))

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bostotte.auth.models import User
+from bostotte.citizens.models import Plan
+from bostotte.common.schema import DomainError
+from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal, SubGoalNote
+
+TOO_MANY_GOALS = (
+    f"Planen har allerede {MAX_ACTIVE_GOALS} aktive mål. Der kan højst være {MAX_ACTIVE_GOALS}. "
+    "Afslut eller erstat et mål, før du tilføjer et nyt."
+)
+
+
+def _lock_plan(session: Session, plan: Plan) -> None:
+    """Serialise goal changes per plan (PostgreSQL row lock; SQLite writes are serial anyway)."""
+    session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update())
+
+
+def count_active_goals(session: Session, plan: Plan) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Goal)
+        .where(Goal.plan_id == plan.id, Goal.status == "active")
+    ) or 0
+
+
+def add_goal(session: Session, user: User, plan: Plan, data: dict[str, Any], today: date) -> Goal:
+    if plan.status != "active":
+        raise DomainError("Planen er afsluttet. Opret en ny plan for at tilføje mål.")
+    _lock_plan(session, plan)
+    if count_active_goals(session, plan) >= MAX_ACTIVE_GOALS:
+        raise DomainError(TOO_MANY_GOALS)
+    _check_target_date(plan, data.get("target_date"))
+    goal = Goal(plan=plan, citizen_id=plan.citizen_id, created_on=today, created_by=user,
+                status="active", **data)
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def _check_target_date(plan: Plan, target: date | None) -> None:
+    if target and target < plan.start_date:
+        raise DomainError("Måldatoen ligger før planens start.", "target_date")
+
+
+def update_goal(session: Session, goal: Goal, data: dict[str, Any]) -> Goal:
+    _check_target_date(goal.plan, data.get("target_date"))
+    for key, value in data.items():
+        setattr(goal, key, value)
+    session.flush()
+    return goal
+
+
+def close_goal(session: Session, goal: Goal, data: dict[str, Any]) -> Goal:
+    if goal.status != "active":
+        raise DomainError("Målet er allerede afsluttet.")
+    if data["closed_on"] < goal.created_on:
+        raise DomainError("Datoen ligger før målet blev oprettet.", "closed_on")
+    goal.status = data["status"]
+    goal.closed_on = data["closed_on"]
+    goal.close_reason = data.get("close_reason")
+    session.flush()
+    return goal
+
+
+def reopen_goal(session: Session, goal: Goal) -> None:
+    if goal.status == "active":
+        return
+    _lock_plan(session, goal.plan)
+    if count_active_goals(session, goal.plan) >= MAX_ACTIVE_GOALS:
+        raise DomainError(TOO_MANY_GOALS)
+    goal.status, goal.closed_on, goal.close_reason = "active", None, None
+    session.flush()
+
+
+def add_subgoal(session: Session, goal: Goal, data: dict[str, Any], today: date) -> SubGoal:
+    if goal.status != "active":
+        raise DomainError("Målet er afsluttet. Genåbn det for at tilføje delmål.")
+    subgoal = SubGoal(goal=goal, created_on=today, **data)
+    session.add(subgoal)
+    session.flush()
+    return subgoal
+
+
+def update_subgoal(session: Session, subgoal: SubGoal, data: dict[str, Any]) -> SubGoal:
+    for key, value in data.items():
+        setattr(subgoal, key, value)
+    session.flush()
+    return subgoal
+
+
+def add_note(session: Session, user: User, subgoal: SubGoal, data: dict[str, Any],
+             today: date) -> SubGoalNote:
+    if data["noted_on"] > today:
+        raise DomainError("Datoen må ikke ligge i fremtiden.", "noted_on")
+    note = SubGoalNote(subgoal=subgoal, author=user, **data)
+    session.add(note)
+    session.flush()
+    return note

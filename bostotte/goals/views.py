@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import can_edit_plan, load_citizen, roles_required
+from bostotte.citizens.models import Citizen
+from bostotte.common.schema import FormSchema
+from bostotte.common.time import local_today
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db
+from bostotte.goals import services
+from bostotte.goals.models import (
+    ALL_THEMES,
+    MAX_ACTIVE_GOALS,
+    SUBGOAL_METHODS,
+    SUBGOAL_STATUSES,
+    Goal,
+    SubGoal,
+)
+from bostotte.goals.schemas import (
+    CLOSING_STATUSES,
+    CloseGoalSchema,
+    GoalSchema,
+    NoteSchema,
+    SubGoalSchema,
+)
+
+bp = Blueprint("goals", __name__, url_prefix="/borgere/<int:citizen_id>")
+
+EDITORS = (Role.WORKER, Role.AUTHORITY)
+
+
+def _editable_citizen(citizen_id: int, what: str) -> Citizen:
+    citizen = load_citizen(db.session, current_user, citizen_id, what)
+    if not can_edit_plan(current_user, citizen):
+        abort(403)
+    return citizen
+
+
+def _goal(citizen: Citizen, goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.citizen_id != citizen.id:
+        abort(404)
+    return goal
+
+
+def _subgoal(citizen: Citizen, subgoal_id: int) -> SubGoal:
+    subgoal = db.session.get(SubGoal, subgoal_id)
+    if subgoal is None or subgoal.goal.citizen_id != citizen.id:
+        abort(404)
+    return subgoal
+
+
+def _back(citizen: Citizen, anchor: str | None = None) -> Response:
+    return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor))
+
+
+def _goal_form(citizen: Citizen, goal: Goal | None, form: object,
+               errors: dict[str, list[str]]) -> tuple[str, int]:
+    return render_template("goals/form.html", citizen=citizen, goal=goal, form=form,
+                           errors=errors, themes=ALL_THEMES, max_goals=MAX_ACTIVE_GOALS,
+                           ), status_for(errors)
+
+
+@bp.route("/maal/ny", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_goal(citizen_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "nyt mål")
+    plan = citizen.active_plan
+    if plan is None:
+        flash("Opret en plan, før du tilføjer mål.", "warning")
+        return redirect(url_for("citizens.new_plan", citizen_id=citizen.id))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        goal, errors = submit(GoalSchema(), request.form, lambda data: services.add_goal(
+            db.session, current_user, plan, data, local_today()))
+        if goal is not None:
+            flash("Målet er tilføjet.", "success")
+            if current_user.role == Role.AUTHORITY and citizen.uses_fko:
+                return redirect(url_for("scoring.new", citizen_id=citizen.id, instrument="FKO",
+                                        goal=goal.id, occasion="baseline"))
+            return _back(citizen, f"goal-{goal.id}")
+    elif len(plan.active_goals) >= MAX_ACTIVE_GOALS:
+        errors = {"_form": [services.TOO_MANY_GOALS]}
+    return _goal_form(citizen, None, request.form, errors)
+
+
+@bp.route("/maal/<int:goal_id>/rediger", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "ret mål")
+    goal = _goal(citizen, goal_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        done, errors = submit(GoalSchema(), request.form,
+                              lambda data: services.update_goal(db.session, goal, data))
+        if done:
+            flash("Målet er gemt.", "success")
+            return _back(citizen, f"goal-{goal.id}")
+    form = request.form if request.method == "POST" else {
+        k: ("1" if v is True else "" if v in (None, False) else v)
+        for k, v in ((f, getattr(goal, f)) for f in GoalSchema().fields)}
+    return _goal_form(citizen, goal, form, errors)
+
+
+@bp.route("/maal/<int:goal_id>/afslut", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "afslut mål")
+    goal = _goal(citizen, goal_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        done, errors = submit(CloseGoalSchema(), request.form,
+                              lambda data: services.close_goal(db.session, goal, data))
+        if done:
+            flash(f"Målet er afsluttet: {goal.status_label.lower()}.", "success")
+            return _back(citizen, f"goal-{goal.id}")
+    form = request.form if request.method == "POST" else {"closed_on": local_today().isoformat()}
+    return render_template("goals/close.html", citizen=citizen, goal=goal, form=form,
+                           errors=errors, statuses=CLOSING_STATUSES), status_for(errors)
+
+
+@bp.post("/maal/<int:goal_id>/genaabn")
+@roles_required(*EDITORS)
+def reopen_goal(citizen_id: int, goal_id: int) -> Response:
+    citizen = _editable_citizen(citizen_id, "genåbn mål")
+    goal = _goal(citizen, goal_id)
+    _, errors = submit(FormSchema(), request.form,
+                       lambda _data: services.reopen_goal(db.session, goal))
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    if not errors:
+        flash("Målet er aktivt igen.", "success")
+    return _back(citizen, f"goal-{goal.id}")
+
+
+@bp.route("/maal/<int:goal_id>/delmaal/ny", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "nyt delmål")
+    goal = _goal(citizen, goal_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        subgoal, errors = submit(SubGoalSchema(), request.form, lambda data: services.add_subgoal(
+            db.session, goal, data, local_today()))
+        if subgoal is not None:
+            flash("Delmålet er tilføjet.", "success")
+            return _back(citizen, f"subgoal-{subgoal.id}")
+    return _subgoal_form(citizen, goal, None, request.form, errors)
+
+
+@bp.route("/delmaal/<int:subgoal_id>/rediger", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "ret delmål")
+    subgoal = _subgoal(citizen, subgoal_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        done, errors = submit(SubGoalSchema(), request.form,
+                              lambda data: services.update_subgoal(db.session, subgoal, data))
+        if done:
+            flash("Delmålet er gemt.", "success")
+            return _back(citizen, f"subgoal-{subgoal.id}")
+    form = request.form if request.method == "POST" else {
+        f: getattr(subgoal, f) or "" for f in SubGoalSchema().fields}
+    return _subgoal_form(citizen, subgoal.goal, subgoal, form, errors)
+
+
+def _subgoal_form(citizen: Citizen, goal: Goal, subgoal: SubGoal | None, form: object,
+                  errors: dict[str, list[str]]) -> tuple[str, int]:
+    return render_template("goals/subgoal_form.html", citizen=citizen, goal=goal,
+                           subgoal=subgoal, form=form, errors=errors, methods=SUBGOAL_METHODS,
+                           statuses=SUBGOAL_STATUSES), status_for(errors)
+
+
+@bp.route("/delmaal/<int:subgoal_id>/note", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
+    citizen = _editable_citizen(citizen_id, "ny note")
+    subgoal = _subgoal(citizen, subgoal_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        note, errors = submit(NoteSchema(), request.form, lambda data: services.add_note(
+            db.session, current_user, subgoal, data, local_today()))
+        if note is not None:
+            flash("Noten er gemt.", "success")
+            return _back(citizen, f"subgoal-{subgoal.id}")
+    form = request.form if request.method == "POST" else {"noted_on": local_today().isoformat()}
+    return render_template("goals/note_form.html", citizen=citizen, subgoal=subgoal, form=form,
+                           errors=errors), status_for(errors)

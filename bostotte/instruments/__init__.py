@@ -1,0 +1,169 @@
+"""Instrument definitions (data files) and the one validator used by forms, import and API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    label: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Occasion:
+    id: str
+    label: str
+    recorded_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    name: str
+    short_label: str
+    version: str
+    method: str
+    subject: str  # "citizen" or "goal"
+    description: str
+    items: tuple[Item, ...]
+    scale_min: float
+    scale_max: float
+    step: float
+    scale_labels: dict[str, str]
+    direction: str
+    total_rule: str
+    total_range: tuple[float, float]
+    cutoffs: dict[str, float]
+    reliable_change: float | None
+    occasions: dict[str, Occasion]
+    filled_by: tuple[str, ...]
+    cadence: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    @property
+    def decimals(self) -> int:
+        return 1 if self.step < 1 else 0
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher_is_better"
+
+    def total(self, values: Mapping[str, float]) -> float:
+        if self.total_rule == "value":
+            return values["value"]
+        return round(sum(values[i] for i in self.item_ids), 1)
+
+    def scale_label(self, value: float) -> str | None:
+        return self.scale_labels.get(str(int(value))) if value == int(value) else None
+
+    def may_record(self, role: str, occasion: str | None) -> bool:
+        if occasion and occasion in self.occasions:
+            return role in self.occasions[occasion].recorded_by
+        return role in self.filled_by
+
+
+def _load(path: Path) -> Instrument:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    scale = raw["scale"]
+    return Instrument(
+        id=raw["id"],
+        name=raw["name"],
+        short_label=raw["short_label"],
+        version=raw["version"],
+        method=raw["method"],
+        subject=raw["subject"],
+        description=raw["description"],
+        items=tuple(Item(**i) for i in raw["items"]),
+        scale_min=scale["min"],
+        scale_max=scale["max"],
+        step=scale["step"],
+        scale_labels=scale.get("labels", {}),
+        direction=raw["direction"],
+        total_rule=raw["total"],
+        total_range=tuple(raw["total_range"]),  # type: ignore[arg-type]
+        cutoffs=raw.get("cutoffs", {}),
+        reliable_change=raw.get("reliable_change"),
+        occasions={k: Occasion(k, v["label"], tuple(v["recorded_by"]))
+                   for k, v in raw.get("occasions", {}).items()},
+        filled_by=tuple(raw["filled_by"]),
+        cadence=raw.get("cadence", {}),
+    )
+
+
+@cache
+def registry() -> dict[str, Instrument]:
+    instruments = [_load(p) for p in sorted(DEFINITIONS_DIR.glob("*.json"))]
+    return {i.id: i for i in instruments}
+
+
+def get(instrument_id: str) -> Instrument:
+    return registry()[instrument_id]
+
+
+def exists(instrument_id: str) -> bool:
+    return instrument_id in registry()
+
+
+def format_number(value: float, decimals: int = 1) -> str:
+    """Danish decimal comma; whole numbers without decimals."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def parse_value(raw: object, instrument: Instrument) -> tuple[float | None, str | None]:
+    """One item value from a form, CSV or API: returns (value, Danish error)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, "Udfyld en værdi."
+    if isinstance(raw, bool):
+        return None, "Skriv et tal."
+    try:
+        number = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return None, "Skriv et tal, fx 7,5."
+    if not number.is_finite():
+        return None, "Skriv et tal, fx 7,5."
+    lo, hi = instrument.scale_min, instrument.scale_max
+    span = f"{format_number(lo)} og {format_number(hi)}"
+    if number < Decimal(str(lo)) or number > Decimal(str(hi)):
+        return None, f"Værdien skal være mellem {span}."
+    if number != number.quantize(Decimal(1).scaleb(-instrument.decimals)):
+        if instrument.decimals == 0:
+            return None, f"Vælg et helt tal mellem {span}."
+        return None, "Brug højst én decimal, fx 7,5."
+    return float(number), None
+
+
+def validate_values(
+    instrument: Instrument, raw: Mapping[str, object]
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Every item present and on the instrument's scale; unknown items refused.
+
+    Returns (values, errors) with errors keyed by item id.
+    """
+    values: dict[str, float] = {}
+    errors: dict[str, list[str]] = {}
+    for item in instrument.items:
+        value, error = parse_value(raw.get(item.id), instrument)
+        if error:
+            errors[item.id] = [error]
+        else:
+            assert value is not None
+            values[item.id] = value
+    for key in raw:
+        if key not in instrument.item_ids:
+            errors.setdefault(key, []).append(f"{instrument.id} har ikke punktet «{key}».")
+    return values, errors

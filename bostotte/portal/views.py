@@ -1,0 +1,28 @@
+"""The citizen's own pages (/mig). This first version shows her plan read-only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from bostotte import instruments
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.extensions import db
+from bostotte.scoring.services import instruments_for, scorings_for
+
+bp = Blueprint("portal", __name__, url_prefix="/mig")
+
+
+@bp.get("")
+@roles_required(Role.CITIZEN)
+def index() -> str:
+    if current_user.citizen_id is None:
+        abort(404)
+    citizen = load_citizen(db.session, current_user, current_user.citizen_id, "mine mål")
+    latest = {}
+    for s in scorings_for(db.session, citizen.id):
+        latest.setdefault((s.instrument, s.goal_id), s)
+    return render_template("portal/index.html", citizen=citizen, plan=citizen.active_plan,
+                           instruments=instruments_for(citizen), latest=latest,
+                           fko=instruments.get("FKO"))

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from bostotte import instruments
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.citizens.models import Citizen
+from bostotte.common.schema import Errors
+from bostotte.common.time import local_today
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db
+from bostotte.instruments import Instrument
+from bostotte.scoring import services
+from bostotte.scoring.models import PARTICIPATION, Scoring
+from bostotte.scoring.schemas import ScoringMetaSchema
+
+bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>/scoringer")
+
+SCORERS = (Role.WORKER, Role.AUTHORITY)
+READERS = (Role.WORKER, Role.AUTHORITY, Role.LEADER)
+VALUE_PREFIX, CITIZEN_VALUE_PREFIX = "v_", "c_"
+
+
+def _instrument(instrument_id: str) -> Instrument:
+    if not instruments.exists(instrument_id):
+        abort(404)
+    return instruments.get(instrument_id)
+
+
+def _raw_values(prefix: str) -> dict[str, str]:
+    return {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
+
+
+def _field_errors(errors: Errors) -> Errors:
+    """Service errors keyed by item id → the form's field names."""
+    out: Errors = {}
+    meta_fields = set(ScoringMetaSchema().fields) | {"_form"}
+    for key, messages in errors.items():
+        if key in meta_fields:
+            out[key] = messages
+        elif key.startswith(services.CITIZEN_PREFIX):
+            out[CITIZEN_VALUE_PREFIX + key[len(services.CITIZEN_PREFIX):]] = messages
+        else:
+            out[VALUE_PREFIX + key] = messages
+    return out
+
+
+def _render_form(citizen: Citizen, instrument: Instrument, scoring: Scoring | None,
+                 form: Any, errors: Errors) -> tuple[str, int]:
+    occasions = {k: o.label for k, o in instrument.occasions.items()
+                 if o.id and instrument.may_record(current_user.role, k)}
+    goals = citizen.active_plan.goals if citizen.active_plan else []
+    return render_template("scoring/form.html", citizen=citizen, instrument=instrument,
+                           scoring=scoring, form=form, errors=errors, occasions=occasions,
+                           goals=goals, participation=PARTICIPATION,
+                           value_prefix=VALUE_PREFIX, citizen_prefix=CITIZEN_VALUE_PREFIX,
+                           ), status_for(errors)
+
+
+@bp.route("/<instrument>/ny", methods=["GET", "POST"])
+@roles_required(*SCORERS)
+def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, f"ny scoring {instrument}")
+    inst = _instrument(instrument)
+    if inst.method not in citizen.methods:
+        abort(404)
+    errors: Errors = {}
+    if request.method == "POST":
+        scoring, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
+            services.record_scoring(db.session, current_user, citizen, inst.id, meta,
+                                    _raw_values(VALUE_PREFIX), _raw_values(CITIZEN_VALUE_PREFIX),
+                                    today=local_today())))
+        if scoring is not None:
+            flash(f"{inst.short_label} er gemt.", "success")
+            return redirect(url_for("citizens.show", citizen_id=citizen.id,
+                                    _anchor=f"instrument-{inst.id}"))
+        errors = _field_errors(errors)
+    form = request.form if request.method == "POST" else {
+        "scored_on": local_today().isoformat(), "goal_id": request.args.get("goal", ""),
+        "occasion": request.args.get("occasion", ""), "participation": "together"}
+    return _render_form(citizen, inst, None, form, errors)
+
+
+@bp.route("/<int:scoring_id>/rediger", methods=["GET", "POST"])
+@roles_required(*SCORERS)
+def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, "ret scoring")
+    scoring = services.get_scoring(db.session, citizen.id, scoring_id)
+    if scoring is None:
+        abort(404)
+    inst = instruments.get(scoring.instrument)
+    if not inst.may_record(current_user.role, scoring.occasion):
+        abort(403)
+    errors: Errors = {}
+    if request.method == "POST":
+        done, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
+            services.edit_scoring(db.session, current_user, scoring, meta,
+                                  _raw_values(VALUE_PREFIX), _raw_values(CITIZEN_VALUE_PREFIX),
+                                  today=local_today())))
+        if done is not None:
+            flash("Ændringen er gemt. Den tidligere version kan ses i historikken.", "success")
+            return redirect(url_for("scoring.show", citizen_id=citizen.id,
+                                    scoring_id=scoring.id))
+        errors = _field_errors(errors)
+    form = request.form if request.method == "POST" else _scoring_form(scoring)
+    return _render_form(citizen, inst, scoring, form, errors)
+
+
+def _scoring_form(scoring: Scoring) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "scored_on": scoring.scored_on.isoformat(), "occasion": scoring.occasion or "",
+        "goal_id": scoring.goal_id or "", "participation": scoring.participation,
+        "citizen_comment": scoring.citizen_comment or "", "worker_note": scoring.worker_note or "",
+    }
+    for item in scoring.items:
+        form[VALUE_PREFIX + item.item] = item.value
+        if item.citizen_value is not None:
+            form[CITIZEN_VALUE_PREFIX + item.item] = item.citizen_value
+    return form
+
+
+@bp.get("/<int:scoring_id>")
+@roles_required(*READERS)
+def show(citizen_id: int, scoring_id: int) -> str:
+    citizen = load_citizen(db.session, current_user, citizen_id, "scoring med historik")
+    scoring = services.get_scoring(db.session, citizen.id, scoring_id)
+    if scoring is None:
+        abort(404)
+    return render_template("scoring/show.html", citizen=citizen, scoring=scoring,
+                           instrument=instruments.get(scoring.instrument),
+                           can_edit=current_user.role in SCORERS and instruments.get(
+                               scoring.instrument).may_record(current_user.role,
+                                                              scoring.occasion))

@@ -1,0 +1,105 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+BOSTOTTE_TEST_DATABASE_URL is set), emptied after each test, and logged-in clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bostotte import create_app
+from bostotte.auth.models import User
+from bostotte.config import normalise_db_url
+from bostotte.extensions import db
+
+TODAY = date(2026, 11, 23)
+
+
+def database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("BOSTOTTE_TEST_DATABASE_URL")
+    if url:
+        return normalise_db_url(url)
+    if os.environ.get("CI") == "true" and os.environ.get("BOSTOTTE_REQUIRE_POSTGRES") == "1":
+        pytest.exit("CI requires BOSTOTTE_TEST_DATABASE_URL (PostgreSQL)", returncode=3)
+    return f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def reset_schema(app: Flask) -> None:
+    """An empty database, then every migration: tests run on the schema users get."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.engine.dispose()
+            Path(db.engine.url.database or "").unlink(missing_ok=True)
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp_dir = tmp_path_factory.mktemp("db")
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_dir),
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+    })
+    reset_schema(app)
+    yield app
+
+
+def _table_names() -> list[str]:
+    return [t.name for t in reversed(db.metadata.sorted_tables)]
+
+
+@pytest.fixture()
+def session(app: Flask) -> Iterator[Session]:
+    """The app's session inside an app context; every table emptied afterwards.
+
+    Emptying (rather than rolling back one outer transaction) lets the code under test
+    commit exactly as it does in production, on SQLite and PostgreSQL alike.
+    """
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(_table_names())
+                                  + " RESTART IDENTITY CASCADE"))
+            else:
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+                for name in _table_names():
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture()
+def client(app: Flask, session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, user: User) -> FlaskClient:
+    """Log a user in without a password round-trip (login itself is tested in tests/auth)."""
+    with client.session_transaction() as s:
+        s["_user_id"] = str(user.id)
+        s["_fresh"] = True
+    return client
+
+
+@pytest.fixture()
+def login_as(app: Flask, session: Session):  # type: ignore[no-untyped-def]
+    """login_as(user) -> a new client logged in as that user."""
+
+    def _login(user: User) -> FlaskClient:
+        return login(app.test_client(), user)
+
+    return _login

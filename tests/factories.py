@@ -1,0 +1,87 @@
+"""Small builders for test data, going through the services where a rule applies."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bostotte.auth.models import Role, Team, User
+from bostotte.auth.services import create_user
+from bostotte.citizens.models import Citizen, Plan
+from bostotte.citizens.services import create_plan
+from bostotte.goals.models import Goal, SubGoal
+from bostotte.goals.services import add_goal, add_subgoal
+
+_seq = itertools.count(1)
+
+
+def team(session: Session, name: str | None = None) -> Team:
+    t = Team(name=name or f"Team {next(_seq)}")
+    session.add(t)
+    session.flush()
+    return t
+
+
+def user(session: Session, role: Role | str, teams: list[Team] | None = None,
+         password: str | None = None, **kw: Any) -> User:
+    n = next(_seq)
+    return create_user(session, email=kw.pop("email", f"{role}{n}@test.dk"),
+                       name=kw.pop("name", f"{str(role).title()} {n}"), role=str(role),
+                       password=password, teams=teams, **kw)
+
+
+def citizen(session: Session, team: Team, **kw: Any) -> Citizen:
+    data: dict[str, Any] = {
+        "display_name": f"Borger {next(_seq)}", "birth_year": 1980, "gender": "k",
+        "legal_basis": "§85", "start_date": date(2026, 1, 1), "uses_fko": True,
+        "uses_fit": True, "uses_rem": True,
+    }
+    data.update(kw)
+    c = Citizen(team_id=team.id, **data)
+    session.add(c)
+    session.flush()
+    return c
+
+
+def plan(session: Session, citizen: Citizen, start: date = date(2026, 1, 1),
+         end: date = date(2026, 12, 31), legal_basis: str = "§85") -> Plan:
+    return create_plan(session, citizen, {"legal_basis": legal_basis, "start_date": start,
+                                          "end_date": end})
+
+
+def goal(session: Session, actor: User, plan: Plan, **kw: Any) -> Goal:
+    data: dict[str, Any] = {
+        "theme": "mestring", "specific": f"Jeg vil klare min post selv {next(_seq)}",
+        "measurable": "Posten er åbnet hver uge", "target_date": date(2026, 12, 1),
+    }
+    data.update(kw)
+    return add_goal(session, actor, plan, data, today=date(2026, 2, 1))
+
+
+def subgoal(session: Session, goal: Goal, **kw: Any) -> SubGoal:
+    data: dict[str, Any] = {"title": "Åbne posten om mandagen", "method": "MI",
+                            "status": "in_progress"}
+    data.update(kw)
+    return add_subgoal(session, goal, data, today=date(2026, 2, 1))
+
+
+def world(session: Session) -> dict[str, Any]:
+    """Two teams with a worker each, a leader of team 1, a myndighed user, an admin, and a
+    citizen with an active plan in each team (the first referred by myndighed)."""
+    t1, t2 = team(session, "Team Nord"), team(session, "Team Syd")
+    w1 = user(session, Role.WORKER, [t1])
+    w2 = user(session, Role.WORKER, [t2])
+    leader = user(session, Role.LEADER, [t1])
+    authority = user(session, Role.AUTHORITY)
+    admin = user(session, Role.ADMIN)
+    c1 = citizen(session, t1, caseworker_id=authority.id, primary_worker_id=w1.id)
+    c2 = citizen(session, t2)
+    p1 = plan(session, c1)
+    plan(session, c2)
+    borger = user(session, Role.CITIZEN, citizen_id=c1.id)
+    session.commit()
+    return {"t1": t1, "t2": t2, "w1": w1, "w2": w2, "leader": leader, "authority": authority,
+            "admin": admin, "c1": c1, "c2": c2, "p1": p1, "borger": borger}
