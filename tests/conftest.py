@@ -44,6 +44,18 @@ def reset_schema(app: Flask) -> None:
         upgrade()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in production: its own `g` (so the logged-in
+    user is not cached from the last request) and its own database session. Afterwards the
+    test's session is expired, so the test reads what the request committed."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp_dir = tmp_path_factory.mktemp("db")
@@ -53,6 +65,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret",
     })
+    app.test_client_class = IsolatedClient
     reset_schema(app)
     yield app
 

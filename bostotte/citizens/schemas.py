@@ -25,7 +25,7 @@ class CitizenSchema(FormSchema):
     caseworker_id = Int(load_default=None)
     primary_worker_id = Int(load_default=None)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _period(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
             raise ValidationError("Slutdatoen skal ligge efter startdatoen.", "end_date")
@@ -41,7 +41,7 @@ class PlanSchema(FormSchema):
         min=0, max=40, error="Skriv et antal mellem {min} og {max}."))
     note = Str(load_default=None, validate=max_len(2000))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _period(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
             raise ValidationError("Slutdatoen skal ligge efter startdatoen.", "end_date")

@@ -19,7 +19,7 @@ class GoalSchema(FormSchema):
     realistic = Str(load_default=None, validate=max_len(1000))
     target_date = Date(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _agreed(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("agreed") and not data.get("agreed_on"):
             raise ValidationError("Skriv datoen, hvor borgeren sagde ja til målet.", "agreed_on")
@@ -30,7 +30,7 @@ class CloseGoalSchema(FormSchema):
     closed_on = Date(required=True)
     close_reason = Str(load_default=None, validate=max_len(1000))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _reason(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("status") in ("abandoned", "replaced") and not data.get("close_reason"):
             raise ValidationError("Skriv en begrundelse.", "close_reason")

@@ -1,0 +1,95 @@
+import pytest
+from sqlalchemy import select
+
+from bostotte.audit.models import AccessLog
+from tests import factories as make
+
+
+@pytest.fixture()
+def w(session):
+    world = make.world(session)
+    world["g1"] = make.goal(session, world["w1"], world["p1"])
+    world["s1"] = make.subgoal(session, world["g1"])
+    session.commit()
+    return world
+
+
+def citizen_urls(w):
+    c, g, s = w["c1"].id, w["g1"].id, w["s1"].id
+    return [f"/borgere/{c}", f"/borgere/{c}/rediger", f"/borgere/{c}/plan/ny",
+            f"/borgere/{c}/maal/ny", f"/borgere/{c}/maal/{g}/rediger",
+            f"/borgere/{c}/maal/{g}/afslut", f"/borgere/{c}/maal/{g}/delmaal/ny",
+            f"/borgere/{c}/delmaal/{s}/rediger", f"/borgere/{c}/delmaal/{s}/note",
+            f"/borgere/{c}/scoringer/ORS/ny"]
+
+
+def test_worker_of_another_team_gets_404_for_every_citizen_url(w, login_as):
+    client = login_as(w["w2"])
+    for url in citizen_urls(w):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, data={}).status_code in (404, 405), url
+
+
+def test_worker_of_another_team_cannot_post_a_goal(w, login_as, session):
+    client = login_as(w["w2"])
+    r = client.post(f"/borgere/{w['c1'].id}/maal/ny", data={
+        "theme": "sundhed", "specific": "x", "measurable": "y", "target_date": "2026-12-01"})
+    assert r.status_code == 404
+    assert len(w["p1"].goals) == 1
+
+
+def test_own_worker_sees_the_citizen(w, login_as):
+    assert login_as(w["w1"]).get(f"/borgere/{w['c1'].id}").status_code == 200
+
+
+def test_list_shows_only_own_teams(w, login_as):
+    page = login_as(w["w2"]).get("/borgere").get_data(as_text=True)
+    assert w["c2"].display_name in page and w["c1"].display_name not in page
+
+
+def test_leader_reads_her_teams_but_cannot_edit(w, login_as):
+    client = login_as(w["leader"])
+    assert client.get(f"/borgere/{w['c1'].id}").status_code == 200
+    assert client.get(f"/borgere/{w['c2'].id}").status_code == 404
+    assert client.get(f"/borgere/{w['c1'].id}/maal/ny").status_code == 403
+
+
+def test_myndighed_sees_only_referred_citizens(w, login_as):
+    client = login_as(w["authority"])
+    assert client.get(f"/borgere/{w['c1'].id}").status_code == 200
+    assert client.get(f"/borgere/{w['c2'].id}").status_code == 404
+    page = client.get("/borgere").get_data(as_text=True)
+    assert w["c1"].display_name in page and w["c2"].display_name not in page
+
+
+def test_admin_reads_no_citizen_record(w, login_as):
+    client = login_as(w["admin"])
+    assert client.get("/borgere").status_code == 403
+    for url in citizen_urls(w)[:1]:
+        assert client.get(url).status_code == 403
+
+
+def test_citizen_sees_only_herself(w, login_as):
+    client = login_as(w["borger"])
+    assert client.get("/borgere").status_code == 403
+    assert client.get(f"/borgere/{w['c2'].id}").status_code == 403
+    page = client.get("/mig").get_data(as_text=True)
+    assert w["g1"].specific in page
+    assert w["c2"].display_name not in page
+
+
+def test_anonymous_is_sent_to_login(w, client):
+    r = client.get(f"/borgere/{w['c1'].id}")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_every_read_is_access_logged(w, login_as, session):
+    login_as(w["w1"]).get(f"/borgere/{w['c1'].id}")
+    login_as(w["borger"]).get("/mig")
+    login_as(w["w2"]).get(f"/borgere/{w['c1'].id}")  # refused: no row
+    rows = session.scalars(select(AccessLog).order_by(AccessLog.id)).all()
+    assert [(r.actor_id, r.actor_role, r.citizen_id, r.what) for r in rows] == [
+        (w["w1"].id, "mestringsvejleder", w["c1"].id, "borgerside"),
+        (w["borger"].id, "borger", w["c1"].id, "mine mål"),
+    ]
+    assert rows[0].path == f"/borgere/{w['c1'].id}" and rows[0].at is not None
