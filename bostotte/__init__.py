@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bostotte.config import PROJECT_ROOT, load_config
-from bostotte.extensions import babel, csrf, db, login_manager, migrate
+from bostotte.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "da")
     login_manager.init_app(app)
+    limiter.init_app(app)
     _register_models()
     _register_blueprints(app)
     _register_errors(app)
@@ -77,6 +78,10 @@ def _register_errors(app: Flask) -> None:
 
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, page(code))
+
+    @app.errorhandler(429)
+    def too_many(_error: Exception) -> tuple[str, int]:
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:

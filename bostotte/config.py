@@ -39,6 +39,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": os.environ.get("BOSTOTTE_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "BOSTOTTE_TIMEZONE": "Europe/Copenhagen",
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
     }

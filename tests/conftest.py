@@ -63,6 +63,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_dir),
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret",
     })
     app.test_client_class = IsolatedClient

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import User
+from bostotte.common.db import Session
 
 
 def log_access(session: Session, actor: User, citizen_id: int, what: str,

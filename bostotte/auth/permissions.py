@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, select
-from sqlalchemy.orm import Session
 
 from bostotte.audit.services import log_access
 from bostotte.auth.models import Role, User, user_teams
 from bostotte.citizens.models import Citizen
+from bostotte.common.db import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.passwords import hash_password, needs_rehash, verify_password
+from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import utcnow
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from bostotte.auth import services
 from bostotte.auth.models import Role, User
-from bostotte.extensions import db, login_manager
+from bostotte.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -48,7 +48,8 @@ def root() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])  # slows password guessing
+def login() -> tuple[str, int] | Response:
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(home_for(current_user))
     email = request.form.get("email", "")

@@ -8,6 +8,12 @@ from bostotte.citizens.models import GENDERS, LEGAL_BASES
 from bostotte.common.schema import Bool, Date, FormSchema, Int, Str, max_len, one_of, required_text
 
 
+def check_period(data: dict[str, Any]) -> None:
+    start, end = data.get("start_date"), data.get("end_date")
+    if start and end and end < start:
+        raise ValidationError("Slutdatoen skal ligge efter startdatoen.", "end_date")
+
+
 class CitizenSchema(FormSchema):
     display_name = Str(required=True, validate=required_text(120))
     case_ref = Str(load_default=None, validate=max_len(64))
@@ -27,8 +33,7 @@ class CitizenSchema(FormSchema):
 
     @validates_schema(skip_on_field_errors=False)
     def _period(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
-            raise ValidationError("Slutdatoen skal ligge efter startdatoen.", "end_date")
+        check_period(data)
 
 
 class PlanSchema(FormSchema):
@@ -43,8 +48,7 @@ class PlanSchema(FormSchema):
 
     @validates_schema(skip_on_field_errors=False)
     def _period(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
-            raise ValidationError("Slutdatoen skal ligge efter startdatoen.", "end_date")
+        check_period(data)
 
 
 class ClosePlanSchema(FormSchema):

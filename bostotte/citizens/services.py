@@ -5,11 +5,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.permissions import citizen_scope
 from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
+from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
 from bostotte.goals.models import Goal

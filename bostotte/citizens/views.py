@@ -43,7 +43,7 @@ def index() -> str:
 
 @bp.route("/ny", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def create() -> str | Response:
+def create() -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         citizen, errors = submit(CitizenSchema(), request.form,
@@ -76,7 +76,7 @@ def show(citizen_id: int) -> str:
 
 @bp.route("/<int:citizen_id>/rediger", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def edit(citizen_id: int) -> str | Response:
+def edit(citizen_id: int) -> tuple[str, int] | Response:
     citizen = load_citizen(db.session, current_user, citizen_id, "ret borger")
     if not can_edit_plan(current_user, citizen):
         abort(403)
@@ -104,7 +104,7 @@ def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:citizen_id>/plan/ny", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def new_plan(citizen_id: int) -> str | Response:
+def new_plan(citizen_id: int) -> tuple[str, int] | Response:
     citizen = load_citizen(db.session, current_user, citizen_id, "ny plan")
     if not can_edit_plan(current_user, citizen):
         abort(403)

@@ -4,10 +4,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from bostotte.auth.models import User
 from bostotte.citizens.models import Plan
+from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal, SubGoalNote
 

@@ -9,6 +9,7 @@ from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.auth.permissions import load_citizen, roles_required
 from bostotte.extensions import db
+from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import instruments_for, scorings_for
 
 bp = Blueprint("portal", __name__, url_prefix="/mig")
@@ -20,7 +21,7 @@ def index() -> str:
     if current_user.citizen_id is None:
         abort(404)
     citizen = load_citizen(db.session, current_user, current_user.citizen_id, "mine mål")
-    latest = {}
+    latest: dict[tuple[str, int | None], Scoring] = {}
     for s in scorings_for(db.session, citizen.id):
         latest.setdefault((s.instrument, s.goal_id), s)
     return render_template("portal/index.html", citizen=citizen, plan=citizen.active_plan,

@@ -18,7 +18,8 @@ PARTICIPATION = {
     "together": "Sammen med borgeren",
     "citizen_self": "Borgeren udfyldte selv",
     "worker_draft": "Borgeren ønskede ikke at deltage – medarbejderen lavede et udkast",
-    "disagreed": "Uenighed – medarbejderens score gælder, borgerens egen score er gemt ved siden af",
+    "disagreed": ("Uenighed – medarbejderens score gælder, "
+                  "borgerens egen score er gemt ved siden af"),
 }
 
 

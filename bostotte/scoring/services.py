@@ -5,11 +5,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
 from bostotte.auth.models import Role, User
 from bostotte.citizens.models import Citizen
+from bostotte.common.db import Session
 from bostotte.common.schema import DomainError, Errors, InvalidInput
 from bostotte.common.time import utcnow
 from bostotte.goals.models import Goal

@@ -79,3 +79,13 @@ def test_csrf_is_enforced_on_forms(app, session):
         r = c.post("/login", data={"email": "a@test.dk", "password": "x"})
         assert r.status_code == 400
         assert "Ugyldig" in r.get_data(as_text=True) or "udløbet" in r.get_data(as_text=True)
+
+
+def test_password_guessing_is_rate_limited(app, session):
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    client = limited.test_client()
+    statuses = [client.post("/login", data={"email": "a@test.dk", "password": "forkert!!"})
+                .status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    assert "For mange forsøg" in client.post("/login", data={}).get_data(as_text=True)
