@@ -13,7 +13,7 @@ from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
-from bostotte.goals.models import Goal
+from bostotte.goals.models import Goal, SubGoal
 from bostotte.reminders.cadence import CitizenFacts, Due, next_scoring_due
 from bostotte.scoring.models import Scoring
 
@@ -50,7 +50,8 @@ def last_scored_dates(session: Session, citizen_ids: list[int]
     return result
 
 
-def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date]) -> CitizenFacts:
+def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date],
+              today: date) -> CitizenFacts:
     plan = citizen.active_plan
     return CitizenFacts(
         uses_fko=citizen.uses_fko, uses_fit=citizen.uses_fit, uses_rem=citizen.uses_rem,
@@ -58,10 +59,11 @@ def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date]) -> Cit
         plan_start=plan.start_date if plan else None, plan_end=plan.end_date if plan else None,
         active_goals=tuple((g.id, g.target_date) for g in plan.active_goals) if plan else (),
         last_scored=last,
+        ended=plan is None and citizen.end_date is not None and citizen.end_date <= today,
     )
 
 
-def list_citizens(session: Session, user: User, *, search: str | None = None,
+def list_citizens(session: Session, user: User, today: date, *, search: str | None = None,
                   team_id: int | None = None, only_mine: bool = False) -> list[CitizenRow]:
     """The citizens `user` may see, with plan, goals and next scoring due (3 queries)."""
     query = (
@@ -84,7 +86,7 @@ def list_citizens(session: Session, user: User, *, search: str | None = None,
     for c in citizens:
         plan = c.active_plan
         rows.append(CitizenRow(c, plan, len(plan.active_goals) if plan else 0,
-                               next_scoring_due(facts_for(c, last.get(c.id, {})))))
+                               next_scoring_due(facts_for(c, last.get(c.id, {}), today))))
     return rows
 
 
@@ -136,6 +138,32 @@ def create_plan(session: Session, citizen: Citizen, data: dict[str, Any]) -> Pla
     return plan
 
 
+OPEN_SUBGOAL_STATUSES = ("not_started", "in_progress")
+
+
+def register_session(session: Session, plan: Plan) -> Plan:
+    """One more §82b conversation used."""
+    if plan.sessions_granted is None or plan.status != "active":
+        raise DomainError("Samtaler tælles kun i et aktivt § 82 b-forløb.")
+    if (plan.sessions_used or 0) >= plan.sessions_granted:
+        raise DomainError("Alle bevilgede samtaler er brugt. Forlæng forløbet med "
+                          f"{SESSIONS_82B} samtaler, eller afslut det.")
+    plan.sessions_used = (plan.sessions_used or 0) + 1
+    session.flush()
+    return plan
+
+
+def extend_82b(session: Session, plan: Plan) -> Plan:
+    """A §82b forløb can be extended once by 10 more sessions (seed 004, l. 836-842)."""
+    if plan.sessions_granted is None or plan.status != "active":
+        raise DomainError("Kun et aktivt § 82 b-forløb kan forlænges.")
+    if plan.sessions_granted >= 2 * SESSIONS_82B:
+        raise DomainError("Forløbet er allerede forlænget. Det kan kun forlænges én gang.")
+    plan.sessions_granted += SESSIONS_82B
+    session.flush()
+    return plan
+
+
 def close_plan(session: Session, plan: Plan, closed_on: date) -> None:
     if plan.status != "active":
         raise DomainError("Planen er allerede afsluttet.")
@@ -146,14 +174,21 @@ def close_plan(session: Session, plan: Plan, closed_on: date) -> None:
     session.flush()
 
 
-def carry_over_goals(session: Session, old: Plan, new: Plan, today: date) -> list[Goal]:
-    """§82b → §85: the active goals continue in the new plan (the old ones are 'replaced')."""
+def carry_over_goals(session: Session, old: Plan, new: Plan, today: date,
+                     actor: User | None = None) -> list[Goal]:
+    """§82b → §85: the active goals and their open delmål continue in the new plan; the old
+    goals are marked 'replaced'. Target dates are kept: the worker revises them with the
+    citizen in the new plan."""
     carried = []
     for goal in old.active_goals[:3]:
         clone = Goal(plan=new, citizen_id=new.citizen_id, theme=goal.theme,
                      specific=goal.specific, measurable=goal.measurable, agreed=goal.agreed,
                      agreed_on=goal.agreed_on, realistic=goal.realistic,
-                     target_date=goal.target_date, created_on=today)
+                     target_date=goal.target_date, created_on=today, created_by=actor,
+                     subgoals=[SubGoal(title=sg.title, method=sg.method, approach=sg.approach,
+                                       target_date=sg.target_date, status=sg.status,
+                                       created_on=today)
+                               for sg in goal.subgoals if sg.status in OPEN_SUBGOAL_STATUSES])
         goal.status, goal.closed_on = "replaced", today
         goal.close_reason = "Videreført i ny plan"
         session.add(clone)

@@ -10,6 +10,7 @@ from bostotte.auth.services import users_with_role
 from bostotte.citizens import services
 from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
+from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
@@ -34,8 +35,9 @@ def _choices() -> dict[str, object]:
 @roles_required(*STAFF_ROLES)
 def index() -> str:
     team_id = request.args.get("team", type=int)
-    rows = services.list_citizens(db.session, current_user, search=request.args.get("q"),
-                                  team_id=team_id, only_mine=request.args.get("mine") == "1")
+    rows = services.list_citizens(
+        db.session, current_user, local_today(), search=request.args.get("q"), team_id=team_id,
+        only_mine=request.args.get("mine") == "1")
     return render_template("citizens/index.html", rows=rows, today=local_today(),
                            teams=services.teams_for(db.session, current_user),
                            can_create=current_user.role in EDITORS)
@@ -114,7 +116,8 @@ def new_plan(citizen_id: int) -> tuple[str, int] | Response:
         def create(data: dict) -> object:  # type: ignore[type-arg]
             plan = services.create_plan(db.session, citizen, data)
             if previous is not None and request.form.get("carry_over") == "1":
-                services.carry_over_goals(db.session, previous, plan, local_today())
+                services.carry_over_goals(db.session, previous, plan, local_today(),
+                                          current_user)
             return plan
 
         plan, errors = submit(PlanSchema(), request.form, create)
@@ -127,18 +130,29 @@ def new_plan(citizen_id: int) -> tuple[str, int] | Response:
                            legal_bases=LEGAL_BASES, previous=previous), status_for(errors)
 
 
-@bp.post("/<int:citizen_id>/plan/<int:plan_id>/afslut")
+PLAN_ACTIONS = {
+    # url part: (schema, service call, message when done)
+    "afslut": (ClosePlanSchema, lambda plan, data: services.close_plan(
+        db.session, plan, data["closed_on"]), "Planen er afsluttet."),
+    "samtale": (FormSchema, lambda plan, _data: services.register_session(db.session, plan),
+                "Samtalen er talt med."),
+    "forlaeng": (FormSchema, lambda plan, _data: services.extend_82b(db.session, plan),
+                 "Forløbet er forlænget med 10 samtaler."),
+}
+
+
+@bp.post("/<int:citizen_id>/plan/<int:plan_id>/<any(afslut, samtale, forlaeng):action>")
 @roles_required(*EDITORS)
-def close_plan(citizen_id: int, plan_id: int) -> Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "afslut plan")
+def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
+    citizen = load_citizen(db.session, current_user, citizen_id, "plan")
     plan = next((p for p in citizen.plans if p.id == plan_id), None)
     if plan is None or not can_edit_plan(current_user, citizen):
         abort(404)
-    _, errors = submit(ClosePlanSchema(), request.form,
-                       lambda data: services.close_plan(db.session, plan, data["closed_on"]))
+    schema, call, done_message = PLAN_ACTIONS[action]
+    _, errors = submit(schema(), request.form, lambda data: call(plan, data))
     for messages in errors.values():
         for message in messages:
             flash(message, "error")
     if not errors:
-        flash("Planen er afsluttet.", "success")
-    return redirect(url_for("citizens.show", citizen_id=citizen.id))
+        flash(done_message, "success")
+    return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor="plan"))

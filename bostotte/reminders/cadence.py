@@ -42,6 +42,7 @@ class CitizenFacts:
     active_goals: tuple[tuple[int, date | None], ...]  # (goal id, target date)
     # Latest dates: ("FKO", goal_id) -> last status/final/baseline; ("REM", None) etc.
     last_scored: dict[tuple[str, int | None], date]
+    ended: bool = False  # the indsats has ended: nothing falls due any more
 
 
 def next_fko_status(plan_start: date, plan_end: date, last: date | None) -> date | None:
@@ -58,6 +59,8 @@ def next_fko_status(plan_start: date, plan_end: date, last: date | None) -> date
 
 def due_items(facts: CitizenFacts) -> list[Due]:
     items: list[Due] = []
+    if facts.ended:
+        return items
     if facts.plan_start and facts.plan_end:
         if facts.uses_fko:
             for goal_id, _target in facts.active_goals:

@@ -92,6 +92,7 @@ def record_scoring(session: Session, actor: User, citizen: Citizen, instrument_i
                    today: date) -> Scoring:
     """Validate against the instrument and store one scoring. Raises InvalidInput."""
     instrument = instruments.get(instrument_id)
+    meta = dict(meta)  # _validate normalises it; the caller's dict stays as it was
     values, citizen_values = _validate(session, actor, citizen, instrument, meta, raw_values,
                                        raw_citizen_values or {}, today)
     scoring = Scoring(citizen_id=citizen.id, instrument=instrument.id,

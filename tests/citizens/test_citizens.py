@@ -112,3 +112,35 @@ def test_list_shows_plan_goals_and_next_scoring_due(w, login_as, session):
     assert "ORS: 29. jan. 2026" in page and "Overskredet" in page
     page = login_as(w["w1"]).get("/borgere?q=ingen-sådan").get_data(as_text=True)
     assert w["c1"].display_name not in page and "Ingen borgere matcher" in page
+
+
+def test_82b_sessions_are_counted_and_extended_once(w, login_as, session):
+    c = make.citizen(session, w["t1"], legal_basis="§82b")
+    plan = make.plan(session, c, start=date(2026, 1, 1), end=date(2026, 6, 30),
+                     legal_basis="§82b")
+    plan.sessions_used = 9
+    session.commit()
+    client = login_as(w["w1"])
+    url = f"/borgere/{c.id}/plan/{plan.id}"
+    client.post(f"{url}/samtale")
+    assert session.get(Plan, plan.id).sessions_used == 10
+    page = client.post(f"{url}/samtale", follow_redirects=True).get_data(as_text=True)
+    assert "Alle bevilgede samtaler er brugt" in page
+    assert session.get(Plan, plan.id).sessions_used == 10
+    client.post(f"{url}/forlaeng")
+    assert session.get(Plan, plan.id).sessions_granted == 20
+    page = client.post(f"{url}/forlaeng", follow_redirects=True).get_data(as_text=True)
+    assert "kan kun forlænges én gang" in page
+    assert session.get(Plan, plan.id).sessions_granted == 20
+    page = client.get(f"/borgere/{c.id}").get_data(as_text=True)
+    assert "10 af 20 brugt" in page
+
+
+def test_an_ended_indsats_has_nothing_due(w, login_as, session):
+    make.citizen(session, w["t1"], display_name="Afsluttet Borger",
+                     end_date=date(2026, 3, 1))
+    session.commit()
+    page = login_as(w["w1"]).get("/borgere?q=Afsluttet").get_data(as_text=True)
+    row = page[page.index("Afsluttet Borger"):]
+    row = row[:row.index("</tr>")]
+    assert "Ingen aktiv plan" in row and "Overskredet" not in row and "ORS:" not in row
