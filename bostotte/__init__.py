@@ -57,13 +57,14 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from bostotte.admin.views import bp as admin_bp
     from bostotte.auth.views import bp as auth_bp
     from bostotte.citizens.views import bp as citizens_bp
     from bostotte.goals.views import bp as goals_bp
     from bostotte.portal.views import bp as portal_bp
     from bostotte.scoring.views import bp as scoring_bp
 
-    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp):
+    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp):
         app.register_blueprint(bp)
 
 

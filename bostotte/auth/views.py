@@ -26,7 +26,7 @@ def home_for(user: User) -> str:
     if user.role == Role.CITIZEN:
         return url_for("portal.index")
     if user.role == Role.ADMIN:
-        return url_for("auth.account")
+        return url_for("admin.index")
     return url_for("citizens.index")
 
 

@@ -88,9 +88,14 @@ class FormSchema(Schema):
 
     @pre_load
     def _clean(self, data: Any, **_kwargs: Any) -> dict[str, Any]:
-        items = data.items() if not hasattr(data, "to_dict") else data.to_dict().items()
         cleaned: dict[str, Any] = {}
-        for key, value in items:
+        for key in list(data.keys()):
+            # Multi-valued form fields (checkbox groups) arrive as lists.
+            if isinstance(self.fields.get(key), fields.List):
+                values = data.getlist(key) if hasattr(data, "getlist") else data[key]
+                cleaned[key] = [v for v in values if str(v).strip()]
+                continue
+            value = data[key]
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":

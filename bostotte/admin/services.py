@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from bostotte.auth.models import Role, Team, User
+from bostotte.auth.services import create_user
+from bostotte.common.db import Session
+from bostotte.common.schema import DomainError
+
+
+def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
+    from bostotte.citizens.models import Citizen
+
+    counts = dict(session.execute(
+        select(Citizen.team_id, func.count()).group_by(Citizen.team_id)).all())
+    return [(t, counts.get(t.id, 0)) for t in session.scalars(select(Team).order_by(Team.name))]
+
+
+def staff_users(session: Session) -> list[User]:
+    return list(session.scalars(
+        select(User).where(User.role != Role.CITIZEN).options(selectinload(User.teams))
+        .order_by(User.active.desc(), User.name)))
+
+
+def create_team(session: Session, data: dict[str, Any]) -> Team:
+    # Compared in Python: SQLite's lower() leaves æ, ø and å as they are.
+    if data["name"].casefold() in {n.casefold() for n in session.scalars(select(Team.name))}:
+        raise DomainError("Der findes allerede et team med det navn.", "name")
+    team = Team(name=data["name"])
+    session.add(team)
+    session.flush()
+    return team
+
+
+def create_staff_user(session: Session, data: dict[str, Any]) -> User:
+    teams = list(session.scalars(select(Team).where(Team.id.in_(data["team_ids"]))))
+    if len(teams) != len(set(data["team_ids"])):
+        raise DomainError("Vælg blandt de eksisterende teams.", "team_ids")
+    if data["role"] in (Role.WORKER, Role.LEADER) and not teams:
+        raise DomainError("En mestringsvejleder eller leder skal høre til mindst ét team.",
+                          "team_ids")
+    return create_user(session, email=data["email"], name=data["name"], role=data["role"],
+                       password=data["password"], teams=teams)
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> User:
+    if user.id == actor.id and not active:
+        raise DomainError("Du kan ikke deaktivere dig selv.")
+    user.active = active
+    session.flush()
+    return user

@@ -1,0 +1,71 @@
+"""Administration: teams and staff logins. The administrator reads no citizen record."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from bostotte.admin import services
+from bostotte.admin.schemas import STAFF_ROLE_LABELS, TeamSchema, UserSchema
+from bostotte.auth.models import Role, User
+from bostotte.auth.permissions import roles_required
+from bostotte.common.schema import Errors, FormSchema
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page(team_errors: Errors | None = None, user_errors: Errors | None = None
+          ) -> tuple[str, int]:
+    errors = {**(team_errors or {}), **(user_errors or {})}
+    return render_template(
+        "admin/index.html", teams=services.teams_with_counts(db.session),
+        users=services.staff_users(db.session), roles=STAFF_ROLE_LABELS,
+        form=request.form, team_errors=team_errors or {}, user_errors=user_errors or {},
+    ), status_for(errors)
+
+
+@bp.get("")
+@roles_required(Role.ADMIN)
+def index() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/teams")
+@roles_required(Role.ADMIN)
+def create_team() -> tuple[str, int] | Response:
+    team, errors = submit(TeamSchema(), request.form,
+                          lambda data: services.create_team(db.session, data))
+    if team is None:
+        return _page(team_errors=errors)
+    flash(f"Teamet {team.name} er oprettet.", "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/brugere")
+@roles_required(Role.ADMIN)
+def create_user() -> tuple[str, int] | Response:
+    user, errors = submit(UserSchema(), request.form,
+                          lambda data: services.create_staff_user(db.session, data))
+    if user is None:
+        return _page(user_errors=errors)
+    flash(f"{user.name} er oprettet som {user.role_label.lower()}.", "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/brugere/<int:user_id>/<any(aktiver, deaktiver):action>")
+@roles_required(Role.ADMIN)
+def toggle_user(user_id: int, action: str) -> Response:
+    user = db.session.get(User, user_id)
+    if user is None or user.role == Role.CITIZEN:
+        abort(404)
+    _, errors = submit(FormSchema(), request.form, lambda _data: services.set_active(
+        db.session, current_user, user, action == "aktiver"))
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    if not errors:
+        flash(f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.", "success")
+    return redirect(url_for("admin.index"))
