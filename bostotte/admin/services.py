@@ -14,8 +14,9 @@ from bostotte.common.schema import DomainError
 def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
     from bostotte.citizens.models import Citizen
 
-    counts = dict(session.execute(
-        select(Citizen.team_id, func.count()).group_by(Citizen.team_id)).all())
+    counts: dict[int, int] = {
+        team_id: n for team_id, n in session.execute(
+            select(Citizen.team_id, func.count()).group_by(Citizen.team_id))}
     return [(t, counts.get(t.id, 0)) for t in session.scalars(select(Team).order_by(Team.name))]
 
 

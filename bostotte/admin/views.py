@@ -11,7 +11,7 @@ from bostotte.admin.schemas import STAFF_ROLE_LABELS, TeamSchema, UserSchema
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import roles_required
 from bostotte.common.schema import Errors, FormSchema
-from bostotte.common.views import status_for, submit
+from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,9 +63,5 @@ def toggle_user(user_id: int, action: str) -> Response:
         abort(404)
     _, errors = submit(FormSchema(), request.form, lambda _data: services.set_active(
         db.session, current_user, user, action == "aktiver"))
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
-    if not errors:
-        flash(f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.", "success")
+    flash_outcome(errors, f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.")
     return redirect(url_for("admin.index"))

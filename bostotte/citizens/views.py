@@ -12,7 +12,7 @@ from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
-from bostotte.common.views import status_for, submit
+from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 from bostotte.goals.models import GOAL_STATUSES
 from bostotte.scoring.services import instruments_for, scorings_for
@@ -150,9 +150,5 @@ def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
         abort(404)
     schema, call, done_message = PLAN_ACTIONS[action]
     _, errors = submit(schema(), request.form, lambda data: call(plan, data))
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
-    if not errors:
-        flash(done_message, "success")
+    flash_outcome(errors, done_message)
     return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor="plan"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import flash
 from marshmallow import Schema
 from werkzeug.datastructures import MultiDict
 
@@ -32,3 +33,12 @@ def submit(schema: Schema, form: MultiDict[str, str],
 def status_for(errors: Errors) -> int:
     """Re-shown forms with errors answer 400 (tests and scripts can tell)."""
     return 400 if errors else 200
+
+
+def flash_outcome(errors: Errors, done_message: str) -> None:
+    """For one-button actions that redirect back: the errors, or that it was done."""
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    if not errors:
+        flash(done_message, "success")

@@ -9,7 +9,7 @@ from bostotte.auth.permissions import can_edit_plan, load_citizen, roles_require
 from bostotte.citizens.models import Citizen
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
-from bostotte.common.views import status_for, submit
+from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 from bostotte.goals import services
 from bostotte.goals.models import (
@@ -130,11 +130,7 @@ def reopen_goal(citizen_id: int, goal_id: int) -> Response:
     goal = _goal(citizen, goal_id)
     _, errors = submit(FormSchema(), request.form,
                        lambda _data: services.reopen_goal(db.session, goal))
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
-    if not errors:
-        flash("Målet er aktivt igen.", "success")
+    flash_outcome(errors, "Målet er aktivt igen.")
     return _back(citizen, f"goal-{goal.id}")
 
 
