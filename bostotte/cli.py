@@ -29,7 +29,7 @@ def demo_command(today: str | None, if_empty: bool) -> None:
     state = services.database_state(db.session)
     if state == "demo" or (state == "data" and if_empty):
         click.echo("Databasen har allerede data; demodata indlæses ikke igen.")
-        if state == "demo":
+        if services.has_demo_logins(db.session):
             click.echo(services.LOGINS_TEXT)
         return
     if state == "data":

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from flask import Flask
+from flask import Flask, current_app
 
 from bostotte.common.time import LOCAL_TZ
 
@@ -37,7 +37,12 @@ def options(objects: Iterable[Any], value_attr: str, label_attr: str) -> list[tu
     return [(str(getattr(o, value_attr)), str(getattr(o, label_attr))) for o in objects]
 
 
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(has_endpoint)
     app.add_template_filter(options, "options")
     app.add_template_filter(dk_date, "dkdate")
     app.add_template_filter(dk_datetime, "dkdatetime")

@@ -52,11 +52,11 @@ class Login(NamedTuple):
 
 STAFF = (
     Login("admin", "admin@demo.dk", "Jonas Bak", Role.ADMIN, (),
-          "brugere, teams og instrumenter; ser ingen borgere"),
+          "teams og medarbejderes logins; ser ingen borgere"),
     Login("leader", "leder@demo.dk", "Hanne Vinther", Role.LEADER, (0, 1),
-          "leder af Team Nord og Team Syd: overblik, statistik og rettidighed"),
+          "leder af Team Nord og Team Syd: læser teamenes borgere"),
     Login("worker_nord", "vejleder@demo.dk", "Mette Lindberg", Role.WORKER, (0,),
-          "Team Nords borgere: planer, mål, delmål, scoringer og påmindelser"),
+          "Team Nords borgere: planer, mål, delmål og scoringer"),
     Login("worker_syd", "vejleder2@demo.dk", "Karim Nasser", Role.WORKER, (1,),
           "Team Syds borgere"),
     Login("authority", "myndighed@demo.dk", "Birgitte Krogh", Role.AUTHORITY, (),
@@ -77,7 +77,7 @@ def _logins_text() -> str:
         lines.append(f"  {ROLE_LABELS[login.role]:<18} {login.email:<20} {login.name} – "
                      f"{login.sees}")
     lines.append(f"  {ROLE_LABELS[Role.CITIZEN]:<18} {BORGER_EMAIL:<20} {BORGER_NAME} – borger i "
-                 "Team Nord: egne mål, delmål og grafer; kan selv udfylde ORS/SRS")
+                 "Team Nord: sine egne mål, delmål og seneste målinger")
     extra = ", ".join(f"{login.email} ({login.name}, {login.sees})"
                       for login in STAFF[MAIN_LOGINS:])
     lines.append(f"  Flere kolleger med samme adgangskode: {extra}.")
@@ -1013,6 +1013,11 @@ def database_state(session: Session) -> str:
     if total == 0:
         return "empty"
     return "demo" if non_demo == 0 else "data"
+
+
+def has_demo_logins(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(User)
+                               .where(User.is_demo.is_(True), User.active.is_(True))))
 
 
 def load_demo(session: Session, today: date) -> str:

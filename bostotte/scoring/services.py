@@ -51,7 +51,7 @@ def _validate(session: Session, actor: User, citizen: Citizen, instrument: Instr
             errors["occasion"] = [f"{instrument.occasions[occasion].label} registreres af {who}."]
         elif goal is not None and occasion in SINGLE_OCCASIONS:
             duplicate = session.scalar(select(Scoring.id).where(
-                Scoring.goal_id == goal.id, Scoring.occasion == occasion))
+                Scoring.goal_id == goal.id, Scoring.occasion == occasion).limit(1))
             if duplicate and (existing is None or duplicate != existing.id):
                 errors["occasion"] = ["Målet har allerede denne score. Ret den eksisterende."]
     else:
@@ -123,6 +123,12 @@ def edit_scoring(session: Session, actor: User, scoring: Scoring, meta: dict[str
     scoring.updated_at = utcnow()
     session.flush()
     return scoring
+
+
+def has_occasion(session: Session, goal_id: int | None, occasion: str) -> bool:
+    return goal_id is not None and session.scalar(
+        select(Scoring.id).where(Scoring.goal_id == goal_id, Scoring.occasion == occasion)
+        .limit(1)) is not None
 
 
 def scorings_for(session: Session, citizen_id: int) -> list[Scoring]:

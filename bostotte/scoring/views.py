@@ -77,13 +77,22 @@ def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
                                     today=local_today())))
         if scoring is not None:
             flash(f"{inst.short_label} er gemt.", "success")
-            return redirect(url_for("citizens.show", citizen_id=citizen.id,
-                                    _anchor=f"instrument-{inst.id}"))
+            return redirect(_after_recording(citizen, scoring))
         errors = _field_errors(errors)
     form = request.form if request.method == "POST" else {
         "scored_on": local_today().isoformat(), "goal_id": request.args.get("goal", ""),
         "occasion": request.args.get("occasion", ""), "participation": "together"}
     return _render_form(citizen, inst, None, form, errors)
+
+
+def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
+    """Myndighed sets baseline then target: after the one, straight on to the other."""
+    if scoring.occasion == "baseline" and not services.has_occasion(
+            db.session, scoring.goal_id, "target"):
+        return url_for("scoring.new", citizen_id=citizen.id, instrument=scoring.instrument,
+                       goal=scoring.goal_id, occasion="target")
+    anchor = f"goal-{scoring.goal_id}" if scoring.goal_id else f"instrument-{scoring.instrument}"
+    return url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor)
 
 
 @bp.route("/<int:scoring_id>/rediger", methods=["GET", "POST"])

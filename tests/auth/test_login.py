@@ -89,3 +89,11 @@ def test_password_guessing_is_rate_limited(app, session):
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
     assert "For mange forsøg" in client.post("/login", data={}).get_data(as_text=True)
+
+
+def test_security_headers(client):
+    r = client.get("/login")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Cache-Control"] == "no-store"

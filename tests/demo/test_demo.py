@@ -177,3 +177,18 @@ def check_scorings(session: Session) -> None:
             changes.append(totals[-1] - totals[0])
     assert any(c <= -5 for c in changes)
     assert sum(c > 0 for c in changes) > len(changes) / 2
+
+
+def test_cli_loads_once_and_keeps_her_changes(app, session):
+    from bostotte.auth.models import Team
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["bostotte", "demo", "--if-empty", "--today", "2026-11-23"])
+    assert first.exit_code == 0 and "Demodata er indlæst" in first.output
+    session.add(Team(name="Hendes eget team"))  # a change of hers: no longer only demo data
+    session.commit()
+    again = runner.invoke(args=["bostotte", "demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert "indlæses ikke igen" in again.output and "vejleder@demo.dk" in again.output
+    refused = runner.invoke(args=["bostotte", "demo"])
+    assert refused.exit_code == 1 and "ikke er demodata" in refused.output

@@ -62,8 +62,15 @@ def browser():  # type: ignore[no-untyped-def]
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
     page = context.new_page()
+    errors: list[str] = []
+    # Console errors include CSP violations and failed asset loads (404s). A form shown
+    # again with its errors answers 400 on purpose; the browser logs that too.
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
+            and "status of 400" not in msg.text else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()
+    assert errors == [], f"browser console errors: {errors}"
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ def test_fko_baseline_is_myndighed_status_is_the_worker(w, login_as, session):
     assert r.status_code == 400 and "registreres af myndighed" in r.get_data(as_text=True)
     r = login_as(w["authority"]).post(f"/borgere/{w['c1'].id}/scoringer/FKO/ny",
                                       data={**base, "occasion": "baseline"})
-    assert r.status_code == 302
+    assert r.status_code == 302 and "occasion=target" in r.headers["Location"]
     r = login_as(w["authority"]).post(f"/borgere/{w['c1'].id}/scoringer/FKO/ny",
                                       data={**base, "occasion": "target", "v_value": "1"})
     assert r.status_code == 302
