@@ -55,6 +55,7 @@ def _register_models() -> None:
     from bostotte.citizens import models as _citizens  # noqa: F401
     from bostotte.goals import models as _goals  # noqa: F401
     from bostotte.scoring import models as _scoring  # noqa: F401
+    from bostotte.stats import models as _stats  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,6 +13,17 @@ from bostotte.extensions import db
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
 
 
+def _register_feature_commands() -> None:
+    from bostotte.imports.cli import export_command, import_command
+    from bostotte.stats.cli import stats_command, target_command
+
+    for command in (import_command, export_command, stats_command, target_command):
+        bostotte_cli.add_command(command)
+
+
+_register_feature_commands()
+
+
 def _today(value: str | None) -> date:
     from bostotte.common.time import local_today
 

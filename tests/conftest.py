@@ -4,6 +4,7 @@ BOSTOTTE_TEST_DATABASE_URL is set), emptied after each test, and logged-in clien
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bostotte import create_app
@@ -41,7 +42,7 @@ def reset_schema(app: Flask) -> None:
         else:
             db.engine.dispose()
             Path(db.engine.url.database or "").unlink(missing_ok=True)
-        upgrade()
+        upgrade(revision="heads")
 
 
 class IsolatedClient(FlaskClient):
@@ -117,3 +118,22 @@ def login_as(app: Flask, session: Session):  # type: ignore[no-untyped-def]
         return login(app.test_client(), user)
 
     return _login
+
+
+@pytest.fixture()
+def empty_database_url(app: Flask, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the kind the suite runs on (dropped after)."""
+    main_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not main_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"bostotte_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(main_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield main_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

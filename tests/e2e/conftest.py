@@ -32,7 +32,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
                       "SECRET_KEY": "e2e-secret"})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         load_demo(db.session, TODAY)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)

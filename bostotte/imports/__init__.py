@@ -1,0 +1,1 @@
+"""The interchange format: import from case systems, export for socialudvalget."""

@@ -1,0 +1,39 @@
+"""`flask bostotte import DIR` and `flask bostotte export DIR`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bostotte.common.time import local_today
+from bostotte.extensions import db
+from bostotte.imports.export import export_folder
+from bostotte.imports.services import ImportFailed, import_folder
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_command(folder: Path) -> None:
+    """Import teams.csv, citizens.csv, goals.csv and scorings.csv: all or nothing."""
+    try:
+        report = import_folder(db.session, folder, local_today())
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"Intet er importeret: {len(exc.errors)} fejl.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_command(folder: Path) -> None:
+    """Export everything to the interchange format."""
+    counts = export_folder(db.session, folder)
+    for name, n in counts.items():
+        click.echo(f"{name}: {n} rækker skrevet")

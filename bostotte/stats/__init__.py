@@ -1,0 +1,1 @@
+"""Aggregate statistics: the one implementation behind pages, exports, API and CLI."""

@@ -1,0 +1,169 @@
+"""On random data, the SQL statistics equal a plain-Python reading of domain.md."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from bostotte.auth.models import Role
+from bostotte.extensions import db
+from bostotte.stats.queries import Period
+from bostotte.stats.services import compute
+from tests import factories as make
+from tests.stats.helpers import add_scoring, fko
+
+DAY0 = date(2024, 1, 1)
+THEMES = ["mestring", "sundhed", "socialt_liv", "uddannelse_beskaeftigelse"]
+from bostotte import instruments  # noqa: E402
+
+REM_ITEMS = instruments.get("REM").item_ids
+
+day = st.integers(min_value=0, max_value=3 * 365)
+fko_event = st.tuples(st.sampled_from(["baseline", "target", "status", "final"]), day,
+                      st.integers(0, 4))
+goal_st = st.tuples(st.sampled_from(THEMES), st.lists(fko_event, max_size=5))
+ors_st = st.lists(st.tuples(day, st.integers(0, 400)), max_size=4)  # tenths of a point
+rem_st = st.lists(st.tuples(day, st.lists(st.integers(0, 4), min_size=9, max_size=9)),
+                  max_size=3)
+citizen_st = st.tuples(st.integers(1950, 2010), st.lists(goal_st, max_size=3), ors_st, rem_st)
+
+
+# ------------------------------------------------------------- the reference, from domain.md
+
+def ref_fko(goals, p: Period):
+    rows = []
+    for theme, events in goals:
+        base = [e for e in events if e[0] == "baseline"]
+        follow = [e for e in events if e[0] in ("status", "final") and p.start <= e[1] <= p.end]
+        if not base or not follow:
+            continue
+        baseline = base[-1][2]          # latest by date, ties by insertion order
+        targets = [e for e in events if e[0] == "target"]
+        target = targets[-1][2] if targets else None
+        finals = [e for e in follow if e[0] == "final"]
+        outcome = (finals or follow)[-1][2]
+        rows.append((theme, outcome <= baseline, outcome < baseline,
+                     target is not None and outcome <= target))
+    return rows
+
+
+def first_latest(series, p: Period):
+    """series: (date, value) in insertion order; first on or before P.to, latest in P."""
+    before = [s for s in series if s[0] <= p.end]
+    inside = [s for s in series if p.start <= s[0] <= p.end]
+    if not before or not inside:
+        return None
+    first = min(enumerate(before), key=lambda x: (x[1][0], x[0]))[1]
+    latest = max(enumerate(inside), key=lambda x: (x[1][0], x[0]))[1]
+    return (first, latest) if latest[0] > first[0] else None
+
+
+def sort_events(events):
+    """Insertion order = date order with ties kept (ids grow with insertion)."""
+    return sorted(enumerate(events), key=lambda x: (x[1][1], x[0]))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(citizens=st.lists(citizen_st, min_size=1, max_size=6),
+       start=day, length=st.integers(0, 500))
+def test_sql_equals_reference(session, citizens, start, length):
+    p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
+    team = make.team(session)
+    worker = make.user(session, Role.WORKER, [team])
+    ref_goals, ref_ors, ref_rem = [], [], []
+    for birth_year, goals, ors_list, rem_list in citizens:
+        c = make.citizen(session, team, birth_year=birth_year)
+        plan = make.plan(session, c, start=date(2023, 1, 1), end=date(2027, 12, 31))
+        for theme, events in goals:
+            g = make.goal(session, worker, plan, theme=theme)
+            ordered = [e for _, e in sort_events(events)]
+            for occasion, d, value in ordered:
+                fko(session, g, occasion, DAY0 + timedelta(days=d), value)
+            ref_goals.append((theme, [(o, DAY0 + timedelta(days=d), v) for o, d, v in ordered]))
+        series = []
+        for d, tenths in sorted(ors_list, key=lambda x: x[0]):
+            total = tenths / 10
+            on = DAY0 + timedelta(days=d)
+            add_scoring(session, c, "ORS", on, {"individuelt": total, "interpersonelt": 0,
+                                                "socialt": 0, "generelt": 0})
+            series.append((on, total))
+        if fl := first_latest(series, p):
+            age = p.end.year - birth_year
+            ref_ors.append((fl[0][1], fl[1][1], 32 if age < 13 else 28 if age < 18 else 25))
+        rem_series = []
+        for d, values in sorted(rem_list, key=lambda x: x[0]):
+            on = DAY0 + timedelta(days=d)
+            add_scoring(session, c, "REM", on, dict(zip(REM_ITEMS, values, strict=True)))
+            rem_series.append((on, values))
+        for k, item in enumerate(REM_ITEMS):
+            if fl := first_latest([(on, v[k]) for on, v in rem_series], p):
+                ref_rem.append((item, fl[0][1], fl[1][1]))
+    session.commit()
+    try:
+        stats = compute(session, p, min_cell=1)
+        # FKO
+        fko_rows = ref_fko(ref_goals, p)
+        total = stats["fko"]["total"]
+        if fko_rows:
+            assert (total["n"], total["maintained_or_improved"], total["improved"],
+                    total["target_reached"]) == (
+                len(fko_rows), sum(r[1] for r in fko_rows), sum(r[2] for r in fko_rows),
+                sum(r[3] for r in fko_rows))
+        else:
+            assert total.get("suppressed")
+        for theme in THEMES:
+            rows = [r for r in fko_rows if r[0] == theme]
+            cell = stats["fko"]["by_theme"][theme]
+            if rows and not cell.get("suppressed"):
+                assert (cell["n"], cell["maintained_or_improved"]) == (
+                    len(rows), sum(r[1] for r in rows))
+        # ORS
+        cell = stats["ors"]
+        if ref_ors:
+            firsts = [f for f, _, _ in ref_ors]
+            changes = [round(latest - f, 1) for f, latest, _ in ref_ors]
+            assert cell["n"] == len(ref_ors)
+            assert cell["mean_first"] == pytest.approx(statistics.fmean(firsts))
+            assert cell["mean_change"] == pytest.approx(statistics.fmean(changes))
+            assert cell["reliably_improved"] == sum(ch >= 5 for ch in changes)
+            assert cell["reliably_deteriorated"] == sum(ch <= -5 for ch in changes)
+            assert cell["clinically_significant"] == sum(
+                f < cut and latest >= cut and round(latest - f, 1) >= 5
+                for f, latest, cut in ref_ors)
+            if len(firsts) >= 2 and statistics.stdev(firsts) > 1e-9:
+                assert cell["effect_size"] == pytest.approx(
+                    statistics.fmean(changes) / statistics.stdev(firsts), rel=1e-6)
+            else:
+                assert cell["effect_size"] is None
+        else:
+            assert cell.get("suppressed")
+        # REM
+        for item in REM_ITEMS:
+            rows = [(f, latest) for i, f, latest in ref_rem if i == item]
+            cell = stats["rem"]["by_indicator"][item]
+            if rows:
+                assert (cell["n"], cell["improved"], cell["unchanged"], cell["worsened"]) == (
+                    len(rows), sum(latest < f for f, latest in rows),
+                    sum(latest == f for f, latest in rows),
+                    sum(latest > f for f, latest in rows))
+                assert cell["mean_first"] == pytest.approx(statistics.fmean(f for f, _ in rows))
+            else:
+                assert cell.get("suppressed")
+    finally:
+        _empty_tables()
+
+
+def _empty_tables():
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for t in reversed(db.metadata.sorted_tables):
+            conn.execute(t.delete())
