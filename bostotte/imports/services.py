@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
 from bostotte.auth.models import Team
@@ -64,9 +65,9 @@ class Report:
 
 # --------------------------------------------------------------------------- reading
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) pairs of a CSV file as a Danish spreadsheet or a script writes it:
-    UTF-8 with or without BOM, `,` or `;` between fields."""
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV file as a Danish spreadsheet or a script writes it: UTF-8 with
+    or without BOM, `,` or `;` between fields. Cells come in the order of COLUMNS."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         header_line = fh.readline()
         delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
@@ -80,10 +81,20 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         if missing:
             raise ImportFailed([RowError(path.name, 1, "mangler kolonnen "
                                          + ", ".join(f"«{c}»" for c in missing))])
+        index = [header.index(c) for c in expected]
+        width = len(header)
         for row in reader:
-            if not any(cell.strip() for cell in row):
+            if not any(row):
                 continue
-            yield reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            yield reader.line_num, [row[i].strip() for i in index]
+
+
+def read_dicts(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    columns = COLUMNS[path.name]
+    for line, cells in read_rows(path):
+        yield line, dict(zip(columns, cells, strict=True))
 
 
 def _load(schema: Any, name: str, line: int, raw: dict[str, str],
@@ -139,7 +150,7 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
         if name not in present:
             continue
         try:
-            for line, raw in read_rows(folder / name):
+            for line, raw in read_dicts(folder / name):
                 parsed.read[name] += 1
                 data = _load(schema, name, line, raw, errors)
                 if data is not None and _unique(target, data["external_id"], name, line,
@@ -198,19 +209,18 @@ def _parse_scorings(path: Path, parsed: Parsed, citizen_methods: dict[str, set[s
     """Hand-checked rather than through a schema: this file has millions of rows."""
     name = path.name
     first_line: dict[tuple[str, str, str, str, date], int] = {}
+    dates: dict[str, date] = {}  # a few thousand distinct days among millions of rows
     registry = instruments.registry()
-    for line, row in read_rows(path):
+    for line, (citizen, goal, inst_name, occasion, day, item, raw_value) in read_rows(path):
         parsed.read[name] += 1
 
         def bad(reason: str, line: int = line) -> None:
             errors.append(RowError(name, line, reason))
 
-        inst = registry.get(row.get("instrument", ""))
+        inst = registry.get(inst_name)
         if inst is None:
-            bad(f"ukendt instrument «{row.get('instrument', '')}»")
+            bad(f"ukendt instrument «{inst_name}»")
             continue
-        citizen, goal = row.get("citizen", ""), row.get("goal", "")
-        occasion = row.get("occasion", "")
         if citizen not in citizen_methods:
             bad(f"ukendt borger «{citizen}»")
             continue
@@ -227,16 +237,17 @@ def _parse_scorings(path: Path, parsed: Parsed, citizen_methods: dict[str, set[s
         elif goal or occasion:
             bad(f"goal og occasion skal være tomme for {inst.id}")
             continue
-        try:
-            scored_on = date.fromisoformat(row.get("scored_on", ""))
-        except ValueError:
-            bad(f"ugyldig dato «{row.get('scored_on', '')}» (skriv ÅÅÅÅ-MM-DD)")
-            continue
-        item = row.get("item", "")
+        scored_on = dates.get(day)
+        if scored_on is None:
+            try:
+                scored_on = dates[day] = date.fromisoformat(day)
+            except ValueError:
+                bad(f"ugyldig dato «{day}» (skriv ÅÅÅÅ-MM-DD)")
+                continue
         if item not in inst.item_ids:
             bad(f"{inst.id} har ikke punktet «{item}»")
             continue
-        value, error = instruments.parse_value(row.get("value"), inst)
+        value, error = instruments.parse_value(raw_value, inst)
         if error:
             bad(f"{item}: {error}")
             continue
@@ -260,6 +271,11 @@ def _parse_scorings(path: Path, parsed: Parsed, citizen_methods: dict[str, set[s
 def import_folder(session: Session, folder: Path, today: date) -> Report:
     """Check everything, then write everything (the caller commits)."""
     parsed = parse_folder(session, folder)
+    with session.no_autoflush:
+        return _write(session, folder, parsed, today)
+
+
+def _write(session: Session, folder: Path, parsed: Parsed, today: date) -> Report:
     report = Report({name: FileCounts(read=parsed.read[name]) for name in FILES
                      if (folder / name).exists()})
     team_ids = _write_teams(session, parsed, report)
@@ -270,11 +286,21 @@ def import_folder(session: Session, folder: Path, today: date) -> Report:
     return report
 
 
-def _upsert(session: Session, model: Any, ext: str, values: dict[str, Any],
-            counts: FileCounts | None) -> Any:
-    obj = session.scalar(select(model).where(model.external_id == ext))
+def _existing(session: Session, model: Any, keys: Iterable[str]) -> dict[str, Any]:
+    """The records among `keys` that exist already, in one query per batch."""
+    keys = list(keys)
+    found: dict[str, Any] = {}
+    for i in range(0, len(keys), BATCH):
+        found.update((o.external_id, o) for o in session.scalars(
+            select(model).where(model.external_id.in_(keys[i:i + BATCH]))))
+    return found
+
+
+def _upsert(session: Session, model: Any, existing: dict[str, Any], ext: str,
+            values: dict[str, Any], counts: FileCounts | None) -> Any:
+    obj = existing.get(ext)
     if obj is None:
-        obj = model(external_id=ext, **values)
+        obj = existing[ext] = model(external_id=ext, **values)
         session.add(obj)
         if counts:
             counts.created += 1
@@ -293,8 +319,9 @@ def _ids_by_external_id(session: Session, model: Any) -> dict[str, int]:
 
 def _write_teams(session: Session, parsed: Parsed, report: Report) -> dict[str, int]:
     counts = report.files.get("teams.csv")
+    existing = _existing(session, Team, parsed.teams)
     for ext, t in parsed.teams.items():
-        _upsert(session, Team, ext, {"name": t["name"]}, counts)
+        _upsert(session, Team, existing, ext, {"name": t["name"]}, counts)
     session.flush()
     return _ids_by_external_id(session, Team)
 
@@ -302,8 +329,9 @@ def _write_teams(session: Session, parsed: Parsed, report: Report) -> dict[str, 
 def _write_citizens(session: Session, parsed: Parsed, team_ids: dict[str, int],
                     report: Report) -> dict[str, int]:
     counts = report.files.get("citizens.csv")
+    existing = _existing(session, Citizen, parsed.citizens)
     for ext, c in parsed.citizens.items():
-        _upsert(session, Citizen, ext, {
+        _upsert(session, Citizen, existing, ext, {
             "display_name": c["display_name"], "birth_year": c["birth_year"],
             "gender": c["gender"], "team_id": team_ids[c["team"]],
             "legal_basis": c["legal_basis"], "start_date": c["start_date"],
@@ -327,7 +355,6 @@ def _plan_for(session: Session, citizen: Citizen, goals: list[dict[str, Any]],
                 end_date=end, status="closed" if citizen.end_date and end < today else "active",
                 note="Oprettet ved import")
     session.add(plan)
-    session.flush()
     return plan
 
 
@@ -337,16 +364,21 @@ def _write_goals(session: Session, parsed: Parsed, citizen_ids: dict[str, int], 
     by_citizen: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in parsed.goals.values():
         by_citizen[g["citizen"]].append(g)
+    existing = _existing(session, Goal, parsed.goals)
+    citizens = {c.id: c for c in session.scalars(
+        select(Citizen).where(Citizen.id.in_([citizen_ids[e] for e in by_citizen]))
+        .options(selectinload(Citizen.plans)))}
+    plans = {ext: _plan_for(session, citizens[citizen_ids[ext]], goals, today)
+             for ext, goals in by_citizen.items()}
+    session.flush()  # the new plans' ids, for the goals
     for citizen_ext, goals in by_citizen.items():
-        citizen = session.get_one(Citizen, citizen_ids[citizen_ext])
-        plan = _plan_for(session, citizen, goals, today)
+        citizen, plan = citizens[citizen_ids[citizen_ext]], plans[citizen_ext]
         for g in goals:
             values = {k: g[k] for k in ("theme", "specific", "measurable", "target_date",
                                         "status", "created_on")}
-            goal = session.scalar(select(Goal).where(Goal.external_id == g["external_id"]))
-            if goal is None:
+            if g["external_id"] not in existing:
                 values |= {"plan_id": plan.id, "citizen_id": citizen.id}
-            _upsert(session, Goal, g["external_id"], values, counts)
+            _upsert(session, Goal, existing, g["external_id"], values, counts)
     session.flush()
     return _ids_by_external_id(session, Goal)
 
@@ -382,16 +414,31 @@ def _write_scorings(session: Session, parsed: Parsed, citizen_ids: dict[str, int
                          "total": inst.total(values), "version": 1, "created_at": now,
                          "updated_at": now})
         new_values.append(values)
+    ids = _reserve_ids(session, len(new_rows))
+    scorings, items = Scoring.__table__, ScoringItem.__table__
     for i in range(0, len(new_rows), BATCH):
-        ids = session.execute(
-            insert(Scoring).returning(Scoring.id, sort_by_parameter_order=True),
-            new_rows[i:i + BATCH]).scalars().all()
-        items = [{"scoring_id": sid, "item": item, "position": pos, "value": vals[item]}
-                 for sid, row, vals in zip(ids, new_rows[i:i + BATCH],
-                                           new_values[i:i + BATCH], strict=True)
-                 for pos, item in enumerate(registry[row["instrument"]].item_ids)]
-        session.execute(insert(ScoringItem), items)
+        batch = [{**row, "id": sid} for row, sid in zip(new_rows[i:i + BATCH],
+                                                         ids[i:i + BATCH], strict=True)]
+        # Core executemany on the tables: the ORM's per-object work is not needed here.
+        session.execute(insert(scorings), batch)
+        session.execute(insert(items), [
+            {"scoring_id": row["id"], "item": item, "position": pos, "value": vals[item]}
+            for row, vals in zip(batch, new_values[i:i + BATCH], strict=True)
+            for pos, item in enumerate(registry[row["instrument"]].item_ids)])
         counts.created += sum(len(v) for v in new_values[i:i + BATCH])
+
+
+def _reserve_ids(session: Session, n: int) -> list[int]:
+    """Ids for n new scorings, so items can be inserted without a RETURNING per row."""
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence('scorings', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": n}))
+    # SQLite: this transaction has written already, so it holds the database's write lock.
+    start = (session.scalar(select(func.max(Scoring.id))) or 0) + 1
+    return list(range(start, start + n))
 
 
 def _update_scoring(session: Session, scoring_id: int, inst: Any,

@@ -35,6 +35,7 @@ class Scoring(db.Model):
         # The statistics read scorings by citizen/goal, instrument and date.
         Index("ix_scorings_citizen_instrument_date", "citizen_id", "instrument", "scored_on"),
         Index("ix_scorings_goal_occasion_date", "goal_id", "occasion", "scored_on"),
+        Index("ix_scorings_instrument_occasion_date", "instrument", "occasion", "scored_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,7 +27,8 @@ def stats_command(start: str | None, end: str | None, fmt: str, by: str | None,
     """Print the statistics for a period as JSON or as a flat CSV table."""
     try:
         period = services.period_from_args(start, end, local_today())
-        result = services.compute(db.session, period, by=by, min_cell=min_cell)
+        result = services.compute(db.session, period, by=by, min_cell=min_cell,
+                                  today=local_today())
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(2)

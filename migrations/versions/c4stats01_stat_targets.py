@@ -1,4 +1,4 @@
-"""leader targets per theme and period
+"""leader targets per theme and period; an index for the statistics
 
 Revision ID: c4stats01
 Revises: 9a62bd1ba046
@@ -34,5 +34,12 @@ def upgrade():
     )
 
 
+    with op.batch_alter_table('scorings', schema=None) as batch_op:
+        batch_op.create_index('ix_scorings_instrument_occasion_date',
+                              ['instrument', 'occasion', 'scored_on'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('scorings', schema=None) as batch_op:
+        batch_op.drop_index('ix_scorings_instrument_occasion_date')
     op.drop_table('stat_targets')

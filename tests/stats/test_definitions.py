@@ -209,3 +209,29 @@ def test_bad_period_and_dimension(session):
         compute(session, Period(date(2025, 2, 1), date(2025, 1, 1)))
     with pytest.raises(DomainError):
         compute(session, P, by="shoe_size")
+
+
+def test_documentation_on_time(session, base):
+    team, worker = base
+    a = make.citizen(session, team, uses_rem=False, uses_fit=False)
+    plan = make.plan(session, a, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    g = make.goal(session, worker, plan, theme="mestring", target_date=date(2025, 12, 1))
+    g.created_on = date(2025, 1, 1)
+    fko(session, g, "status", date(2025, 4, 10), 2)   # due 1 Apr: within 14 days
+    fko(session, g, "status", date(2025, 7, 20), 2)   # due 1 Jul: late; counts for 1 Oct
+    fko(session, g, "final", date(2026, 1, 5), 2)     # due 31 Dec: within 14 days
+    b = make.citizen(session, team, uses_fko=False, uses_fit=False, uses_rem=True,
+                     start_date=date(2025, 2, 1))
+    items = dict.fromkeys(instruments_rem(), 2)
+    add_scoring(session, b, "REM", date(2025, 5, 20), items)  # due 1 May: late
+    session.commit()
+    doc = compute(session, P, min_cell=1, today=date(2026, 11, 23))["documentation"]
+    assert (doc["n"], doc["on_time"], doc["share"]) == (5, 3, 3 / 5)
+    # Before the 1 July status is late, it is not counted either way.
+    doc = compute(session, P, min_cell=1, today=date(2025, 7, 10))["documentation"]
+    assert (doc["n"], doc["on_time"]) == (4, 3)
+
+
+def instruments_rem():
+    from bostotte import instruments
+    return instruments.get("REM").item_ids

@@ -1,0 +1,146 @@
+"""`make bench`: import and statistics at national scale, on SQLite and PostgreSQL.
+
+For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
+- the import of the interchange files: wall time and peak memory;
+- one year of `stats`: wall time (best of 3), peak memory, and the ratio to the fastest
+  hand-written SQL query that computes only the FKO total (our lower bound).
+Each measurement runs in its own process so peak memory (max RSS) is its own.
+Figures, not tests: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
+PERIOD = ("2025-01-01", "2025-12-31")
+
+# The lower bound: only the FKO total, one statement, nothing else.
+FKO_TOTAL_SQL = """
+WITH b AS (SELECT goal_id, total FROM scorings WHERE instrument = 'FKO'
+           AND occasion = 'baseline'),
+     f AS (SELECT goal_id, total, ROW_NUMBER() OVER (PARTITION BY goal_id
+             ORDER BY CASE WHEN occasion = 'final' THEN 0 ELSE 1 END, scored_on DESC, id DESC) rn
+           FROM scorings WHERE instrument = 'FKO' AND occasion IN ('status', 'final')
+           AND scored_on BETWEEN '{start}' AND '{end}')
+SELECT COUNT(*), SUM(CASE WHEN f.total <= b.total THEN 1 ELSE 0 END)
+FROM f JOIN b ON b.goal_id = f.goal_id WHERE f.rn = 1
+"""
+
+CHILD = r"""
+import json, resource, sys, time
+from datetime import date
+from pathlib import Path
+from sqlalchemy import text
+from bostotte import create_app
+from bostotte.extensions import db
+mode, url, arg = sys.argv[1], sys.argv[2], sys.argv[3]
+from bostotte.config import normalise_db_url
+app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_db_url(url)})
+out = {}
+with app.app_context():
+    if mode == "migrate":
+        from flask_migrate import upgrade
+        upgrade(revision="heads")
+    elif mode == "import":
+        from bostotte.imports.services import import_folder
+        t = time.perf_counter()
+        report = import_folder(db.session, Path(arg), date(2026, 11, 23))
+        db.session.commit()
+        out["seconds"] = time.perf_counter() - t
+        out["rows"] = sum(c.read for c in report.files.values())
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+    elif mode == "stats":
+        from bostotte.stats.services import compute
+        from bostotte.stats.queries import Period
+        start, end = (date.fromisoformat(x) for x in arg.split(":"))
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            result = compute(db.session, Period(start, end), today=date(2026, 11, 23))
+            times.append(time.perf_counter() - t)
+        out["seconds"] = min(times)
+        out["n_goals"] = result["fko"]["total"]["n"]
+    elif mode == "bound":
+        sql = text(arg)
+        times = []
+        with db.engine.connect() as conn:
+            for _ in range(3):
+                t = time.perf_counter()
+                row = conn.execute(sql).one()
+                times.append(time.perf_counter() - t)
+        out["seconds"] = min(times)
+        out["n_goals"] = row[0]
+out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def child(mode: str, url: str, arg: str = "") -> dict[str, float]:
+    result = subprocess.run([sys.executable, "-c", CHILD, mode, url, arg], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"{mode} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def databases(size: int) -> list[tuple[str, str]]:
+    sqlite_path = DATA / f"bench-{size}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    dbs = [("SQLite", f"sqlite:///{sqlite_path}")]
+    try:
+        import psycopg
+
+        name = f"bostotte_bench_{size}"
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        dbs.append(("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + "/" + name))
+    except Exception as exc:  # noqa: BLE001 (a bench without PostgreSQL still reports SQLite)
+        print(f"PostgreSQL not available ({exc}); SQLite only")
+    return dbs
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import generate
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for size in SIZES:
+        folder = DATA / f"csv-{size}"
+        t = time.perf_counter()
+        scorings = generate(folder, size)
+        print(f"{size:,} citizens: {scorings:,} scorings generated in "
+              f"{time.perf_counter() - t:.1f} s", flush=True)
+        for name, url in databases(size):
+            child("migrate", url)
+            imp = child("import", url, str(folder))
+            stats = child("stats", url, ":".join(PERIOD))
+            bound = child("bound", url, FKO_TOTAL_SQL.format(start=PERIOD[0], end=PERIOD[1]))
+            assert stats["n_goals"] == bound["n_goals"], (stats, bound)
+            line = (f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
+                    f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
+                    f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
+                    f"FKO-total bound {bound['seconds'] * 1000:.0f} ms | ratio "
+                    f"{stats['seconds'] / bound['seconds']:.2f}x")
+            print(line, flush=True)
+            lines.append(line)
+    print("\nSummary (one-year stats call, best of 3):")
+    for line in lines:
+        print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
