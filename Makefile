@@ -24,10 +24,12 @@ lock:
 	$(BIN)/pip-compile -q --extra dev --generate-hashes --strip-extras --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
+# The reminders' daily job runs inside the web process here (production: `flask bostotte
+# scheduler` as its own process); digests land in instance/outbox/ without SMTP settings.
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) bostotte demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	BOSTOTTE_SCHEDULER=embedded $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 browser:

@@ -45,7 +45,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bostotte.cli import bostotte_cli
 
     app.cli.add_command(bostotte_cli)
+    _start_reminders(app)
     return app
+
+
+def _start_reminders(app: Flask) -> None:
+    from bostotte.reminders import hooks
+
+    hooks.install()  # recording a scoring resolves its reminder
+    if app.config.get("BOSTOTTE_SCHEDULER") == "embedded":
+        from bostotte.reminders.scheduler import start_embedded
+
+        start_embedded(app)
 
 
 def _register_models() -> None:
@@ -54,6 +65,7 @@ def _register_models() -> None:
     from bostotte.auth import models as _auth  # noqa: F401
     from bostotte.citizens import models as _citizens  # noqa: F401
     from bostotte.goals import models as _goals  # noqa: F401
+    from bostotte.reminders import models as _reminders  # noqa: F401
     from bostotte.scoring import models as _scoring  # noqa: F401
     from bostotte.stats import models as _stats  # noqa: F401
 
@@ -64,9 +76,10 @@ def _register_blueprints(app: Flask) -> None:
     from bostotte.citizens.views import bp as citizens_bp
     from bostotte.goals.views import bp as goals_bp
     from bostotte.portal.views import bp as portal_bp
+    from bostotte.reminders.views import bp as reminders_bp
     from bostotte.scoring.views import bp as scoring_bp
 
-    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp):
+    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp, reminders_bp):
         app.register_blueprint(bp)
 
 

@@ -82,3 +82,13 @@ def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...]
         sys.exit(1)
     db.session.commit()
     click.echo(f"Brugeren {email} er oprettet.")
+
+
+def _register_reminder_commands() -> None:
+    from bostotte.reminders.cli import reminders_group, scheduler_command
+
+    bostotte_cli.add_command(reminders_group)
+    bostotte_cli.add_command(scheduler_command)
+
+
+_register_reminder_commands()

@@ -43,6 +43,18 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "BOSTOTTE_TIMEZONE": "Europe/Copenhagen",
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
+        # Reminders: "embedded" starts the daily job inside the web process (`make run`);
+        # production runs `flask bostotte scheduler` as its own process instead.
+        "BOSTOTTE_SCHEDULER": os.environ.get("BOSTOTTE_SCHEDULER", ""),
+        # Digest mails: SMTP when a host is set, else .eml files in the outbox folder.
+        "BOSTOTTE_SMTP_HOST": os.environ.get("BOSTOTTE_SMTP_HOST", ""),
+        "BOSTOTTE_SMTP_PORT": int(os.environ.get("BOSTOTTE_SMTP_PORT") or "587"),
+        "BOSTOTTE_SMTP_USER": os.environ.get("BOSTOTTE_SMTP_USER", ""),
+        "BOSTOTTE_SMTP_PASSWORD": os.environ.get("BOSTOTTE_SMTP_PASSWORD", ""),
+        "BOSTOTTE_SMTP_FROM": os.environ.get("BOSTOTTE_SMTP_FROM",
+                                             "Bostøtte <bostotte@localhost>"),
+        "BOSTOTTE_OUTBOX": os.environ.get("BOSTOTTE_OUTBOX", str(instance_path / "outbox")),
+        "BOSTOTTE_BASE_URL": os.environ.get("BOSTOTTE_BASE_URL", "http://127.0.0.1:5000"),
     }
 
 

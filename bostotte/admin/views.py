@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,6 +22,7 @@ from bostotte.auth.permissions import roles_required
 from bostotte.common.schema import Errors, FormSchema
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
+from bostotte.reminders.mail import MailSettings, outbox_entries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -65,3 +75,12 @@ def toggle_user(user_id: int, action: str) -> Response:
         db.session, current_user, user, action == "aktiver"))
     flash_outcome(errors, f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.")
     return redirect(url_for("admin.index"))
+
+
+@bp.get("/udbakke")
+@roles_required(Role.ADMIN)
+def outbox() -> str:
+    """Mails written to the outbox folder when no SMTP server is set (development)."""
+    settings = MailSettings.from_config(current_app.config)
+    return render_template("admin/outbox.html", settings=settings,
+                           entries=outbox_entries(settings.outbox))

@@ -27,6 +27,8 @@ def home_for(user: User) -> str:
         return url_for("portal.index")
     if user.role == Role.ADMIN:
         return url_for("admin.index")
+    if user.role == Role.WORKER:
+        return url_for("reminders.index")  # Mine opgaver
     return url_for("citizens.index")
 
 

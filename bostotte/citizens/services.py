@@ -15,6 +15,7 @@ from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.reminders.cadence import CitizenFacts, Due, next_scoring_due
+from bostotte.reminders.signals import unseen_counts
 from bostotte.scoring.models import Scoring
 
 
@@ -24,6 +25,7 @@ class CitizenRow:
     plan: Plan | None
     active_goals: int
     next_due: Due | None
+    signals: int = 0  # signals nobody has marked as seen yet
 
 
 def teams_for(session: Session, user: User) -> list[Team]:
@@ -65,7 +67,8 @@ def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date],
 
 def list_citizens(session: Session, user: User, today: date, *, search: str | None = None,
                   team_id: int | None = None, only_mine: bool = False) -> list[CitizenRow]:
-    """The citizens `user` may see, with plan, goals and next scoring due (3 queries)."""
+    """The citizens `user` may see, with plan, goals, next scoring due and the number of
+    signals not yet seen (5 queries)."""
     query = (
         select(Citizen).where(citizen_scope(user))
         .options(selectinload(Citizen.team),
@@ -82,11 +85,13 @@ def list_citizens(session: Session, user: User, today: date, *, search: str | No
         query = query.where(Citizen.primary_worker_id == user.id)
     citizens = list(session.scalars(query))
     last = last_scored_dates(session, [c.id for c in citizens])
+    facts = {c.id: facts_for(c, last.get(c.id, {}), today) for c in citizens}
+    signals = unseen_counts(session, [c for c in citizens if not facts[c.id].ended], today)
     rows = []
     for c in citizens:
         plan = c.active_plan
         rows.append(CitizenRow(c, plan, len(plan.active_goals) if plan else 0,
-                               next_scoring_due(facts_for(c, last.get(c.id, {}), today))))
+                               next_scoring_due(facts[c.id]), signals.get(c.id, 0)))
     return rows
 
 

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from bostotte.auth.models import Role
 from bostotte.auth.permissions import STAFF_ROLES, can_edit_plan, load_citizen, roles_required
 from bostotte.auth.services import users_with_role
+from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens import services
 from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
@@ -67,12 +68,15 @@ def show(citizen_id: int) -> str:
     by_instrument: dict[str, list] = {}
     for s in scorings:
         by_instrument.setdefault(s.instrument, []).append(s)
+    today = local_today()
     return render_template(
         "citizens/show.html", citizen=citizen, plan=citizen.active_plan,
         closed_plans=[p for p in citizen.plans if p.status != "active"],
         instruments=instruments_for(citizen), by_instrument=by_instrument,
         can_edit=can_edit_plan(current_user, citizen), goal_statuses=GOAL_STATUSES,
-        role=current_user.role, today=local_today(),
+        role=current_user.role, today=today,
+        charts=citizen_charts(citizen, scorings, today=today,
+                              goals=[g for p in citizen.plans for g in p.goals]),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+_AGE_KEY = re.compile(r"age_(\d+)_(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,19 @@ class Instrument:
     @cached_property
     def item_ids(self) -> list[str]:
         return [i.id for i in self.items]
+
+    @cached_property
+    def age_cutoffs(self) -> list[tuple[int, int, float]]:
+        """(lowest age, highest age, cut-off) of the `age_<low>_<high>` keys, youngest
+        first; the youngest group also covers younger children, `adult` everyone older."""
+        return sorted((int(m[1]), int(m[2]), value) for key, value in self.cutoffs.items()
+                      if (m := _AGE_KEY.match(key)))
+
+    def cutoff_for_age(self, age: int) -> float:
+        """The clinical cut-off for a citizen of `age` (the one rule pages, signals and
+        statistics share)."""
+        return next((v for _low, high, v in self.age_cutoffs if age <= high),
+                    self.cutoffs["adult"])
 
     @property
     def decimals(self) -> int:

@@ -1,6 +1,8 @@
 """Cadence rules: what falls due when (domain.md, "Cadences that drive reminders").
 
 Pure functions over already-loaded facts, so pages, the daily job and tests share them.
+The intervals come from the instrument files (`cadence`); how early a reminder shows
+(the lead time) is the reminders' own setting, kept here in RULES.
 """
 
 from __future__ import annotations
@@ -8,12 +10,44 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bostotte import instruments
 from bostotte.common.time import add_months
 
-FKO_STATUS_MONTHS = 3
-REM_FIRST_MONTHS = 3
-REM_FOLLOW_UP_MONTHS = 12
-ORS_FLAG_DAYS = 28
+
+def _cadence(instrument_id: str, key: str) -> int:
+    return int(instruments.get(instrument_id).cadence[key])  # type: ignore[call-overload]
+
+
+FKO_STATUS_MONTHS = _cadence("FKO", "status_every_months")
+REM_FIRST_MONTHS = _cadence("REM", "first_within_months")
+REM_FOLLOW_UP_MONTHS = _cadence("REM", "follow_up_months")
+ORS_FLAG_DAYS = _cadence("ORS", "flag_after_days")
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str  # short, for lists ("Næste scoring: FKO-status")
+    task: str  # what to do, for Mine opgaver
+    lead_days: int  # the reminder shows this many days before the due date
+    scoring: bool = True  # resolved by recording a scoring (else: a date to follow up)
+
+
+RULES = {
+    "fko_status": Rule("FKO-status", "Registrér FKO-status for målet", 14),
+    "fko_final": Rule("FKO afsluttende status", "Registrér afsluttende FKO-status for målet", 14),
+    "rem_first": Rule("Første REM-scoring", "Registrér den første REM-scoring", 14),
+    "rem_follow_up": Rule("REM-opfølgning", "Registrér den årlige REM-opfølgning", 30),
+    # "Flag if no ORS for 4 weeks": the reminder shows on the day the 4 weeks are up.
+    "ors": Rule("ORS", f"Registrér ORS – ingen ORS i {ORS_FLAG_DAYS // 7} uger", 0),
+    "goal_target": Rule("Måldato for mål", "Følg op på målets måldato", 14, scoring=False),
+    "subgoal_target": Rule("Måldato for delmål", "Følg op på delmålets måldato", 14,
+                           scoring=False),
+    "plan_review": Rule("Opfølgning på handleplan", "Følg op på handleplanen, før den udløber",
+                        30, scoring=False),
+}
+# A scoring recorded within the lead time before a quarterly mark counts for that mark, so
+# answering the reminder early resolves it rather than bringing it back.
+FKO_LEAD_DAYS = RULES["fko_status"].lead_days
 
 
 @dataclass(frozen=True)
@@ -22,9 +56,25 @@ class Due:
     label: str
     due: date
     goal_id: int | None = None
+    subgoal_id: int | None = None
 
     def is_overdue(self, today: date) -> bool:
         return self.due < today
+
+    @property
+    def subject(self) -> str:
+        """What the reminder is about inside the citizen: '' or 'goal:12' or 'subgoal:5'."""
+        return subject_key(self.goal_id, self.subgoal_id)
+
+    @property
+    def remind_from(self) -> date:
+        return self.due - timedelta(days=RULES[self.rule].lead_days)
+
+
+def subject_key(goal_id: int | None, subgoal_id: int | None) -> str:
+    if subgoal_id is not None:
+        return f"subgoal:{subgoal_id}"
+    return f"goal:{goal_id}" if goal_id is not None else ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +93,8 @@ class CitizenFacts:
     # Latest dates: ("FKO", goal_id) -> last status/final/baseline; ("REM", None) etc.
     last_scored: dict[tuple[str, int | None], date]
     ended: bool = False  # the indsats has ended: nothing falls due any more
+    # Open delmål of the active goals: (delmål id, goal id, target date).
+    open_subgoals: tuple[tuple[int, int, date | None], ...] = ()
 
 
 def next_fko_status(plan_start: date, plan_end: date, last: date | None) -> date | None:
@@ -57,39 +109,54 @@ def next_fko_status(plan_start: date, plan_end: date, last: date | None) -> date
         k += 1
 
 
+def _fko_items(facts: CitizenFacts, plan_start: date, plan_end: date) -> list[Due]:
+    items = []
+    for goal_id, _target in facts.active_goals:
+        last = facts.last_scored.get(("FKO", goal_id))
+        covered = last + timedelta(days=FKO_LEAD_DAYS) if last else None
+        mark = next_fko_status(plan_start, plan_end, covered)
+        if mark:
+            items.append(Due("fko_status", RULES["fko_status"].label, mark, goal_id))
+        elif covered is None or covered < plan_end:
+            items.append(Due("fko_final", RULES["fko_final"].label, plan_end, goal_id))
+    return items
+
+
 def due_items(facts: CitizenFacts) -> list[Due]:
     items: list[Due] = []
     if facts.ended:
         return items
     if facts.plan_start and facts.plan_end:
         if facts.uses_fko:
-            for goal_id, _target in facts.active_goals:
-                last = facts.last_scored.get(("FKO", goal_id))
-                mark = next_fko_status(facts.plan_start, facts.plan_end, last)
-                if mark:
-                    items.append(Due("fko_status", "FKO-status", mark, goal_id))
-                else:
-                    items.append(Due("fko_final", "FKO afsluttende status", facts.plan_end,
-                                     goal_id))
-        items.append(Due("plan_review", "Opfølgning på handleplan", facts.plan_end))
+            items += _fko_items(facts, facts.plan_start, facts.plan_end)
+        items.append(Due("plan_review", RULES["plan_review"].label, facts.plan_end))
         for goal_id, target in facts.active_goals:
             if target:
-                items.append(Due("goal_target", "Måldato for mål", target, goal_id))
+                items.append(Due("goal_target", RULES["goal_target"].label, target, goal_id))
+        for subgoal_id, goal_id, target in facts.open_subgoals:
+            if target:
+                items.append(Due("subgoal_target", RULES["subgoal_target"].label, target,
+                                 goal_id, subgoal_id))
     if facts.uses_rem and not facts.pakke1 and facts.legal_basis == "§85":
         last_rem = facts.last_scored.get(("REM", None))
         if last_rem is None:
-            items.append(Due("rem_first", "Første REM-scoring",
+            items.append(Due("rem_first", RULES["rem_first"].label,
                              add_months(facts.start_date, REM_FIRST_MONTHS)))
         else:
-            items.append(Due("rem_follow_up", "REM-opfølgning",
+            items.append(Due("rem_follow_up", RULES["rem_follow_up"].label,
                              add_months(last_rem, REM_FOLLOW_UP_MONTHS)))
     if facts.uses_fit:
         last_ors = facts.last_scored.get(("ORS", None))
         base = last_ors or facts.plan_start or facts.start_date
-        items.append(Due("ors", "ORS", base + timedelta(days=ORS_FLAG_DAYS)))
+        items.append(Due("ors", RULES["ors"].label, base + timedelta(days=ORS_FLAG_DAYS)))
     return sorted(items, key=lambda d: d.due)
 
 
 def next_scoring_due(facts: CitizenFacts) -> Due | None:
-    scorings = [d for d in due_items(facts) if d.rule not in ("plan_review", "goal_target")]
+    scorings = [d for d in due_items(facts) if RULES[d.rule].scoring]
     return scorings[0] if scorings else None
+
+
+def reminders_due(facts: CitizenFacts, today: date) -> list[Due]:
+    """The items whose reminder shows by `today` (including the overdue ones)."""
+    return [d for d in due_items(facts) if d.remind_from <= today]

@@ -186,10 +186,10 @@ def fko_counts(session: Session, period: Period, dimension: str | None
 # ---------------------------------------------------------------------------------- ORS
 
 def _ors_cutoff(period: Period) -> ColumnElement[float]:
-    cut = instruments.get("ORS").cutoffs
+    ors = instruments.get("ORS")
     age = _age(period)
-    return case((age < 13, cut["age_6_12"]), (age < 18, cut["age_13_17"]),
-                else_=cut["adult"])
+    return case(*[(age <= high, value) for _low, high, value in ors.age_cutoffs],
+                else_=ors.cutoffs["adult"])
 
 
 def ors_counts(session: Session, period: Period, dimension: str | None

@@ -25,32 +25,6 @@ class add_days(FunctionElement[Any]):  # noqa: N801
     name = "add_days"
 
 
-@compiles(add_months, "postgresql")
-def _pg_add_months(element: add_months, compiler: Any, **kw: Any) -> str:
-    day, months = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(({day}) + make_interval(months => CAST({months} AS INTEGER)) AS DATE)"
-
-
-@compiles(add_months, "sqlite")
-def _sqlite_add_months(element: add_months, compiler: Any, **kw: Any) -> str:
-    day, months = (compiler.process(c, **kw) for c in element.clauses)
-    # SQLite rolls 31 Jan + 1 month over to 3 March; the month's last day caps it.
-    return (f"min(date({day}, '+' || ({months}) || ' months'), "
-            f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))")
-
-
-@compiles(add_days, "postgresql")
-def _pg_add_days(element: add_days, compiler: Any, **kw: Any) -> str:
-    day, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(({day}) + CAST({days} AS INTEGER) AS DATE)"
-
-
-@compiles(add_days, "sqlite")
-def _sqlite_add_days(element: add_days, compiler: Any, **kw: Any) -> str:
-    day, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"date({day}, '+' || ({days}) || ' days')"
-
-
 class days_between(FunctionElement[Any]):  # noqa: N801
     """Whole days from the first date to the second."""
 
@@ -59,13 +33,25 @@ class days_between(FunctionElement[Any]):  # noqa: N801
     name = "days_between"
 
 
-@compiles(days_between, "postgresql")
-def _pg_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+# SQL per dialect, with {0} and {1} for the two arguments.
+TEMPLATES: dict[tuple[type, str], str] = {
+    (add_months, "postgresql"): "CAST(({0}) + make_interval(months => CAST({1} AS INTEGER)) "
+                                "AS DATE)",
+    # SQLite rolls 31 Jan + 1 month over to 3 March; the month's last day caps it.
+    (add_months, "sqlite"): "min(date({0}, '+' || ({1}) || ' months'), "
+                            "date({0}, 'start of month', '+' || (({1}) + 1) || ' months', "
+                            "'-1 day'))",
+    (add_days, "postgresql"): "CAST(({0}) + CAST({1} AS INTEGER) AS DATE)",
+    (add_days, "sqlite"): "date({0}, '+' || ({1}) || ' days')",
+    (days_between, "postgresql"): "(CAST({1} AS DATE) - CAST({0} AS DATE))",
+    (days_between, "sqlite"): "CAST(julianday({1}) - julianday({0}) AS INTEGER)",
+}
 
 
-@compiles(days_between, "sqlite")
-def _sqlite_days_between(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+def _compile(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+    args = [compiler.process(c, **kw) for c in element.clauses]
+    return TEMPLATES[(type(element), compiler.dialect.name)].format(*args)
+
+
+for (_function, _dialect) in TEMPLATES:
+    compiles(_function, _dialect)(_compile)

@@ -1,7 +1,7 @@
 """leader targets per theme and period; an index for the statistics
 
 Revision ID: c4stats01
-Revises: 9a62bd1ba046
+Revises: b7reminders01
 Create Date: 2026-11-23 12:45:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c4stats01'
-down_revision = '9a62bd1ba046'
+down_revision = 'b7reminders01'
 branch_labels = None
 depends_on = None
 

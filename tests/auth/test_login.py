@@ -35,7 +35,8 @@ def test_login_and_logout(client, session):
     make.user(session, Role.WORKER, [t], password="hemmelig123", email="A@Test.dk")
     session.commit()
     r = client.post("/login", data={"email": " a@test.DK ", "password": "hemmelig123"})
-    assert r.status_code == 302 and r.headers["Location"].endswith("/borgere")
+    # a mestringsvejleder starts on Mine opgaver
+    assert r.status_code == 302 and r.headers["Location"].endswith("/opgaver")
     assert client.get("/borgere").status_code == 200
     assert session.query(User).one().last_login_at is not None
     r = client.post("/logout")
@@ -57,7 +58,7 @@ def test_next_is_followed_only_within_the_site(client, session):
     session.commit()
     creds = {"email": "n@test.dk", "password": "hemmelig123"}
     r = client.post("/login?next=https://evil.example/x", data=creds)
-    assert r.headers["Location"].endswith("/borgere")
+    assert r.headers["Location"].endswith("/opgaver")
     client.post("/logout")
     r = client.post("/login?next=/konto", data=creds)
     assert r.headers["Location"].endswith("/konto")

@@ -27,6 +27,8 @@ def ors_field(page, label):  # type: ignore[no-untyped-def]
 
 def test_worker_adds_goal_subgoal_and_ors(page, live_server):  # type: ignore[no-untyped-def]
     log_in(page, live_server, "vejleder@demo.dk")
+    expect(page.get_by_role("heading", name="Mine opgaver")).to_be_visible()  # her start page
+    page.get_by_role("link", name="Borgere", exact=True).click()
     expect(page.get_by_role("heading", name="Mine borgere")).to_be_visible()
     screenshot(page, "01-mine-borgere")
 

@@ -75,3 +75,10 @@ def test_rem_and_fko_take_whole_numbers_0_to_4():
     assert errors == {"oekonomi": ["Vælg et helt tal mellem 0 og 4."]}
     _, errors = instruments.validate_values(instruments.get("FKO"), {"value": "5"})
     assert errors == {"value": ["Værdien skal være mellem 0 og 4."]}
+
+
+@pytest.mark.parametrize(("age", "cutoff"), [(6, 32), (12, 32), (13, 28), (17, 28), (18, 25),
+                                             (80, 25), (4, 32)])
+def test_ors_cutoff_by_age(age, cutoff):
+    # domain.md: 25 for adults; 28 for 13–17; 32 for 6–12 (the youngest group covers below)
+    assert instruments.get("ORS").cutoff_for_age(age) == cutoff

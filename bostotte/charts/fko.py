@@ -1,0 +1,129 @@
+"""FKO support need for one goal: baseline, each status and the final, against the target."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bostotte.charts.model import Chart, FkoPoint, Scale, Table
+from bostotte.charts.svg import (
+    BLUE,
+    GREEN,
+    GREEN_TINT,
+    Style,
+    Swatch,
+    band_swatch,
+    line_swatch,
+    shape_swatch,
+    style_swatch,
+    time_domain,
+)
+from bostotte.charts.timeseries import Band, Mark, Ref, Series, YAxis, time_chart
+from bostotte.charts.words import day, dk
+
+# Status is due every three months: half a year without one is a pause, not a trend.
+GAP_DAYS = 200
+STYLE = Style(BLUE, "circle")
+SHAPES = {"baseline": "square", "final": "diamond"}  # status: the line's circle
+OCCASIONS = {"baseline": "Udgangspunkt", "target": "Mål for støttebehov", "status": "Status",
+             "final": "Afsluttende status"}
+
+
+def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str,
+              chart_id: str, occasions: Mapping[str, str] = OCCASIONS,
+              you: bool = False) -> Chart:
+    """Support need at baseline and each status, the target as a dashed line, the final
+    status marked. Less support need is better, so the axis is turned: 0 (none) at the top,
+    and a line going up means less need; the note says so in words."""
+    title = f"Støttebehov – {theme}: {goal}"
+    target = next((p.value for p in points if p.occasion == "target"), None)
+    scored = sorted((p for p in points if p.occasion != "target"),
+                    key=lambda p: (p.on, p.occasion != "baseline"))
+
+    def level(value: float) -> str:
+        label = scale.label(value)
+        return f"{dk(value)} ({label})" if label else dk(value)
+
+    rows = tuple((day(p.on), occasions.get(p.occasion, p.occasion), level(p.value))
+                 for p in scored)
+    if target is not None:
+        rows += (("–", occasions.get("target", "Mål"), level(target)),)
+    table = Table("Støttebehov pr. dato", ("Dato", "Slags", "Støttebehov"), rows)
+    if not scored:
+        summary = "Der er ingen FKO-scoringer for målet endnu" + (
+            f"; målet for støttebehov er {level(target)}." if target is not None else ".")
+        return Chart(chart_id, title, summary, table)
+
+    marks = [Mark(p.on, p.value, f"{occasions.get(p.occasion, p.occasion)}: {level(p.value)}"
+                  f" – {day(p.on)}", shape=SHAPES.get(p.occasion),
+                  filled=False if p.occasion == "baseline" else None,
+                  label=dk(p.value) if i == len(scored) - 1 else None)
+             for i, p in enumerate(scored)]
+    series = [Series("fko", "Støttebehov", STYLE, marks)]
+    ticks = [(float(v), f"{v} {scale.labels.get(v, '')}".strip())
+             for v in range(int(scale.min), int(scale.max) + 1)]
+    y_axis = YAxis(scale.max, scale.min, ticks)  # turned: less need is up
+    bands, refs = [], []
+    entries: list[tuple[str, Swatch]] = [("Status", style_swatch(STYLE))]
+    if any(p.occasion == "baseline" for p in scored):
+        entries.insert(0, ("Udgangspunkt", shape_swatch("square", BLUE, filled=False)))
+    if any(p.occasion == "final" for p in scored):
+        entries.append(("Afsluttende status", shape_swatch("diamond", BLUE)))
+    if target is not None:
+        bands.append(Band(scale.min, target, None, GREEN_TINT, GREEN, "target"))
+        refs.append(Ref(target, f"Mål: {dk(target)}", GREEN))
+        entries.append((f"Mål: {level(target)}", line_swatch(GREEN, "7 5")))
+        entries.append(("Målet er nået her", band_swatch(GREEN_TINT, None)))
+    start, end = time_domain(p.on for p in scored)
+    desc = (f"Linjediagram over støttebehovet for målet fra {day(scored[0].on)} til "
+            f"{day(scored[-1].on)} på en skala fra {dk(scale.min)} (intet) til "
+            f"{dk(scale.max)} (fuldstændigt), med 0 øverst.")
+    wide, narrow = time_chart(chart_id=chart_id, title=title, desc=desc, series=series,
+                              y_axis=y_axis, start=start, end=end, bands=bands, refs=refs,
+                              plot_heights=(170, 150), legend_entries=entries,
+                              gap_days=GAP_DAYS)
+    return Chart(chart_id, title, _summary(scored, target, level, occasions), table, wide,
+                 narrow,
+                 callout=_callout(scored, target, level, you),
+                 note=("Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
+                       "en linje, der går op, betyder mindre brug for støtte."))
+
+
+def _change(first: FkoPoint, latest: FkoPoint, since: str) -> str:
+    diff = latest.value - first.value
+    if diff == 0:
+        return f"det samme som {since}"
+    more = "mindre" if diff < 0 else "mere"
+    return f"{dk(abs(diff))} trin {more} støttebehov end {since}"
+
+
+def _since(first: FkoPoint) -> str:
+    return "ved udgangspunktet" if first.occasion == "baseline" else "første gang"
+
+
+def _summary(scored: Sequence[FkoPoint], target: float | None, level,  # type: ignore[no-untyped-def]
+             occasions: Mapping[str, str]) -> str:
+    first, latest = scored[0], scored[-1]
+    which = "den afsluttende status" if latest.occasion == "final" else "seneste status"
+    goal = ""
+    if target is not None:
+        reached = "nået" if latest.value <= target else "ikke nået endnu"
+        goal = f"; målet er {level(target)}, og det er {reached}"
+    if len(scored) == 1:
+        occasion = occasions.get(first.occasion, first.occasion).lower()
+        return (f"Der er kun én FKO-scoring ({occasion}, {day(first.on)}): "
+                f"{level(first.value)}{goal}.")
+    return (f"Støttebehovet var {level(first.value)} {_since(first)} {day(first.on)} og er "
+            f"{level(latest.value)} ved {which} {day(latest.on)} – "
+            f"{_change(first, latest, _since(first))}{goal}.")
+
+
+def _callout(scored: Sequence[FkoPoint], target: float | None, level,  # type: ignore[no-untyped-def]
+             you: bool) -> str:
+    first, latest = scored[0], scored[-1]
+    text = (f"Din seneste vurdering: {level(latest.value)}" if you
+            else f"Seneste: {level(latest.value)} ({day(latest.on)})")
+    if len(scored) > 1:
+        text += f" – {_change(first, latest, 'da I startede' if you else _since(first))}"
+        if target is not None and latest.value <= target:
+            text += ", og målet er nået"
+    return text

@@ -1,0 +1,94 @@
+"""The daily job on APScheduler: 06:00 Europe/Copenhagen, right across daylight saving.
+
+Production runs `flask bostotte scheduler` as its own process; `make run` starts the same
+scheduler inside the web process (BOSTOTTE_SCHEDULER=embedded). Either way the job is
+safe to run in several processes at once (see services.py), and a run at start-up
+catches up on what was missed while the service was down.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from datetime import datetime, time
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from bostotte.common.time import LOCAL_TZ, utcnow
+from bostotte.extensions import db
+from bostotte.reminders.services import RunResult, run_daily
+
+log = logging.getLogger(__name__)
+
+RUN_AT = time(6, 0)
+JOB_ID = "bostotte-reminders-daily"
+# A run delayed by a busy or suspended process still happens if it is late by less than this.
+MISFIRE_GRACE_SECONDS = 6 * 3600
+
+
+def daily_trigger() -> CronTrigger:
+    return CronTrigger(hour=RUN_AT.hour, minute=RUN_AT.minute, timezone=LOCAL_TZ)
+
+
+def digests_due(now: datetime) -> bool:
+    """Today's digests go out from 06:00 local time; a restart at night sends none early."""
+    return now.astimezone(LOCAL_TZ).time() >= RUN_AT
+
+
+def run_job(app: Flask, *, digests: bool = True) -> RunResult:
+    with app.app_context():
+        now = utcnow()
+        try:
+            result = run_daily(db.session, now.astimezone(LOCAL_TZ).date(), now,
+                               digests=digests)
+        finally:
+            db.session.remove()
+    log.info("reminders: %s", result)
+    return result
+
+
+def catch_up(app: Flask) -> RunResult:
+    """The start-up run: create what was missed; today's digests only from 06:00."""
+    return run_job(app, digests=digests_due(utcnow()))
+
+
+def build(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
+    scheduler.add_job(run_job, daily_trigger(), args=[app], id=JOB_ID, replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS)
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    """`flask bostotte scheduler`: catch up, then run daily until stopped."""
+    scheduler = build(app, BlockingScheduler(timezone=LOCAL_TZ))
+    catch_up(app)
+    scheduler.start()
+
+
+_embedded: BackgroundScheduler | None = None
+
+
+def start_embedded(app: Flask) -> BackgroundScheduler | None:
+    """Start the scheduler inside this process, once (not in the reloader's watcher
+    process, not twice when the app factory is called again)."""
+    global _embedded
+    if _embedded is not None or app.testing:
+        return _embedded
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None  # the reloader's parent process: its child serves and schedules
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
+        return None  # `flask db upgrade` and friends: only the web server schedules
+    scheduler = build(app, BackgroundScheduler(timezone=LOCAL_TZ, daemon=True))
+    assert isinstance(scheduler, BackgroundScheduler)
+    scheduler.add_job(catch_up, args=[app], id=JOB_ID + "-catch-up")  # runs at once
+    scheduler.start()
+    atexit.register(lambda: scheduler.shutdown(wait=False))
+    _embedded = scheduler
+    return scheduler
