@@ -8,9 +8,15 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-sqlite test-postgres lint bench browser vendor-dkfds clean lock
+.PHONY: syslibs setup run test test-sqlite test-postgres lint bench browser vendor-dkfds clean lock
 
-setup: $(STAMP)
+setup: $(STAMP) syslibs
+
+# WeasyPrint (the PDF reports) needs Pango from the system.
+syslibs:
+	@/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { echo "Installing Pango for the PDF reports"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) \
+		|| { echo "Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; }; }
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
