@@ -21,7 +21,13 @@ from bostotte.auth.models import ROLE_LABELS, Role, Team, User
 from bostotte.auth.services import create_user
 from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.citizens.schemas import CitizenSchema, PlanSchema
-from bostotte.citizens.services import carry_over_goals, close_plan, create_citizen, create_plan
+from bostotte.citizens.services import (
+    OPEN_SUBGOAL_STATUSES,
+    carry_over_goals,
+    close_plan,
+    create_citizen,
+    create_plan,
+)
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date
 from bostotte.common.schema import DomainError, load_form
@@ -812,9 +818,13 @@ class Builder:
         steps = [s for s in text.steps if s.title not in carried]
         for step in (steps[i] for i in sorted(rng.sample(range(len(steps)), max(count, 0)))):
             status = self._subgoal_status(goal_status, (until - created).days)
+            days = rng.randint(30, 120)
+            target = created + timedelta(days=days)
+            if status in OPEN_SUBGOAL_STATUSES and target < until - timedelta(days=21):
+                # An open delmål's date is mostly moved on as the work goes; a few lag.
+                target = until + timedelta(days=days - 45)
             data = {"title": step.title, "method": step.method, "approach": step.approach,
-                    "target_date": created + timedelta(days=rng.randint(30, 120)),
-                    "status": status}
+                    "target_date": target, "status": status}
             subgoal = add_subgoal(self.session, goal, _form(SubGoalSchema(), data), created)
             self._notes(run, subgoal, created, until, status)
 
