@@ -65,8 +65,8 @@ def _render_form(citizen: Citizen, instrument: Instrument, scoring: Scoring | No
 @bp.route("/<instrument>/ny", methods=["GET", "POST"])
 @roles_required(*SCORERS)
 def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, f"ny scoring {instrument}")
     inst = _instrument(instrument)
+    citizen = load_citizen(db.session, current_user, citizen_id, f"ny scoring {inst.id}")
     if inst.method not in citizen.methods:
         abort(404)
     errors: Errors = {}

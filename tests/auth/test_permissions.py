@@ -93,3 +93,15 @@ def test_every_read_is_access_logged(w, login_as, session):
         (w["borger"].id, "borger", w["c1"].id, "mine mål"),
     ]
     assert rows[0].path == f"/borgere/{w['c1'].id}" and rows[0].at is not None
+
+
+def test_a_long_guessed_url_is_refused_and_logs_nothing_too_long(w, login_as, session):
+    # An unknown instrument is a 404 before any read; a long what/path is cut, not a 500.
+    r = login_as(w["w1"]).get(f"/borgere/{w['c1'].id}/scoringer/{'X' * 400}/ny")
+    assert r.status_code == 404
+    assert session.scalars(select(AccessLog)).all() == []
+    from bostotte.audit.services import log_access
+
+    entry = log_access(session, w["w1"], w["c1"].id, "å" * 200, "/" + "p" * 500)
+    session.commit()
+    assert len(entry.what) == 80 and len(entry.path or "") == 300
