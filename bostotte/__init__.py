@@ -65,6 +65,8 @@ def _register_models() -> None:
     from bostotte.auth import models as _auth  # noqa: F401
     from bostotte.citizens import models as _citizens  # noqa: F401
     from bostotte.goals import models as _goals  # noqa: F401
+    from bostotte.invitations import models as _invitations  # noqa: F401
+    from bostotte.portal import models as _portal  # noqa: F401
     from bostotte.reminders import models as _reminders  # noqa: F401
     from bostotte.scoring import models as _scoring  # noqa: F401
     from bostotte.stats import models as _stats  # noqa: F401
@@ -75,12 +77,18 @@ def _register_blueprints(app: Flask) -> None:
     from bostotte.auth.views import bp as auth_bp
     from bostotte.citizens.views import bp as citizens_bp
     from bostotte.goals.views import bp as goals_bp
+    from bostotte.invitations.views import bp as invitations_bp
     from bostotte.portal.views import bp as portal_bp
     from bostotte.reminders.views import bp as reminders_bp
     from bostotte.scoring.views import bp as scoring_bp
 
     for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp, reminders_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(invitations_bp)
+
+    from bostotte.stats.views import bp as stats_bp  # the leader's dashboard, /statistik
+
+    app.register_blueprint(stats_bp)
 
 
 # Everything is served from this origin; no inline script or style is used.

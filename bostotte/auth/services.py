@@ -6,13 +6,18 @@ from bostotte.auth.models import Role, Team, User
 from bostotte.auth.passwords import hash_password, needs_rehash, verify_password
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
-from bostotte.common.time import utcnow
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    """The one password rule, for staff logins and citizens' invitations alike."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn.", field)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -24,8 +29,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    session.commit()
+    session.commit()  # last_login_at is set by identity.complete_login, for every method
     return user
 
 
@@ -37,9 +41,8 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         raise DomainError("Ukendt rolle.", "role")
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise DomainError("Der findes allerede en bruger med den e-mail.", "email")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn.",
-                          "password")
+    if password is not None:
+        check_new_password(password)
     if role == Role.CITIZEN and citizen_id is None:
         raise DomainError("En borger-bruger skal høre til en borger.", "citizen_id")
     user = User(email=email, name=name, role=role,

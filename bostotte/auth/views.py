@@ -3,10 +3,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from bostotte.auth import services
+from bostotte.auth.identity import complete_login
 from bostotte.auth.models import Role, User
 from bostotte.extensions import db, limiter, login_manager
 
@@ -64,8 +65,7 @@ def login() -> tuple[str, int] | Response:
             errors["password"] = ["Skriv din adgangskode."]
         if not errors:
             user = services.authenticate(db.session, email, password)
-            if user is not None:
-                login_user(user)
+            if user is not None and complete_login(db.session, user, "password"):
                 return redirect(_safe_next(request.args.get("next")) or home_for(user))
             errors["_form"] = ["E-mail eller adgangskode er forkert."]
     status = 400 if errors else 200

@@ -19,9 +19,11 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import CTE
 
@@ -31,7 +33,7 @@ from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.goals.models import Goal
 from bostotte.scoring.models import Scoring, ScoringItem
-from bostotte.stats.sqldates import add_days, add_months, days_between
+from bostotte.stats.sqldates import add_days, add_months, days_between, year_quarter
 
 # Totals carry one decimal; differences of floats are compared with this tolerance.
 EPS = 1e-6
@@ -45,6 +47,34 @@ AGE_BANDS = (("under_18", 0, 17), ("18-29", 18, 29), ("30-49", 30, 49), ("50-64"
 class Period:
     start: date
     end: date
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose numbers: the citizens of some teams (None: every team) and, with a theme, the
+    goals of that theme (FKO) or the citizens who have such a goal (ORS, REM, documentation),
+    exactly as the theme breakdown counts them."""
+
+    team_ids: tuple[int, ...] | None = None
+    theme: str | None = None
+
+
+EVERYONE = Scope()
+
+
+def _in_teams(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
+    if scope.team_ids is None:
+        return []
+    return [citizen_id.in_(select(Citizen.id).where(Citizen.team_id.in_(scope.team_ids)))]
+
+
+def _in_scope(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
+    """Conditions on a citizen id column for a citizen measure (ORS, REM, documentation)."""
+    conditions = _in_teams(scope, citizen_id)
+    if scope.theme is not None:
+        conditions.append(citizen_id.in_(select(Goal.citizen_id)
+                                         .where(Goal.theme == scope.theme)))
+    return conditions
 
 
 def _age(period: Period) -> ColumnElement[int]:
@@ -74,16 +104,22 @@ def _citizen_groups(dimension: str | None, period: Period) -> Select[Any]:
         case "legal_basis":
             return select(c.id.label("citizen_id"), c.legal_basis.label("grp"))
         case "method":
-            # A citizen may use several methods: she counts in each of their groups.
-            return union_all(*[
-                select(c.id.label("citizen_id"), literal(name).label("grp")).where(flag)
-                for name, flag in (("FKO", c.uses_fko), ("FIT", c.uses_fit),
-                                   ("REM", c.uses_rem))
-            ])  # type: ignore[return-value]
+            # A citizen may use several methods: she counts in each of their groups. The
+            # citizens table stays a plain join (not a union of three scans), so the planner
+            # can reach it by primary key from the units.
+            flags = (("FKO", c.uses_fko), ("FIT", c.uses_fit), ("REM", c.uses_rem))
+            methods = union_all(*[select(literal(name).label("grp"))
+                                  for name, _flag in flags]).subquery("methods")
+            return (select(c.id.label("citizen_id"), methods.c.grp)
+                    .join(methods, or_(*[and_(methods.c.grp == name, flag)
+                                         for name, flag in flags])))
         case "theme":
             # Citizen measures by theme: the themes of the citizen's goals.
             return (select(Goal.citizen_id.label("citizen_id"), Goal.theme.label("grp"))
                     .distinct())
+        case "worker":
+            # The contact person (documentation per worker; not a public dimension).
+            return select(c.id.label("citizen_id"), c.primary_worker_id.label("grp"))
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
@@ -94,12 +130,12 @@ def _order(newest_first: bool) -> list[Any]:
     return [Scoring.scored_on.asc(), Scoring.id.asc()]
 
 
-def _grouped(units: Any, dimension: str | None, period: Period) -> tuple[Any, Any]:
-    """(FROM clause, group column) putting each unit (which has citizen_id) in its groups."""
+def _grouped(units: Any, dimension: str | None, period: Period) -> tuple[Any, list[Any]]:
+    """(FROM clause, group columns) putting each unit (which has citizen_id) in its groups."""
     if dimension is None:
-        return units, literal("all").label("grp")
+        return units, [literal("all").label("grp")]
     groups = _citizen_groups(dimension, period).subquery()
-    return units.join(groups, groups.c.citizen_id == units.c.citizen_id), groups.c.grp
+    return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
 
 
 def _ranked(instrument: str, where: ColumnElement[bool], partition: list[Any],
@@ -118,47 +154,69 @@ def _ranked(instrument: str, where: ColumnElement[bool], partition: list[Any],
 
 # ---------------------------------------------------------------------------------- FKO
 
-def fko_units(period: Period) -> Any:
-    """One row per goal counted in P, with baseline, target and outcome."""
-    s = Scoring
+def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
+    """One row per goal counted in P, with baseline, target and outcome.
 
-    def latest_of(occasion: str) -> Any:
-        # An index lookup per goal counted: (goal_id, occasion, scored_on).
-        return (select(s.total).where(s.goal_id == Goal.id, s.instrument == "FKO",
-                                      s.occasion == occasion)
-                .order_by(*_order(newest_first=True)).limit(1).scalar_subquery())
+    quarterly: one row per goal and calendar quarter of P instead (column `bucket`,
+    year * 10 + quarter), each quarter read as a period of its own.
+    """
+    s = Scoring
+    quarter = [year_quarter(s.scored_on)] if quarterly else []
+
+    # Each goal's latest baseline and target, in one pass over those scorings (correlated
+    # lookups get repeated by PostgreSQL for every use of the column and every quarter).
+    bt_ranked = (
+        select(s.goal_id, s.occasion, s.total,
+               func.row_number().over(partition_by=[s.goal_id, s.occasion],
+                                      order_by=_order(newest_first=True)).label("rn"))
+        .where(s.instrument == "FKO", s.occasion.in_(("baseline", "target")))
+        .subquery()
+    )
+    r = bt_ranked.c
+    latest_bt = (
+        select(r.goal_id,
+               func.max(case((r.occasion == "baseline", r.total))).label("baseline"),
+               func.max(case((r.occasion == "target", r.total))).label("target"))
+        .where(r.rn == 1).group_by(r.goal_id)
+        .subquery()
+    )
 
     # The outcome: the final inside P if there is one, else the latest status inside P.
     ranked = (
-        select(s.goal_id, s.total,
+        select(s.goal_id, s.total, *(q.label("bucket") for q in quarter),
                func.row_number().over(
-                   partition_by=s.goal_id,
+                   partition_by=[s.goal_id, *quarter],
                    order_by=[case((s.occasion == "final", 0), else_=1),
                              *_order(newest_first=True)]).label("rn"))
         .where(s.instrument == "FKO", s.occasion.in_(("status", "final")),
-               s.scored_on.between(period.start, period.end))
+               s.scored_on.between(period.start, period.end), *_in_teams(scope, s.citizen_id))
         .subquery()
     )
     follow = select(ranked).where(ranked.c.rn == 1).subquery()
+    themes = [Goal.theme == scope.theme] if scope.theme is not None else []
     goals = (
-        select(Goal.id.label("goal_id"), Goal.citizen_id, Goal.theme,
-               latest_of("baseline").label("baseline"), latest_of("target").label("target"),
-               follow.c.total.label("outcome"))
+        select(Goal.id.label("goal_id"), Goal.citizen_id, Goal.theme, latest_bt.c.baseline,
+               latest_bt.c.target, follow.c.total.label("outcome"),
+               *([follow.c.bucket] if quarterly else []))
         .join(follow, follow.c.goal_id == Goal.id)
+        .join(latest_bt, latest_bt.c.goal_id == Goal.id)
+        .where(*themes)
         .subquery()
     )
     return select(goals).where(goals.c.baseline.is_not(None)).subquery("fko_units")
 
 
-def fko_counts(session: Session, period: Period, dimension: str | None
-               ) -> list[dict[str, Any]]:
-    """Rows (grp, theme, n, maintained_or_improved, improved, target_reached).
+def fko_counts(session: Session, period: Period, dimension: str | None,
+               scope: Scope = EVERYONE, quarterly: bool = False) -> list[dict[str, Any]]:
+    """Rows (grp, theme, n, maintained_or_improved, improved, target_reached), and `bucket`
+    (the quarter) when quarterly.
 
-    theme is None on the rows that total all themes of a group.
+    theme is None on the rows that total all themes of a group (and quarter).
     """
-    units = fko_units(period)
+    units = fko_units(period, scope, quarterly)
+    buckets = [units.c.bucket] if quarterly else []
     if dimension == "theme":
-        joined, grp = units, units.c.theme.label("grp")
+        joined, grp = units, [units.c.theme.label("grp")]
     else:
         joined, grp = _grouped(units, dimension, period)
     measures = [
@@ -169,15 +227,16 @@ def fko_counts(session: Session, period: Period, dimension: str | None
         func.sum(case((and_(units.c.target.is_not(None), units.c.outcome <= units.c.target),
                        1), else_=0)).label("target_reached"),
     ]
-    rows = session.execute(select(grp, units.c.theme, *measures).select_from(joined)
-                           .group_by(grp, units.c.theme))
+    rows = session.execute(select(*grp, *buckets, units.c.theme, *measures)
+                           .select_from(joined).group_by(*grp, *buckets, units.c.theme))
     by_theme = [dict(r._mapping) for r in rows]
     # Each goal has one theme, so a group's total is the sum of its theme rows.
-    totals: dict[str, dict[str, Any]] = {}
+    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in by_theme:
-        total = totals.setdefault(row["grp"], {"grp": row["grp"], "theme": None, "n": 0,
-                                               "maintained_or_improved": 0, "improved": 0,
-                                               "target_reached": 0})
+        keys = {k: row[k] for k in ("grp", "bucket") if k in row}
+        total = totals.setdefault(tuple(keys.values()), {
+            **keys, "theme": None, "n": 0, "maintained_or_improved": 0, "improved": 0,
+            "target_reached": 0})
         for key in ("n", "maintained_or_improved", "improved", "target_reached"):
             total[key] += row[key]
     return by_theme + list(totals.values())
@@ -192,28 +251,48 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
                 else_=ors.cutoffs["adult"])
 
 
-def ors_counts(session: Session, period: Period, dimension: str | None
-               ) -> list[dict[str, Any]]:
+def _citizen_pick(column: Any, instrument: str, newest_first: bool, *where: Any) -> Any:
+    """A column of a citizen's first (or latest) scoring of an instrument: one index seek per
+    citizen on (citizen_id, instrument, scored_on), correlated to the outer Citizen."""
+    s = aliased(Scoring)
+    order: list[Any] = ([s.scored_on.desc(), s.id.desc()] if newest_first
+                        else [s.scored_on.asc(), s.id.asc()])
+    return (select(getattr(s, column)).where(s.citizen_id == Citizen.id,
+                                             s.instrument == instrument,
+                                             *(w(s) for w in where))
+            .order_by(*order).limit(1).scalar_subquery())
+
+
+def ors_counts(session: Session, period: Period, dimension: str | None,
+               scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
-    s = Scoring
-    first = _ranked("ORS", s.scored_on <= period.end, [s.citizen_id], newest_first=False)
-    latest = _ranked("ORS", s.scored_on.between(period.start, period.end), [s.citizen_id],
-                     newest_first=True)
+    def first(column: str) -> Any:
+        return _citizen_pick(column, "ORS", False, lambda s: s.scored_on <= period.end)
+
+    def latest(column: str) -> Any:
+        return _citizen_pick(column, "ORS", True,
+                             lambda s: s.scored_on.between(period.start, period.end))
+
+    # Each citizen's first ORS up to P.to and latest in P, by index seeks (a materialised
+    # CTE, so each seek runs once however often its column is used below).
+    ends = (
+        select(Citizen.id.label("citizen_id"), first("total").label("first"),
+               first("scored_on").label("first_on"), latest("total").label("latest"),
+               latest("scored_on").label("latest_on"), _ors_cutoff(period).label("cutoff"))
+        .where(*_in_scope(scope, Citizen.id))
+        .cte("ors_ends").prefix_with("MATERIALIZED")
+    )
+    e = ends.c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
-        select(first.c.citizen_id, first.c.total.label("first"),
-               latest.c.total.label("latest"),
-               (latest.c.total - first.c.total).label("change"),
-               _ors_cutoff(period).label("cutoff"))
-        .join(latest, latest.c.citizen_id == first.c.citizen_id)
-        .join(Citizen, Citizen.id == first.c.citizen_id)
-        .where(latest.c.scored_on > first.c.scored_on)
+        select(e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"), e.cutoff)
+        .where(e.latest_on > e.first_on)
         .subquery("ors_units")
     )
     joined, grp = _grouped(units, dimension, period)
     u = units.c
     rows = session.execute(
-        select(grp, func.count().label("n"),
+        select(*grp, func.count().label("n"),
                func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
                func.sum(u.change).label("sum_change"),
                func.sum(cast(u.first, Float) * u.first).label("sum_first_sq"),
@@ -224,15 +303,15 @@ def ors_counts(session: Session, period: Period, dimension: str | None
                func.sum(case((and_(u.first < u.cutoff, u.latest >= u.cutoff,
                                    u.change >= reliable - EPS), 1), else_=0))
                .label("clinically_significant"))
-        .select_from(joined).group_by(grp)
+        .select_from(joined).group_by(*grp)
     )
     return [dict(r._mapping) for r in rows]
 
 
 # ---------------------------------------------------------------------------------- REM
 
-def rem_counts(session: Session, period: Period, dimension: str | None
-               ) -> list[dict[str, Any]]:
+def rem_counts(session: Session, period: Period, dimension: str | None,
+               scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     s, i = Scoring, ScoringItem
     part = [s.citizen_id, i.item]
@@ -252,18 +331,18 @@ def rem_counts(session: Session, period: Period, dimension: str | None
                latest.c.value.label("latest"))
         .join(latest, and_(latest.c.citizen_id == first.c.citizen_id,
                            latest.c.item == first.c.item))
-        .where(latest.c.scored_on > first.c.scored_on)
+        .where(latest.c.scored_on > first.c.scored_on, *_in_scope(scope, first.c.citizen_id))
         .subquery("rem_units")
     )
     joined, grp = _grouped(units, dimension, period)
     u = units.c
     rows = session.execute(
-        select(grp, u.item, func.count().label("n"),
+        select(*grp, u.item, func.count().label("n"),
                func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
                func.sum(case((u.latest < u.first, 1), else_=0)).label("improved"),
                func.sum(case((u.latest == u.first, 1), else_=0)).label("unchanged"),
                func.sum(case((u.latest > u.first, 1), else_=0)).label("worsened"))
-        .select_from(joined).group_by(grp, u.item)
+        .select_from(joined).group_by(*grp, u.item)
     )
     return [dict(r._mapping) for r in rows]
 
@@ -287,35 +366,49 @@ def _due_scorings(period: Period) -> CTE:
     and 12 months after each REM."""
     s, c, g, p = Scoring, Citizen, Goal, Plan
     k = _quarters()
-    mark = add_months(p.start_date, k.c.k * 3)
+    # The quarterly marks of the plans overlapping P, computed once per plan (not per
+    # goal): quarters are first picked by integer day offsets (3 months are 89 to 92 days),
+    # so the exact month arithmetic runs only for the few near P.
+    offsets = (select(p.id.label("plan_id"), p.start_date, p.end_date,
+                      days_between(p.start_date, p.end_date).label("d_plan"),
+                      days_between(p.start_date, literal(period.start)).label("d_from"),
+                      days_between(p.start_date, literal(period.end)).label("d_to"))
+               .where(p.start_date <= period.end, p.end_date >= period.start)
+               .cte("plan_offsets").prefix_with("MATERIALIZED"))
+    o = offsets.c
+    near = (select(o.plan_id, o.start_date, o.end_date, k.c.k)
+            .join(k, and_(k.c.k * 89 <= o.d_plan, k.c.k * 92 >= o.d_from,
+                          k.c.k * 89 <= o.d_to))
+            .subquery())
+    mark_of = add_months(near.c.start_date, near.c.k * 3)
     # Each status counts for one quarter: the one in whose window, shifted by the grace
     # days, it falls (a status 9 days after its due date is not also next quarter's).
-    previous = case((k.c.k == 1, p.start_date),
-                    else_=add_days(add_months(p.start_date, (k.c.k - 1) * 3), GRACE_DAYS))
+    marks = (select(near.c.plan_id, mark_of.label("due"),
+                    case((near.c.k == 1, near.c.start_date),
+                         else_=add_days(add_months(near.c.start_date, (near.c.k - 1) * 3),
+                                        GRACE_DAYS)).label("previous"),
+                    add_days(mark_of, GRACE_DAYS).label("deadline"))
+             .where(mark_of < near.c.end_date, mark_of.between(period.start, period.end))
+             .cte("plan_marks").prefix_with("MATERIALIZED"))
+    m = marks.c
 
-    def done(goal_id: Any, occasions: tuple[str, ...], after: Any, due: Any) -> Any:
+    def done(goal_id: Any, occasions: tuple[str, ...], after: Any, deadline: Any) -> Any:
         return select(s.id).where(s.goal_id == goal_id, s.instrument == "FKO",
                                   s.occasion.in_(occasions), s.scored_on > after,
-                                  s.scored_on <= add_days(due, GRACE_DAYS)).exists()
+                                  s.scored_on <= deadline).exists()
 
     fko_status = (
-        select(g.citizen_id, mark.label("due"),
-               case((done(g.id, ("status", "final"), previous, mark), 1), else_=0)
+        select(g.citizen_id, literal("fko_status").label("kind"), m.due,
+               case((done(g.id, ("status", "final"), m.previous, m.deadline), 1), else_=0)
                .label("on_time"))
-        .select_from(g).join(p, p.id == g.plan_id).join(c, c.id == g.citizen_id)
-        .join(k, literal(True))
-        .where(c.uses_fko, p.start_date <= period.end, p.end_date >= period.start,
-               # Cheap bounds first (3 months are 89 to 92 days), so the exact month
-               # arithmetic runs only for quarters near P and inside the plan.
-               k.c.k * 89 <= days_between(p.start_date, p.end_date),
-               k.c.k * 92 >= days_between(p.start_date, literal(period.start)),
-               k.c.k * 89 <= days_between(p.start_date, literal(period.end)),
-               mark < p.end_date, mark.between(period.start, period.end),
-               g.created_on <= mark, (g.closed_on.is_(None)) | (g.closed_on >= mark))
+        .select_from(marks).join(g, g.plan_id == m.plan_id).join(c, c.id == g.citizen_id)
+        .where(c.uses_fko, g.created_on <= m.due,
+               (g.closed_on.is_(None)) | (g.closed_on >= m.due))
     )
     fko_final = (
-        select(g.citizen_id, p.end_date.label("due"),
-               case((done(g.id, ("final",), p.start_date, p.end_date), 1), else_=0)
+        select(g.citizen_id, literal("fko_final").label("kind"), p.end_date.label("due"),
+               case((done(g.id, ("final",), p.start_date, add_days(p.end_date, GRACE_DAYS)), 1),
+                    else_=0)
                .label("on_time"))
         .select_from(g).join(p, p.id == g.plan_id).join(c, c.id == g.citizen_id)
         .where(c.uses_fko, p.end_date.between(period.start, period.end),
@@ -324,7 +417,8 @@ def _due_scorings(period: Period) -> CTE:
     )
     rem_due = add_months(c.start_date, 3)
     rem_first = (
-        select(c.id.label("citizen_id"), rem_due.label("due"),
+        select(c.id.label("citizen_id"), literal("rem_first").label("kind"),
+               rem_due.label("due"),
                case((select(s.id).where(s.citizen_id == c.id, s.instrument == "REM",
                                         s.scored_on <= add_days(rem_due, GRACE_DAYS))
                      .exists(), 1), else_=0).label("on_time"))
@@ -340,24 +434,34 @@ def _due_scorings(period: Period) -> CTE:
     )
     follow_due = add_months(rem_series.c.scored_on, 12)
     rem_follow = (
-        select(rem_series.c.citizen_id, follow_due.label("due"),
+        select(rem_series.c.citizen_id, literal("rem_follow_up").label("kind"),
+               follow_due.label("due"),
                case((rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS), 1), else_=0)
                .label("on_time"))
         .join(c, c.id == rem_series.c.citizen_id)
         .where(c.uses_rem, ~c.pakke1, follow_due.between(period.start, period.end),
                (c.end_date.is_(None)) | (c.end_date >= follow_due))
     )
-    return union_all(fko_status, fko_final, rem_first, rem_follow).cte("due_scorings")
+    # Materialised: each row's on_time (an EXISTS) is read twice below; computed once.
+    return (union_all(fko_status, fko_final, rem_first, rem_follow)
+            .cte("due_scorings").prefix_with("MATERIALIZED"))
 
 
 def documentation_counts(session: Session, period: Period, dimension: str | None,
-                         today: date) -> list[dict[str, Any]]:
-    """Rows (grp, n, on_time): due scorings in P that are done, or late by `today`."""
+                         today: date, scope: Scope = EVERYONE, by_kind: bool = False
+                         ) -> list[dict[str, Any]]:
+    """Rows (grp, n, on_time): due scorings in P that are done, or late by `today`.
+
+    by_kind: one row per group and kind of scoring (fko_status, fko_final, rem_first,
+    rem_follow_up: the reminder rules' names), column `kind`.
+    """
     due = _due_scorings(period)
     joined, grp = _grouped(due, dimension, period)
+    kinds = [due.c.kind] if by_kind else []
     settled = (due.c.on_time == 1) | (add_days(due.c.due, GRACE_DAYS) < today)
     rows = session.execute(
-        select(grp, func.count().label("n"), func.sum(due.c.on_time).label("on_time"))
-        .select_from(joined).where(settled).group_by(grp)
+        select(*grp, *kinds, func.count().label("n"), func.sum(due.c.on_time).label("on_time"))
+        .select_from(joined).where(settled, *_in_scope(scope, due.c.citizen_id))
+        .group_by(*grp, *kinds)
     )
     return [dict(r._mapping) for r in rows]

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from bostotte import instruments
+from bostotte.auth.models import User
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import ALL_THEMES, THEMES
 from bostotte.stats import queries
 from bostotte.stats.models import StatTarget
-from bostotte.stats.queries import DIMENSIONS, Period
+from bostotte.stats.queries import DIMENSIONS, EVERYONE, Period, Scope
 
 Z95 = 1.959963984540054
 DEFAULT_MIN_CELL = 5
@@ -96,6 +97,8 @@ def protect_siblings(cells: Iterable[Cell]) -> None:
 def _strip(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _strip(v) for k, v in value.items() if k != "_n"}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
     return value
 
 
@@ -109,18 +112,23 @@ def _documentation_cell(row: dict[str, Any] | None, min_cell: int) -> Cell:
     return {"n": n, "on_time": on_time, "share": on_time / n, "ci_low": low, "ci_high": high}
 
 
-def _measures(rows: dict[str, list[dict[str, Any]]], grp: str, min_cell: int
-              ) -> dict[str, Any]:
-    fko_rows, ors_rows, rem_rows = rows["fko"], rows["ors"], rows["rem"]
+def _fko_measure(fko_rows: list[dict[str, Any]], grp: Any, min_cell: int) -> dict[str, Any]:
+    """FKO mastery in total and per theme of one group, the themes protecting each other."""
     fko_by_theme = {r["theme"]: r for r in fko_rows if r["grp"] == grp and r["theme"]}
     fko_total = next((r for r in fko_rows if r["grp"] == grp and r["theme"] is None), None)
     themes = list(THEMES) + sorted(t for t in fko_by_theme if t not in THEMES)
     by_theme = {t: _fko_cell(fko_by_theme.get(t), min_cell) for t in themes}
     protect_siblings(by_theme.values())
+    return {"total": _fko_cell(fko_total, min_cell), "by_theme": by_theme}
+
+
+def _measures(rows: dict[str, list[dict[str, Any]]], grp: str, min_cell: int
+              ) -> dict[str, Any]:
+    ors_rows, rem_rows = rows["ors"], rows["rem"]
     ors_row = next((r for r in ors_rows if r["grp"] == grp), None)
     rem_by_item = {r["item"]: r for r in rem_rows if r["grp"] == grp}
     return {
-        "fko": {"total": _fko_cell(fko_total, min_cell), "by_theme": by_theme},
+        "fko": _fko_measure(rows["fko"], grp, min_cell),
         "ors": _ors_cell(ors_row, min_cell),
         "rem": {"by_indicator": {item: _rem_cell(rem_by_item.get(item), min_cell)
                                  for item in instruments.get("REM").item_ids}},
@@ -129,41 +137,188 @@ def _measures(rows: dict[str, list[dict[str, Any]]], grp: str, min_cell: int
     }
 
 
-def _rows(session: Session, period: Period, by: str | None, today: date
+def _rows(session: Session, period: Period, by: str | None, today: date, scope: Scope
           ) -> dict[str, list[dict[str, Any]]]:
-    return {"fko": queries.fko_counts(session, period, by),
-            "ors": queries.ors_counts(session, period, by),
-            "rem": queries.rem_counts(session, period, by),
-            "documentation": queries.documentation_counts(session, period, by, today)}
+    return {"fko": queries.fko_counts(session, period, by, scope),
+            "ors": queries.ors_counts(session, period, by, scope),
+            "rem": queries.rem_counts(session, period, by, scope),
+            "documentation": queries.documentation_counts(session, period, by, today, scope)}
 
 
-def compute(session: Session, period: Period, *, by: str | None = None,
-            min_cell: int = DEFAULT_MIN_CELL, today: date | None = None) -> dict[str, Any]:
-    """The statistics for a period, optionally broken down by one dimension.
-
-    `today` decides which due scorings are late already (default: all of P is past).
-    Issues a fixed number of queries (5, or 9 with a breakdown) whatever the data size.
-    """
-    today = today or date.max
+def _check(period: Period, by: str | None = None) -> None:
     if period.end < period.start:
         raise DomainError("Perioden slutter før den begynder.", "to")
     if by is not None and by not in DIMENSIONS:
         raise DomainError(f"Ukendt opdeling: {by}. Vælg en af {', '.join(DIMENSIONS)}.", "by")
-    overall = _measures(_rows(session, period, None, today), "all", min_cell)
+
+
+def compute(session: Session, period: Period, *, by: str | None = None,
+            min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
+            scope: Scope = EVERYONE) -> dict[str, Any]:
+    """The statistics for a period, optionally broken down by one dimension.
+
+    `today` decides which due scorings are late already (default: all of P is past);
+    `scope` narrows the citizens counted (a leader's teams, one theme).
+    Issues a fixed number of queries (5, or 9 with a breakdown) whatever the data size.
+    """
+    today = today or date.max
+    _check(period, by)
+    overall = _measures(_rows(session, period, None, today, scope), "all", min_cell)
     _attach_targets(overall["fko"]["by_theme"], targets_for(session, period))
     result: dict[str, Any] = {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "min_cell": min_cell, **overall,
     }
-    if by is None:
-        return _strip(result)
-    rows = _rows(session, period, by, today)
+    if by is not None:
+        result["by"] = _breakdown(session, period, by, today, scope, min_cell)
+    return _strip(result)
+
+
+def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
+               min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
+               scope: Scope = EVERYONE) -> dict[str, dict[str, Any]]:
+    """compute(by=d)["by"] for several dimensions d: 4 queries each.
+
+    (One statement for all dimensions at once, joining a union of memberships, was tried:
+    SQLite's planner then joins without an index and takes longer than the separate ones.)
+    """
+    for by in dimensions:
+        _check(period, by)
+    return _strip({by: _breakdown(session, period, by, today or date.max, scope, min_cell)
+                   for by in dimensions})
+
+
+def _breakdown(session: Session, period: Period, by: str, today: date, scope: Scope,
+               min_cell: int) -> dict[str, Any]:
+    return _groups(_rows(session, period, by, today, scope), by, min_cell)
+
+
+def _groups(rows: dict[str, list[dict[str, Any]]], by: str, min_cell: int) -> dict[str, Any]:
     names = sorted({r["grp"] for kind in rows.values() for r in kind}, key=str)
     groups = {str(g): _measures(rows, g, min_cell) for g in names}
     for path in (("fko", "total"), ("ors",), ("documentation",)):
         protect_siblings(_dig(m, path) for m in groups.values())
-    result["by"] = {"dimension": by, "groups": groups}
+    return {"dimension": by, "groups": groups}
+
+
+def fko_mastery(session: Session, period: Period, *, min_cell: int = DEFAULT_MIN_CELL,
+                scope: Scope = EVERYONE) -> dict[str, Any]:
+    """compute(…)["fko"] alone, without targets (one query): e.g. last period's shares."""
+    _check(period)
+    return _strip(_fko_measure(queries.fko_counts(session, period, None, scope), "all",
+                               min_cell))
+
+
+Quarter = tuple[int, int]  # (year, quarter 1–4)
+
+
+def quarters_until(day: date, count: int) -> list[Quarter]:
+    """The `count` calendar quarters up to and including the one `day` falls in."""
+    index = day.year * 4 + (day.month - 1) // 3
+    return [(k // 4, k % 4 + 1) for k in range(index - count + 1, index + 1)]
+
+
+def quarter_period(q: Quarter) -> Period:
+    start = date(q[0], 3 * q[1] - 2, 1)
+    end = date(q[0] + 1, 1, 1) if q[1] == 4 else date(q[0], 3 * q[1] + 1, 1)
+    return Period(start, end - timedelta(days=1))
+
+
+def fko_trend(session: Session, quarters: list[Quarter], *,
+              min_cell: int = DEFAULT_MIN_CELL, scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+    """FKO mastery per calendar quarter (each quarter read as a period P of its own), in
+    one query: [{"quarter": (2025, 1), "total": cell, "by_theme": {...}}, …]."""
+    if not quarters:
+        return []
+    span = Period(quarter_period(quarters[0]).start, quarter_period(quarters[-1]).end)
+    rows = queries.fko_counts(session, span, None, scope, quarterly=True)
+    result = []
+    for year, q in quarters:
+        in_quarter = [r for r in rows if r["bucket"] == year * 10 + q]
+        result.append({"quarter": (year, q), **_fko_measure(in_quarter, "all", min_cell)})
     return _strip(result)
+
+
+def documentation_by_worker(session: Session, period: Period, *,
+                            min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
+                            scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+    """Documentation on time per contact person (two queries), with how many due scorings
+    of each kind were not done on time. Counts only: no citizen is named.
+
+    [{"worker_id": 7 or None, "name": "…", "documentation": cell, "late": {kind: k}}]
+    sorted by name; the citizens without a contact person last.
+    """
+    _check(period)
+    rows = queries.documentation_counts(session, period, "worker", today or date.max, scope,
+                                        by_kind=True)
+    totals: dict[Any, dict[str, Any]] = {}
+    late: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        total = totals.setdefault(row["grp"], {"grp": row["grp"], "n": 0, "on_time": 0})
+        total["n"] += row["n"]
+        total["on_time"] += row["on_time"]
+        if row["n"] > row["on_time"]:
+            late.setdefault(row["grp"], {})[row["kind"]] = int(row["n"] - row["on_time"])
+    ids = [g for g in totals if g is not None]
+    names: dict[int, str] = {}
+    if ids:
+        names = {uid: name for uid, name in session.execute(
+            select(User.id, User.name).where(User.id.in_(ids)))}
+    workers = []
+    for grp, row in totals.items():
+        cell = _documentation_cell(row, min_cell)
+        workers.append({"worker_id": grp, "name": names.get(grp, NO_CONTACT) if grp else NO_CONTACT,
+                        "documentation": cell,
+                        "late": late.get(grp, {}) if not cell.get("suppressed") else {}})
+    protect_siblings(w["documentation"] for w in workers)
+    for w in workers:  # a cell hidden by its sibling hides its late counts too
+        if w["documentation"].get("suppressed"):
+            w["late"] = {}
+    workers.sort(key=lambda w: (w["worker_id"] is None, w["name"].casefold()))
+    return _strip(workers)
+
+
+NO_CONTACT = "Ingen kontaktperson"
+
+# ------------------------------------------------------------------ the leader's dashboard
+
+BREAKDOWNS = ("team", "method", "gender", "age", "legal_basis")
+TREND_QUARTERS = 12  # three years
+
+
+def previous_period(period: Period) -> Period:
+    """The period to compare with: the same dates one year earlier (a quarter or the year so
+    far meets the same season), or as many whole years earlier as the period is long (the
+    two-year agreement 2019–2020 of seed 001 is compared with 2017–2018)."""
+    years = max(1, math.ceil(((period.end - period.start).days + 1) / 366))
+    return Period(_years_earlier(period.start, years), _years_earlier(period.end, years))
+
+
+def _years_earlier(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def dashboard(session: Session, period: Period, *, today: date, scope: Scope = EVERYONE,
+              min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
+    """Every number of the leader's page, its CSV and the report to the socialudvalg: the
+    period's statistics, last period's FKO shares, three years of quarters, the breakdowns
+    and documentation per worker. A fixed number of queries (29) whatever the data size."""
+    _check(period)
+    previous = previous_period(period)
+    return {
+        "current": compute(session, period, min_cell=min_cell, today=today, scope=scope),
+        "previous_period": previous,
+        "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
+        "trend": fko_trend(session, quarters_until(min(period.end, today), TREND_QUARTERS),
+                           min_cell=min_cell, scope=scope),
+        "breakdowns": breakdowns(session, period, BREAKDOWNS, min_cell=min_cell, today=today,
+                                 scope=scope),
+        "workers": documentation_by_worker(session, period, min_cell=min_cell, today=today,
+                                           scope=scope),
+    }
 
 
 def _dig(cell: dict[str, Any], path: tuple[str, ...]) -> Cell:
@@ -225,23 +380,51 @@ CSV_COLUMNS = (
 
 def flat_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
     """The same numbers as one row per cell (CSV and spreadsheet exports)."""
-    rows: list[dict[str, Any]] = []
-
-    def add(measures: dict[str, Any], dimension: str, group: str) -> None:
-        cells: list[tuple[str, str, Cell]] = [("fko", "total", measures["fko"]["total"])]
-        cells += [("fko", t, c) for t, c in measures["fko"]["by_theme"].items()]
-        cells.append(("ors", "total", measures["ors"]))
-        cells.append(("documentation", "total", measures["documentation"]))
-        cells += [("rem", i, c) for i, c in measures["rem"]["by_indicator"].items()]
-        for measure, key, cell in cells:
-            rows.append({"measure": measure, "dimension": dimension, "group": group,
-                         "key": key, "suppressed": bool(cell.get("suppressed")),
-                         **{k: v for k, v in cell.items() if k != "suppressed"}})
-
-    add(stats, "", "")
+    rows = _flat(stats, "", "")
     if "by" in stats:
         for name, measures in stats["by"]["groups"].items():
-            add(measures, stats["by"]["dimension"], name)
+            rows += _flat(measures, stats["by"]["dimension"], name)
+    return rows
+
+
+def _flat(measures: dict[str, Any], dimension: str, group: str) -> list[dict[str, Any]]:
+    """One row per cell of the measures present (a trend quarter has only FKO)."""
+    cells: list[tuple[str, str, Cell]] = []
+    if "fko" in measures:
+        cells.append(("fko", "total", measures["fko"]["total"]))
+        cells += [("fko", t, c) for t, c in measures["fko"]["by_theme"].items()]
+    if "ors" in measures:
+        cells.append(("ors", "total", measures["ors"]))
+    if "documentation" in measures:
+        cells.append(("documentation", "total", measures["documentation"]))
+    if "rem" in measures:
+        cells += [("rem", i, c) for i, c in measures["rem"]["by_indicator"].items()]
+    return [{"measure": measure, "dimension": dimension, "group": group, "key": key,
+             "suppressed": bool(cell.get("suppressed")),
+             **{k: v for k, v in cell.items() if k != "suppressed"}}
+            for measure, key, cell in cells]
+
+
+def dashboard_rows(dash: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every number of dashboard() as flat rows, each with its period (`from`, `to`):
+    the period, its breakdowns and workers, last period's FKO and the quarters."""
+    current = dash["current"]
+    span = {"from": current["period"]["from"], "to": current["period"]["to"]}
+    rows = [{**span, **r} for r in _flat(current, "", "")]
+    for by, result in dash["breakdowns"].items():
+        for name, measures in result["groups"].items():
+            rows += [{**span, **r} for r in _flat(measures, by, name)]
+    for worker in dash["workers"]:
+        rows += [{**span, **r} for r in _flat({"documentation": worker["documentation"]},
+                                              "worker", worker["name"])]
+    previous = dash["previous_period"]
+    rows += [{"from": previous.start.isoformat(), "to": previous.end.isoformat(), **r}
+             for r in _flat({"fko": dash["previous"]}, "previous", "")]
+    for quarter in dash["trend"]:
+        p = quarter_period(quarter["quarter"])
+        rows += [{"from": p.start.isoformat(), "to": p.end.isoformat(), **r}
+                 for r in _flat({"fko": quarter}, "quarter",
+                                f"{quarter['quarter'][0]}-K{quarter['quarter'][1]}")]
     return rows
 
 

@@ -33,7 +33,15 @@ class days_between(FunctionElement[Any]):  # noqa: N801
     name = "days_between"
 
 
-# SQL per dialect, with {0} and {1} for the two arguments.
+class year_quarter(FunctionElement[Any]):  # noqa: N801
+    """A date's calendar quarter as one sortable number: year * 10 + quarter (20253)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "year_quarter"
+
+
+# SQL per dialect, with {0} and {1} for the arguments.
 TEMPLATES: dict[tuple[type, str], str] = {
     (add_months, "postgresql"): "CAST(({0}) + make_interval(months => CAST({1} AS INTEGER)) "
                                 "AS DATE)",
@@ -45,6 +53,10 @@ TEMPLATES: dict[tuple[type, str], str] = {
     (add_days, "sqlite"): "date({0}, '+' || ({1}) || ' days')",
     (days_between, "postgresql"): "(CAST({1} AS DATE) - CAST({0} AS DATE))",
     (days_between, "sqlite"): "CAST(julianday({1}) - julianday({0}) AS INTEGER)",
+    (year_quarter, "postgresql"): "(CAST(EXTRACT(YEAR FROM {0}) AS INTEGER) * 10 "
+                                  "+ CAST(EXTRACT(QUARTER FROM {0}) AS INTEGER))",
+    (year_quarter, "sqlite"): "(CAST(strftime('%Y', {0}) AS INTEGER) * 10 "
+                              "+ (CAST(strftime('%m', {0}) AS INTEGER) + 2) / 3)",
 }
 
 

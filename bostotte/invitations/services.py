@@ -1,0 +1,130 @@
+"""Invitations: the worker invites, the citizen sets her password with the link.
+
+The link is the only secret: 32 random bytes, stored as SHA-256 (a token this long needs no
+slow hash). It works once, for 7 days; a new invitation makes every older one useless, so
+a forgotten password is reset by inviting again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bostotte.auth.models import Role, User
+from bostotte.auth.passwords import hash_password
+from bostotte.auth.services import check_new_password, create_user, normalise_email
+from bostotte.citizens.models import Citizen
+from bostotte.common.db import Session
+from bostotte.common.schema import DomainError, Errors, InvalidInput
+from bostotte.invitations.models import Invitation
+from bostotte.reminders.mail import MailSettings, build, send
+
+VALID_FOR = timedelta(days=7)
+
+REFUSED = {
+    "used": "Linket er allerede brugt. Et link virker kun én gang.",
+    "revoked": "Der er sendt et nyt link til dig. Brug det nyeste.",
+    "expired": "Linket er for gammelt. Et link virker i 7 dage.",
+    "unknown": "Linket virker ikke. Tjek, at du har hele linket med.",
+}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def citizen_login(session: Session, citizen_id: int) -> User | None:
+    return session.scalar(select(User).where(User.citizen_id == citizen_id))
+
+
+def latest_invitation(session: Session, citizen_id: int) -> Invitation | None:
+    return session.scalar(select(Invitation).where(Invitation.citizen_id == citizen_id)
+                          .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+                          .limit(1))
+
+
+def invite(session: Session, actor: User, citizen: Citizen, email: str, *,
+           now: datetime) -> tuple[Invitation, str]:
+    """A new invitation for the citizen's login (made now if she has none).
+
+    Returns the invitation and the token; the token is shown once and never stored.
+    """
+    email = normalise_email(email)
+    user = citizen_login(session, citizen.id)
+    taken = session.scalar(select(User).where(User.email == email))
+    if taken is not None and taken is not user:
+        raise DomainError("Den e-mail bruges allerede af en anden bruger.", "email")
+    if user is None:
+        user = create_user(session, email=email, name=citizen.display_name, role=Role.CITIZEN,
+                           password=None, citizen_id=citizen.id)
+    elif not user.active:
+        raise DomainError("Borgerens login er slået fra. Kontakt administratoren.")
+    else:
+        user.email = email
+    session.execute(update(Invitation).where(
+        Invitation.user_id == user.id, Invitation.used_at.is_(None),
+        Invitation.revoked_at.is_(None)).values(revoked_at=now))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(citizen_id=citizen.id, user_id=user.id, token_hash=hash_token(token),
+                            email=email, created_by_id=actor.id, created_at=now,
+                            expires_at=now + VALID_FOR)
+    session.add(invitation)
+    session.flush()
+    return invitation, token
+
+
+def find(session: Session, token: str) -> Invitation | None:
+    return session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def refusal(invitation: Invitation | None, now: datetime) -> str | None:
+    """Why the link cannot be used (Danish), or None when it can."""
+    if invitation is None:
+        return REFUSED["unknown"]
+    state = invitation.state(now)
+    return None if state == "open" else REFUSED[state]
+
+
+def redeem(session: Session, token: str, password: str, repeated: str, *,
+           now: datetime) -> User:
+    """Set the citizen's password with the link, and use the link up. Raises DomainError."""
+    invitation = find(session, token)
+    if (why := refusal(invitation, now)) is not None:
+        raise DomainError(why)
+    assert invitation is not None
+    errors: Errors = {}
+    try:
+        check_new_password(password)
+    except DomainError as exc:
+        errors.update(exc.as_errors())
+    if password != repeated:
+        errors["password_again"] = ["De to adgangskoder er ikke ens."]
+    if errors:
+        raise InvalidInput(errors)
+    # Claimed in one statement, so two tabs (or two people) cannot both use the link.
+    claimed = session.execute(update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.used_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.expires_at > now).values(used_at=now))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(REFUSED["used"])
+    user = session.get_one(User, invitation.user_id)
+    if not user.active:
+        raise DomainError("Dit login er slået fra. Kontakt din mestringsvejleder.")
+    user.password_hash = hash_password(password)
+    return user
+
+
+def mail_invitation(settings: MailSettings, to: str, link: str) -> None:
+    """The link and how to use it; nothing about the citizen (mails are not private)."""
+    body = (
+        "Hej\n\n"
+        "Du er inviteret til at se dine mål i Bostøtte.\n"
+        "Åbn linket og vælg en adgangskode:\n\n"
+        f"{link}\n\n"
+        "Linket virker én gang og i 7 dage.\n"
+        "Har du ikke bedt om det, kan du se bort fra mailen.\n"
+    )
+    send(settings, build(settings, to, "Din invitation til Bostøtte", body))

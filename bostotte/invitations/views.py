@@ -1,0 +1,87 @@
+"""The worker invites from the citizen page; the citizen opens the link and sets a password."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+from bostotte.auth.identity import complete_login
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.auth.services import MIN_PASSWORD_LENGTH
+from bostotte.common.schema import FormSchema
+from bostotte.common.time import utcnow
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db, limiter
+from bostotte.invitations import services
+from bostotte.invitations.schemas import InviteSchema
+from bostotte.reminders.mail import MailSettings
+
+bp = Blueprint("invitations", __name__)
+
+
+@bp.app_template_global()
+def citizen_access(citizen_id: int) -> dict[str, Any]:
+    """For the worker's citizen page: does she have a login, and the latest invitation."""
+    invitation = services.latest_invitation(db.session, citizen_id)
+    return {"user": services.citizen_login(db.session, citizen_id), "invitation": invitation,
+            "state": invitation.state(utcnow()) if invitation else None}
+
+
+@bp.route("/borgere/<int:citizen_id>/invitation", methods=["GET", "POST"])
+@roles_required(Role.WORKER)
+def invite(citizen_id: int) -> tuple[str, int]:
+    citizen = load_citizen(db.session, current_user, citizen_id, "invitation til Mine mål")
+    access = citizen_access(citizen.id)
+    errors: dict[str, list[str]] = {}
+    form: Any = {"email": access["user"].email if access["user"] else "", "send_mail": "1"}
+    if request.method == "POST":
+        form = request.form
+        result, errors = submit(InviteSchema(), request.form, lambda data: services.invite(
+            db.session, current_user, citizen, data["email"], now=utcnow()))
+        if result is not None:
+            invitation, token = result
+            settings = MailSettings.from_config(current_app.config)
+            link = settings.base_url.rstrip("/") + url_for("invitations.accept", token=token)
+            mail_failed = False
+            if request.form.get("send_mail"):
+                try:
+                    services.mail_invitation(settings, invitation.email, link)
+                    invitation.mailed = True
+                    db.session.commit()
+                except (OSError, smtplib.SMTPException):
+                    current_app.logger.exception("invitation mail not sent")
+                    mail_failed = True
+            # The link is shown this once: only its hash is stored.
+            return render_template("auth/invite_sent.html", citizen=citizen,
+                                   invitation=invitation, link=link,
+                                   mail_failed=mail_failed), 200
+    return render_template("auth/invite.html", citizen=citizen, access=access, form=form,
+                           errors=errors), status_for(errors)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def accept(token: str) -> tuple[str, int] | Response:
+    invitation = services.find(db.session, token)
+    refused = services.refusal(invitation, utcnow())
+    errors: dict[str, list[str]] = {}
+    if refused is None and request.method == "POST":
+        user, errors = submit(FormSchema(), request.form, lambda _data: services.redeem(
+            db.session, token, request.form.get("password", ""),
+            request.form.get("password_again", ""), now=utcnow()))
+        if user is not None:
+            logout_user()  # whoever was logged in on this browser
+            complete_login(db.session, user, "invitation")
+            flash("Din adgangskode er gemt. Du er logget ind.", "success")
+            return redirect(url_for("portal.index"))
+        refused = errors.pop("_form", [None])[0]
+    if refused is not None:
+        return render_template("auth/invitation_refused.html", reason=refused), 410
+    return render_template("auth/invitation_accept.html", token=token, errors=errors,
+                           invitation=invitation,
+                           min_length=MIN_PASSWORD_LENGTH), status_for(errors)

@@ -1,0 +1,254 @@
+"""The leader's dashboard in words and tables: Danish labels, the charts and the CSV, all
+drawn from `services.dashboard()` so the page, the CSV and the PDF show the same numbers.
+Nothing here counts; a hidden (small) cell is written "<5" wherever it appears."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bostotte import instruments
+from bostotte.charts import Chart, ThemeShare, quarterly_trend, theme_share_bars
+from bostotte.charts.words import NBSP, dk, percent
+from bostotte.citizens.models import GENDERS, LEGAL_BASES
+from bostotte.goals.models import ALL_THEMES, THEMES
+from bostotte.reminders.cadence import RULES
+from bostotte.stats.queries import Period
+
+HIDDEN = "<5"
+NONE = "–"
+
+DIMENSION_LABELS = {"team": "Team", "method": "Metode", "gender": "Køn",
+                    "age": "Aldersgruppe", "legal_basis": "Lovgrundlag",
+                    "theme": "Tema", "worker": "Medarbejder", "previous": "Sidste periode",
+                    "quarter": "Kvartal", "": "I alt"}
+METHOD_LABELS = {"FKO": "FKO", "FIT": "FIT (ORS/SRS)", "REM": "REM"}
+AGE_LABELS = {"under_18": "Under 18 år", "18-29": "18–29 år", "30-49": "30–49 år",
+              "50-64": "50–64 år", "65+": "65 år og derover"}
+MEASURE_LABELS = {"fko": "FKO mestring", "ors": "ORS", "rem": "REM",
+                  "documentation": "Dokumentation til tiden"}
+REPORT_TYPES = {"midtvejs": "Midtvejsstatus", "endelig": "Afsluttende status"}
+
+
+def theme_label(theme: str) -> str:
+    return ALL_THEMES.get(theme, theme)
+
+
+def group_label(dimension: str, group: str) -> str:
+    match dimension:
+        case "gender":
+            return GENDERS.get(group, group)
+        case "legal_basis":
+            return LEGAL_BASES.get(group, group)
+        case "method":
+            return METHOD_LABELS.get(group, group)
+        case "age":
+            return AGE_LABELS.get(group, group)
+        case "theme":
+            return theme_label(group)
+    return group
+
+
+def rem_label(indicator: str) -> str:
+    return next((i.label for i in instruments.get("REM").items if i.id == indicator),
+                indicator)
+
+
+def period_text(period: Period) -> str:
+    return f"{period.start.strftime('%d.%m.%Y')}–{period.end.strftime('%d.%m.%Y')}"
+
+
+# ----------------------------------------------------------------------------- cells
+
+def hidden(cell: dict[str, Any]) -> bool:
+    return bool(cell.get("suppressed"))
+
+
+def share(cell: dict[str, Any], key: str = "share") -> str:
+    if hidden(cell):
+        return HIDDEN
+    value = cell.get(key)
+    return NONE if value is None else percent(value)
+
+
+def interval(cell: dict[str, Any]) -> str:
+    if hidden(cell):
+        return HIDDEN
+    if cell.get("ci_low") is None:
+        return NONE
+    return f"{round(cell['ci_low'] * 100)}–{round(cell['ci_high'] * 100)}{NBSP}%"
+
+
+def count(cell: dict[str, Any], key: str = "n") -> str:
+    if hidden(cell):
+        return HIDDEN
+    value = cell.get(key)
+    return NONE if value is None else str(value)
+
+
+def part(cell: dict[str, Any], key: str) -> str:
+    """"39 (36 %)": a count with its share of n."""
+    if hidden(cell):
+        return HIDDEN
+    return f"{cell[key]} ({percent(cell[key] / cell['n'])})"
+
+
+def not_on_time(cell: dict[str, Any]) -> str:
+    """Due scorings not done within 14 days of their date (late or still missing)."""
+    return HIDDEN if hidden(cell) else str(cell["n"] - cell["on_time"])
+
+
+def mean(cell: dict[str, Any], key: str, signed: bool = False) -> str:
+    if hidden(cell):
+        return HIDDEN
+    value = cell.get(key)
+    if value is None:
+        return NONE
+    return (f"+{dk(value)}" if signed and round(value, 1) > 0 else dk(value))
+
+
+def effect(cell: dict[str, Any]) -> str:
+    if hidden(cell):
+        return HIDDEN
+    value = cell.get("effect_size")
+    return NONE if value is None else dk_2(value)
+
+
+def dk_2(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",").replace("-", "−")
+
+
+# --------------------------------------------------------------------------- the view
+
+@dataclass(frozen=True)
+class ThemeRow:
+    key: str
+    label: str
+    cell: dict[str, Any]
+    previous: dict[str, Any]
+    target: float | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the page and the report show, in the order they show it."""
+
+    period: Period
+    previous_period: Period
+    stats: dict[str, Any]       # services.compute() for the period
+    themes: list[ThemeRow]      # total first
+    bars: Chart
+    trend: Chart
+    breakdowns: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]]
+    teams: list[tuple[str, dict[str, Any]]]  # documentation per team
+    workers: list[dict[str, Any]]
+    rem: list[tuple[str, dict[str, Any]]]
+    any_hidden: bool
+
+
+def build(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
+    current = dash["current"]
+    fko, previous = current["fko"], dash["previous"]
+    keys = [theme] if theme else [t for t in fko["by_theme"]
+                                  if t in THEMES or not hidden(fko["by_theme"][t])]
+    empty = {"n": None, "suppressed": True}  # a theme nobody has goals in
+    themes = [ThemeRow("total", "Alle temaer", fko["total"], previous["total"], None)]
+    themes += [ThemeRow(t, theme_label(t), fko["by_theme"].get(t, empty),
+                        previous["by_theme"].get(t, empty),
+                        fko["by_theme"].get(t, empty).get("target")) for t in keys]
+    bars = theme_share_bars(
+        [ThemeShare(r.label, r.cell.get("share"), r.target, r.cell.get("n")) for r in themes
+         if r.key != "total"],
+        title="Andel mål, hvor borgeren fastholder eller opnår større mestring",
+        chart_id="fko-tema", measure="andel")
+    series: list[tuple[str, list[float | None]]] = [
+        ("Alle temaer", [q["total"].get("share") for q in dash["trend"]])]
+    series += [(theme_label(t), [q["by_theme"].get(t, {}).get("share") for q in dash["trend"]])
+               for t in keys]
+    trend = quarterly_trend([tuple(q["quarter"]) for q in dash["trend"]],  # type: ignore[misc]
+                            series if not theme else series[1:],
+                            title="Andel mål med fastholdt eller større mestring pr. kvartal",
+                            chart_id="fko-kvartal")
+    breakdowns = [
+        (by, DIMENSION_LABELS[by],
+         [(group_label(by, name), m) for name, m in result["groups"].items()])
+        for by, result in dash["breakdowns"].items()]
+    teams = [(name, m["documentation"])
+             for name, m in dash["breakdowns"]["team"]["groups"].items()]
+    rem = [(rem_label(k), c) for k, c in current["rem"]["by_indicator"].items()]
+    return Dashboard(period, dash["previous_period"], current, themes, bars, trend, breakdowns,
+                     teams, dash["workers"], rem, any_hidden=_any_hidden(dash))
+
+
+def _any_hidden(value: Any) -> bool:
+    if isinstance(value, dict):
+        return bool(value.get("suppressed")) or any(_any_hidden(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_any_hidden(v) for v in value)
+    return False
+
+
+def late_text(late: dict[str, int]) -> str:
+    """{"fko_status": 3, "rem_first": 1} → "FKO-status 3, Første REM-scoring 1"."""
+    return ", ".join(f"{RULES[k].label} {n}" for k, n in late.items()) or NONE
+
+
+# ------------------------------------------------------------------------------- CSV
+
+CSV_FIELDS = (
+    ("measure", "Måling"), ("from", "Periode fra"), ("to", "Periode til"),
+    ("dimension", "Opdeling"), ("group", "Gruppe"), ("key", "Tema eller indikator"),
+    ("n", "Antal (n)"), ("share", "Andel"), ("ci_low", "95 %-interval fra"),
+    ("ci_high", "95 %-interval til"), ("target", "Mål (andel)"),
+    ("maintained_or_improved", "Fastholdt eller forbedret"), ("improved", "Forbedret"),
+    ("target_reached", "FKO-mål nået"), ("mean_first", "Gns. første"),
+    ("mean_latest", "Gns. seneste"), ("mean_change", "Gns. ændring"),
+    ("reliably_improved", "Pålideligt forbedret"),
+    ("reliably_deteriorated", "Pålideligt forværret"),
+    ("clinically_significant", "Klinisk signifikant forbedret"),
+    ("effect_size", "Effektstørrelse"), ("unchanged", "Uændret"), ("worsened", "Forværret"),
+    ("on_time", "Til tiden"),
+)
+TEXT_FIELDS = {"measure", "from", "to", "dimension", "group", "key"}
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return str(value)
+
+
+def _csv_row(row: dict[str, Any]) -> list[str]:
+    key = row["key"]
+    labels = {
+        "measure": MEASURE_LABELS.get(row["measure"], row["measure"]),
+        "from": date.fromisoformat(row["from"]).strftime("%d-%m-%Y"),
+        "to": date.fromisoformat(row["to"]).strftime("%d-%m-%Y"),
+        "dimension": DIMENSION_LABELS.get(row["dimension"], row["dimension"]),
+        "group": group_label(row["dimension"], row["group"]),
+        "key": ("I alt" if key == "total" else
+                rem_label(key) if row["measure"] == "rem" else theme_label(key)),
+    }
+    if row["suppressed"]:
+        # A hidden cell: "<5" and no other number (domain.md, "Small numbers").
+        return [labels[f] if f in TEXT_FIELDS else (HIDDEN if f == "n" else "")
+                for f, _ in CSV_FIELDS]
+    return [labels[f] if f in TEXT_FIELDS else _csv_value(row.get(f)) for f, _ in CSV_FIELDS]
+
+
+def to_csv(rows: list[dict[str, Any]]) -> bytes:
+    """Semicolon-separated UTF-8 with BOM and decimal comma: Danish Excel opens it as is."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for _, label in CSV_FIELDS])
+    writer.writerows(_csv_row(r) for r in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
