@@ -3,7 +3,10 @@
 For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
 - the import of the interchange files: wall time and peak memory;
 - one year of `stats`: wall time (best of 3), peak memory, and the ratio to the fastest
-  hand-written SQL query that computes only the FKO total (our lower bound).
+  hand-written SQL query that computes only the FKO total (our lower bound);
+- the leader's `/statistik` page for that year (a leader of every team): time per request
+  against the engine's own call for the same numbers (`stats.services.dashboard`), both
+  best of 3; the page may add at most 20 % (ratio ≤ 1.20).
 Each measurement runs in its own process so peak memory (max RSS) is its own.
 Figures, not tests: the machine is shared and noisy.
 """
@@ -55,11 +58,10 @@ with app.app_context():
         t = time.perf_counter()
         report = import_folder(db.session, Path(arg), date(2026, 11, 23))
         db.session.commit()
+        from bostotte.common.db import analyze
+        analyze(db.session)  # as `flask bostotte import` does
         out["seconds"] = time.perf_counter() - t
         out["rows"] = sum(c.read for c in report.files.values())
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
     elif mode == "stats":
         from bostotte.stats.services import compute
         from bostotte.stats.queries import Period
@@ -71,6 +73,40 @@ with app.app_context():
             times.append(time.perf_counter() - t)
         out["seconds"] = min(times)
         out["n_goals"] = result["fko"]["total"]["n"]
+    elif mode == "page":
+        from sqlalchemy import select
+        from bostotte.auth.models import Role, Team, User
+        from bostotte.common.time import local_today
+        from bostotte.stats.queries import Period, Scope
+        from bostotte.stats.services import dashboard
+        start, end = (date.fromisoformat(x) for x in arg.split(":"))
+        teams = list(db.session.scalars(select(Team)))
+        email = "bench-leder@bench.invalid"  # a leader of every team (a second run reuses her)
+        leader = db.session.scalar(select(User).where(User.email == email)) or User(
+            email=email, name="Bench Leder", role=Role.LEADER, teams=teams)
+        db.session.add(leader)
+        db.session.commit()
+        client = app.test_client()
+        with client.session_transaction() as s:
+            s["_user_id"], s["_fresh"] = str(leader.id), True
+        url = f"/statistik?fra={start}&til={end}"
+        scope = Scope(tuple(sorted(t.id for t in teams)))
+
+        def engine():
+            return dashboard(db.session, Period(start, end), today=local_today(), scope=scope)
+
+        def page():
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        for call, key in ((page, "seconds"), (engine, "engine_seconds")):
+            call()  # warm: templates compiled, caches filled, as in a running server
+            times = []
+            for _ in range(3):
+                t = time.perf_counter()
+                call()
+                times.append(time.perf_counter() - t)
+            out[key] = min(times)
     elif mode == "bound":
         sql = text(arg)
         times = []
@@ -130,14 +166,18 @@ def main() -> None:
             stats = child("stats", url, ":".join(PERIOD))
             bound = child("bound", url, FKO_TOTAL_SQL.format(start=PERIOD[0], end=PERIOD[1]))
             assert stats["n_goals"] == bound["n_goals"], (stats, bound)
+            page = child("page", url, ":".join(PERIOD))
             line = (f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
                     f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
                     f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
                     f"FKO-total bound {bound['seconds'] * 1000:.0f} ms | ratio "
-                    f"{stats['seconds'] / bound['seconds']:.2f}x")
+                    f"{stats['seconds'] / bound['seconds']:.2f}x | /statistik "
+                    f"{page['seconds'] * 1000:.0f} ms vs engine "
+                    f"{page['engine_seconds'] * 1000:.0f} ms: "
+                    f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)")
             print(line, flush=True)
             lines.append(line)
-    print("\nSummary (one-year stats call, best of 3):")
+    print("\nSummary (one-year stats call and /statistik page, best of 3):")
     for line in lines:
         print("  " + line)
 

@@ -8,6 +8,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from bostotte.common.db import analyze
 from bostotte.extensions import db
 
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
@@ -49,6 +50,7 @@ def demo_command(today: str | None, if_empty: bool) -> None:
         sys.exit(1)
     summary = services.load_demo(db.session, _today(today))
     db.session.commit()
+    analyze(db.session)
     click.echo(summary)
     click.echo(services.LOGINS_TEXT)
 

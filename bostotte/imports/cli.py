@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bostotte.common.db import analyze
 from bostotte.common.time import local_today
 from bostotte.extensions import db
 from bostotte.imports.export import export_folder
@@ -26,6 +27,7 @@ def import_command(folder: Path) -> None:
         click.echo(f"Intet er importeret: {len(exc.errors)} fejl.", err=True)
         sys.exit(1)
     db.session.commit()
+    analyze(db.session)
     for line in report.lines():
         click.echo(line)
 

@@ -27,7 +27,7 @@ from bostotte.auth.models import Role, Team, User
 from bostotte.auth.permissions import can_view, citizen_scope
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import OPEN_SUBGOAL_STATUSES, facts_for, last_scored_dates
-from bostotte.common.db import Session
+from bostotte.common.db import Session, analyze
 from bostotte.common.formatting import dk_date
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import Goal
@@ -178,6 +178,8 @@ def run_daily(session: Session, today: date, now: datetime, *,
         created, resolved = created + c, resolved + r
         all_signals += _signals(session, citizens, today)
     session.commit()  # releases the advisory lock
+    if session.get_bind().dialect.name == "sqlite":
+        analyze(session)  # the daily moment to keep SQLite's planner statistics fresh
     mailed = 0
     if digests:
         mailed += send_worker_digests(session, today, now, settings,
