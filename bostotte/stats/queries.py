@@ -123,11 +123,11 @@ def _citizen_groups(dimension: str | None, period: Period) -> Select[Any]:
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
-def _order(newest_first: bool) -> list[Any]:
-    """Scorings in time order; the id breaks ties between two on the same day."""
+def _order(newest_first: bool, s: Any = Scoring) -> list[Any]:
+    """Scorings (or an alias `s`) in time order; the id breaks ties on the same day."""
     if newest_first:
-        return [Scoring.scored_on.desc(), Scoring.id.desc()]
-    return [Scoring.scored_on.asc(), Scoring.id.asc()]
+        return [s.scored_on.desc(), s.id.desc()]
+    return [s.scored_on.asc(), s.id.asc()]
 
 
 def _grouped(units: Any, dimension: str | None, period: Period) -> tuple[Any, list[Any]]:
@@ -136,20 +136,6 @@ def _grouped(units: Any, dimension: str | None, period: Period) -> tuple[Any, li
         return units, [literal("all").label("grp")]
     groups = _citizen_groups(dimension, period).subquery()
     return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
-
-
-def _ranked(instrument: str, where: ColumnElement[bool], partition: list[Any],
-            newest_first: bool, extra: list[Any] | None = None) -> Any:
-    """The first (or latest) scoring of one instrument per partition."""
-    ranked = (
-        select(Scoring.citizen_id, Scoring.goal_id, Scoring.scored_on, Scoring.total,
-               *(extra or []),
-               func.row_number().over(partition_by=partition, order_by=_order(newest_first))
-               .label("rn"))
-        .where(Scoring.instrument == instrument, where)
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.rn == 1).subquery()
 
 
 # ---------------------------------------------------------------------------------- FKO
@@ -189,18 +175,21 @@ def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) 
                    order_by=[case((s.occasion == "final", 0), else_=1),
                              *_order(newest_first=True)]).label("rn"))
         .where(s.instrument == "FKO", s.occasion.in_(("status", "final")),
-               s.scored_on.between(period.start, period.end), *_in_teams(scope, s.citizen_id))
+               s.scored_on.between(period.start, period.end))
         .subquery()
     )
     follow = select(ranked).where(ranked.c.rn == 1).subquery()
-    themes = [Goal.theme == scope.theme] if scope.theme is not None else []
+    # The scope applies to the goals, outside the window functions: inside, SQLite turns
+    # the team filter into a scan per row.
+    in_scope = [Goal.theme == scope.theme] if scope.theme is not None else []
+    in_scope += _in_teams(scope, Goal.citizen_id)
     goals = (
         select(Goal.id.label("goal_id"), Goal.citizen_id, Goal.theme, latest_bt.c.baseline,
                latest_bt.c.target, follow.c.total.label("outcome"),
                *([follow.c.bucket] if quarterly else []))
         .join(follow, follow.c.goal_id == Goal.id)
         .join(latest_bt, latest_bt.c.goal_id == Goal.id)
-        .where(*themes)
+        .where(*in_scope)
         .subquery()
     )
     return select(goals).where(goals.c.baseline.is_not(None)).subquery("fko_units")
@@ -251,16 +240,14 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
                 else_=ors.cutoffs["adult"])
 
 
-def _citizen_pick(column: Any, instrument: str, newest_first: bool, *where: Any) -> Any:
+def _citizen_pick(column: str, instrument: str, newest_first: bool, *where: Any) -> Any:
     """A column of a citizen's first (or latest) scoring of an instrument: one index seek per
     citizen on (citizen_id, instrument, scored_on), correlated to the outer Citizen."""
     s = aliased(Scoring)
-    order: list[Any] = ([s.scored_on.desc(), s.id.desc()] if newest_first
-                        else [s.scored_on.asc(), s.id.asc()])
     return (select(getattr(s, column)).where(s.citizen_id == Citizen.id,
                                              s.instrument == instrument,
                                              *(w(s) for w in where))
-            .order_by(*order).limit(1).scalar_subquery())
+            .order_by(*_order(newest_first, s)).limit(1).scalar_subquery())
 
 
 def ors_counts(session: Session, period: Period, dimension: str | None,
@@ -313,25 +300,32 @@ def ors_counts(session: Session, period: Period, dimension: str | None,
 def rem_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
-    s, i = Scoring, ScoringItem
-    part = [s.citizen_id, i.item]
+    def first(column: str) -> Any:
+        return _citizen_pick(column, "REM", False, lambda s: s.scored_on <= period.end)
 
-    def ranked(where: ColumnElement[bool], newest_first: bool) -> Any:
-        all_ranks = (select(s.citizen_id, i.item, i.value, s.scored_on,
-                            func.row_number().over(partition_by=part,
-                                                   order_by=_order(newest_first)).label("rn"))
-                     .join(i, i.scoring_id == s.id)
-                     .where(s.instrument == "REM", where).subquery())
-        return select(all_ranks).where(all_ranks.c.rn == 1).subquery()
+    def latest(column: str) -> Any:
+        return _citizen_pick(column, "REM", True,
+                             lambda s: s.scored_on.between(period.start, period.end))
 
-    first = ranked(s.scored_on <= period.end, newest_first=False)
-    latest = ranked(s.scored_on.between(period.start, period.end), newest_first=True)
+    # Every REM holds all nine indicators (the validator refuses a missing one), so each
+    # indicator's first and latest are those of the citizen's first and latest REM, found
+    # by index seeks as for ORS.
+    ends = (
+        select(Citizen.id.label("citizen_id"), first("id").label("first_id"),
+               first("scored_on").label("first_on"), latest("id").label("latest_id"),
+               latest("scored_on").label("latest_on"))
+        .where(*_in_scope(scope, Citizen.id))
+        .cte("rem_ends").prefix_with("MATERIALIZED")
+    )
+    e = ends.c
+    first_item, latest_item = aliased(ScoringItem), aliased(ScoringItem)
     units = (
-        select(first.c.citizen_id, first.c.item, first.c.value.label("first"),
-               latest.c.value.label("latest"))
-        .join(latest, and_(latest.c.citizen_id == first.c.citizen_id,
-                           latest.c.item == first.c.item))
-        .where(latest.c.scored_on > first.c.scored_on, *_in_scope(scope, first.c.citizen_id))
+        select(e.citizen_id, first_item.item, first_item.value.label("first"),
+               latest_item.value.label("latest"))
+        .join(first_item, first_item.scoring_id == e.first_id)
+        .join(latest_item, and_(latest_item.scoring_id == e.latest_id,
+                                latest_item.item == first_item.item))
+        .where(e.latest_on > e.first_on)
         .subquery("rem_units")
     )
     joined, grp = _grouped(units, dimension, period)
