@@ -120,16 +120,21 @@ def text(x: float, y: float, content: str | Sequence[str], size: float, *,
     """Text at a baseline; a list of strings becomes lines. A halo keeps a label readable
     where it crosses a line or a band."""
     lines = [content] if isinstance(content, str) else list(content)
-    halo_attrs: dict[str, object] = (
-        {"stroke": WHITE, "stroke_width": 3, "stroke_linejoin": "round", "paint_order": "stroke"}
-        if halo else {})
     if len(lines) == 1:
         body: list[str | Markup] = [lines[0]]
     else:
         body = [el("tspan", line, x=x, dy=(0 if i == 0 else size * 1.2))
                 for i, line in enumerate(lines)]
-    return el("text", *body, x=x, y=y, font_size=size, text_anchor=anchor,
-              font_weight=weight, fill=fill, **halo_attrs, **attrs)
+    label = el("text", *body, x=x, y=y, font_size=size, text_anchor=anchor,
+               font_weight=weight, fill=fill, **attrs)
+    if not halo:
+        return label
+    # The halo is a white-stroked copy underneath (not paint-order, which the PDF renderer
+    # ignores, painting the stroke over the letters); hidden from screen readers.
+    under = el("text", *body, x=x, y=y, font_size=size, text_anchor=anchor,
+               font_weight=weight, fill=WHITE, stroke=WHITE, stroke_width=3,
+               stroke_linejoin="round", aria_hidden="true", class_="halo")
+    return Markup(under + label)
 
 
 def line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, *,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from flask import current_app, render_template
 
@@ -30,12 +32,17 @@ def _fetcher(static: Path) -> Any:
         network."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(STATIC_PREFIX):
-                path = (static / url.removeprefix(STATIC_PREFIX).split("?")[0]).resolve()
-                if path.is_relative_to(static.resolve()):
-                    return super().fetch(path.as_uri(), headers)
             if url.startswith("data:"):
                 return super().fetch(url, headers)
+            # "/static/x" from the templates, or a file the static folder's CSS points at
+            # relative to its real place (the DKFDS fonts).
+            path: Path | None = None
+            if url.startswith(STATIC_PREFIX):
+                path = static / url.removeprefix(STATIC_PREFIX).split("?")[0]
+            elif url.startswith("file:"):
+                path = Path(url2pathname(urlsplit(url).path))
+            if path is not None and path.resolve().is_relative_to(static.resolve()):
+                return super().fetch(path.resolve().as_uri(), headers)
             raise ValueError(f"not fetched for a PDF: {url}")
 
     return StaticOnly(allowed_protocols=("file", "data"))
