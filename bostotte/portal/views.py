@@ -5,7 +5,7 @@ every page loads her record through load_citizen (access-logged) from her own lo
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,7 +18,7 @@ from bostotte.auth.models import Role
 from bostotte.auth.permissions import load_citizen, roles_required
 from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens.models import Citizen
-from bostotte.common.formatting import dk_datetime
+from bostotte.common.formatting import dk_date, dk_datetime
 from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
@@ -27,6 +27,8 @@ from bostotte.extensions import db
 from bostotte.portal import export, services
 from bostotte.portal.models import ScoringComment
 from bostotte.portal.schemas import CommentSchema, DeclineSchema, SelfScoringSchema
+from bostotte.reminders.cadence import RULES
+from bostotte.reminders.signals import KINDS
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import get_scoring, instruments_for, record_scoring, scorings_for
 
@@ -173,14 +175,20 @@ def my_data_json() -> Response:
 def my_data_pdf() -> Response:
     citizen = _me("henter mine data (PDF)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
-    return _download(render_pdf("portal/my_data_pdf.html", data=record, when=_when,
-                                instrument_label=_instrument_label),
+    return _download(render_pdf("portal/my_data_pdf.html", data=record, when=_when, day=_day,
+                                instrument_label=_instrument_label, rules=RULES,
+                                signal_kinds=KINDS),
                      "application/pdf", "pdf")
 
 
 def _when(iso: str | None) -> str:
     """A timestamp of the export, in Danish local time, for the PDF."""
     return dk_datetime(datetime.fromisoformat(iso)) if iso else "–"
+
+
+def _day(iso: str | None) -> str:
+    """A date (or the day of a timestamp) of the export, as Danish text, for the PDF."""
+    return dk_date(date.fromisoformat(iso[:10])) if iso else "–"
 
 
 def _instrument_label(instrument_id: str) -> str:
