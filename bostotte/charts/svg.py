@@ -125,14 +125,14 @@ def text(x: float, y: float, content: str | Sequence[str], size: float, *,
     else:
         body = [el("tspan", line, x=x, dy=(0 if i == 0 else size * 1.2))
                 for i, line in enumerate(lines)]
-    label = el("text", *body, x=x, y=y, font_size=size, text_anchor=anchor,
-               font_weight=weight, fill=fill, **attrs)
+    at: dict[str, object] = {"x": x, "y": y, "font_size": size, "text_anchor": anchor,
+                             "font_weight": weight}
+    label = el("text", *body, **at, fill=fill, **attrs)
     if not halo:
         return label
     # The halo is a white-stroked copy underneath (not paint-order, which the PDF renderer
     # ignores, painting the stroke over the letters); hidden from screen readers.
-    under = el("text", *body, x=x, y=y, font_size=size, text_anchor=anchor,
-               font_weight=weight, fill=WHITE, stroke=WHITE, stroke_width=3,
+    under = el("text", *body, **at, fill=WHITE, stroke=WHITE, stroke_width=3,
                stroke_linejoin="round", aria_hidden="true", class_="halo")
     return Markup(under + label)
 

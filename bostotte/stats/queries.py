@@ -250,25 +250,33 @@ def _citizen_pick(column: str, instrument: str, newest_first: bool, *where: Any)
             .order_by(*_order(newest_first, s)).limit(1).scalar_subquery())
 
 
+def _citizen_ends(instrument: str, column: str, period: Period, scope: Scope,
+                  *extra: Any) -> CTE:
+    """Per citizen in scope: `column` and the date of her first scoring of `instrument` up
+    to P.to (first, first_on) and of her latest in P (latest, latest_on), by index seeks.
+    Materialised, so each seek runs once however often its column is used afterwards."""
+    def up_to_end(s: Any) -> Any:
+        return s.scored_on <= period.end
+
+    def in_period(s: Any) -> Any:
+        return s.scored_on.between(period.start, period.end)
+
+    def pick(col: str, newest_first: bool) -> Any:
+        return _citizen_pick(col, instrument, newest_first,
+                             in_period if newest_first else up_to_end)
+
+    return (select(Citizen.id.label("citizen_id"), pick(column, False).label("first"),
+                   pick("scored_on", False).label("first_on"),
+                   pick(column, True).label("latest"),
+                   pick("scored_on", True).label("latest_on"), *extra)
+            .where(*_in_scope(scope, Citizen.id))
+            .cte(f"{instrument.lower()}_ends").prefix_with("MATERIALIZED"))
+
+
 def ors_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
-    def first(column: str) -> Any:
-        return _citizen_pick(column, "ORS", False, lambda s: s.scored_on <= period.end)
-
-    def latest(column: str) -> Any:
-        return _citizen_pick(column, "ORS", True,
-                             lambda s: s.scored_on.between(period.start, period.end))
-
-    # Each citizen's first ORS up to P.to and latest in P, by index seeks (a materialised
-    # CTE, so each seek runs once however often its column is used below).
-    ends = (
-        select(Citizen.id.label("citizen_id"), first("total").label("first"),
-               first("scored_on").label("first_on"), latest("total").label("latest"),
-               latest("scored_on").label("latest_on"), _ors_cutoff(period).label("cutoff"))
-        .where(*_in_scope(scope, Citizen.id))
-        .cte("ors_ends").prefix_with("MATERIALIZED")
-    )
+    ends = _citizen_ends("ORS", "total", period, scope, _ors_cutoff(period).label("cutoff"))
     e = ends.c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
@@ -300,30 +308,16 @@ def ors_counts(session: Session, period: Period, dimension: str | None,
 def rem_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
-    def first(column: str) -> Any:
-        return _citizen_pick(column, "REM", False, lambda s: s.scored_on <= period.end)
-
-    def latest(column: str) -> Any:
-        return _citizen_pick(column, "REM", True,
-                             lambda s: s.scored_on.between(period.start, period.end))
-
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
-    # indicator's first and latest are those of the citizen's first and latest REM, found
-    # by index seeks as for ORS.
-    ends = (
-        select(Citizen.id.label("citizen_id"), first("id").label("first_id"),
-               first("scored_on").label("first_on"), latest("id").label("latest_id"),
-               latest("scored_on").label("latest_on"))
-        .where(*_in_scope(scope, Citizen.id))
-        .cte("rem_ends").prefix_with("MATERIALIZED")
-    )
+    # indicator's first and latest are those of the citizen's first and latest REM.
+    ends = _citizen_ends("REM", "id", period, scope)
     e = ends.c
     first_item, latest_item = aliased(ScoringItem), aliased(ScoringItem)
     units = (
         select(e.citizen_id, first_item.item, first_item.value.label("first"),
                latest_item.value.label("latest"))
-        .join(first_item, first_item.scoring_id == e.first_id)
-        .join(latest_item, and_(latest_item.scoring_id == e.latest_id,
+        .join(first_item, first_item.scoring_id == e.first)
+        .join(latest_item, and_(latest_item.scoring_id == e.latest,
                                 latest_item.item == first_item.item))
         .where(e.latest_on > e.first_on)
         .subquery("rem_units")
