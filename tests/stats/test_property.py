@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bostotte.auth.models import Role
+from bostotte.common.time import add_months
 from bostotte.extensions import db
 from bostotte.stats.queries import Period
 from bostotte.stats.services import compute
@@ -167,3 +168,76 @@ def _empty_tables():
             conn.execute(text("PRAGMA defer_foreign_keys = ON"))
         for t in reversed(db.metadata.sorted_tables):
             conn.execute(t.delete())
+
+
+# ------------------------------------------------------------ documentation on time
+
+def ref_documentation(plans, p: Period, today: date) -> tuple[int, int]:
+    """(n, on_time) of domain.md's cadences for FKO, read literally: a status every 3 months
+    of the plan (each counted in the window that ends 14 days after its due date) and a final
+    at plan end, for each goal open then; a due scoring counts once done or once late."""
+    n = on_time = 0
+    grace = timedelta(days=14)
+    for start, end, goals in plans:
+        for created, closed, events in goals:
+            def open_at(due, created=created, closed=closed):
+                return created <= due and (closed is None or closed >= due)
+
+            k = 1
+            while (due := add_months(start, 3 * k)) < end:
+                if p.start <= due <= p.end and open_at(due):
+                    previous = start if k == 1 else add_months(start, 3 * (k - 1)) + grace
+                    done = any(previous < d <= due + grace for _occasion, d in events)
+                    if done or due + grace < today:
+                        n, on_time = n + 1, on_time + done
+                k += 1
+            if p.start <= end <= p.end and open_at(end):
+                done = any(o == "final" and start < d <= end + grace for o, d in events)
+                if done or end + grace < today:
+                    n, on_time = n + 1, on_time + done
+    return n, on_time
+
+
+doc_goal_st = st.tuples(st.integers(-30, 400), st.one_of(st.none(), st.integers(0, 900)),
+                        st.lists(st.tuples(st.sampled_from(["status", "final"]),
+                                           st.integers(-20, 1000)), max_size=8))
+doc_plan_st = st.tuples(st.integers(0, 3 * 365), st.integers(90, 900),
+                        st.lists(doc_goal_st, min_size=1, max_size=3))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(plans=st.lists(doc_plan_st, min_size=1, max_size=4), start=day,
+       length=st.integers(60, 800), today=st.integers(0, 5 * 365))
+def test_documentation_equals_reference(session, plans, start, length, today):
+    p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
+    today_date = DAY0 + timedelta(days=today)
+    team = make.team(session)
+    worker = make.user(session, Role.WORKER, [team])
+    ref_plans = []
+    for plan_start, plan_days, goals in plans:
+        begins = DAY0 + timedelta(days=plan_start)
+        ends = begins + timedelta(days=plan_days)
+        c = make.citizen(session, team, uses_rem=False, start_date=begins)
+        plan = make.plan(session, c, start=begins, end=ends)
+        ref_goals = []
+        for created, closed, events in goals:
+            g = make.goal(session, worker, plan, target_date=ends)
+            g.created_on = begins + timedelta(days=created)
+            g.closed_on = None if closed is None else begins + timedelta(days=closed)
+            dated = [(o, begins + timedelta(days=d)) for o, d in events]
+            for occasion, on in dated:
+                fko(session, g, occasion, on, 2)
+            ref_goals.append((g.created_on, g.closed_on, dated))
+        ref_plans.append((begins, ends, ref_goals))
+    session.commit()
+    try:
+        n, on_time = ref_documentation(ref_plans, p, today_date)
+        cell = compute(session, p, min_cell=1, today=today_date)["documentation"]
+        if n:
+            assert (cell["n"], cell["on_time"]) == (n, on_time)
+        else:
+            assert cell.get("suppressed")
+    finally:
+        _empty_tables()
