@@ -33,7 +33,9 @@ class Scoring(db.Model):
             name="participation",
         ),
         # The statistics read scorings by citizen/goal, instrument and date.
-        Index("ix_scorings_citizen_instrument_date", "citizen_id", "instrument", "scored_on"),
+        # The id last: the statistics' tie-break for a citizen's first and latest scoring.
+        Index("ix_scorings_citizen_instrument_date_id", "citizen_id", "instrument",
+              "scored_on", "id"),
         # instrument in the goal index too: with (goal, instrument, occasion) all equal, no
         # planner (SQLite without ANALYZE) prefers the instrument index and scans every goal.
         Index("ix_scorings_goal_instrument_occasion_date", "goal_id", "instrument", "occasion",

@@ -9,7 +9,7 @@ GROUP BY per measure does the counting. Python only divides and shapes the resul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +33,13 @@ from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.goals.models import Goal
 from bostotte.scoring.models import Scoring, ScoringItem
-from bostotte.stats.sqldates import add_days, add_months, days_between, year_quarter
+from bostotte.stats.sqldates import (
+    add_days,
+    add_months,
+    days_between,
+    greatest,
+    year_quarter,
+)
 
 # Totals carry one decimal; differences of floats are compared with this tolerance.
 EPS = 1e-6
@@ -240,47 +246,60 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
                 else_=ors.cutoffs["adult"])
 
 
-def _citizen_pick(column: str, instrument: str, newest_first: bool, *where: Any) -> Any:
-    """A column of a citizen's first (or latest) scoring of an instrument: one index seek per
-    citizen on (citizen_id, instrument, scored_on), correlated to the outer Citizen."""
+def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, *where: Any) -> Any:
+    """The id of a citizen's first (or latest) scoring of an instrument: one index seek on
+    (citizen_id, instrument, scored_on), correlated to the outer `citizen_id`."""
     s = aliased(Scoring)
-    return (select(getattr(s, column)).where(s.citizen_id == Citizen.id,
-                                             s.instrument == instrument,
-                                             *(w(s) for w in where))
+    return (select(s.id).where(s.citizen_id == citizen_id, s.instrument == instrument,
+                               *(w(s) for w in where))
             .order_by(*_order(newest_first, s)).limit(1).scalar_subquery())
 
 
-def _citizen_ends(instrument: str, column: str, period: Period, scope: Scope,
-                  *extra: Any) -> CTE:
-    """Per citizen in scope: `column` and the date of her first scoring of `instrument` up
-    to P.to (first, first_on) and of her latest in P (latest, latest_on), by index seeks.
-    Materialised, so each seek runs once however often its column is used afterwards."""
+def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any) -> Any:
+    """Per citizen in scope with a scoring of `instrument` up to P.to and one in P: the ids,
+    dates and totals of her first up to P.to (first, first_on, first_total) and her latest
+    in P (latest, latest_on, latest_total). One index seek per citizen, the rest only for
+    those who have a first (materialised: inlined, PostgreSQL would repeat a lookup for
+    every use of its column)."""
     def up_to_end(s: Any) -> Any:
         return s.scored_on <= period.end
 
     def in_period(s: Any) -> Any:
         return s.scored_on.between(period.start, period.end)
 
-    def pick(col: str, newest_first: bool) -> Any:
-        return _citizen_pick(col, instrument, newest_first,
-                             in_period if newest_first else up_to_end)
+    name = instrument.lower()
+    firsts = (select(Citizen.id.label("citizen_id"),
+                     _citizen_pick(Citizen.id, instrument, False, up_to_end).label("first"),
+                     *extra)
+              .where(*_in_scope(scope, Citizen.id))
+              .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
+    f = firsts.c
+    both = (select(firsts, _citizen_pick(f.citizen_id, instrument, True, in_period)
+                   .label("latest"))
+            .where(f.first.is_not(None))
+            .cte(f"{name}_ends").prefix_with("MATERIALIZED"))
+    e = both.c
 
-    return (select(Citizen.id.label("citizen_id"), pick(column, False).label("first"),
-                   pick("scored_on", False).label("first_on"),
-                   pick(column, True).label("latest"),
-                   pick("scored_on", True).label("latest_on"), *extra)
-            .where(*_in_scope(scope, Citizen.id))
-            .cte(f"{instrument.lower()}_ends").prefix_with("MATERIALIZED"))
+    def of(scoring_id: Any, column: str) -> Any:  # by primary key, whatever the estimates
+        s = aliased(Scoring)
+        return select(getattr(s, column)).where(s.id == scoring_id).scalar_subquery()
+
+    return (select(both, of(e.first, "scored_on").label("first_on"),
+                   of(e.first, "total").label("first_total"),
+                   of(e.latest, "scored_on").label("latest_on"),
+                   of(e.latest, "total").label("latest_total"))
+            .where(e.latest.is_not(None))
+            .cte(f"{name}_units").prefix_with("MATERIALIZED"))
 
 
 def ors_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
-    ends = _citizen_ends("ORS", "total", period, scope, _ors_cutoff(period).label("cutoff"))
-    e = ends.c
+    e = _citizen_ends("ORS", period, scope, _ors_cutoff(period).label("cutoff")).c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
-        select(e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"), e.cutoff)
+        select(e.citizen_id, e.first_total.label("first"), e.latest_total.label("latest"),
+               (e.latest_total - e.first_total).label("change"), e.cutoff)
         .where(e.latest_on > e.first_on)
         .subquery("ors_units")
     )
@@ -310,8 +329,7 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    ends = _citizen_ends("REM", "id", period, scope)
-    e = ends.c
+    e = _citizen_ends("REM", period, scope).c
     first_item, latest_item = aliased(ScoringItem), aliased(ScoringItem)
     units = (
         select(e.citizen_id, first_item.item, first_item.value.label("first"),
@@ -338,101 +356,145 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
 # ------------------------------------------------------------------ documentation on time
 
 GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
-MAX_QUARTERS = 40        # ten years of quarterly FKO statuses per plan
 
 
-def _quarters() -> CTE:
-    """The numbers 1..MAX_QUARTERS (a recursive CTE: the same on SQLite and PostgreSQL)."""
+def _lesser(a: Any, b: Any) -> Any:
+    return case((a < b, a), else_=b)
+
+
+def _mark_index(start: Any, day: Any, days: Any) -> Any:
+    """The first quarterly mark of a plan begun on `start` that falls on or after `day`
+    (`days` after start): the smallest k >= 1 with add_months(start, 3k) >= day, in integer
+    arithmetic and one date addition. 3k months never differ from k * 91.3125 days by
+    4 days or more (for dates from 1901 to 2199), so the estimate is k or k - 1, and one
+    comparison settles which."""
+    estimate = greatest(literal(1), ((days - 4) * 16 + 1460) // 1461)
+    return estimate + case((add_months(start, estimate * 3) < day, 1), else_=0)
+
+
+def _quarters(up_to: Any) -> CTE:
+    """The numbers 1..up_to (a recursive CTE: the same on SQLite and PostgreSQL)."""
     k = select(literal(1).label("k")).cte("quarters", recursive=True)
-    return k.union_all(select((k.c.k + 1).label("k")).where(k.c.k < MAX_QUARTERS))
+    return k.union_all(select((k.c.k + 1).label("k")).where(k.c.k < up_to))
 
 
-def _due_scorings(period: Period) -> CTE:
-    """Every scoring due in P by the cadences (domain.md), with whether it was done by
-    14 days after its due date: FKO status every 3 months of a plan and the final status at
-    plan end for each goal still open then; REM within 3 months of a §85 start (not pakke 1)
-    and 12 months after each REM."""
+def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
+    """Per goal and quarterly mark in P: whether the FKO status was settled (done, or late by
+    `today`: n) and done on time (on_time).
+
+    Mark k of a plan is add_months(start, 3k), before the plan's end, for each goal open
+    then. A status counts for the first mark whose deadline (14 days after it) it meets, so
+    the windows (previous deadline, deadline] never overlap. The marks are computed per plan,
+    then joined to the goals and to their statuses in one pass (each step's size is known to
+    the planner, so PostgreSQL hashes where SQLite looks each goal up by index)."""
     s, c, g, p = Scoring, Citizen, Goal, Plan
-    k = _quarters()
-    # The quarterly marks of the plans overlapping P, computed once per plan (not per
-    # goal): quarters are first picked by integer day offsets (3 months are 89 to 92 days),
-    # so the exact month arithmetic runs only for the few near P.
-    offsets = (select(p.id.label("plan_id"), p.start_date, p.end_date,
-                      days_between(p.start_date, p.end_date).label("d_plan"),
-                      days_between(p.start_date, literal(period.start)).label("d_from"),
-                      days_between(p.start_date, literal(period.end)).label("d_to"))
-               .where(p.start_date <= period.end, p.end_date >= period.start)
-               .cte("plan_offsets").prefix_with("MATERIALIZED"))
-    o = offsets.c
-    near = (select(o.plan_id, o.start_date, o.end_date, k.c.k)
-            .join(k, and_(k.c.k * 89 <= o.d_plan, k.c.k * 92 >= o.d_from,
-                          k.c.k * 89 <= o.d_to))
-            .subquery())
-    mark_of = add_months(near.c.start_date, near.c.k * 3)
-    # Each status counts for one quarter: the one in whose window, shifted by the grace
-    # days, it falls (a status 9 days after its due date is not also next quarter's).
-    marks = (select(near.c.plan_id, mark_of.label("due"),
-                    case((near.c.k == 1, near.c.start_date),
-                         else_=add_days(add_months(near.c.start_date, (near.c.k - 1) * 3),
-                                        GRACE_DAYS)).label("previous"),
-                    add_days(mark_of, GRACE_DAYS).label("deadline"))
-             .where(mark_of < near.c.end_date, mark_of.between(period.start, period.end))
+    grace = timedelta(days=GRACE_DAYS)
+    after_p = period.end + timedelta(days=1)
+    closes = _lesser(literal(after_p), p.end_date)
+
+    def index(day: Any) -> Any:
+        return _mark_index(p.start_date, day, days_between(p.start_date, day))
+
+    plans = (select(p.id.label("plan_id"), p.start_date.label("start"),
+                    index(literal(period.start)).label("first_k"),
+                    (index(closes) - 1).label("last_k"))
+             .where(p.start_date <= period.end, p.end_date >= period.start)
+             .cte("plan_span").prefix_with("MATERIALIZED"))
+    ps = plans.c
+    k = _quarters(select(func.max(ps.last_k)).scalar_subquery())
+    due = add_months(ps.start, k.c.k * 3)
+    marks = (select(ps.plan_id, due.label("due"),
+                    add_days(due, GRACE_DAYS).label("deadline"),
+                    case((k.c.k == 1, ps.start),
+                         else_=add_days(add_months(ps.start, (k.c.k - 1) * 3), GRACE_DAYS))
+                    .label("previous"))
+             .join(k, and_(k.c.k >= ps.first_k, k.c.k <= ps.last_k))
              .cte("plan_marks").prefix_with("MATERIALIZED"))
     m = marks.c
-
-    def done(goal_id: Any, occasions: tuple[str, ...], after: Any, deadline: Any) -> Any:
-        return select(s.id).where(s.goal_id == goal_id, s.instrument == "FKO",
-                                  s.occasion.in_(occasions), s.scored_on > after,
-                                  s.scored_on <= deadline).exists()
-
-    fko_status = (
-        select(g.citizen_id, literal("fko_status").label("kind"), m.due,
-               case((done(g.id, ("status", "final"), m.previous, m.deadline), 1), else_=0)
-               .label("on_time"))
-        .select_from(marks).join(g, g.plan_id == m.plan_id).join(c, c.id == g.citizen_id)
-        .where(c.uses_fko, g.created_on <= m.due,
+    goal_marks = (
+        select(g.id.label("goal_id"), g.citizen_id, m.previous, m.deadline,
+               case((m.deadline < today, 1), else_=0).label("late"))
+        .select_from(marks).join(g, g.plan_id == m.plan_id)
+        .where(g.citizen_id.in_(select(c.id).where(c.uses_fko)), g.created_on <= m.due,
                (g.closed_on.is_(None)) | (g.closed_on >= m.due))
+        .cte("goal_marks").prefix_with("MATERIALIZED")
     )
+    gm = goal_marks.c
+    # Only statuses near P can meet one of its marks (a window opens at most 92 days
+    # before its mark): a range PostgreSQL can hash at once, where SQLite seeks per mark.
+    done = select(s.id).where(
+        s.goal_id == gm.goal_id, s.instrument == "FKO", s.occasion.in_(("status", "final")),
+        s.scored_on > period.start - timedelta(days=92), s.scored_on <= period.end + grace,
+        s.scored_on > gm.previous, s.scored_on <= gm.deadline).exists()
+    kind = literal("fko_status").label("kind")
+    # A mark counts when done (on time) or late: the done ones, plus the late ones less
+    # those late ones that were done, so each mark's EXISTS runs once (a semi-join).
+    return [
+        select(gm.citizen_id, kind, (1 - gm.late).label("n"), literal(1).label("on_time"))
+        .where(done),
+        select(gm.citizen_id, kind, literal(1).label("n"), literal(0).label("on_time"))
+        .where(gm.late == 1),
+    ]
+
+
+def _due_scorings(period: Period, today: date) -> CTE:
+    """Every scoring due in P by the cadences (domain.md) that is settled by `today` (done,
+    or more than 14 days past due): rows (citizen_id, kind, n, on_time). FKO status every 3
+    months of a plan and the final status at plan end for each goal still open then; REM
+    within 3 months of a §85 start (not pakke 1) and 12 months after each REM."""
+    s, c, g, p = Scoring, Citizen, Goal, Plan
+
+    def row(citizen_id: Any, kind: str, due: Any, done: Any) -> list[Any]:
+        return [citizen_id.label("citizen_id"), literal(kind).label("kind"), due.label("due"),
+                case((done, 1), else_=0).label("on_time")]
+
+    final_done = select(s.id).where(
+        s.goal_id == g.id, s.instrument == "FKO", s.occasion == "final",
+        s.scored_on > p.start_date, s.scored_on <= add_days(p.end_date, GRACE_DAYS)).exists()
     fko_final = (
-        select(g.citizen_id, literal("fko_final").label("kind"), p.end_date.label("due"),
-               case((done(g.id, ("final",), p.start_date, add_days(p.end_date, GRACE_DAYS)), 1),
-                    else_=0)
-               .label("on_time"))
+        select(*row(g.citizen_id, "fko_final", p.end_date, final_done))
         .select_from(g).join(p, p.id == g.plan_id).join(c, c.id == g.citizen_id)
         .where(c.uses_fko, p.end_date.between(period.start, period.end),
                g.created_on <= p.end_date,
                (g.closed_on.is_(None)) | (g.closed_on >= p.end_date))
     )
     rem_due = add_months(c.start_date, 3)
+    rem_done = select(s.id).where(s.citizen_id == c.id, s.instrument == "REM",
+                                  s.scored_on <= add_days(rem_due, GRACE_DAYS)).exists()
     rem_first = (
-        select(c.id.label("citizen_id"), literal("rem_first").label("kind"),
-               rem_due.label("due"),
-               case((select(s.id).where(s.citizen_id == c.id, s.instrument == "REM",
-                                        s.scored_on <= add_days(rem_due, GRACE_DAYS))
-                     .exists(), 1), else_=0).label("on_time"))
+        select(*row(c.id, "rem_first", rem_due, rem_done))
         .where(c.uses_rem, ~c.pakke1, c.legal_basis == "§85",
                rem_due.between(period.start, period.end))
     )
+    # Each REM whose follow-up falls due in P (made at most 366 days before P) and the date
+    # of the citizen's next REM (by date, then id), looked up in her own index.
+    later = aliased(Scoring)
+    next_on = (select(func.min(later.scored_on))
+               .where(later.citizen_id == s.citizen_id, later.instrument == "REM",
+                      or_(later.scored_on > s.scored_on,
+                          and_(later.scored_on == s.scored_on, later.id > s.id)))
+               .scalar_subquery())
     rem_series = (
-        select(s.citizen_id, s.scored_on,
-               func.lead(s.scored_on).over(partition_by=s.citizen_id,
-                                           order_by=_order(newest_first=False))
-               .label("next_on"))
-        .where(s.instrument == "REM").cte("rem_series")
+        select(s.citizen_id, s.scored_on, next_on.label("next_on"))
+        .where(s.instrument == "REM", s.scored_on >= period.start - timedelta(days=366))
+        .cte("rem_series")
     )
     follow_due = add_months(rem_series.c.scored_on, 12)
     rem_follow = (
-        select(rem_series.c.citizen_id, literal("rem_follow_up").label("kind"),
-               follow_due.label("due"),
-               case((rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS), 1), else_=0)
-               .label("on_time"))
+        select(*row(rem_series.c.citizen_id, "rem_follow_up", follow_due,
+                    rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS)))
         .join(c, c.id == rem_series.c.citizen_id)
         .where(c.uses_rem, ~c.pakke1, follow_due.between(period.start, period.end),
                (c.end_date.is_(None)) | (c.end_date >= follow_due))
     )
     # Materialised: each row's on_time (an EXISTS) is read twice below; computed once.
-    return (union_all(fko_status, fko_final, rem_first, rem_follow)
-            .cte("due_scorings").prefix_with("MATERIALIZED"))
+    others = (union_all(fko_final, rem_first, rem_follow)
+              .cte("other_due").prefix_with("MATERIALIZED"))
+    o = others.c
+    settled = case((or_(o.on_time == 1, add_days(o.due, GRACE_DAYS) < today), 1), else_=0)
+    return union_all(*_fko_status_due(period, today),
+                     select(o.citizen_id, o.kind, settled.label("n"), o.on_time)
+                     ).cte("due_scorings")
 
 
 def documentation_counts(session: Session, period: Period, dimension: str | None,
@@ -443,13 +505,13 @@ def documentation_counts(session: Session, period: Period, dimension: str | None
     by_kind: one row per group and kind of scoring (fko_status, fko_final, rem_first,
     rem_follow_up: the reminder rules' names), column `kind`.
     """
-    due = _due_scorings(period)
+    due = _due_scorings(period, today)
     joined, grp = _grouped(due, dimension, period)
     kinds = [due.c.kind] if by_kind else []
-    settled = (due.c.on_time == 1) | (add_days(due.c.due, GRACE_DAYS) < today)
     rows = session.execute(
-        select(*grp, *kinds, func.count().label("n"), func.sum(due.c.on_time).label("on_time"))
-        .select_from(joined).where(settled, *_in_scope(scope, due.c.citizen_id))
-        .group_by(*grp, *kinds)
+        select(*grp, *kinds, func.sum(due.c.n).label("n"),
+               func.sum(due.c.on_time).label("on_time"))
+        .select_from(joined).where(*_in_scope(scope, due.c.citizen_id))
+        .group_by(*grp, *kinds).having(func.sum(due.c.n) > 0)
     )
     return [dict(r._mapping) for r in rows]

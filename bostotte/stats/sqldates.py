@@ -41,16 +41,27 @@ class year_quarter(FunctionElement[Any]):  # noqa: N801
     name = "year_quarter"
 
 
+class greatest(FunctionElement[Any]):  # noqa: N801
+    """The larger of two values (PostgreSQL's greatest, SQLite's two-argument max)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "greatest"
+
+
 # SQL per dialect, with {0} and {1} for the arguments.
 TEMPLATES: dict[tuple[type, str], str] = {
     (add_months, "postgresql"): "CAST(({0}) + make_interval(months => CAST({1} AS INTEGER)) "
                                 "AS DATE)",
     # SQLite rolls 31 Jan + 1 month over to 3 March; the month's last day caps it.
-    (add_months, "sqlite"): "min(date({0}, '+' || ({1}) || ' months'), "
-                            "date({0}, 'start of month', '+' || (({1}) + 1) || ' months', "
+    # (Modifiers "N months" and "N days" take a sign of their own: N may be negative.)
+    (add_months, "sqlite"): "min(date({0}, ({1}) || ' months'), "
+                            "date({0}, 'start of month', (({1}) + 1) || ' months', "
                             "'-1 day'))",
     (add_days, "postgresql"): "CAST(({0}) + CAST({1} AS INTEGER) AS DATE)",
-    (add_days, "sqlite"): "date({0}, '+' || ({1}) || ' days')",
+    (add_days, "sqlite"): "date({0}, ({1}) || ' days')",
+    (greatest, "postgresql"): "greatest({0}, {1})",
+    (greatest, "sqlite"): "max({0}, {1})",
     (days_between, "postgresql"): "(CAST({1} AS DATE) - CAST({0} AS DATE))",
     (days_between, "sqlite"): "CAST(julianday({1}) - julianday({0}) AS INTEGER)",
     (year_quarter, "postgresql"): "(CAST(EXTRACT(YEAR FROM {0}) AS INTEGER) * 10 "

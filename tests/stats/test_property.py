@@ -241,3 +241,32 @@ def test_documentation_equals_reference(session, plans, start, length, today):
             assert cell.get("suppressed")
     finally:
         _empty_tables()
+
+
+def test_mark_index_equals_calendar_months(session):
+    """The arithmetic for 'the first quarterly mark on or after a day' against the calendar,
+    on dates near month ends and leap days, over plans of up to 30 years."""
+    import random
+
+    from sqlalchemy import Date, literal, select, union_all
+
+    from bostotte.stats.queries import _mark_index
+    from bostotte.stats.sqldates import days_between
+
+    rng = random.Random(85)
+    starts = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 11, 30), date(2099, 12, 31)]
+    starts += [date(1990, 1, 1) + timedelta(days=rng.randrange(40000)) for _ in range(40)]
+    cases = []  # days around a mark, where an estimate off by one would show
+    for start in starts:
+        for _ in range(3):
+            mark = add_months(start, 3 * rng.randrange(0, 120))
+            cases += [(start, mark + timedelta(days=rng.choice((-4, -3, -1, 0, 1, 3, 4))))]
+        cases.append((start, start + timedelta(days=rng.randrange(-30, 30 * 365))))
+    selects = [select(literal(i).label("i"),
+                      _mark_index(literal(s, Date), literal(d, Date),
+                                  days_between(literal(s, Date), literal(d, Date))).label("k"))
+               for i, (s, d) in enumerate(cases)]
+    got = dict(session.execute(union_all(*selects)).all())
+    for i, (start, day) in enumerate(cases):
+        expected = next(k for k in range(1, 200) if add_months(start, 3 * k) >= day)
+        assert got[i] == expected, (start, day)
