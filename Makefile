@@ -12,11 +12,14 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP) syslibs
 
-# WeasyPrint (the PDF reports) needs Pango from the system.
+# WeasyPrint (the PDF reports) needs Pango from the system, and HarfBuzz's subsetter to
+# embed only the glyphs a report uses.
+SYSLIBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 syslibs:
-	@/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { echo "Installing Pango for the PDF reports"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) \
-		|| { echo "Could not install Pango (run as root, or: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; }; }
+	@{ /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && /sbin/ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; } \
+		|| { echo "Installing Pango and HarfBuzz for the PDF reports"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSLIBS)) \
+		|| { echo "Could not install them (run as root, or: sudo apt-get install $(SYSLIBS))"; exit 1; }; }
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -159,7 +159,9 @@ def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) 
     # lookups get repeated by PostgreSQL for every use of the column and every quarter).
     bt_ranked = (
         select(s.goal_id, s.occasion, s.total,
-               func.row_number().over(partition_by=[s.goal_id, s.occasion],
+               # occasion first: SQLite then reads the (instrument, occasion) index instead
+               # of every goal's scorings in goal order.
+               func.row_number().over(partition_by=[s.occasion, s.goal_id],
                                       order_by=_order(newest_first=True)).label("rn"))
         .where(s.instrument == "FKO", s.occasion.in_(("baseline", "target")))
         .subquery()
