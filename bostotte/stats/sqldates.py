@@ -54,10 +54,13 @@ TEMPLATES: dict[tuple[type, str], str] = {
     (add_months, "postgresql"): "CAST(({0}) + make_interval(months => CAST({1} AS INTEGER)) "
                                 "AS DATE)",
     # SQLite rolls 31 Jan + 1 month over to 3 March; the month's last day caps it.
-    # (Modifiers "N months" and "N days" take a sign of their own: N may be negative.)
-    (add_months, "sqlite"): "min(date({0}, ({1}) || ' months'), "
-                            "date({0}, 'start of month', (({1}) + 1) || ' months', "
-                            "'-1 day'))",
+    # (Modifiers "N months" and "N days" take a sign of their own: N may be negative.) Days
+    # up to the 28th exist in every month; only later ones need the month's end as a cap.
+    (add_months, "sqlite"): "(CASE WHEN substr({0}, 9, 2) <= '28' "
+                            "THEN date({0}, ({1}) || ' months') "
+                            "ELSE min(date({0}, ({1}) || ' months'), "
+                            "date({0}, 'start of month', (({1}) + 1) || ' months', '-1 day')) "
+                            "END)",
     (add_days, "postgresql"): "CAST(({0}) + CAST({1} AS INTEGER) AS DATE)",
     (add_days, "sqlite"): "date({0}, ({1}) || ' days')",
     (greatest, "postgresql"): "greatest({0}, {1})",

@@ -270,3 +270,21 @@ def test_mark_index_equals_calendar_months(session):
     for i, (start, day) in enumerate(cases):
         expected = next(k for k in range(1, 200) if add_months(start, 3 * k) >= day)
         assert got[i] == expected, (start, day)
+
+
+def test_add_months_equals_python(session):
+    """The SQL month arithmetic clamps to the month's end exactly like common.time's."""
+    from sqlalchemy import Date, literal, select, union_all
+
+    from bostotte.stats.sqldates import add_months as sql_add_months
+
+    days = [date(2024, 1, 28) + timedelta(days=i) for i in range(0, 400, 3)]
+    cases = [(d, n) for d in days for n in (-13, -1, 1, 3, 12, 37)][:480]
+    selects = [select(literal(i).label("i"),
+                      sql_add_months(literal(d, Date), literal(n)).label("d"))
+               for i, (d, n) in enumerate(cases)]
+    got = dict(session.execute(union_all(*selects)).all())
+    for i, (d, n) in enumerate(cases):
+        value = got[i]
+        assert (value if isinstance(value, date) else date.fromisoformat(value)) == (
+            add_months(d, n)), (d, n)
