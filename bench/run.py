@@ -3,7 +3,9 @@
 For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
 - the import of the interchange files: wall time and peak memory;
 - one year of `stats`: wall time (best of 3), peak memory, and the ratio to the fastest
-  hand-written SQL query that computes only the FKO total (our lower bound);
+  hand-written SQL query that computes only the FKO total (our lower bound), the two
+  measured in turns, 5 times each, best of each (a shared machine's slow spell then slows
+  both);
 - the leader's `/statistik` page for that year (a leader of every team): time per request
   against the engine's own call for the same numbers (`stats.services.dashboard`), both
   best of 3; the page may add at most 20 % (ratio ≤ 1.20).
@@ -46,6 +48,8 @@ from sqlalchemy import text
 from bostotte import create_app
 from bostotte.extensions import db
 mode, url, arg = sys.argv[1], sys.argv[2], sys.argv[3]
+import os
+PERIOD, ROUNDS = os.environ["BENCH_PERIOD"].split(":"), 5
 from bostotte.config import normalise_db_url
 app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_db_url(url)})
 out = {}
@@ -108,14 +112,24 @@ with app.app_context():
                 times.append(time.perf_counter() - t)
             out[key] = min(times)
     elif mode == "bound":
+        from bostotte.stats.services import compute
+        from bostotte.stats.queries import Period
+        # The bound and the statistics in turns, ROUNDS times each, so that a slow minute
+        # of a shared machine slows both rather than one.
+        start, end = PERIOD
         sql = text(arg)
-        times = []
-        with db.engine.connect() as conn:
-            for _ in range(3):
+        times, stats_times = [], []
+        for _ in range(ROUNDS):
+            with db.engine.connect() as conn:
                 t = time.perf_counter()
                 row = conn.execute(sql).one()
                 times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            compute(db.session, Period(date.fromisoformat(start), date.fromisoformat(end)),
+                    today=date(2026, 11, 23))
+            stats_times.append(time.perf_counter() - t)
         out["seconds"] = min(times)
+        out["stats_seconds"] = min(stats_times)
         out["n_goals"] = row[0]
 out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
@@ -124,6 +138,7 @@ print(json.dumps(out))
 
 def child(mode: str, url: str, arg: str = "") -> dict[str, float]:
     result = subprocess.run([sys.executable, "-c", CHILD, mode, url, arg], cwd=ROOT,
+                            env={**os.environ, "BENCH_PERIOD": ":".join(PERIOD)},
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.exit(f"{mode} failed:\n{result.stderr[-3000:]}")
@@ -171,7 +186,8 @@ def main() -> None:
                     f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
                     f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
                     f"FKO-total bound {bound['seconds'] * 1000:.0f} ms | ratio "
-                    f"{stats['seconds'] / bound['seconds']:.2f}x | /statistik "
+                    f"{bound['stats_seconds'] / bound['seconds']:.2f}x (taken in turns: "
+                    f"{bound['stats_seconds'] * 1000:.0f} ms) | /statistik "
                     f"{page['seconds'] * 1000:.0f} ms vs engine "
                     f"{page['engine_seconds'] * 1000:.0f} ms: "
                     f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)")
