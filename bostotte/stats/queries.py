@@ -250,7 +250,7 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
 
 def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, *where: Any) -> Any:
     """The id of a citizen's first (or latest) scoring of an instrument: one index seek on
-    (citizen_id, instrument, scored_on), correlated to the outer `citizen_id`."""
+    (citizen_id, instrument, scored_on, id), correlated to the outer `citizen_id`."""
     s = aliased(Scoring)
     return (select(s.id).where(s.citizen_id == citizen_id, s.instrument == instrument,
                                *(w(s) for w in where))
