@@ -32,15 +32,19 @@ class Scoring(db.Model):
             "participation IN ('together', 'citizen_self', 'worker_draft', 'disagreed')",
             name="participation",
         ),
-        # The statistics read scorings by citizen/goal, instrument and date.
-        # The id last: the statistics' tie-break for a citizen's first and latest scoring.
-        Index("ix_scorings_citizen_instrument_date_id", "citizen_id", "instrument",
-              "scored_on", "id"),
+        # The statistics read scorings by citizen/goal, instrument and date, in date order
+        # with the id as tie-break. They read a citizen's first and latest date and total
+        # off the citizen index without visiting the table.
+        Index("ix_scorings_citizen_instrument_date_id_total", "citizen_id", "instrument",
+              "scored_on", "id", "total"),
         # instrument in the goal index too: with (goal, instrument, occasion) all equal, no
         # planner (SQLite without ANALYZE) prefers the instrument index and scans every goal.
-        Index("ix_scorings_goal_instrument_occasion_date", "goal_id", "instrument", "occasion",
-              "scored_on"),
-        Index("ix_scorings_instrument_occasion_date", "instrument", "occasion", "scored_on"),
+        Index("ix_scorings_goal_instrument_occasion_date_id", "goal_id", "instrument",
+              "occasion", "scored_on", "id"),
+        # The goal last: documentation on time reads the FKO statuses near a period (which
+        # goal, which day) off this index alone.
+        Index("ix_scorings_instrument_occasion_date_goal", "instrument", "occasion",
+              "scored_on", "goal_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

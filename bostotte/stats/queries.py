@@ -23,7 +23,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import CTE
 
@@ -129,6 +128,12 @@ def _citizen_groups(dimension: str | None, period: Period) -> Select[Any]:
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
+def _alias(model: Any) -> Any:
+    """A Core alias of a model's table (columns under `.c`): much cheaper to build than an
+    ORM alias, which the statistics would otherwise rebuild at every call."""
+    return model.__table__.alias()
+
+
 def _order(newest_first: bool, s: Any = Scoring) -> list[Any]:
     """Scorings (or an alias `s`) in time order; the id breaks ties on the same day."""
     if newest_first:
@@ -155,26 +160,6 @@ def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) 
     s = Scoring
     quarter = [year_quarter(s.scored_on)] if quarterly else []
 
-    # Each goal's latest baseline and target, in one pass over those scorings (correlated
-    # lookups get repeated by PostgreSQL for every use of the column and every quarter).
-    bt_ranked = (
-        select(s.goal_id, s.occasion, s.total,
-               # occasion first: SQLite then reads the (instrument, occasion) index instead
-               # of every goal's scorings in goal order.
-               func.row_number().over(partition_by=[s.occasion, s.goal_id],
-                                      order_by=_order(newest_first=True)).label("rn"))
-        .where(s.instrument == "FKO", s.occasion.in_(("baseline", "target")))
-        .subquery()
-    )
-    r = bt_ranked.c
-    latest_bt = (
-        select(r.goal_id,
-               func.max(case((r.occasion == "baseline", r.total))).label("baseline"),
-               func.max(case((r.occasion == "target", r.total))).label("target"))
-        .where(r.rn == 1).group_by(r.goal_id)
-        .subquery()
-    )
-
     # The outcome: the final inside P if there is one, else the latest status inside P.
     ranked = (
         select(s.goal_id, s.total, *(q.label("bucket") for q in quarter),
@@ -186,21 +171,44 @@ def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) 
                s.scored_on.between(period.start, period.end))
         .subquery()
     )
-    follow = select(ranked).where(ranked.c.rn == 1).subquery()
-    # The scope applies to the goals, outside the window functions: inside, SQLite turns
+    follow = (select(ranked).where(ranked.c.rn == 1)
+              .cte("fko_follow").prefix_with("MATERIALIZED"))
+    f = follow.c
+
+    def latest(occasion: str) -> Any:
+        """The goal's latest baseline (or target) total: one index seek per goal."""
+        b = _alias(Scoring).c
+        return (select(b.total).where(b.goal_id == Goal.id, b.instrument == "FKO",
+                                      b.occasion == occasion)
+                .order_by(*_order(True, b)).limit(1).scalar_subquery())
+
+    # The scope applies to the goals, outside the window function: inside, SQLite turns
     # the team filter into a scan per row.
     in_scope = [Goal.theme == scope.theme] if scope.theme is not None else []
     in_scope += _in_teams(scope, Goal.citizen_id)
+    # The seeks go in goal order (the window's output order; by quarter, the goals sorted
+    # once), so they walk the index and the table in order where a hash of the goals would
+    # jump about a table larger than the cache. Materialised: PostgreSQL would otherwise
+    # repeat a seek for every use of its column.
+    counted = (select(f.goal_id).distinct().order_by(f.goal_id)
+               .cte("fko_counted").prefix_with("MATERIALIZED")) if quarterly else follow
+    outcome = [] if quarterly else [f.total.label("outcome")]
     goals = (
-        select(Goal.id.label("goal_id"), Goal.citizen_id, Goal.theme, latest_bt.c.baseline,
-               latest_bt.c.target, follow.c.total.label("outcome"),
-               *([follow.c.bucket] if quarterly else []))
-        .join(follow, follow.c.goal_id == Goal.id)
-        .join(latest_bt, latest_bt.c.goal_id == Goal.id)
+        select(Goal.id.label("goal_id"), Goal.citizen_id, Goal.theme, *outcome,
+               latest("baseline").label("baseline"), latest("target").label("target"))
+        .select_from(counted).join(Goal, Goal.id == counted.c.goal_id)
         .where(*in_scope)
-        .subquery()
+        .cte("fko_goals").prefix_with("MATERIALIZED")
     )
-    return select(goals).where(goals.c.baseline.is_not(None)).subquery("fko_units")
+    g = goals.c
+    if quarterly:
+        units = (select(g.goal_id, g.citizen_id, g.theme, g.baseline, g.target,
+                        f.total.label("outcome"), f.bucket)
+                 .join(follow, f.goal_id == g.goal_id))
+    else:
+        units = select(goals)
+    units = units.where(g.baseline.is_not(None))
+    return units.subquery("fko_units")
 
 
 def fko_counts(session: Session, period: Period, dimension: str | None,
@@ -248,50 +256,47 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
                 else_=ors.cutoffs["adult"])
 
 
-def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, *where: Any) -> Any:
-    """The id of a citizen's first (or latest) scoring of an instrument: one index seek on
-    (citizen_id, instrument, scored_on, id), correlated to the outer `citizen_id`."""
-    s = aliased(Scoring)
-    return (select(s.id).where(s.citizen_id == citizen_id, s.instrument == instrument,
-                               *(w(s) for w in where))
+def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, column: str,
+                  *where: Any) -> Any:
+    """A column of a citizen's first (or latest) scoring of an instrument: one index-only
+    seek on (citizen_id, instrument, scored_on, id, total), correlated to `citizen_id`."""
+    s = _alias(Scoring).c
+    return (select(s[column]).where(s.citizen_id == citizen_id, s.instrument == instrument,
+                                    *(w(s) for w in where))
             .order_by(*_order(newest_first, s)).limit(1).scalar_subquery())
 
 
-def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any) -> Any:
-    """Per citizen in scope with a scoring of `instrument` up to P.to and one in P: the ids,
-    dates and totals of her first up to P.to (first, first_on, first_total) and her latest
-    in P (latest, latest_on, latest_total). One index seek per citizen, the rest only for
-    those who have a first (materialised: inlined, PostgreSQL would repeat a lookup for
-    every use of its column)."""
+def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
+                  ids: bool = False) -> Any:
+    """Per citizen in scope with a scoring of `instrument` up to P.to and one in P: the date
+    and total of her first up to P.to (first_on, first_total) and of her latest in P
+    (latest_on, latest_total); with `ids` also their ids (first, latest). Every value is an
+    index-only seek: one per citizen to find her first, the rest only for those who have
+    one (materialised: inlined, PostgreSQL would repeat a seek for every use of its
+    column)."""
     def up_to_end(s: Any) -> Any:
         return s.scored_on <= period.end
 
     def in_period(s: Any) -> Any:
         return s.scored_on.between(period.start, period.end)
 
+    def end(which: str, column: str, citizen_id: Any) -> Any:  # which: first or latest
+        newest_first, where = (False, up_to_end) if which == "first" else (True, in_period)
+        label = {"scored_on": f"{which}_on", "total": f"{which}_total", "id": which}[column]
+        return _citizen_pick(citizen_id, instrument, newest_first, column, where).label(label)
+
     name = instrument.lower()
-    firsts = (select(Citizen.id.label("citizen_id"),
-                     _citizen_pick(Citizen.id, instrument, False, up_to_end).label("first"),
+    firsts = (select(Citizen.id.label("citizen_id"), end("first", "scored_on", Citizen.id),
                      *extra)
               .where(*_in_scope(scope, Citizen.id))
               .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
     f = firsts.c
-    both = (select(firsts, _citizen_pick(f.citizen_id, instrument, True, in_period)
-                   .label("latest"))
-            .where(f.first.is_not(None))
+    columns = ("scored_on", "total", *(("id",) if ids else ()))
+    both = (select(firsts, *(end("first", column, f.citizen_id) for column in columns[1:]),
+                   *(end("latest", column, f.citizen_id) for column in columns))
+            .where(f.first_on.is_not(None))
             .cte(f"{name}_ends").prefix_with("MATERIALIZED"))
-    e = both.c
-
-    def of(scoring_id: Any, column: str) -> Any:  # by primary key, whatever the estimates
-        s = aliased(Scoring)
-        return select(getattr(s, column)).where(s.id == scoring_id).scalar_subquery()
-
-    return (select(both, of(e.first, "scored_on").label("first_on"),
-                   of(e.first, "total").label("first_total"),
-                   of(e.latest, "scored_on").label("latest_on"),
-                   of(e.latest, "total").label("latest_total"))
-            .where(e.latest.is_not(None))
-            .cte(f"{name}_units").prefix_with("MATERIALIZED"))
+    return select(both).where(both.c.latest_on.is_not(None)).subquery(f"{name}_units")
 
 
 def ors_counts(session: Session, period: Period, dimension: str | None,
@@ -331,14 +336,15 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    e = _citizen_ends("REM", period, scope).c
-    first_item, latest_item = aliased(ScoringItem), aliased(ScoringItem)
+    e = _citizen_ends("REM", period, scope, ids=True).c
+    first_items, latest_items = _alias(ScoringItem), _alias(ScoringItem)
+    first_item, latest_item = first_items.c, latest_items.c
     units = (
         select(e.citizen_id, first_item.item, first_item.value.label("first"),
                latest_item.value.label("latest"))
-        .join(first_item, first_item.scoring_id == e.first)
-        .join(latest_item, and_(latest_item.scoring_id == e.latest,
-                                latest_item.item == first_item.item))
+        .join(first_items, first_item.scoring_id == e.first)
+        .join(latest_items, and_(latest_item.scoring_id == e.latest,
+                                 latest_item.item == first_item.item))
         .where(e.latest_on > e.first_on)
         .subquery("rem_units")
     )
@@ -400,7 +406,9 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
     plans = (select(p.id.label("plan_id"), p.start_date.label("start"),
                     index(literal(period.start)).label("first_k"),
                     (index(closes) - 1).label("last_k"))
-             .where(p.start_date <= period.end, p.end_date >= period.start)
+             .where(p.start_date <= period.end, p.end_date >= period.start,
+                    # A goal's citizen is its plan's: filtered here, before the marks.
+                    p.citizen_id.in_(select(c.id).where(c.uses_fko)))
              .cte("plan_span").prefix_with("MATERIALIZED"))
     ps = plans.c
     k = _quarters(select(func.max(ps.last_k)).scalar_subquery())
@@ -417,8 +425,7 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
         select(g.id.label("goal_id"), g.citizen_id, m.previous, m.deadline,
                case((m.deadline < today, 1), else_=0).label("late"))
         .select_from(marks).join(g, g.plan_id == m.plan_id)
-        .where(g.citizen_id.in_(select(c.id).where(c.uses_fko)), g.created_on <= m.due,
-               (g.closed_on.is_(None)) | (g.closed_on >= m.due))
+        .where(g.created_on <= m.due, (g.closed_on.is_(None)) | (g.closed_on >= m.due))
         .cte("goal_marks").prefix_with("MATERIALIZED")
     )
     gm = goal_marks.c
@@ -470,7 +477,7 @@ def _due_scorings(period: Period, today: date) -> CTE:
     )
     # Each REM whose follow-up falls due in P (made at most 366 days before P) and the date
     # of the citizen's next REM (by date, then id), looked up in her own index.
-    later = aliased(Scoring)
+    later = _alias(Scoring).c
     next_on = (select(func.min(later.scored_on))
                .where(later.citizen_id == s.citizen_id, later.instrument == "REM",
                       or_(later.scored_on > s.scored_on,
