@@ -267,36 +267,34 @@ def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, column: 
 
 
 def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
-                  ids: bool = False) -> Any:
-    """Per citizen in scope with a scoring of `instrument` up to P.to and one in P: the date
-    and total of her first up to P.to (first_on, first_total) and of her latest in P
-    (latest_on, latest_total); with `ids` also their ids (first, latest). Every value is an
-    index-only seek: one per citizen to find her first, the rest only for those who have
-    one (materialised: inlined, PostgreSQL would repeat a seek for every use of its
-    column)."""
-    def up_to_end(s: Any) -> Any:
-        return s.scored_on <= period.end
+                  column: str = "total") -> Any:
+    """Per citizen in scope who counts for `instrument` in P (domain.md: her latest scoring
+    in P is dated after her first up to P.to): `column` (total, or id) of that first
+    (`first`) and of that latest (`latest`). Asking for the latest in P dated after the
+    first finds the same scoring, or none when the citizen does not count.
 
-    def in_period(s: Any) -> Any:
-        return s.scored_on.between(period.start, period.end)
-
-    def end(which: str, column: str, citizen_id: Any) -> Any:  # which: first or latest
-        newest_first, where = (False, up_to_end) if which == "first" else (True, in_period)
-        label = {"scored_on": f"{which}_on", "total": f"{which}_total", "id": which}[column]
-        return _citizen_pick(citizen_id, instrument, newest_first, column, where).label(label)
+    Every value is an index-only seek: one per citizen for the date of her first, the two
+    others only for those who have one (materialised: inlined, PostgreSQL would repeat a
+    seek for every use of its column)."""
+    def pick(citizen_id: Any, newest_first: bool, selected: str, *where: Any) -> Any:
+        return _citizen_pick(citizen_id, instrument, newest_first, selected, *where)
 
     name = instrument.lower()
-    firsts = (select(Citizen.id.label("citizen_id"), end("first", "scored_on", Citizen.id),
-                     *extra)
+    firsts = (select(Citizen.id.label("citizen_id"),
+                     pick(Citizen.id, False, "scored_on", lambda s: s.scored_on <= period.end)
+                     .label("first_on"), *extra)
               .where(*_in_scope(scope, Citizen.id))
               .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
     f = firsts.c
-    columns = ("scored_on", "total", *(("id",) if ids else ()))
-    both = (select(firsts, *(end("first", column, f.citizen_id) for column in columns[1:]),
-                   *(end("latest", column, f.citizen_id) for column in columns))
+    ends = (select(firsts,
+                   pick(f.citizen_id, False, column, lambda s: s.scored_on <= period.end)
+                   .label("first"),
+                   pick(f.citizen_id, True, column,
+                        lambda s: s.scored_on.between(period.start, period.end),
+                        lambda s: s.scored_on > f.first_on).label("latest"))
             .where(f.first_on.is_not(None))
             .cte(f"{name}_ends").prefix_with("MATERIALIZED"))
-    return select(both).where(both.c.latest_on.is_not(None)).subquery(f"{name}_units")
+    return select(ends).where(ends.c.latest.is_not(None)).subquery(f"{name}_units")
 
 
 def ors_counts(session: Session, period: Period, dimension: str | None,
@@ -305,9 +303,8 @@ def ors_counts(session: Session, period: Period, dimension: str | None,
     e = _citizen_ends("ORS", period, scope, _ors_cutoff(period).label("cutoff")).c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
-        select(e.citizen_id, e.first_total.label("first"), e.latest_total.label("latest"),
-               (e.latest_total - e.first_total).label("change"), e.cutoff)
-        .where(e.latest_on > e.first_on)
+        select(e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"),
+               e.cutoff)
         .subquery("ors_units")
     )
     joined, grp = _grouped(units, dimension, period)
@@ -336,7 +333,7 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    e = _citizen_ends("REM", period, scope, ids=True).c
+    e = _citizen_ends("REM", period, scope, column="id").c
     first_items, latest_items = _alias(ScoringItem), _alias(ScoringItem)
     first_item, latest_item = first_items.c, latest_items.c
     units = (
@@ -345,7 +342,6 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
         .join(first_items, first_item.scoring_id == e.first)
         .join(latest_items, and_(latest_item.scoring_id == e.latest,
                                  latest_item.item == first_item.item))
-        .where(e.latest_on > e.first_on)
         .subquery("rem_units")
     )
     joined, grp = _grouped(units, dimension, period)
