@@ -21,6 +21,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.sql import ColumnElement, Select
@@ -338,17 +339,24 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    e = _citizen_ends("REM", period, scope, column="id").c
-    first_items, latest_items = _alias(ScoringItem), _alias(ScoringItem)
-    first_item, latest_item = first_items.c, latest_items.c
-    units = (
-        select(e.citizen_id, first_item.item, first_item.value.label("first"),
-               latest_item.value.label("latest"))
-        .join(first_items, first_item.scoring_id == e.first)
-        .join(latest_items, and_(latest_item.scoring_id == e.latest,
-                                 latest_item.item == first_item.item))
-        .subquery("rem_units")
-    )
+    ends = _citizen_ends("REM", period, scope, column="id")
+    e = ends.c
+    items = union_all(*[select(literal(item).label("item"))
+                        for item in instruments.get("REM").item_ids]).subquery("rem_items")
+
+    def value(scoring_id: Any) -> Any:
+        # By primary key, whatever the estimates: joined, PostgreSQL hashed every item of
+        # every scoring when it guessed many citizens with a REM.
+        si = _alias(ScoringItem).c
+        return (select(si.value).where(si.scoring_id == scoring_id, si.item == items.c.item)
+                .scalar_subquery())
+
+    values = (select(e.citizen_id, items.c.item, value(e.first).label("first"),
+                     value(e.latest).label("latest"))
+              .select_from(ends).join(items, true())
+              .cte("rem_values").prefix_with("MATERIALIZED"))
+    units = (select(values).where(values.c.first.is_not(None), values.c.latest.is_not(None))
+             .subquery("rem_units"))
     joined, grp = _grouped(units, dimension, period)
     u = units.c
     rows = session.execute(
