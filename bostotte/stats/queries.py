@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Date,
     Float,
     and_,
     case,
@@ -260,14 +262,23 @@ def _ors_cutoff(period: Period) -> ColumnElement[float]:
                 else_=ors.cutoffs["adult"])
 
 
-def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, column: str,
+def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, selected: Any,
                   *where: Any) -> Any:
-    """A column of a citizen's first (or latest) scoring of an instrument: one index-only
-    seek on (citizen_id, instrument, scored_on, id, total), correlated to `citizen_id`."""
+    """`selected(s)` of a citizen's first (or latest) scoring of an instrument: one
+    index-only seek on (citizen_id, instrument, scored_on, id, total), correlated to
+    `citizen_id`."""
     s = _alias(Scoring).c
-    return (select(s[column]).where(s.citizen_id == citizen_id, s.instrument == instrument,
-                                    *(w(s) for w in where))
+    return (select(selected(s)).where(s.citizen_id == citizen_id, s.instrument == instrument,
+                                      *(w(s) for w in where))
             .order_by(*_order(newest_first, s)).limit(1).scalar_subquery())
+
+
+# A scoring's date and one value in one integer (day number * width + value), so that one
+# seek reads both: totals carry one decimal (ORS at most 40.0), ids stay below 10^10, and
+# day numbers count from year 1, so every date gives a positive number.
+PACK_EPOCH = date.min
+PACKINGS = {"total": (10**4, lambda s: cast(func.round(s.total * 10), BigInteger)),
+            "id": (10**10, lambda s: s.id)}
 
 
 def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
@@ -277,11 +288,14 @@ def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
     (`first`) and of that latest (`latest`). Asking for the latest in P dated after the
     first finds the same scoring, or none when the citizen does not count.
 
-    Every value is an index-only seek: one per citizen for the date of her first, the two
-    others only for those who have one (materialised: inlined, PostgreSQL would repeat a
+    Two index-only seeks per citizen who has a scoring, one for the others: the first's
+    date and value come packed in one (materialised: inlined, PostgreSQL would repeat a
     seek for every use of its column)."""
-    def pick(citizen_id: Any, newest_first: bool, selected: str, *where: Any) -> Any:
-        return _citizen_pick(citizen_id, instrument, newest_first, selected, *where)
+    width, value = PACKINGS[column]
+    epoch = literal(PACK_EPOCH, Date)
+
+    def packed(s: Any) -> Any:
+        return cast(days_between(epoch, s.scored_on), BigInteger) * width + value(s)
 
     def up_to_end(s: Any) -> Any:
         return s.scored_on <= period.end
@@ -291,14 +305,20 @@ def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
 
     name = instrument.lower()
     firsts = (select(Citizen.id.label("citizen_id"),
-                     pick(Citizen.id, False, "scored_on", up_to_end).label("first_on"), *extra)
+                     _citizen_pick(Citizen.id, instrument, False, packed, up_to_end)
+                     .label("first_packed"), *extra)
               .where(*_in_scope(scope, Citizen.id))
               .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
     f = firsts.c
-    ends = (select(firsts, pick(f.citizen_id, False, column, up_to_end).label("first"),
-                   pick(f.citizen_id, True, column, in_period,
-                        lambda s: s.scored_on > f.first_on).label("latest"))
-            .where(f.first_on.is_not(None))
+    first_on = add_days(epoch, f.first_packed // width)
+    first = f.first_packed % width
+    if column == "total":
+        first = cast(first, Float) / literal(10.0, Float)
+    latest = _citizen_pick(f.citizen_id, instrument, True, lambda s: s[column], in_period,
+                           lambda s: s.scored_on > first_on)
+    ends = (select(f.citizen_id, *(f[e.name] for e in extra), first.label("first"),
+                   latest.label("latest"))
+            .where(f.first_packed.is_not(None))
             .cte(f"{name}_ends").prefix_with("MATERIALIZED"))
     return select(ends).where(ends.c.latest.is_not(None)).subquery(f"{name}_units")
 
@@ -428,6 +448,11 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
                          else_=add_days(add_months(ps.start, (k.c.k - 1) * 3), GRACE_DAYS))
                     .label("previous"))
              .join(k, and_(k.c.k >= ps.first_k, k.c.k <= ps.last_k))
+             # In plan order, so the goal marks come out a plan's goals at a time and each
+             # goal's statuses, looked up mark by mark, stay in the cache: PostgreSQL
+             # otherwise made the marks quarter by quarter and probed its hash of the
+             # statuses all over (17 % slower at 50,000 citizens).
+             .order_by(ps.plan_id, k.c.k)
              .cte("plan_marks").prefix_with("MATERIALIZED"))
     m = marks.c
     goal_marks = (

@@ -161,6 +161,24 @@ def test_effect_size_is_null_when_sd_is_zero_or_n_is_one(session, base):
     assert cell["n"] == 2
 
 
+def test_ors_first_date_and_total_read_together_stay_exact(session, base):
+    """The first's date and total travel in one integer: a date in year 1 (a typo the form
+    accepts) and a total with a decimal come back exact, and a latest on the first's date
+    still does not count."""
+    team, _ = base
+    old = make.citizen(session, team)
+    ors_total(session, old, date(1, 1, 1), 39.9)
+    ors_total(session, old, date(2025, 6, 1), 12.3)
+    same_day = make.citizen(session, team)
+    ors_total(session, same_day, date(2025, 2, 1), 20.1)
+    ors_total(session, same_day, date(2025, 2, 1), 30.0)  # same date as the first: no
+    session.commit()
+    cell = compute(session, P, min_cell=1)["ors"]
+    assert cell["n"] == 1
+    assert (cell["mean_first"], cell["mean_latest"]) == (39.9, 12.3)
+    assert cell["reliably_deteriorated"] == 1
+
+
 def test_rem_change_per_indicator(session, base):
     team, _ = base
     items = ["struktureringsevne", "foelelsesmaessig_habitus", "selvopfattelse",
