@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Date,
     Float,
+    Integer,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -69,6 +72,28 @@ class Scope:
 
 EVERYONE = Scope()
 
+GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
+
+# The dates the statements depend on, as bound parameters: each statement is built once per
+# shape (measure, breakdown, scope) and run with a period's dates (building one costs more
+# than PostgreSQL takes to run it on a small municipality's data).
+P_START, P_END = bindparam("p_start", type_=Date), bindparam("p_end", type_=Date)
+P_AFTER = bindparam("p_after", type_=Date)            # the day after P
+P_YEAR = bindparam("p_year", type_=Integer)           # P.to's year (ages)
+TODAY = bindparam("today", type_=Date)
+# Only FKO statuses near P can meet one of its quarterly marks (a window opens at most 92
+# days before its mark), and only REMs made at most 366 days before P fall due in it.
+NEAR_FROM, NEAR_TO = bindparam("near_from", type_=Date), bindparam("near_to", type_=Date)
+REM_FROM = bindparam("rem_from", type_=Date)
+
+
+def _values(period: Period, today: date = date.max) -> dict[str, Any]:
+    return {"p_start": period.start, "p_end": period.end,
+            "p_after": period.end + timedelta(days=1), "p_year": period.end.year,
+            "today": today, "near_from": period.start - timedelta(days=92),
+            "near_to": period.end + timedelta(days=GRACE_DAYS),
+            "rem_from": period.start - timedelta(days=366)}
+
 
 def _in_teams(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
     if scope.team_ids is None:
@@ -85,18 +110,18 @@ def _in_scope(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _age(period: Period) -> ColumnElement[int]:
+def _age() -> ColumnElement[int]:
     """Age at P.to as domain.md defines it: P.to year − birth year."""
-    return literal(period.end.year) - Citizen.birth_year
+    return P_YEAR - Citizen.birth_year
 
 
-def _age_band(period: Period) -> ColumnElement[str]:
-    age = _age(period)
+def _age_band() -> ColumnElement[str]:
+    age = _age()
     return case(*[(age.between(lo, hi), label) for label, lo, hi in AGE_BANDS],
                 else_="65+")
 
 
-def _citizen_groups(dimension: str | None, period: Period) -> Select[Any]:
+def _citizen_groups(dimension: str | None) -> Select[Any]:
     """(citizen_id, grp): which breakdown group(s) each citizen belongs to."""
     c = Citizen
     match dimension:
@@ -108,7 +133,7 @@ def _citizen_groups(dimension: str | None, period: Period) -> Select[Any]:
         case "gender":
             return select(c.id.label("citizen_id"), c.gender.label("grp"))
         case "age":
-            return select(c.id.label("citizen_id"), _age_band(period).label("grp"))
+            return select(c.id.label("citizen_id"), _age_band().label("grp"))
         case "legal_basis":
             return select(c.id.label("citizen_id"), c.legal_basis.label("grp"))
         case "method":
@@ -144,17 +169,17 @@ def _order(newest_first: bool, s: Any = Scoring) -> list[Any]:
     return [s.scored_on.asc(), s.id.asc()]
 
 
-def _grouped(units: Any, dimension: str | None, period: Period) -> tuple[Any, list[Any]]:
+def _grouped(units: Any, dimension: str | None) -> tuple[Any, list[Any]]:
     """(FROM clause, group columns) putting each unit (which has citizen_id) in its groups."""
     if dimension is None:
         return units, [literal("all").label("grp")]
-    groups = _citizen_groups(dimension, period).subquery()
+    groups = _citizen_groups(dimension).subquery()
     return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
 
 
 # ---------------------------------------------------------------------------------- FKO
 
-def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
+def fko_units(scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
     """One row per goal counted in P, with baseline, target and outcome.
 
     quarterly: one row per goal and calendar quarter of P instead (column `bucket`,
@@ -171,7 +196,7 @@ def fko_units(period: Period, scope: Scope = EVERYONE, quarterly: bool = False) 
                    order_by=[case((s.occasion == "final", 0), else_=1),
                              *_order(newest_first=True)]).label("rn"))
         .where(s.instrument == "FKO", s.occasion.in_(("status", "final")),
-               s.scored_on.between(period.start, period.end))
+               s.scored_on.between(P_START, P_END))
         .subquery()
     )
     follow = (select(ranked).where(ranked.c.rn == 1)
@@ -224,22 +249,7 @@ def fko_counts(session: Session, period: Period, dimension: str | None,
 
     theme is None on the rows that total all themes of a group (and quarter).
     """
-    units = fko_units(period, scope, quarterly)
-    buckets = [units.c.bucket] if quarterly else []
-    if dimension == "theme":
-        joined, grp = units, [units.c.theme.label("grp")]
-    else:
-        joined, grp = _grouped(units, dimension, period)
-    measures = [
-        func.count().label("n"),
-        func.sum(case((units.c.outcome <= units.c.baseline, 1), else_=0))
-        .label("maintained_or_improved"),
-        func.sum(case((units.c.outcome < units.c.baseline, 1), else_=0)).label("improved"),
-        func.sum(case((and_(units.c.target.is_not(None), units.c.outcome <= units.c.target),
-                       1), else_=0)).label("target_reached"),
-    ]
-    rows = session.execute(select(*grp, *buckets, units.c.theme, *measures)
-                           .select_from(joined).group_by(*grp, *buckets, units.c.theme))
+    rows = session.execute(_fko_statement(dimension, scope, quarterly), _values(period))
     by_theme = [dict(r._mapping) for r in rows]
     # Each goal has one theme, so a group's total is the sum of its theme rows.
     totals: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -253,11 +263,31 @@ def fko_counts(session: Session, period: Period, dimension: str | None,
     return by_theme + list(totals.values())
 
 
+@lru_cache(maxsize=256)
+def _fko_statement(dimension: str | None, scope: Scope, quarterly: bool) -> Select[Any]:
+    units = fko_units(scope, quarterly)
+    buckets = [units.c.bucket] if quarterly else []
+    if dimension == "theme":
+        joined, grp = units, [units.c.theme.label("grp")]
+    else:
+        joined, grp = _grouped(units, dimension)
+    measures = [
+        func.count().label("n"),
+        func.sum(case((units.c.outcome <= units.c.baseline, 1), else_=0))
+        .label("maintained_or_improved"),
+        func.sum(case((units.c.outcome < units.c.baseline, 1), else_=0)).label("improved"),
+        func.sum(case((and_(units.c.target.is_not(None), units.c.outcome <= units.c.target),
+                       1), else_=0)).label("target_reached"),
+    ]
+    return (select(*grp, *buckets, units.c.theme, *measures)
+            .select_from(joined).group_by(*grp, *buckets, units.c.theme))
+
+
 # ---------------------------------------------------------------------------------- ORS
 
-def _ors_cutoff(period: Period) -> ColumnElement[float]:
+def _ors_cutoff() -> ColumnElement[float]:
     ors = instruments.get("ORS")
-    age = _age(period)
+    age = _age()
     return case(*[(age <= high, value) for _low, high, value in ors.age_cutoffs],
                 else_=ors.cutoffs["adult"])
 
@@ -281,8 +311,7 @@ PACKINGS = {"total": (10**4, lambda s: cast(func.round(s.total * 10), BigInteger
             "id": (10**10, lambda s: s.id)}
 
 
-def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
-                  column: str = "total") -> Any:
+def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "total") -> Any:
     """Per citizen in scope who counts for `instrument` in P (domain.md: her latest scoring
     in P is dated after her first up to P.to): `column` (total, or id) of that first
     (`first`) and of that latest (`latest`). Asking for the latest in P dated after the
@@ -298,10 +327,10 @@ def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
         return cast(days_between(epoch, s.scored_on), BigInteger) * width + value(s)
 
     def up_to_end(s: Any) -> Any:
-        return s.scored_on <= period.end
+        return s.scored_on <= P_END
 
     def in_period(s: Any) -> Any:
-        return s.scored_on.between(period.start, period.end)
+        return s.scored_on.between(P_START, P_END)
 
     name = instrument.lower()
     firsts = (select(Citizen.id.label("citizen_id"),
@@ -326,16 +355,22 @@ def _citizen_ends(instrument: str, period: Period, scope: Scope, *extra: Any,
 def ors_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
-    e = _citizen_ends("ORS", period, scope, _ors_cutoff(period).label("cutoff")).c
+    rows = session.execute(_ors_statement(dimension, scope), _values(period))
+    return [dict(r._mapping) for r in rows]
+
+
+@lru_cache(maxsize=256)
+def _ors_statement(dimension: str | None, scope: Scope) -> Select[Any]:
+    e = _citizen_ends("ORS", scope, _ors_cutoff().label("cutoff")).c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
         select(e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"),
                e.cutoff)
         .subquery("ors_units")
     )
-    joined, grp = _grouped(units, dimension, period)
+    joined, grp = _grouped(units, dimension)
     u = units.c
-    rows = session.execute(
+    return (
         select(*grp, func.count().label("n"),
                func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
                func.sum(u.change).label("sum_change"),
@@ -349,7 +384,6 @@ def ors_counts(session: Session, period: Period, dimension: str | None,
                .label("clinically_significant"))
         .select_from(joined).group_by(*grp)
     )
-    return [dict(r._mapping) for r in rows]
 
 
 # ---------------------------------------------------------------------------------- REM
@@ -357,9 +391,15 @@ def ors_counts(session: Session, period: Period, dimension: str | None,
 def rem_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
+    rows = session.execute(_rem_statement(dimension, scope), _values(period))
+    return [dict(r._mapping) for r in rows]
+
+
+@lru_cache(maxsize=256)
+def _rem_statement(dimension: str | None, scope: Scope) -> Select[Any]:
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    ends = _citizen_ends("REM", period, scope, column="id")
+    ends = _citizen_ends("REM", scope, column="id")
     e = ends.c
     items = union_all(*[select(literal(item).label("item"))
                         for item in instruments.get("REM").item_ids]).subquery("rem_items")
@@ -377,9 +417,9 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
               .cte("rem_values").prefix_with("MATERIALIZED"))
     units = (select(values).where(values.c.first.is_not(None), values.c.latest.is_not(None))
              .subquery("rem_units"))
-    joined, grp = _grouped(units, dimension, period)
+    joined, grp = _grouped(units, dimension)
     u = units.c
-    rows = session.execute(
+    return (
         select(*grp, u.item, func.count().label("n"),
                func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
                func.sum(case((u.latest < u.first, 1), else_=0)).label("improved"),
@@ -387,13 +427,9 @@ def rem_counts(session: Session, period: Period, dimension: str | None,
                func.sum(case((u.latest > u.first, 1), else_=0)).label("worsened"))
         .select_from(joined).group_by(*grp, u.item)
     )
-    return [dict(r._mapping) for r in rows]
 
 
 # ------------------------------------------------------------------ documentation on time
-
-GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
-
 
 def _lesser(a: Any, b: Any) -> Any:
     return case((a < b, a), else_=b)
@@ -415,7 +451,7 @@ def _quarters(up_to: Any) -> CTE:
     return k.union_all(select((k.c.k + 1).label("k")).where(k.c.k < up_to))
 
 
-def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
+def _fko_status_due() -> list[Select[Any]]:
     """Per goal and quarterly mark in P: whether the FKO status was settled (done, or late by
     `today`: n) and done on time (on_time).
 
@@ -425,17 +461,15 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
     then joined to the goals and to their statuses in one pass (each step's size is known to
     the planner, so PostgreSQL hashes where SQLite looks each goal up by index)."""
     s, c, g, p = Scoring, Citizen, Goal, Plan
-    grace = timedelta(days=GRACE_DAYS)
-    after_p = period.end + timedelta(days=1)
-    closes = _lesser(literal(after_p), p.end_date)
+    closes = _lesser(P_AFTER, p.end_date)
 
     def index(day: Any) -> Any:
         return _mark_index(p.start_date, day, days_between(p.start_date, day))
 
     plans = (select(p.id.label("plan_id"), p.start_date.label("start"),
-                    index(literal(period.start)).label("first_k"),
+                    index(P_START).label("first_k"),
                     (index(closes) - 1).label("last_k"))
-             .where(p.start_date <= period.end, p.end_date >= period.start,
+             .where(p.start_date <= P_END, p.end_date >= P_START,
                     # A goal's citizen is its plan's: filtered here, before the marks.
                     p.citizen_id.in_(select(c.id).where(c.uses_fko)))
              .cte("plan_span").prefix_with("MATERIALIZED"))
@@ -457,17 +491,17 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
     m = marks.c
     goal_marks = (
         select(g.id.label("goal_id"), g.citizen_id, m.previous, m.deadline,
-               case((m.deadline < today, 1), else_=0).label("late"))
+               case((m.deadline < TODAY, 1), else_=0).label("late"))
         .select_from(marks).join(g, g.plan_id == m.plan_id)
         .where(g.created_on <= m.due, (g.closed_on.is_(None)) | (g.closed_on >= m.due))
         .cte("goal_marks").prefix_with("MATERIALIZED")
     )
     gm = goal_marks.c
-    # Only statuses near P can meet one of its marks (a window opens at most 92 days
-    # before its mark): a range PostgreSQL can hash at once, where SQLite seeks per mark.
+    # Only statuses near P can meet one of its marks: a range PostgreSQL can hash at once,
+    # where SQLite seeks per mark.
     done = select(s.id).where(
         s.goal_id == gm.goal_id, s.instrument == "FKO", s.occasion.in_(("status", "final")),
-        s.scored_on > period.start - timedelta(days=92), s.scored_on <= period.end + grace,
+        s.scored_on > NEAR_FROM, s.scored_on <= NEAR_TO,
         s.scored_on > gm.previous, s.scored_on <= gm.deadline).exists()
     kind = literal("fko_status").label("kind")
     # A mark counts when done (on time) or late: the done ones, plus the late ones less
@@ -480,7 +514,7 @@ def _fko_status_due(period: Period, today: date) -> list[Select[Any]]:
     ]
 
 
-def _due_scorings(period: Period, today: date) -> CTE:
+def _due_scorings() -> CTE:
     """Every scoring due in P by the cadences (domain.md) that is settled by `today` (done,
     or more than 14 days past due): rows (citizen_id, kind, n, on_time). FKO status every 3
     months of a plan and the final status at plan end for each goal still open then; REM
@@ -497,7 +531,7 @@ def _due_scorings(period: Period, today: date) -> CTE:
     fko_final = (
         select(*row(g.citizen_id, "fko_final", p.end_date, final_done))
         .select_from(g).join(p, p.id == g.plan_id).join(c, c.id == g.citizen_id)
-        .where(c.uses_fko, p.end_date.between(period.start, period.end),
+        .where(c.uses_fko, p.end_date.between(P_START, P_END),
                g.created_on <= p.end_date,
                (g.closed_on.is_(None)) | (g.closed_on >= p.end_date))
     )
@@ -507,10 +541,10 @@ def _due_scorings(period: Period, today: date) -> CTE:
     rem_first = (
         select(*row(c.id, "rem_first", rem_due, rem_done))
         .where(c.uses_rem, ~c.pakke1, c.legal_basis == "§85",
-               rem_due.between(period.start, period.end))
+               rem_due.between(P_START, P_END))
     )
-    # Each REM whose follow-up falls due in P (made at most 366 days before P) and the date
-    # of the citizen's next REM (by date, then id), looked up in her own index.
+    # Each REM whose follow-up may fall due in P and the date of the citizen's next REM (by
+    # date, then id), looked up in her own index.
     later = _alias(Scoring).c
     next_on = (select(func.min(later.scored_on))
                .where(later.citizen_id == s.citizen_id, later.instrument == "REM",
@@ -519,7 +553,7 @@ def _due_scorings(period: Period, today: date) -> CTE:
                .scalar_subquery())
     rem_series = (
         select(s.citizen_id, s.scored_on, next_on.label("next_on"))
-        .where(s.instrument == "REM", s.scored_on >= period.start - timedelta(days=366))
+        .where(s.instrument == "REM", s.scored_on >= REM_FROM)
         .cte("rem_series")
     )
     follow_due = add_months(rem_series.c.scored_on, 12)
@@ -527,15 +561,15 @@ def _due_scorings(period: Period, today: date) -> CTE:
         select(*row(rem_series.c.citizen_id, "rem_follow_up", follow_due,
                     rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS)))
         .join(c, c.id == rem_series.c.citizen_id)
-        .where(c.uses_rem, ~c.pakke1, follow_due.between(period.start, period.end),
+        .where(c.uses_rem, ~c.pakke1, follow_due.between(P_START, P_END),
                (c.end_date.is_(None)) | (c.end_date >= follow_due))
     )
     # Materialised: each row's on_time (an EXISTS) is read twice below; computed once.
     others = (union_all(fko_final, rem_first, rem_follow)
               .cte("other_due").prefix_with("MATERIALIZED"))
     o = others.c
-    settled = case((or_(o.on_time == 1, add_days(o.due, GRACE_DAYS) < today), 1), else_=0)
-    return union_all(*_fko_status_due(period, today),
+    settled = case((or_(o.on_time == 1, add_days(o.due, GRACE_DAYS) < TODAY), 1), else_=0)
+    return union_all(*_fko_status_due(),
                      select(o.citizen_id, o.kind, settled.label("n"), o.on_time)
                      ).cte("due_scorings")
 
@@ -548,13 +582,18 @@ def documentation_counts(session: Session, period: Period, dimension: str | None
     by_kind: one row per group and kind of scoring (fko_status, fko_final, rem_first,
     rem_follow_up: the reminder rules' names), column `kind`.
     """
-    due = _due_scorings(period, today)
-    joined, grp = _grouped(due, dimension, period)
-    kinds = [due.c.kind] if by_kind else []
-    rows = session.execute(
-        select(*grp, *kinds, func.sum(due.c.n).label("n"),
-               func.sum(due.c.on_time).label("on_time"))
-        .select_from(joined).where(*_in_scope(scope, due.c.citizen_id))
-        .group_by(*grp, *kinds).having(func.sum(due.c.n) > 0)
-    )
+    rows = session.execute(_documentation_statement(dimension, scope, by_kind),
+                           _values(period, today))
     return [dict(r._mapping) for r in rows]
+
+
+@lru_cache(maxsize=256)
+def _documentation_statement(dimension: str | None, scope: Scope, by_kind: bool
+                             ) -> Select[Any]:
+    due = _due_scorings()
+    joined, grp = _grouped(due, dimension)
+    kinds = [due.c.kind] if by_kind else []
+    return (select(*grp, *kinds, func.sum(due.c.n).label("n"),
+                   func.sum(due.c.on_time).label("on_time"))
+            .select_from(joined).where(*_in_scope(scope, due.c.citizen_id))
+            .group_by(*grp, *kinds).having(func.sum(due.c.n) > 0))
