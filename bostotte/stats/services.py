@@ -145,7 +145,12 @@ def _rows(session: Session, period: Period, by: str | None, today: date, scope: 
             "documentation": queries.documentation_counts(session, period, by, today, scope)}
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a date is a typing slip
+
+
 def _check(period: Period, by: str | None = None) -> None:
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise DomainError(f"Vælg datoer mellem {FIRST_YEAR} og {LAST_YEAR}.", "from")
     if period.end < period.start:
         raise DomainError("Perioden slutter før den begynder.", "to")
     if by is not None and by not in DIMENSIONS:

@@ -29,7 +29,6 @@ from bostotte.stats.queries import Period, Scope
 
 bp = Blueprint("stats", __name__, url_prefix="/statistik")
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a date is a typing slip
 FILTER_LABELS = {"fra": "Fra", "til": "Til", "team": "Team", "tema": "Tema",
                  "type": "Rapport"}
 TARGET_LABELS = {"maal_tema": "Tema", "andel": "Mål i procent", "maal_fra": "Gælder fra",
@@ -38,8 +37,9 @@ TARGET_LABELS = {"maal_tema": "Tema", "andel": "Mål i procent", "maal_fra": "G�
 
 def _check_period(data: dict[str, Any], start: str, end: str) -> None:
     for key in (start, end):
-        if key in data and not FIRST_YEAR <= data[key].year <= LAST_YEAR:
-            raise ValidationError(f"Vælg en dato mellem {FIRST_YEAR} og {LAST_YEAR}.", key)
+        if key in data and not services.FIRST_YEAR <= data[key].year <= services.LAST_YEAR:
+            raise ValidationError(f"Vælg en dato mellem {services.FIRST_YEAR} og "
+                                  f"{services.LAST_YEAR}.", key)
     if start in data and end in data and data[end] < data[start]:
         raise ValidationError("Slutdatoen ligger før startdatoen.", end)
 

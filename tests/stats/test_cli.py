@@ -76,3 +76,6 @@ def test_stats_bad_input_is_a_danish_message(app, session):
     assert r.exit_code == 2 and "ÅÅÅÅ-MM-DD" in r.output
     r = run(app, "stats", "--from", "2025-12-01", "--to", "2025-01-01")
     assert r.exit_code == 2 and "slutter før" in r.output
+    # A typing slip in the year is a message, not a date arithmetic overflow.
+    r = run(app, "stats", "--from", "0001-01-01", "--to", "0001-12-31")
+    assert r.exit_code == 2 and "mellem 2000 og 2100" in r.output
