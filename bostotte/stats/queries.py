@@ -95,6 +95,12 @@ def _values(period: Period, today: date = date.max) -> dict[str, Any]:
             "rem_from": period.start - timedelta(days=366)}
 
 
+def _fetch(session: Session, statement: Select[Any], period: Period,
+           today: date = date.max) -> list[dict[str, Any]]:
+    """Run a statement built once per shape with the period's dates, as plain rows."""
+    return [dict(r._mapping) for r in session.execute(statement, _values(period, today))]
+
+
 def _in_teams(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
     if scope.team_ids is None:
         return []
@@ -249,12 +255,11 @@ def fko_counts(session: Session, period: Period, dimension: str | None,
 
     theme is None on the rows that total all themes of a group (and quarter).
     """
-    rows = session.execute(_fko_statement(dimension, scope, quarterly), _values(period))
-    by_theme = [dict(r._mapping) for r in rows]
+    by_theme = _fetch(session, _fko_statement(dimension, scope, quarterly), period)
     # Each goal has one theme, so a group's total is the sum of its theme rows.
     totals: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in by_theme:
-        keys = {k: row[k] for k in ("grp", "bucket") if k in row}
+        keys: dict[str, Any] = {k: row[k] for k in ("grp", "bucket") if k in row}
         total = totals.setdefault(tuple(keys.values()), {
             **keys, "theme": None, "n": 0, "maintained_or_improved": 0, "improved": 0,
             "target_reached": 0})
@@ -307,8 +312,10 @@ def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, selected
 # seek reads both: totals carry one decimal (ORS at most 40.0), ids stay below 10^10, and
 # day numbers count from year 1, so every date gives a positive number.
 PACK_EPOCH = date.min
-PACKINGS = {"total": (10**4, lambda s: cast(func.round(s.total * 10), BigInteger)),
-            "id": (10**10, lambda s: s.id)}
+# column: (width, value packed from a scoring, value unpacked from the remainder)
+PACKINGS = {"total": (10**4, lambda s: cast(func.round(s.total * 10), BigInteger),
+                      lambda v: cast(v, Float) / literal(10.0, Float)),
+            "id": (10**10, lambda s: s.id, lambda v: v)}
 
 
 def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "total") -> Any:
@@ -320,7 +327,7 @@ def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tot
     Two index-only seeks per citizen who has a scoring, one for the others: the first's
     date and value come packed in one (materialised: inlined, PostgreSQL would repeat a
     seek for every use of its column)."""
-    width, value = PACKINGS[column]
+    width, value, unpack = PACKINGS[column]
     epoch = literal(PACK_EPOCH, Date)
 
     def packed(s: Any) -> Any:
@@ -340,9 +347,7 @@ def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tot
               .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
     f = firsts.c
     first_on = add_days(epoch, f.first_packed // width)
-    first = f.first_packed % width
-    if column == "total":
-        first = cast(first, Float) / literal(10.0, Float)
+    first = unpack(f.first_packed % width)
     latest = _citizen_pick(f.citizen_id, instrument, True, lambda s: s[column], in_period,
                            lambda s: s.scored_on > first_on)
     ends = (select(f.citizen_id, *(f[e.name] for e in extra), first.label("first"),
@@ -355,8 +360,7 @@ def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tot
 def ors_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
-    rows = session.execute(_ors_statement(dimension, scope), _values(period))
-    return [dict(r._mapping) for r in rows]
+    return _fetch(session, _ors_statement(dimension, scope), period)
 
 
 @lru_cache(maxsize=256)
@@ -391,8 +395,7 @@ def _ors_statement(dimension: str | None, scope: Scope) -> Select[Any]:
 def rem_counts(session: Session, period: Period, dimension: str | None,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
-    rows = session.execute(_rem_statement(dimension, scope), _values(period))
-    return [dict(r._mapping) for r in rows]
+    return _fetch(session, _rem_statement(dimension, scope), period)
 
 
 @lru_cache(maxsize=256)
@@ -582,9 +585,7 @@ def documentation_counts(session: Session, period: Period, dimension: str | None
     by_kind: one row per group and kind of scoring (fko_status, fko_final, rem_first,
     rem_follow_up: the reminder rules' names), column `kind`.
     """
-    rows = session.execute(_documentation_statement(dimension, scope, by_kind),
-                           _values(period, today))
-    return [dict(r._mapping) for r in rows]
+    return _fetch(session, _documentation_statement(dimension, scope, by_kind), period, today)
 
 
 @lru_cache(maxsize=256)
