@@ -27,17 +27,37 @@ PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
 PERIOD = ("2025-01-01", "2025-12-31")
 
-# The lower bound: only the FKO total, one statement, nothing else.
-FKO_TOTAL_SQL = """
+# The lower bound: only the FKO total, one statement, nothing else, written the fastest way
+# we know on each database (each form was timed against the others; a faster one found
+# later must replace it, or the ratio flatters the statistics). Each picks a goal's
+# outcome (the final, else the latest status in P) with the database's own idiom:
+# PostgreSQL's DISTINCT ON (10 % faster than ROW_NUMBER), SQLite's bare column beside max()
+# (documented to come from the max row; 15 % faster) over one sortable number: final
+# first, then date, then id. PostgreSQL reads the baselines once and hashes them (20-25 %
+# faster than a seek per goal; on SQLite no faster).
+FKO_TOTAL_SQL = {
+    "PostgreSQL": """
+WITH b AS MATERIALIZED (SELECT goal_id, total FROM scorings WHERE instrument = 'FKO'
+                        AND occasion = 'baseline'),
+     f AS (SELECT DISTINCT ON (goal_id) goal_id, total FROM scorings
+           WHERE instrument = 'FKO' AND occasion IN ('status', 'final')
+           AND scored_on BETWEEN '{start}' AND '{end}'
+           ORDER BY goal_id, CASE WHEN occasion = 'final' THEN 0 ELSE 1 END, scored_on DESC,
+                    id DESC)
+SELECT COUNT(*), SUM(CASE WHEN f.total <= b.total THEN 1 ELSE 0 END)
+FROM f JOIN b ON b.goal_id = f.goal_id
+""",
+    "SQLite": """
 WITH b AS (SELECT goal_id, total FROM scorings WHERE instrument = 'FKO'
            AND occasion = 'baseline'),
-     f AS (SELECT goal_id, total, ROW_NUMBER() OVER (PARTITION BY goal_id
-             ORDER BY CASE WHEN occasion = 'final' THEN 0 ELSE 1 END, scored_on DESC, id DESC) rn
+     f AS (SELECT goal_id, total, max((occasion = 'final') * 1000000000000000000
+                 + CAST(replace(scored_on, '-', '') AS INTEGER) * 10000000000 + id)
            FROM scorings WHERE instrument = 'FKO' AND occasion IN ('status', 'final')
-           AND scored_on BETWEEN '{start}' AND '{end}')
+           AND scored_on BETWEEN '{start}' AND '{end}' GROUP BY goal_id)
 SELECT COUNT(*), SUM(CASE WHEN f.total <= b.total THEN 1 ELSE 0 END)
-FROM f JOIN b ON b.goal_id = f.goal_id WHERE f.rn = 1
-"""
+FROM f JOIN b ON b.goal_id = f.goal_id
+""",
+}
 
 CHILD = r"""
 import json, resource, sys, time
@@ -80,7 +100,10 @@ with app.app_context():
                 row = conn.execute(bound_sql).one()
                 bound_times.append(time.perf_counter() - t)
         out["seconds"], out["bound_seconds"] = min(times), min(bound_times)
-        out["n_goals"], out["bound_n_goals"] = result["fko"]["total"]["n"], row[0]
+        # The bound must compute the same total, or it bounds nothing.
+        total = result["fko"]["total"]
+        out["fko_total"] = [total["n"], total["maintained_or_improved"]]
+        out["bound_fko_total"] = [row[0], row[1]]
     elif mode == "page":
         from sqlalchemy import select
         from bostotte.auth.models import Role, Team, User
@@ -162,8 +185,8 @@ def main() -> None:
             child("migrate", url)
             imp = child("import", url, str(folder))
             stats = child("stats", url, ":".join(PERIOD),
-                          FKO_TOTAL_SQL.format(start=PERIOD[0], end=PERIOD[1]))
-            assert stats["n_goals"] == stats["bound_n_goals"], stats
+                          FKO_TOTAL_SQL[name].format(start=PERIOD[0], end=PERIOD[1]))
+            assert stats["fko_total"] == stats["bound_fko_total"], stats
             page = child("page", url, ":".join(PERIOD))
             line = (f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
                     f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "

@@ -250,6 +250,21 @@ def test_documentation_on_time(session, base):
     assert (doc["n"], doc["on_time"]) == (4, 3)
 
 
+def test_documentation_goal_opened_and_closed_on_a_mark(session, base):
+    """A goal is due at the marks from the day it is created to the day it is closed, both
+    days included."""
+    team, worker = base
+    a = make.citizen(session, team, uses_rem=False, uses_fit=False)
+    plan = make.plan(session, a, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    g = make.goal(session, worker, plan, theme="mestring", target_date=date(2025, 12, 1))
+    g.created_on, g.closed_on = date(2025, 4, 1), date(2025, 7, 1)
+    fko(session, g, "status", date(2025, 7, 10), 2)   # due 1 Jul, the day it closed
+    session.commit()
+    doc = compute(session, P, min_cell=1, today=date(2026, 11, 23))["documentation"]
+    # 1 Apr: late; 1 Jul: on time; 1 Oct and the final: closed before them.
+    assert (doc["n"], doc["on_time"]) == (2, 1)
+
+
 def instruments_rem():
     from bostotte import instruments
     return instruments.get("REM").item_ids
