@@ -72,6 +72,10 @@ class Scope:
 
 EVERYONE = Scope()
 
+# A breakdown: None (everyone in one group "all"), one dimension (rows by column grp), or
+# several of SINGLE_GROUP (rows by their cross table, a column grp_<d> each).
+Dimension = str | tuple[str, ...] | None
+
 GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
 
 # The dates the statements depend on, as bound parameters: each statement is built once per
@@ -175,10 +179,32 @@ def _order(newest_first: bool, s: Any = Scoring) -> list[Any]:
     return [s.scored_on.asc(), s.id.asc()]
 
 
-def _grouped(units: Any, dimension: str | None) -> tuple[Any, list[Any]]:
-    """(FROM clause, group columns) putting each unit (which has citizen_id) in its groups."""
+# The dimensions in which each citizen has exactly one group: counted together as one
+# cross table (a column grp_<dimension> each), each dimension's groups are sums of its cells.
+SINGLE_GROUP = ("team", "gender", "age", "legal_basis")
+
+
+def _citizen_cells(dimensions: tuple[str, ...]) -> Select[Any]:
+    """(citizen_id, grp_<d> for each d): each citizen's one group in each dimension."""
+    memberships = [_citizen_groups(d).subquery(f"in_{d}") for d in dimensions]
+    first = memberships[0]
+    cells = select(first.c.citizen_id, *(m.c.grp.label(f"grp_{d}")
+                                         for m, d in zip(memberships, dimensions, strict=True)))
+    for m in memberships[1:]:
+        cells = cells.join(m, m.c.citizen_id == first.c.citizen_id)
+    return cells
+
+
+def _grouped(units: Any, dimension: Dimension) -> tuple[Any, list[Any]]:
+    """(FROM clause, group columns) putting each unit (which has citizen_id) in its groups:
+    one dimension (column grp), or several of SINGLE_GROUP (a column grp_<d> each)."""
     if dimension is None:
         return units, [literal("all").label("grp")]
+    if isinstance(dimension, tuple):
+        assert set(dimension) <= set(SINGLE_GROUP), dimension
+        cells = _citizen_cells(dimension).subquery("cells")
+        return (units.join(cells, cells.c.citizen_id == units.c.citizen_id),
+                [cells.c[f"grp_{d}"] for d in dimension])
     groups = _citizen_groups(dimension).subquery()
     return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
 
@@ -248,7 +274,7 @@ def fko_units(scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
     return units.subquery("fko_units")
 
 
-def fko_counts(session: Session, period: Period, dimension: str | None,
+def fko_counts(session: Session, period: Period, dimension: Dimension,
                scope: Scope = EVERYONE, quarterly: bool = False) -> list[dict[str, Any]]:
     """Rows (grp, theme, n, maintained_or_improved, improved, target_reached), and `bucket`
     (the quarter) when quarterly.
@@ -259,7 +285,7 @@ def fko_counts(session: Session, period: Period, dimension: str | None,
     # Each goal has one theme, so a group's total is the sum of its theme rows.
     totals: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in by_theme:
-        keys: dict[str, Any] = {k: row[k] for k in ("grp", "bucket") if k in row}
+        keys = {k: v for k, v in row.items() if k.startswith("grp") or k == "bucket"}
         total = totals.setdefault(tuple(keys.values()), {
             **keys, "theme": None, "n": 0, "maintained_or_improved": 0, "improved": 0,
             "target_reached": 0})
@@ -269,7 +295,7 @@ def fko_counts(session: Session, period: Period, dimension: str | None,
 
 
 @lru_cache(maxsize=256)
-def _fko_statement(dimension: str | None, scope: Scope, quarterly: bool) -> Select[Any]:
+def _fko_statement(dimension: Dimension, scope: Scope, quarterly: bool) -> Select[Any]:
     units = fko_units(scope, quarterly)
     buckets = [units.c.bucket] if quarterly else []
     if dimension == "theme":
@@ -357,14 +383,14 @@ def _citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tot
     return select(ends).where(ends.c.latest.is_not(None)).subquery(f"{name}_units")
 
 
-def ors_counts(session: Session, period: Period, dimension: str | None,
+def ors_counts(session: Session, period: Period, dimension: Dimension,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
     return _fetch(session, _ors_statement(dimension, scope), period)
 
 
 @lru_cache(maxsize=256)
-def _ors_statement(dimension: str | None, scope: Scope) -> Select[Any]:
+def _ors_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
     e = _citizen_ends("ORS", scope, _ors_cutoff().label("cutoff")).c
     reliable = instruments.get("ORS").reliable_change or 0
     units = (
@@ -392,14 +418,14 @@ def _ors_statement(dimension: str | None, scope: Scope) -> Select[Any]:
 
 # ---------------------------------------------------------------------------------- REM
 
-def rem_counts(session: Session, period: Period, dimension: str | None,
+def rem_counts(session: Session, period: Period, dimension: Dimension,
                scope: Scope = EVERYONE) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     return _fetch(session, _rem_statement(dimension, scope), period)
 
 
 @lru_cache(maxsize=256)
-def _rem_statement(dimension: str | None, scope: Scope) -> Select[Any]:
+def _rem_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
     ends = _citizen_ends("REM", scope, column="id")
@@ -577,7 +603,7 @@ def _due_scorings() -> CTE:
                      ).cte("due_scorings")
 
 
-def documentation_counts(session: Session, period: Period, dimension: str | None,
+def documentation_counts(session: Session, period: Period, dimension: Dimension,
                          today: date, scope: Scope = EVERYONE, by_kind: bool = False
                          ) -> list[dict[str, Any]]:
     """Rows (grp, n, on_time): due scorings in P that are done, or late by `today`.
@@ -589,7 +615,7 @@ def documentation_counts(session: Session, period: Period, dimension: str | None
 
 
 @lru_cache(maxsize=256)
-def _documentation_statement(dimension: str | None, scope: Scope, by_kind: bool
+def _documentation_statement(dimension: Dimension, scope: Scope, by_kind: bool
                              ) -> Select[Any]:
     due = _due_scorings()
     joined, grp = _grouped(due, dimension)

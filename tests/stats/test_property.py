@@ -243,6 +243,68 @@ def test_documentation_equals_reference(session, plans, start, length, today):
         _empty_tables()
 
 
+# ------------------------------------------------ breakdowns from one cross table
+
+def _same(a, b, path="") -> None:
+    """Equal, floats up to rounding (a cross table sums its cells in another order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            _same(a[k], b[k], f"{path}/{k}")
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9), path
+    else:
+        assert a == b, path
+
+
+breakdown_citizen_st = st.tuples(
+    st.integers(0, 2), st.sampled_from(["k", "m", "a"]), st.sampled_from(["§85", "§82b"]),
+    st.integers(1940, 2012), st.integers(0, 3 * 365), st.lists(goal_st, max_size=3),
+    ors_st, rem_st)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(citizens=st.lists(breakdown_citizen_st, min_size=1, max_size=8), start=day,
+       length=st.integers(0, 500), min_cell=st.sampled_from([1, 3]))
+def test_breakdowns_equal_one_dimension_at_a_time(session, citizens, start, length,
+                                                  min_cell):
+    """The page's breakdowns, counted as one cross table of team, gender, age and legal
+    basis, equal each dimension counted on its own (suppression included)."""
+    from bostotte.stats.services import BREAKDOWNS, breakdowns
+
+    p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
+    today = p.end + timedelta(days=30)
+    teams = [make.team(session) for _ in range(3)]
+    worker = make.user(session, Role.WORKER, teams)
+    for team, gender, basis, birth_year, begins, goals, ors_list, rem_list in citizens:
+        c = make.citizen(session, teams[team], gender=gender, legal_basis=basis,
+                         birth_year=birth_year, start_date=DAY0 + timedelta(days=begins))
+        days = 180 if basis == "§82b" else 400  # a § 82 b forløb lasts at most 6 months
+        plan = make.plan(session, c, start=c.start_date,
+                         end=c.start_date + timedelta(days=days), legal_basis=basis)
+        for theme, events in goals:
+            g = make.goal(session, worker, plan, theme=theme, target_date=plan.end_date)
+            for occasion, d, value in [e for _, e in sort_events(events)]:
+                fko(session, g, occasion, DAY0 + timedelta(days=d), value)
+        for d, tenths in ors_list:
+            add_scoring(session, c, "ORS", DAY0 + timedelta(days=d),
+                        {"individuelt": tenths / 10, "interpersonelt": 0, "socialt": 0,
+                         "generelt": 0})
+        for d, values in rem_list:
+            add_scoring(session, c, "REM", DAY0 + timedelta(days=d),
+                        dict(zip(REM_ITEMS, values, strict=True)))
+    session.commit()
+    try:
+        together = breakdowns(session, p, BREAKDOWNS, min_cell=min_cell, today=today)
+        for by in BREAKDOWNS:
+            alone = compute(session, p, by=by, min_cell=min_cell, today=today)["by"]
+            _same(together[by], alone, by)
+    finally:
+        _empty_tables()
+
+
 def test_mark_index_equals_calendar_months(session):
     """The arithmetic for 'the first quarterly mark on or after a day' against the calendar,
     on dates near month ends and leap days, over plans of up to 30 years."""
