@@ -26,6 +26,7 @@ ORS_COUNTS = ("reliably_improved", "reliably_deteriorated", "clinically_signific
 REM_COUNTS = ("improved", "unchanged", "worsened")
 
 Cell = dict[str, Any]
+Rows = dict[str, list[dict[str, Any]]]  # per measure, its rows from the SQL
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
@@ -122,8 +123,7 @@ def _fko_measure(fko_rows: list[dict[str, Any]], grp: Any, min_cell: int) -> dic
     return {"total": _fko_cell(fko_total, min_cell), "by_theme": by_theme}
 
 
-def _measures(rows: dict[str, list[dict[str, Any]]], grp: str, min_cell: int
-              ) -> dict[str, Any]:
+def _measures(rows: Rows, grp: str, min_cell: int) -> dict[str, Any]:
     ors_rows, rem_rows = rows["ors"], rows["rem"]
     ors_row = next((r for r in ors_rows if r["grp"] == grp), None)
     rem_by_item = {r["item"]: r for r in rem_rows if r["grp"] == grp}
@@ -138,7 +138,7 @@ def _measures(rows: dict[str, list[dict[str, Any]]], grp: str, min_cell: int
 
 
 def _rows(session: Session, period: Period, by: queries.Dimension, today: date,
-          scope: Scope) -> dict[str, list[dict[str, Any]]]:
+          scope: Scope) -> Rows:
     return {"fko": queries.fko_counts(session, period, by, scope),
             "ors": queries.ors_counts(session, period, by, scope),
             "rem": queries.rem_counts(session, period, by, scope),
@@ -168,24 +168,27 @@ def compute(session: Session, period: Period, *, by: str | None = None,
     """
     today = today or date.max
     _check(period, by)
-    overall = _measures(_rows(session, period, None, today, scope), "all", min_cell)
-    _attach_targets(overall["fko"]["by_theme"], targets_for(session, period))
-    result: dict[str, Any] = {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "min_cell": min_cell, **overall,
-    }
+    result = _overall(session, period, _rows(session, period, None, today, scope), min_cell)
     if by is not None:
         result["by"] = _breakdown(session, period, by, today, scope, min_cell)
     return _strip(result)
 
 
+def _overall(session: Session, period: Period, rows: Rows, min_cell: int) -> dict[str, Any]:
+    """compute()'s result without a breakdown, from the rows of group "all"."""
+    overall = _measures(rows, "all", min_cell)
+    _attach_targets(overall["fko"]["by_theme"], targets_for(session, period))
+    return {"period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+            "min_cell": min_cell, **overall}
+
+
 def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
                min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
-               scope: Scope = EVERYONE) -> dict[str, dict[str, Any]]:
+               scope: Scope = EVERYONE, cells: Rows | None = None) -> dict[str, dict[str, Any]]:
     """compute(by=d)["by"] for several dimensions d. Those in which each citizen has one
     group (team, gender, age, legal_basis) are counted together as one cross table, 4
-    queries for all of them, each dimension's groups summed from its cells; the others take
-    4 queries each.
+    queries for all of them (or none: `cells`, the table already counted), each
+    dimension's groups summed from its cells; the others take 4 queries each.
 
     (One statement for all dimensions at once, joining a union of memberships, was tried:
     SQLite's planner then joins without an index and takes longer than the separate ones.)
@@ -193,14 +196,17 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
     for by in dimensions:
         _check(period, by)
     today = today or date.max
-    crossed = tuple(d for d in dimensions if d in queries.SINGLE_GROUP)
-    rows = {}
-    if len(crossed) > 1:
-        cells = _rows(session, period, crossed, today, scope)
-        rows = {by: _margin(cells, by) for by in crossed}
-    return _strip({by: _groups(rows[by] if by in rows else
+    crossed = [d for d in dimensions if d in queries.SINGLE_GROUP]
+    if cells is None and len(crossed) > 1:
+        cells = _cells(session, period, today, scope)
+    return _strip({by: _groups(_margin(cells, by) if cells is not None and by in crossed else
                                _rows(session, period, by, today, scope), by, min_cell)
                    for by in dimensions})
+
+
+def _cells(session: Session, period: Period, today: date, scope: Scope) -> Rows:
+    """The cross table of team, gender, age band and legal basis (a column grp_<d> each)."""
+    return _rows(session, period, queries.SINGLE_GROUP, today, scope)
 
 
 # The columns that tell rows of one group apart (beside grp); every other one is a count or
@@ -208,21 +214,22 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
 ROW_KEYS = ("theme", "item", "bucket", "kind")
 
 
-def _margin(cells: dict[str, list[dict[str, Any]]], by: str
-            ) -> dict[str, list[dict[str, Any]]]:
-    """The rows of one dimension (column grp) from the rows of a cross table (grp_<d>)."""
-    margin: dict[str, list[dict[str, Any]]] = {}
+def _margin(cells: Rows, by: str | None) -> Rows:
+    """The rows of one dimension (column grp), or of everyone (by None: group "all"), from
+    the rows of the cross table."""
+    margin: Rows = {}
     for measure, rows in cells.items():
         sums: dict[tuple[Any, ...], dict[str, Any]] = {}
         for row in rows:
             keys = {k: row[k] for k in ROW_KEYS if k in row}
             values = {k: v for k, v in row.items() if not k.startswith("grp") and k not in keys}
-            group = (row[f"grp_{by}"], *keys.values())
+            grp = "all" if by is None else row[f"grp_{by}"]
+            group = (grp, *keys.values())
             if group in sums:
                 for k, v in values.items():
                     sums[group][k] += v
             else:
-                sums[group] = {"grp": row[f"grp_{by}"], **keys, **values}
+                sums[group] = {"grp": grp, **keys, **values}
         margin[measure] = list(sums.values())
     return margin
 
@@ -232,7 +239,7 @@ def _breakdown(session: Session, period: Period, by: str, today: date, scope: Sc
     return _groups(_rows(session, period, by, today, scope), by, min_cell)
 
 
-def _groups(rows: dict[str, list[dict[str, Any]]], by: str, min_cell: int) -> dict[str, Any]:
+def _groups(rows: Rows, by: str, min_cell: int) -> dict[str, Any]:
     names = sorted({r["grp"] for kind in rows.values() for r in kind}, key=str)
     groups = {str(g): _measures(rows, g, min_cell) for g in names}
     for path in (("fko", "total"), ("ors",), ("documentation",)):
@@ -344,17 +351,19 @@ def dashboard(session: Session, period: Period, *, today: date, scope: Scope = E
               min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
     """Every number of the leader's page, its CSV and the report to the socialudvalg: the
     period's statistics, last period's FKO shares, three years of quarters, the breakdowns
-    and documentation per worker. A fixed number of queries (17) whatever the data size."""
+    and documentation per worker. A fixed number of queries (13) whatever the data size."""
     _check(period)
     previous = previous_period(period)
+    # The period's totals and four of its breakdowns are sums of one cross table's cells.
+    cells = _cells(session, period, today, scope)
     return {
-        "current": compute(session, period, min_cell=min_cell, today=today, scope=scope),
+        "current": _strip(_overall(session, period, _margin(cells, None), min_cell)),
         "previous_period": previous,
         "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
         "trend": fko_trend(session, quarters_until(min(period.end, today), TREND_QUARTERS),
                            min_cell=min_cell, scope=scope),
         "breakdowns": breakdowns(session, period, BREAKDOWNS, min_cell=min_cell, today=today,
-                                 scope=scope),
+                                 scope=scope, cells=cells),
         "workers": documentation_by_worker(session, period, min_cell=min_cell, today=today,
                                            scope=scope),
     }

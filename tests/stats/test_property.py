@@ -268,11 +268,11 @@ breakdown_citizen_st = st.tuples(
                                  HealthCheck.too_slow])
 @given(citizens=st.lists(breakdown_citizen_st, min_size=1, max_size=8), start=day,
        length=st.integers(0, 500), min_cell=st.sampled_from([1, 3]))
-def test_breakdowns_equal_one_dimension_at_a_time(session, citizens, start, length,
-                                                  min_cell):
-    """The page's breakdowns, counted as one cross table of team, gender, age and legal
-    basis, equal each dimension counted on its own (suppression included)."""
-    from bostotte.stats.services import BREAKDOWNS, breakdowns
+def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
+    """The page's totals and breakdowns, counted as one cross table of team, gender, age and
+    legal basis, equal compute() without a breakdown and with each dimension on its own
+    (suppression included)."""
+    from bostotte.stats.services import BREAKDOWNS, dashboard
 
     p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
     today = p.end + timedelta(days=30)
@@ -297,10 +297,11 @@ def test_breakdowns_equal_one_dimension_at_a_time(session, citizens, start, leng
                         dict(zip(REM_ITEMS, values, strict=True)))
     session.commit()
     try:
-        together = breakdowns(session, p, BREAKDOWNS, min_cell=min_cell, today=today)
+        dash = dashboard(session, p, today=today, min_cell=min_cell)
+        _same(dash["current"], compute(session, p, min_cell=min_cell, today=today))
         for by in BREAKDOWNS:
             alone = compute(session, p, by=by, min_cell=min_cell, today=today)["by"]
-            _same(together[by], alone, by)
+            _same(dash["breakdowns"][by], alone, by)
     finally:
         _empty_tables()
 
