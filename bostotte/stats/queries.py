@@ -73,7 +73,7 @@ class Scope:
 EVERYONE = Scope()
 
 # A breakdown: None (everyone in one group "all"), one dimension (rows by column grp), or
-# several of SINGLE_GROUP (rows by their cross table, a column grp_<d> each).
+# several of CROSSED (rows by their cross table).
 Dimension = str | tuple[str, ...] | None
 
 GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
@@ -131,26 +131,41 @@ def _age_band() -> ColumnElement[str]:
                 else_="65+")
 
 
+def _method_flags() -> tuple[tuple[str, Any], ...]:
+    c = Citizen
+    return (("FKO", c.uses_fko), ("FIT", c.uses_fit), ("REM", c.uses_rem))
+
+
+def _one_group(dimension: str) -> Any:
+    """A citizen's one group in a dimension where she has exactly one (over citizens, and
+    teams for "team")."""
+    c = Citizen
+    match dimension:
+        case "team":
+            return Team.name
+        case "gender":
+            return c.gender
+        case "age":
+            return _age_band()
+        case "legal_basis":
+            return c.legal_basis
+        case "worker":
+            # The contact person (documentation per worker; not a public dimension).
+            return c.primary_worker_id
+    raise ValueError(f"unknown dimension {dimension!r}")
+
+
 def _citizen_groups(dimension: str | None) -> Select[Any]:
     """(citizen_id, grp): which breakdown group(s) each citizen belongs to."""
     c = Citizen
     match dimension:
         case None:
             return select(c.id.label("citizen_id"), literal("all").label("grp"))
-        case "team":
-            return (select(c.id.label("citizen_id"), Team.name.label("grp"))
-                    .join(Team, Team.id == c.team_id))
-        case "gender":
-            return select(c.id.label("citizen_id"), c.gender.label("grp"))
-        case "age":
-            return select(c.id.label("citizen_id"), _age_band().label("grp"))
-        case "legal_basis":
-            return select(c.id.label("citizen_id"), c.legal_basis.label("grp"))
         case "method":
             # A citizen may use several methods: she counts in each of their groups. The
             # citizens table stays a plain join (not a union of three scans), so the planner
             # can reach it by primary key from the units.
-            flags = (("FKO", c.uses_fko), ("FIT", c.uses_fit), ("REM", c.uses_rem))
+            flags = _method_flags()
             methods = union_all(*[select(literal(name).label("grp"))
                                   for name, _flag in flags]).subquery("methods")
             return (select(c.id.label("citizen_id"), methods.c.grp)
@@ -160,10 +175,8 @@ def _citizen_groups(dimension: str | None) -> Select[Any]:
             # Citizen measures by theme: the themes of the citizen's goals.
             return (select(Goal.citizen_id.label("citizen_id"), Goal.theme.label("grp"))
                     .distinct())
-        case "worker":
-            # The contact person (documentation per worker; not a public dimension).
-            return select(c.id.label("citizen_id"), c.primary_worker_id.label("grp"))
-    raise ValueError(f"unknown dimension {dimension!r}")
+    groups = select(c.id.label("citizen_id"), _one_group(dimension).label("grp"))
+    return groups.join(Team, Team.id == c.team_id) if dimension == "team" else groups
 
 
 def _alias(model: Any) -> Any:
@@ -179,32 +192,36 @@ def _order(newest_first: bool, s: Any = Scoring) -> list[Any]:
     return [s.scored_on.asc(), s.id.asc()]
 
 
-# The dimensions in which each citizen has exactly one group: counted together as one
-# cross table (a column grp_<dimension> each), each dimension's groups are sums of its cells.
-SINGLE_GROUP = ("team", "gender", "age", "legal_basis")
+# The dimensions counted together as one cross table: those in which each citizen has one
+# group (a column grp_<d> each), and the methods (a column grp_method_<name> each, 1 for a
+# method she uses). Each group of each dimension is then a sum of the table's cells.
+CROSSED = ("team", "gender", "age", "legal_basis", "method")
 
 
 def _citizen_cells(dimensions: tuple[str, ...]) -> Select[Any]:
-    """(citizen_id, grp_<d> for each d): each citizen's one group in each dimension."""
-    memberships = [_citizen_groups(d).subquery(f"in_{d}") for d in dimensions]
-    first = memberships[0]
-    cells = select(first.c.citizen_id, *(m.c.grp.label(f"grp_{d}")
-                                         for m, d in zip(memberships, dimensions, strict=True)))
-    for m in memberships[1:]:
-        cells = cells.join(m, m.c.citizen_id == first.c.citizen_id)
-    return cells
+    """(citizen_id, then the columns of each dimension): each citizen's cell."""
+    c = Citizen
+    columns = [c.id.label("citizen_id")]
+    for d in dimensions:
+        if d == "method":
+            columns += [case((flag, 1), else_=0).label(f"grp_method_{name}")
+                        for name, flag in _method_flags()]
+        else:
+            columns.append(_one_group(d).label(f"grp_{d}"))
+    cells = select(*columns)
+    return cells.join(Team, Team.id == c.team_id) if "team" in dimensions else cells
 
 
 def _grouped(units: Any, dimension: Dimension) -> tuple[Any, list[Any]]:
     """(FROM clause, group columns) putting each unit (which has citizen_id) in its groups:
-    one dimension (column grp), or several of SINGLE_GROUP (a column grp_<d> each)."""
+    one dimension (column grp), or the cross table of several of CROSSED."""
     if dimension is None:
         return units, [literal("all").label("grp")]
     if isinstance(dimension, tuple):
-        assert set(dimension) <= set(SINGLE_GROUP), dimension
+        assert set(dimension) <= set(CROSSED), dimension
         cells = _citizen_cells(dimension).subquery("cells")
         return (units.join(cells, cells.c.citizen_id == units.c.citizen_id),
-                [cells.c[f"grp_{d}"] for d in dimension])
+                [col for col in cells.c if col.name != "citizen_id"])
     groups = _citizen_groups(dimension).subquery()
     return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
 

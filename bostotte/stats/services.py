@@ -185,10 +185,10 @@ def _overall(session: Session, period: Period, rows: Rows, min_cell: int) -> dic
 def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
                min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
                scope: Scope = EVERYONE, cells: Rows | None = None) -> dict[str, dict[str, Any]]:
-    """compute(by=d)["by"] for several dimensions d. Those in which each citizen has one
-    group (team, gender, age, legal_basis) are counted together as one cross table, 4
-    queries for all of them (or none: `cells`, the table already counted), each
-    dimension's groups summed from its cells; the others take 4 queries each.
+    """compute(by=d)["by"] for several dimensions d. Team, gender, age, legal basis and
+    method are counted together as one cross table, 4 queries for all of them (or none:
+    `cells`, the table already counted), each group summed from its cells; theme takes 4
+    queries of its own.
 
     (One statement for all dimensions at once, joining a union of memberships, was tried:
     SQLite's planner then joins without an index and takes longer than the separate ones.)
@@ -196,7 +196,7 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
     for by in dimensions:
         _check(period, by)
     today = today or date.max
-    crossed = [d for d in dimensions if d in queries.SINGLE_GROUP]
+    crossed = [d for d in dimensions if d in queries.CROSSED]
     if cells is None and len(crossed) > 1:
         cells = _cells(session, period, today, scope)
     return _strip({by: _groups(_margin(cells, by) if cells is not None and by in crossed else
@@ -205,8 +205,8 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
 
 
 def _cells(session: Session, period: Period, today: date, scope: Scope) -> Rows:
-    """The cross table of team, gender, age band and legal basis (a column grp_<d> each)."""
-    return _rows(session, period, queries.SINGLE_GROUP, today, scope)
+    """The cross table of queries.CROSSED."""
+    return _rows(session, period, queries.CROSSED, today, scope)
 
 
 # The columns that tell rows of one group apart (beside grp); every other one is a count or
@@ -223,15 +223,26 @@ def _margin(cells: Rows, by: str | None) -> Rows:
         for row in rows:
             keys = {k: row[k] for k in ROW_KEYS if k in row}
             values = {k: v for k, v in row.items() if not k.startswith("grp") and k not in keys}
-            grp = "all" if by is None else row[f"grp_{by}"]
-            group = (grp, *keys.values())
-            if group in sums:
-                for k, v in values.items():
-                    sums[group][k] += v
-            else:
-                sums[group] = {"grp": grp, **keys, **values}
+            for grp in _cell_groups(row, by):
+                group = (grp, *keys.values())
+                if group in sums:
+                    for k, v in values.items():
+                        sums[group][k] += v
+                else:
+                    sums[group] = {"grp": grp, **keys, **values}
         margin[measure] = list(sums.values())
     return margin
+
+
+def _cell_groups(row: dict[str, Any], by: str | None) -> list[Any]:
+    """The groups of `by` a cell of the cross table counts in (a citizen may use several
+    methods, and counts in each)."""
+    if by is None:
+        return ["all"]
+    if by == "method":
+        return [k.removeprefix("grp_method_") for k, v in row.items()
+                if k.startswith("grp_method_") and v]
+    return [row[f"grp_{by}"]]
 
 
 def _breakdown(session: Session, period: Period, by: str, today: date, scope: Scope,
@@ -351,7 +362,7 @@ def dashboard(session: Session, period: Period, *, today: date, scope: Scope = E
               min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
     """Every number of the leader's page, its CSV and the report to the socialudvalg: the
     period's statistics, last period's FKO shares, three years of quarters, the breakdowns
-    and documentation per worker. A fixed number of queries (13) whatever the data size."""
+    and documentation per worker. A fixed number of queries (9) whatever the data size."""
     _check(period)
     previous = previous_period(period)
     # The period's totals and four of its breakdowns are sums of one cross table's cells.

@@ -259,6 +259,7 @@ def _same(a, b, path="") -> None:
 
 breakdown_citizen_st = st.tuples(
     st.integers(0, 2), st.sampled_from(["k", "m", "a"]), st.sampled_from(["§85", "§82b"]),
+    st.tuples(st.booleans(), st.booleans(), st.booleans()),  # uses FKO, FIT, REM
     st.integers(1940, 2012), st.integers(0, 3 * 365), st.lists(goal_st, max_size=3),
     ors_st, rem_st)
 
@@ -269,18 +270,19 @@ breakdown_citizen_st = st.tuples(
 @given(citizens=st.lists(breakdown_citizen_st, min_size=1, max_size=8), start=day,
        length=st.integers(0, 500), min_cell=st.sampled_from([1, 3]))
 def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
-    """The page's totals and breakdowns, counted as one cross table of team, gender, age and
-    legal basis, equal compute() without a breakdown and with each dimension on its own
-    (suppression included)."""
+    """The page's totals and breakdowns, counted as one cross table of team, gender, age,
+    legal basis and method, equal compute() without a breakdown and with each dimension on
+    its own (suppression included)."""
     from bostotte.stats.services import BREAKDOWNS, dashboard
 
     p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
     today = p.end + timedelta(days=30)
     teams = [make.team(session) for _ in range(3)]
     worker = make.user(session, Role.WORKER, teams)
-    for team, gender, basis, birth_year, begins, goals, ors_list, rem_list in citizens:
+    for team, gender, basis, methods, birth_year, begins, goals, ors_list, rem_list in citizens:
         c = make.citizen(session, teams[team], gender=gender, legal_basis=basis,
-                         birth_year=birth_year, start_date=DAY0 + timedelta(days=begins))
+                         birth_year=birth_year, start_date=DAY0 + timedelta(days=begins),
+                         **dict(zip(("uses_fko", "uses_fit", "uses_rem"), methods, strict=True)))
         days = 180 if basis == "§82b" else 400  # a § 82 b forløb lasts at most 6 months
         plan = make.plan(session, c, start=c.start_date,
                          end=c.start_date + timedelta(days=days), legal_basis=basis)
