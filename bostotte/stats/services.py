@@ -182,13 +182,11 @@ def _overall(session: Session, period: Period, rows: Rows, min_cell: int) -> dic
             "min_cell": min_cell, **overall}
 
 
-def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
-               min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
-               scope: Scope = EVERYONE, cells: Rows | None = None) -> dict[str, dict[str, Any]]:
-    """compute(by=d)["by"] for several dimensions d. Team, gender, age, legal basis and
-    method are counted together as one cross table, 4 queries for all of them (or none:
-    `cells`, the table already counted), each group summed from its cells; theme takes 4
-    queries of its own.
+def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], cells: Rows,
+               *, min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
+               scope: Scope = EVERYONE) -> dict[str, dict[str, Any]]:
+    """compute(by=d)["by"] for several dimensions d: those of queries.CROSSED summed from
+    `cells` (the cross table, `_cells`), any other in 4 queries of its own.
 
     (One statement for all dimensions at once, joining a union of memberships, was tried:
     SQLite's planner then joins without an index and takes longer than the separate ones.)
@@ -196,10 +194,7 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], *,
     for by in dimensions:
         _check(period, by)
     today = today or date.max
-    crossed = [d for d in dimensions if d in queries.CROSSED]
-    if cells is None and len(crossed) > 1:
-        cells = _cells(session, period, today, scope)
-    return _strip({by: _groups(_margin(cells, by) if cells is not None and by in crossed else
+    return _strip({by: _groups(_margin(cells, by) if by in queries.CROSSED else
                                _rows(session, period, by, today, scope), by, min_cell)
                    for by in dimensions})
 
@@ -365,7 +360,7 @@ def dashboard(session: Session, period: Period, *, today: date, scope: Scope = E
     and documentation per worker. A fixed number of queries (9) whatever the data size."""
     _check(period)
     previous = previous_period(period)
-    # The period's totals and four of its breakdowns are sums of one cross table's cells.
+    # The period's totals and its breakdowns are sums of one cross table's cells.
     cells = _cells(session, period, today, scope)
     return {
         "current": _strip(_overall(session, period, _margin(cells, None), min_cell)),
@@ -373,8 +368,8 @@ def dashboard(session: Session, period: Period, *, today: date, scope: Scope = E
         "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
         "trend": fko_trend(session, quarters_until(min(period.end, today), TREND_QUARTERS),
                            min_cell=min_cell, scope=scope),
-        "breakdowns": breakdowns(session, period, BREAKDOWNS, min_cell=min_cell, today=today,
-                                 scope=scope, cells=cells),
+        "breakdowns": breakdowns(session, period, BREAKDOWNS, cells, min_cell=min_cell,
+                                 today=today, scope=scope),
         "workers": documentation_by_worker(session, period, min_cell=min_cell, today=today,
                                            scope=scope),
     }
