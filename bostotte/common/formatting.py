@@ -24,12 +24,19 @@ def dk_datetime(value: datetime | None) -> str:
     return format_datetime(value.astimezone(LOCAL_TZ), "d. MMM y 'kl.' HH:mm", locale="da")
 
 
-def dk_number(value: float | None, decimals: int = 1) -> str:
+def dk_number(value: float | None, decimals: int = 1, *, fixed: bool = False,
+              machine: bool = False) -> str:
+    """The one number formatter: 27,5 · 6 · −2,5 (rounded to `decimals`; whole numbers
+    without decimals unless `fixed`). `machine` keeps "." and "-" for files other programs
+    read (the interchange export)."""
     if value is None:
         return "–"
-    if float(value) == int(value):
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",").replace("-", "−")
+    rounded = round(float(value), decimals) + 0.0  # + 0.0: no "-0"
+    if not fixed and rounded == int(rounded):
+        text = str(int(rounded))
+    else:
+        text = f"{rounded:.{decimals}f}"
+    return text if machine else text.replace(".", ",").replace("-", "−")
 
 
 def options(objects: Iterable[Any], value_attr: str, label_attr: str) -> list[tuple[str, str]]:
