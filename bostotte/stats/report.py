@@ -1,6 +1,7 @@
 """The leader's dashboard in words and tables: Danish labels, the charts and the CSV, all
 drawn from `services.dashboard()` so the page, the CSV and the PDF show the same numbers.
-Nothing here counts; a hidden (small) cell is written "<5" wherever it appears."""
+Nothing here counts; a hidden (small) cell is written `hidden_mark(min_cell)` ("<5")
+wherever it appears."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from typing import Any
 
 from bostotte import instruments
 from bostotte.charts import Chart, ThemeShare, quarterly_trend, theme_share_bars
-from bostotte.charts.words import NBSP, dk, percent
+from bostotte.charts.words import NBSP, percent, sign
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
+from bostotte.common.formatting import dk_number
 from bostotte.goals.models import ALL_THEMES, THEMES
 from bostotte.reminders.cadence import RULES
 from bostotte.stats.queries import Period
 
-HIDDEN = "<5"
 NONE = "–"
 
 DIMENSION_LABELS = {"team": "Team", "method": "Metode", "gender": "Køn",
@@ -63,62 +64,69 @@ def period_text(period: Period) -> str:
 
 # ----------------------------------------------------------------------------- cells
 
+def hidden_mark(min_cell: int) -> str:
+    """What a hidden cell shows instead of its numbers, on the page, in the PDF and in the
+    CSV: "<5" where cells with n below 5 are hidden (domain.md, "Small numbers")."""
+    return f"<{min_cell}"
+
+
 def hidden(cell: dict[str, Any]) -> bool:
     return bool(cell.get("suppressed"))
 
 
-def share(cell: dict[str, Any], key: str = "share") -> str:
-    if hidden(cell):
-        return HIDDEN
-    value = cell.get(key)
-    return NONE if value is None else percent(value)
+@dataclass(frozen=True)
+class CellText:
+    """A cell's numbers as the page and the report write them; a hidden cell reads
+    `mark` in each."""
 
+    min_cell: int
 
-def interval(cell: dict[str, Any]) -> str:
-    if hidden(cell):
-        return HIDDEN
-    if cell.get("ci_low") is None:
-        return NONE
-    return f"{round(cell['ci_low'] * 100)}–{round(cell['ci_high'] * 100)}{NBSP}%"
+    @property
+    def mark(self) -> str:
+        return hidden_mark(self.min_cell)
 
+    def share(self, cell: dict[str, Any], key: str = "share") -> str:
+        if hidden(cell):
+            return self.mark
+        value = cell.get(key)
+        return NONE if value is None else percent(value)
 
-def count(cell: dict[str, Any], key: str = "n") -> str:
-    if hidden(cell):
-        return HIDDEN
-    value = cell.get(key)
-    return NONE if value is None else str(value)
+    def interval(self, cell: dict[str, Any]) -> str:
+        if hidden(cell):
+            return self.mark
+        if cell.get("ci_low") is None:
+            return NONE
+        return f"{round(cell['ci_low'] * 100)}–{round(cell['ci_high'] * 100)}{NBSP}%"
 
+    def count(self, cell: dict[str, Any], key: str = "n") -> str:
+        if hidden(cell):
+            return self.mark
+        value = cell.get(key)
+        return NONE if value is None else str(value)
 
-def part(cell: dict[str, Any], key: str) -> str:
-    """"39 (36 %)": a count with its share of n."""
-    if hidden(cell):
-        return HIDDEN
-    return f"{cell[key]} ({percent(cell[key] / cell['n'])})"
+    def part(self, cell: dict[str, Any], key: str) -> str:
+        """"39 (36 %)": a count with its share of n."""
+        if hidden(cell):
+            return self.mark
+        return f"{cell[key]} ({percent(cell[key] / cell['n'])})"
 
+    def not_on_time(self, cell: dict[str, Any]) -> str:
+        """Due scorings not done within 14 days of their date (late or still missing)."""
+        return self.mark if hidden(cell) else str(cell["n"] - cell["on_time"])
 
-def not_on_time(cell: dict[str, Any]) -> str:
-    """Due scorings not done within 14 days of their date (late or still missing)."""
-    return HIDDEN if hidden(cell) else str(cell["n"] - cell["on_time"])
+    def mean(self, cell: dict[str, Any], key: str, signed: bool = False) -> str:
+        if hidden(cell):
+            return self.mark
+        value = cell.get(key)
+        if value is None:
+            return NONE
+        return sign(value) if signed else dk_number(value)
 
-
-def mean(cell: dict[str, Any], key: str, signed: bool = False) -> str:
-    if hidden(cell):
-        return HIDDEN
-    value = cell.get(key)
-    if value is None:
-        return NONE
-    return (f"+{dk(value)}" if signed and round(value, 1) > 0 else dk(value))
-
-
-def effect(cell: dict[str, Any]) -> str:
-    if hidden(cell):
-        return HIDDEN
-    value = cell.get("effect_size")
-    return NONE if value is None else dk_2(value)
-
-
-def dk_2(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",").replace("-", "−")
+    def effect(self, cell: dict[str, Any]) -> str:
+        if hidden(cell):
+            return self.mark
+        value = cell.get("effect_size")
+        return NONE if value is None else dk_number(value, 2, fixed=True)
 
 
 # --------------------------------------------------------------------------- the view
@@ -147,9 +155,11 @@ class Dashboard:
     workers: list[dict[str, Any]]
     rem: list[tuple[str, dict[str, Any]]]
     any_hidden: bool
+    text: CellText              # the cells as text, hidden ones as text.mark
 
 
-def build(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
+def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
+    """The page's and the report's view of services.dashboard(): rows, charts and labels."""
     current = dash["current"]
     fko, previous = current["fko"], dash["previous"]
     keys = [theme] if theme else [t for t in fko["by_theme"]
@@ -180,7 +190,8 @@ def build(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
              for name, m in dash["breakdowns"]["team"]["groups"].items()]
     rem = [(rem_label(k), c) for k, c in current["rem"]["by_indicator"].items()]
     return Dashboard(period, dash["previous_period"], current, themes, bars, trend, breakdowns,
-                     teams, dash["workers"], rem, any_hidden=_any_hidden(dash))
+                     teams, dash["workers"], rem, any_hidden=_any_hidden(dash),
+                     text=CellText(current["min_cell"]))
 
 
 def _any_hidden(value: Any) -> bool:
@@ -226,7 +237,7 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def _csv_row(row: dict[str, Any]) -> list[str]:
+def _csv_row(row: dict[str, Any], mark: str) -> list[str]:
     key = row["key"]
     labels = {
         "measure": MEASURE_LABELS.get(row["measure"], row["measure"]),
@@ -239,16 +250,18 @@ def _csv_row(row: dict[str, Any]) -> list[str]:
     }
     if row["suppressed"]:
         # A hidden cell: "<5" and no other number (domain.md, "Small numbers").
-        return [labels[f] if f in TEXT_FIELDS else (HIDDEN if f == "n" else "")
+        return [labels[f] if f in TEXT_FIELDS else (mark if f == "n" else "")
                 for f, _ in CSV_FIELDS]
     return [labels[f] if f in TEXT_FIELDS else _csv_value(row.get(f)) for f, _ in CSV_FIELDS]
 
 
-def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    """Semicolon-separated UTF-8 with BOM and decimal comma: Danish Excel opens it as is."""
+def to_csv(rows: list[dict[str, Any]], min_cell: int) -> bytes:
+    """Semicolon-separated UTF-8 with BOM and decimal comma: Danish Excel opens it as is.
+    `min_cell`: the smallest cell shown (a hidden one reads hidden_mark(min_cell))."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([label for _, label in CSV_FIELDS])
-    writer.writerows(_csv_row(r) for r in rows)
+    mark = hidden_mark(min_cell)
+    writer.writerows(_csv_row(r, mark) for r in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

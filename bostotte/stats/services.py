@@ -314,8 +314,8 @@ def documentation_by_worker(session: Session, period: Period, *,
     ids = [g for g in totals if g is not None]
     names: dict[int, str] = {}
     if ids:
-        names = {uid: name for uid, name in session.execute(
-            select(User.id, User.name).where(User.id.in_(ids)))}
+        names = dict(session.execute(
+            select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
     workers = []
     for grp, row in totals.items():
         cell = _documentation_cell(row, min_cell)

@@ -13,19 +13,19 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class add_months(FunctionElement[Any]):  # noqa: N801 (reads like the SQL function it is)
+class add_months(FunctionElement[Any]):
     type = Date()
     inherit_cache = True
     name = "add_months"
 
 
-class add_days(FunctionElement[Any]):  # noqa: N801
+class add_days(FunctionElement[Any]):
     type = Date()
     inherit_cache = True
     name = "add_days"
 
 
-class days_between(FunctionElement[Any]):  # noqa: N801
+class days_between(FunctionElement[Any]):
     """Whole days from the first date to the second."""
 
     type = Integer()
@@ -33,7 +33,7 @@ class days_between(FunctionElement[Any]):  # noqa: N801
     name = "days_between"
 
 
-class year_quarter(FunctionElement[Any]):  # noqa: N801
+class year_quarter(FunctionElement[Any]):
     """A date's calendar quarter as one sortable number: year * 10 + quarter (20253)."""
 
     type = Integer()
@@ -41,7 +41,7 @@ class year_quarter(FunctionElement[Any]):  # noqa: N801
     name = "year_quarter"
 
 
-class greatest(FunctionElement[Any]):  # noqa: N801
+class greatest(FunctionElement[Any]):
     """The larger of two values (PostgreSQL's greatest, SQLite's two-argument max)."""
 
     type = Integer()

@@ -10,22 +10,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError, fields, validates_schema
 from werkzeug.wrappers import Response
 
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import roles_required
+from bostotte.auth.permissions import Action, requires
 from bostotte.charts.words import percent
 from bostotte.common.pdf import render_pdf
-from bostotte.common.schema import Date, Errors, FormSchema, Int, Str, load_form, one_of
+from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db, limiter
-from bostotte.goals.models import ALL_THEMES, THEMES
+from bostotte.goals.models import THEMES
 from bostotte.stats import report, services
 from bostotte.stats.queries import Period, Scope
+from bostotte.stats.schemas import FilterSchema, TargetSchema
 
 bp = Blueprint("stats", __name__, url_prefix="/statistik")
 
@@ -33,55 +32,6 @@ FILTER_LABELS = {"fra": "Fra", "til": "Til", "team": "Team", "tema": "Tema",
                  "type": "Rapport"}
 TARGET_LABELS = {"maal_tema": "Tema", "andel": "Mål i procent", "maal_fra": "Gælder fra",
                  "maal_til": "Gælder til"}
-
-
-def _check_period(data: dict[str, Any], start: str, end: str) -> None:
-    for key in (start, end):
-        if key in data and not services.FIRST_YEAR <= data[key].year <= services.LAST_YEAR:
-            raise ValidationError(f"Vælg en dato mellem {services.FIRST_YEAR} og "
-                                  f"{services.LAST_YEAR}.", key)
-    if start in data and end in data and data[end] < data[start]:
-        raise ValidationError("Slutdatoen ligger før startdatoen.", end)
-
-
-class FilterSchema(FormSchema):
-    fra = Date()
-    til = Date()
-    team = Int()
-    tema = Str(validate=one_of(ALL_THEMES))
-    type = Str(validate=one_of(report.REPORT_TYPES))
-
-    @validates_schema
-    def _period(self, data: dict[str, Any], **_kw: Any) -> None:
-        _check_period(data, "fra", "til")
-
-
-class Percent(fields.Field):
-    """"63", "63 %" or "63,5" → 0.63 / 0.635 (a share, as the engine stores targets)."""
-
-    default_error_messages = {"required": "Udfyld feltet.",
-                              "invalid": "Skriv målet som en procent mellem 0 og 100, fx 63."}
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> float:
-        text = str(value).replace("%", "").replace(",", ".").strip()
-        try:
-            number = float(text)
-        except ValueError as exc:
-            raise self.make_error("invalid") from exc
-        if not 0 <= number <= 100:
-            raise self.make_error("invalid")
-        return number / 100
-
-
-class TargetSchema(FormSchema):
-    maal_tema = Str(required=True, validate=one_of(THEMES))
-    andel = Percent(required=True)
-    maal_fra = Date(required=True)
-    maal_til = Date(required=True)
-
-    @validates_schema
-    def _period(self, data: dict[str, Any], **_kw: Any) -> None:
-        _check_period(data, "maal_fra", "maal_til")
 
 
 class Filters:
@@ -126,11 +76,16 @@ def _filters() -> tuple[Filters, Errors]:
     return filters, {}
 
 
+def _dashboard(filters: Filters) -> dict[str, Any]:
+    """services.dashboard() for the view asked for, with the configured smallest cell
+    shown (BOSTOTTE_MIN_CELL): the page, the CSV and the PDF read this."""
+    return services.dashboard(db.session, filters.period, today=local_today(),
+                              scope=filters.scope(current_user.team_ids),
+                              min_cell=current_app.config["BOSTOTTE_MIN_CELL"])
+
+
 def _view(filters: Filters) -> report.Dashboard:
-    today = local_today()
-    dash = services.dashboard(db.session, filters.period, today=today,
-                              scope=filters.scope(current_user.team_ids))
-    return report.build(dash, filters.period, filters.theme)
+    return report.build_dashboard(_dashboard(filters), filters.period, filters.theme)
 
 
 def _page(filters: Filters, errors: Errors, target_form: dict[str, Any] | None = None,
@@ -150,14 +105,14 @@ def _page(filters: Filters, errors: Errors, target_form: dict[str, Any] | None =
 
 
 @bp.get("")
-@roles_required(Role.LEADER)
+@requires(Action.STATS)
 def index() -> tuple[str, int]:
     filters, errors = _filters()
     return _page(filters, errors)
 
 
 @bp.post("/maal")
-@roles_required(Role.LEADER)
+@requires(Action.STATS)
 def set_target() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
@@ -188,19 +143,18 @@ def _file_name(filters: Filters, extension: str) -> str:
 
 
 @bp.get("/export.csv")
-@roles_required(Role.LEADER)
+@requires(Action.STATS)
 def export_csv() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
-    dash = services.dashboard(db.session, filters.period, today=local_today(),
-                              scope=filters.scope(current_user.team_ids))
-    return _download(report.to_csv(services.dashboard_rows(dash)), "text/csv",
-                     _file_name(filters, "csv"))
+    dash = _dashboard(filters)
+    body = report.to_csv(services.dashboard_rows(dash), dash["current"]["min_cell"])
+    return _download(body, "text/csv", _file_name(filters, "csv"))
 
 
 @bp.get("/rapport.pdf")
-@roles_required(Role.LEADER)
+@requires(Action.STATS)
 @limiter.limit("6 per minute")  # a PDF takes a few seconds of CPU to print
 def report_pdf() -> tuple[str, int] | Response:
     filters, errors = _filters()

@@ -79,3 +79,14 @@ def test_stats_bad_input_is_a_danish_message(app, session):
     # A typing slip in the year is a message, not a date arithmetic overflow.
     r = run(app, "stats", "--from", "0001-01-01", "--to", "0001-12-31")
     assert r.exit_code == 2 and "mellem 2000 og 2100" in r.output
+
+
+def test_min_cell_defaults_to_the_setting(app, session, monkeypatch):
+    data(session)
+    monkeypatch.setitem(app.config, "BOSTOTTE_MIN_CELL", 7)
+    out = json.loads(run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31").output)
+    assert out["min_cell"] == 7
+    assert out["fko"]["total"] == {"n": None, "suppressed": True}  # 6 goals, below 7
+    out = json.loads(run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31",
+                         "--min-cell", "5").output)
+    assert out["min_cell"] == 5 and out["fko"]["total"]["n"] == 6

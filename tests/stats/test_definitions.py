@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
+from bostotte import instruments
 from bostotte.auth.models import Role
+from bostotte.common.schema import DomainError
 from bostotte.stats.queries import Period
 from bostotte.stats.services import compute, set_target, wilson
 from tests import factories as make
@@ -222,7 +224,6 @@ def test_breakdown_by_team_gender_age_and_method(session, base):
 
 
 def test_bad_period_and_dimension(session):
-    from bostotte.common.schema import DomainError
     with pytest.raises(DomainError):
         compute(session, Period(date(2025, 2, 1), date(2025, 1, 1)))
     with pytest.raises(DomainError):
@@ -266,5 +267,4 @@ def test_documentation_goal_opened_and_closed_on_a_mark(session, base):
 
 
 def instruments_rem():
-    from bostotte import instruments
     return instruments.get("REM").item_ids

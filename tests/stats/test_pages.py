@@ -11,10 +11,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bostotte.auth.models import Role
+from bostotte.common.time import local_today
 from bostotte.stats import report
 from bostotte.stats.models import StatTarget
 from bostotte.stats.queries import Period, Scope
-from bostotte.stats.services import compute
+from bostotte.stats.services import compute, set_target
 from tests import factories as make
 from tests.stats import bulk
 
@@ -23,15 +25,14 @@ P = Period(date(2026, 1, 1), date(2026, 11, 23))
 
 
 @pytest.fixture()
-def w(session):
-    """world(): the leader leads Team Nord only. Team Nord: 10 women (improved) and 3 men
-    (worse); Team Syd: 9 citizens (worse)."""
-    w = make.world(session)
-    bulk.add(session, bulk.Spec(w["t1"].id, 10, w["w1"].id, gender="k", status=2,
+def w(w, session):
+    """The leader leads Team Nord only. Team Nord: 10 women (improved) and 3 men (worse);
+    Team Syd: 9 citizens (worse)."""
+    bulk.add(session, bulk.Spec(w.t1.id, 10, w.w1.id, gender="k", status=2,
                                 name="Nordkvinde"))
-    bulk.add(session, bulk.Spec(w["t1"].id, 3, w["w1"].id, gender="m", status=4,
+    bulk.add(session, bulk.Spec(w.t1.id, 3, w.w1.id, gender="m", status=4,
                                 name="Nordmand"))
-    bulk.add(session, bulk.Spec(w["t2"].id, 9, w["w2"].id, status=4, name="Sydborger"))
+    bulk.add(session, bulk.Spec(w.t2.id, 9, w.w2.id, status=4, name="Sydborger"))
     return w
 
 
@@ -57,7 +58,7 @@ def _row(table: str, label: str) -> list[str]:
 @pytest.mark.parametrize("path", ["/statistik", "/statistik/export.csv",
                                   "/statistik/rapport.pdf"])
 def test_only_leaders_get_in(w, login_as, who, path):
-    assert login_as(w[who]).get(path).status_code == 403
+    assert login_as(getattr(w, who)).get(path).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(w, client):
@@ -66,23 +67,23 @@ def test_anonymous_is_sent_to_login(w, client):
 
 
 def test_the_leader_sees_her_own_teams_only(w, login_as):
-    leader = login_as(w["leader"])
+    leader = login_as(w.leader)
     response = leader.get("/statistik", query_string=YEAR)
     assert response.status_code == 200
     text = _text(response.data)
     total = _row(_table(response.data, 'id="fko-heading"'), "Alle temaer")
     assert total[-1] == "13"                  # Team Nord's 13 goals, not Syd's 9
     assert "Team Syd" not in text
-    assert f'<option value="{w["t2"].id}"' not in response.data.decode()
+    assert f'<option value="{w.t2.id}"' not in response.data.decode()
     # another team in the URL is refused, for the page and for the files
     for path in ("/statistik", "/statistik/export.csv", "/statistik/rapport.pdf"):
-        assert leader.get(path, query_string={"team": w["t2"].id}).status_code == 403
-    assert leader.get("/statistik", query_string={"team": w["t1"].id}).status_code == 200
+        assert leader.get(path, query_string={"team": w.t2.id}).status_code == 403
+    assert leader.get("/statistik", query_string={"team": w.t1.id}).status_code == 200
 
 
 def test_no_citizen_is_named(w, login_as, session):
-    leader = login_as(w["leader"])
-    names = [w["c1"].display_name, "Nordkvinde", "Nordmand"]
+    leader = login_as(w.leader)
+    names = [w.c1.display_name, "Nordkvinde", "Nordmand"]
     page = leader.get("/statistik", query_string=YEAR).data.decode()
     csv_text = leader.get("/statistik/export.csv", query_string=YEAR).data.decode("utf-8-sig")
     for name in names:
@@ -90,10 +91,9 @@ def test_no_citizen_is_named(w, login_as, session):
 
 
 def test_default_period_is_the_year_so_far(w, login_as):
-    from bostotte.common.time import local_today
 
     today = local_today()
-    page = login_as(w["leader"]).get("/statistik").data.decode()
+    page = login_as(w.leader).get("/statistik").data.decode()
     assert f'value="{today.year}-01-01"' in page and f'value="{today.isoformat()}"' in page
 
 
@@ -105,7 +105,7 @@ def test_default_period_is_the_year_so_far(w, login_as):
     ({"team": "nord"}, "Skriv et helt tal."),
 ])
 def test_bad_filters_get_a_danish_message(w, login_as, args, message):
-    response = login_as(w["leader"]).get("/statistik", query_string=args)
+    response = login_as(w.leader).get("/statistik", query_string=args)
     assert response.status_code == 400
     assert message in response.data.decode()
     assert "Der er fejl i formularen" in response.data.decode()
@@ -113,7 +113,7 @@ def test_bad_filters_get_a_danish_message(w, login_as, args, message):
 
 def test_suppression_holds_on_every_breakdown(w, login_as):
     """3 men (n < 5) beside 10 women: both hidden (the women so nobody subtracts)."""
-    html = login_as(w["leader"]).get("/statistik", query_string=YEAR).data
+    html = login_as(w.leader).get("/statistik", query_string=YEAR).data
     gender = _table(html, 'id="opdeling-gender"')
     for label in ("Mand", "Kvinde"):
         cells = _row(gender, label)
@@ -131,13 +131,35 @@ def test_suppression_holds_on_every_breakdown(w, login_as):
             assert n == "&lt;5" or int(n) >= 5
 
 
+def test_the_min_cell_setting_decides_what_is_hidden(w, app, login_as, monkeypatch):
+    """BOSTOTTE_MIN_CELL decides which cells the page and the CSV hide, and what they say."""
+    leader = login_as(w.leader)
+    monkeypatch.setitem(app.config, "BOSTOTTE_MIN_CELL", 3)
+    html = leader.get("/statistik", query_string=YEAR).data
+    gender = _table(html, 'id="opdeling-gender"')
+    assert _row(gender, "Mand")[1] == "3" and _row(gender, "Kvinde")[1] == "10"
+    assert "færre end 3 mål eller borgere vises som &lt;3" in _text(html)
+    csv_rows = _csv(leader.get("/statistik/export.csv", query_string=YEAR))
+    men = next(r for r in csv_rows if r[0] == "FKO mestring" and r[3] == "Køn"
+               and r[4] == "Mand" and r[5] == "I alt")
+    assert men[6] == "3"
+
+    monkeypatch.setitem(app.config, "BOSTOTTE_MIN_CELL", 14)
+    html = leader.get("/statistik", query_string=YEAR).data
+    assert _row(_table(html, 'id="fko-heading"'), "Alle temaer")[-1] == "&lt;14"
+    csv_rows = _csv(leader.get("/statistik/export.csv", query_string=YEAR))
+    total = next(r for r in csv_rows if r[0] == "FKO mestring" and r[3] == "I alt"
+                 and r[5] == "I alt")
+    assert total[6] == "<14" and all(c == "" for c in total[7:])
+
+
 def _csv(response) -> list[list[str]]:
     assert response.data.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_csv_opens_in_danish_excel_with_the_expected_columns(w, login_as):
-    response = login_as(w["leader"]).get("/statistik/export.csv", query_string=YEAR)
+    response = login_as(w.leader).get("/statistik/export.csv", query_string=YEAR)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert 'filename="statistik-2026-01-01-2026-11-23.csv"' in (
@@ -171,11 +193,10 @@ def _pdf_text(response) -> str:
 
 
 def test_pdf_report_to_the_socialudvalg(w, login_as, session):
-    from bostotte.stats.services import set_target
 
     set_target(session, "mestring", Period(date(2026, 1, 1), date(2026, 12, 31)), 0.63)
     session.commit()
-    leader = login_as(w["leader"])
+    leader = login_as(w.leader)
     response = leader.get("/statistik/rapport.pdf", query_string={**YEAR, "type": "endelig"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _pdf_text(response)
@@ -184,7 +205,7 @@ def test_pdf_report_to_the_socialudvalg(w, login_as, session):
     assert "63 %".replace(" ", "\u00a0") in text or "63 %" in text
     assert "Sådan er tallene lavet" in text and "Små tal" in text
     assert "Team Nord" in text and "Team Syd" not in text
-    assert "Nordkvinde" not in text and w["c1"].display_name not in text
+    assert "Nordkvinde" not in text and w.c1.display_name not in text
     # the gender breakdown's hidden cells are "<5" in the PDF too, with no number beside
     lines = [line for line in text.splitlines() if line.startswith(("Mand ", "Kvinde "))]
     assert lines and all(line.split()[1] == "<5" and line.split()[2] == "<5" for line in lines)
@@ -193,7 +214,7 @@ def test_pdf_report_to_the_socialudvalg(w, login_as, session):
 
 
 def test_leader_sets_a_target(w, login_as, session):
-    leader = login_as(w["leader"])
+    leader = login_as(w.leader)
     page = leader.get("/statistik", query_string=YEAR).data.decode()
     assert 'name="csrf_token"' in page or "csrf_token" in page  # the form carries its token
     response = leader.post("/statistik/maal", query_string=YEAR, data={
@@ -203,7 +224,7 @@ def test_leader_sets_a_target(w, login_as, session):
     assert "fra=2026-01-01" in response.headers["Location"]
     target = session.scalars(select(StatTarget)).one()
     assert (target.theme, target.share, target.set_by_id) == ("mestring", 0.635,
-                                                               w["leader"].id)
+                                                               w.leader.id)
     html = leader.get(response.headers["Location"]).data
     assert _row(_table(html, 'id="fko-heading"'), "Mestring af eget liv")[3] == "64\u00a0%"
 
@@ -218,7 +239,7 @@ def test_a_bad_target_is_refused_and_nothing_is_lost(w, login_as, session, form,
                                                      message):
     data = {"maal_tema": "sundhed", "andel": "48", "maal_fra": "2026-01-01",
             "maal_til": "2026-12-31", **form}
-    response = login_as(w["leader"]).post("/statistik/maal", query_string=YEAR, data=data)
+    response = login_as(w.leader).post("/statistik/maal", query_string=YEAR, data=data)
     assert response.status_code == 400
     html = response.data.decode()
     assert message in html and f'id="f-{field}-error"' in html
@@ -230,24 +251,24 @@ def test_a_bad_target_is_refused_and_nothing_is_lost(w, login_as, session, form,
 
 def test_page_queries_are_bounded_on_40_and_4000_citizens(w, login_as, count_queries,
                                                            session):
-    leader = login_as(w["leader"])
-    bulk.add(session, bulk.Spec(w["t1"].id, 40 - 13, w["w1"].id))
+    leader = login_as(w.leader)
+    bulk.add(session, bulk.Spec(w.t1.id, 40 - 13, w.w1.id))
     with count_queries() as small:
         assert leader.get("/statistik", query_string=YEAR).status_code == 200
-    bulk.add(session, bulk.Spec(w["t1"].id, 4000 - 40, w["w1"].id))
+    bulk.add(session, bulk.Spec(w.t1.id, 4000 - 40, w.w1.id))
     with count_queries() as large:
         response = leader.get("/statistik", query_string=YEAR)
     assert response.status_code == 200
     assert _row(_table(response.data, 'id="fko-heading"'), "Alle temaer")[-1] == "4000"
     # the same page, numbers from the engine: Team Nord's goals, all of them
     assert compute(session, P, today=date(2026, 11, 23),
-                   scope=Scope((w["t1"].id,)))["fko"]["total"]["n"] == 4000
+                   scope=Scope((w.t1.id,)))["fko"]["total"]["n"] == 4000
     assert len(large) == len(small) <= 40
 
 
 
 def test_theme_filter_shows_that_theme_only(w, login_as):
-    leader = login_as(w["leader"])
+    leader = login_as(w.leader)
     html = leader.get("/statistik", query_string={**YEAR, "tema": "sundhed"}).data
     table = _table(html, 'id="fko-heading"')
     assert re.findall(r'<th scope="row">(.*?)</th>', table) == ["Alle temaer", "Sundhed"]
@@ -258,7 +279,6 @@ def test_theme_filter_shows_that_theme_only(w, login_as):
 
 
 def test_a_leader_without_a_team_is_told_so(session, login_as):
-    from bostotte.auth.models import Role
 
     alone = make.user(session, Role.LEADER, [])
     session.commit()

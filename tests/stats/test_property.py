@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import Date, literal, select, text, union_all
 
+from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.common.time import add_months
 from bostotte.extensions import db
 from bostotte.stats.queries import Period
-from bostotte.stats.services import compute
+from bostotte.stats.queries.documentation import _mark_index
+from bostotte.stats.services import BREAKDOWNS, compute, dashboard
+from bostotte.stats.sqldates import add_months as sql_add_months
+from bostotte.stats.sqldates import days_between
 from tests import factories as make
 from tests.stats.helpers import add_scoring, fko
 
 DAY0 = date(2024, 1, 1)
 THEMES = ["mestring", "sundhed", "socialt_liv", "uddannelse_beskaeftigelse"]
-from bostotte import instruments  # noqa: E402
 
 REM_ITEMS = instruments.get("REM").item_ids
 
@@ -273,7 +277,6 @@ def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
     """The page's totals and breakdowns, counted as one cross table of team, gender, age,
     legal basis and method, equal compute() without a breakdown and with each dimension on
     its own (suppression included)."""
-    from bostotte.stats.services import BREAKDOWNS, dashboard
 
     p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
     today = p.end + timedelta(days=30)
@@ -311,12 +314,8 @@ def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
 def test_mark_index_equals_calendar_months(session):
     """The arithmetic for 'the first quarterly mark on or after a day' against the calendar,
     on dates near month ends and leap days, over plans of up to 30 years."""
-    import random
 
-    from sqlalchemy import Date, literal, select, union_all
 
-    from bostotte.stats.queries import _mark_index
-    from bostotte.stats.sqldates import days_between
 
     rng = random.Random(85)
     starts = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 11, 30), date(2099, 12, 31)]
@@ -339,9 +338,7 @@ def test_mark_index_equals_calendar_months(session):
 
 def test_add_months_equals_python(session):
     """The SQL month arithmetic clamps to the month's end exactly like common.time's."""
-    from sqlalchemy import Date, literal, select, union_all
 
-    from bostotte.stats.sqldates import add_months as sql_add_months
 
     days = [date(2024, 1, 28) + timedelta(days=i) for i in range(0, 400, 3)]
     cases = [(d, n) for d in days for n in (-13, -1, 1, 3, 12, 37)][:480]
