@@ -12,6 +12,7 @@ from bostotte import instruments
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
+from bostotte.common.formatting import dk_number
 from bostotte.goals.models import Goal
 from bostotte.imports.schemas import COLUMNS, METHOD_NAMES
 from bostotte.scoring.models import Scoring, ScoringItem
@@ -20,10 +21,6 @@ from bostotte.scoring.models import Scoring, ScoringItem
 def _ext(obj: Team | Citizen | Goal, prefix: str) -> str:
     """Records made in bostotte have no case-system id: give them a stable one."""
     return obj.external_id or f"bostotte-{prefix}-{obj.id}"
-
-
-def _value(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
 def _write(folder: Path, name: str, rows: Iterable[Iterable[object]]) -> int:
@@ -70,7 +67,7 @@ def export_folder(session: Session, folder: Path) -> dict[str, int]:
         rows.append(((citizen_ext[cid], inst, scored_on.isoformat(),
                       goal_ext[gid] if gid else "", occasion or "", order),
                      (citizen_ext[cid], goal_ext[gid] if gid else "", inst, occasion or "",
-                      scored_on.isoformat(), item, _value(value))))
+                      scored_on.isoformat(), item, dk_number(value, machine=True))))
     rows.sort(key=lambda r: r[0])
     counts["scorings.csv"] = _write(folder, "scorings.csv", (r[1] for r in rows))
     return counts

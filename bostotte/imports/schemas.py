@@ -19,12 +19,12 @@ COLUMNS = {
 METHOD_NAMES = ("FKO", "FIT", "REM")
 
 
-class TeamRow(FormSchema):
+class TeamCsvRow(FormSchema):
     external_id = Str(required=True, validate=required_text(64))
     name = Str(required=True, validate=required_text(120))
 
 
-class CitizenRow(FormSchema):
+class CitizenCsvRow(FormSchema):
     external_id = Str(required=True, validate=required_text(64))
     display_name = Str(required=True, validate=required_text(120))
     birth_year = Int(required=True, validate=validate.Range(
@@ -39,7 +39,7 @@ class CitizenRow(FormSchema):
         ["0", "1"], error="Skriv 0 eller 1."))
 
 
-class GoalRow(FormSchema):
+class GoalCsvRow(FormSchema):
     external_id = Str(required=True, validate=required_text(64))
     citizen = Str(required=True, validate=required_text(64))
     theme = Str(required=True, validate=one_of(ALL_THEMES))

@@ -24,7 +24,8 @@ from bostotte.common.db import Session
 from bostotte.common.schema import load_form
 from bostotte.common.time import add_months, utcnow
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal
-from bostotte.imports.schemas import COLUMNS, METHOD_NAMES, CitizenRow, GoalRow, TeamRow
+from bostotte.imports.schemas import COLUMNS, METHOD_NAMES, CitizenCsvRow, GoalCsvRow, TeamCsvRow
+from bostotte.reminders import hooks as reminder_hooks
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
 
 FILES = tuple(COLUMNS)
@@ -144,9 +145,9 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
         select(Goal.external_id, Citizen.external_id, Goal.status)
         .join(Citizen, Citizen.id == Goal.citizen_id).where(Goal.external_id.is_not(None)))}
 
-    for name, schema, target in (("teams.csv", TeamRow(), parsed.teams),
-                                 ("citizens.csv", CitizenRow(), parsed.citizens),
-                                 ("goals.csv", GoalRow(), parsed.goals)):
+    for name, schema, target in (("teams.csv", TeamCsvRow(), parsed.teams),
+                                 ("citizens.csv", CitizenCsvRow(), parsed.citizens),
+                                 ("goals.csv", GoalCsvRow(), parsed.goals)):
         if name not in present:
             continue
         try:
@@ -269,7 +270,8 @@ def _parse_scorings(path: Path, parsed: Parsed, citizen_methods: dict[str, set[s
 # --------------------------------------------------------------------------- writing
 
 def import_folder(session: Session, folder: Path, today: date) -> Report:
-    """Check everything, then write everything (the caller commits)."""
+    """Check everything, then write everything. The caller commits; its commit resolves
+    the reminders the imported records answer (`reminders.hooks`)."""
     parsed = parse_folder(session, folder)
     with session.no_autoflush:
         return _write(session, folder, parsed, today)
@@ -426,6 +428,9 @@ def _write_scorings(session: Session, parsed: Parsed, citizen_ids: dict[str, int
             for row, vals in zip(batch, new_values[i:i + BATCH], strict=True)
             for pos, item in enumerate(registry[row["instrument"]].item_ids)])
         counts.created += sum(len(v) for v in new_values[i:i + BATCH])
+    # Core inserts bypass the flush that tells the reminders hook what was recorded: name
+    # the citizens, so the commit resolves the reminders these scorings answer, as a form's.
+    reminder_hooks.touched(session, {row["citizen_id"] for row in new_rows})
 
 
 def _reserve_ids(session: Session, n: int) -> list[int]:

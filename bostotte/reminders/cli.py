@@ -10,6 +10,8 @@ from flask.cli import AppGroup
 
 from bostotte.common.time import LOCAL_TZ, utcnow
 from bostotte.extensions import db
+from bostotte.reminders.jobs import run_daily
+from bostotte.reminders.scheduler import RUN_AT, run_blocking
 
 reminders_group = AppGroup("reminders", help="Påmindelser og signaler.")
 
@@ -18,9 +20,6 @@ reminders_group = AppGroup("reminders", help="Påmindelser og signaler.")
 @click.option("--today", help="Run as on this date (YYYY-MM-DD); default: today.")
 def run_command(today: str | None) -> None:
     """Run the daily job once: create and resolve reminders, send the digests."""
-    from bostotte.reminders.scheduler import RUN_AT
-    from bostotte.reminders.services import run_daily
-
     if today:
         try:
             day = date.fromisoformat(today)
@@ -37,8 +36,6 @@ def run_command(today: str | None) -> None:
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduler in this process (production): the daily job at 06:00."""
-    from bostotte.reminders.scheduler import run_blocking
-
     click.echo("Planlæggeren kører: påmindelser hver dag kl. 06:00 (Europe/Copenhagen). "
                "Stop med Ctrl+C.")
     run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -2,13 +2,18 @@
 
 When a transaction that touched a citizen's scorings, goals, delmål, plans or the citizen
 herself commits, her reminders that are no longer due are resolved in the same
-transaction (by `services.resolve_done`, the same rule the daily job applies). So the
-scoring form, goal forms, an import or the API need not know reminders exist, and Mine
-opgaver is right the moment the worker comes back to it.
+transaction (by `sync.resolve_done`, the same rule the daily job applies). So the scoring
+form, goal forms and the API need not know reminders exist, and Mine opgaver is right the
+moment the worker comes back to it.
+
+The ORM's flush is what shows a change here. Rows written with Core statements (the
+import's bulk scorings) do not pass through it, so their writer names the citizens with
+`touched`, and the commit resolves their reminders exactly as for a form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -18,7 +23,7 @@ from sqlalchemy import event, select
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.time import local_today, utcnow
 from bostotte.goals.models import Goal, SubGoal
-from bostotte.reminders.services import resolve_done
+from bostotte.reminders.sync import resolve_done
 from bostotte.scoring.models import Scoring
 
 CITIZENS = "reminders.touched_citizens"
@@ -35,6 +40,12 @@ def _collect(session: Any, _flush_context: Any) -> None:
             citizens.add(obj.id)
         elif isinstance(obj, SubGoal) and obj.goal_id is not None:
             goals.add(obj.goal_id)
+
+
+def touched(session: Any, citizen_ids: Iterable[int]) -> None:
+    """Writes the flush does not see (Core inserts) touched these citizens: resolve their
+    reminders when the transaction commits, as for any other recording."""
+    session.info.setdefault(CITIZENS, set()).update(citizen_ids)
 
 
 def _resolve(session: Any) -> None:

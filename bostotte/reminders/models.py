@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db
+from bostotte.extensions import db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import User
@@ -33,7 +33,7 @@ class Reminder(db.Model):
         # `subject` is '' for the citizen herself, 'goal:12' or 'subgoal:5': never NULL,
         # because NULLs are distinct in a unique constraint.
         UniqueConstraint("citizen_id", "rule", "subject", "due_date", name="uq_reminders_once"),
-        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        CheckConstraint(in_values("status", REMINDER_STATUSES), name="status"),
         Index("ix_reminders_status_due_date", "status", "due_date"),
     )
 
@@ -54,9 +54,6 @@ class Reminder(db.Model):
     goal: Mapped[Goal | None] = relationship()
     subgoal: Mapped[SubGoal | None] = relationship()
 
-    def is_overdue(self, today: date) -> bool:
-        return self.due_date < today
-
 
 class DigestLog(db.Model):
     """A digest claimed for one person and day. Inserted before sending: whoever inserts
@@ -65,7 +62,7 @@ class DigestLog(db.Model):
     __tablename__ = "digest_log"
     __table_args__ = (
         UniqueConstraint("user_id", "kind", "day", name="uq_digest_log_once"),
-        CheckConstraint("kind IN ('daily', 'weekly')", name="kind"),
+        CheckConstraint(in_values("kind", DIGEST_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 Production runs `flask bostotte scheduler` as its own process; `make run` starts the same
 scheduler inside the web process (BOSTOTTE_SCHEDULER=embedded). Either way the job is
-safe to run in several processes at once (see services.py), and a run at start-up
+safe to run in several processes at once (see jobs.py), and a run at start-up
 catches up on what was missed while the service was down.
 """
 
@@ -22,7 +22,7 @@ from flask import Flask
 
 from bostotte.common.time import LOCAL_TZ, utcnow
 from bostotte.extensions import db
-from bostotte.reminders.services import RunResult, run_daily
+from bostotte.reminders.jobs import RunResult, run_daily
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ def catch_up(app: Flask) -> RunResult:
     return run_job(app, digests=digests_due(utcnow()))
 
 
-def build(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
+def add_daily_job(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
+    """The scheduler with the daily job at 06:00 on it."""
     scheduler.add_job(run_job, daily_trigger(), args=[app], id=JOB_ID, replace_existing=True,
                       coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS)
     return scheduler
@@ -66,7 +67,7 @@ def build(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
 
 def run_blocking(app: Flask) -> None:
     """`flask bostotte scheduler`: catch up, then run daily until stopped."""
-    scheduler = build(app, BlockingScheduler(timezone=LOCAL_TZ))
+    scheduler = add_daily_job(app, BlockingScheduler(timezone=LOCAL_TZ))
     catch_up(app)
     scheduler.start()
 
@@ -85,7 +86,7 @@ def start_embedded(app: Flask) -> BackgroundScheduler | None:
     command = click.get_current_context(silent=True)
     if command is not None and command.info_name != "run":
         return None  # `flask db upgrade` and friends: only the web server schedules
-    scheduler = build(app, BackgroundScheduler(timezone=LOCAL_TZ, daemon=True))
+    scheduler = add_daily_job(app, BackgroundScheduler(timezone=LOCAL_TZ, daemon=True))
     assert isinstance(scheduler, BackgroundScheduler)
     scheduler.add_job(catch_up, args=[app], id=JOB_ID + "-catch-up")  # runs at once
     scheduler.start()

@@ -6,13 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.auth.permissions import Action, citizen_for, requires
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
-from bostotte.reminders import services
+from bostotte.reminders import tasks
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.models import Reminder
 from bostotte.reminders.schemas import NOTE_MAX, SignalSeenSchema
@@ -51,29 +50,29 @@ def resolve_links(r: Reminder) -> list[tuple[str, str]]:
 def _page(errors: Errors | None = None, failed: tuple[int, str, str, str] | None = None
           ) -> tuple[str, int]:
     today, whole_team = local_today(), _whole_team()
-    unseen, seen = services.signals_page(db.session, current_user, today,
+    unseen, seen = tasks.signals_page(db.session, current_user, today,
                                          whole_team=whole_team)
-    tasks = services.open_tasks(db.session, current_user, whole_team=whole_team)
+    todo = tasks.open_tasks(db.session, current_user, whole_team=whole_team)
     return render_template(
         "reminders/index.html",
-        scorings=[t for t in tasks if RULES[t.rule].scoring],
-        dates=[t for t in tasks if not RULES[t.rule].scoring], unseen=unseen, seen=seen,
+        scorings=[t for t in todo if RULES[t.rule].scoring],
+        dates=[t for t in todo if not RULES[t.rule].scoring], unseen=unseen, seen=seen,
         rules=RULES, links=resolve_links, today=today, whole_team=whole_team,
         errors=errors or {}, failed=failed, note_max=NOTE_MAX, form=request.form,
     ), status_for(errors or {})
 
 
 @bp.get("")
-@roles_required(Role.WORKER)
+@requires(Action.TASKS)
 def index() -> tuple[str, int]:
     return _page()
 
 
 @bp.post("/signaler/<int:citizen_id>")
-@roles_required(Role.WORKER)
+@requires(Action.TASKS)
 def mark_seen(citizen_id: int) -> tuple[str, int] | Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "signal set")
-    ack, errors = submit(SignalSeenSchema(), request.form, lambda data: services.mark_seen(
+    citizen = citizen_for(db.session, current_user, citizen_id, "signal set", Action.TASKS)
+    ack, errors = submit(SignalSeenSchema(), request.form, lambda data: tasks.mark_seen(
         db.session, current_user, citizen, data, local_today(), utcnow()))
     if ack is None:
         # the signal whose form failed, as the page lists it (to show the message there)
@@ -86,8 +85,8 @@ def mark_seen(citizen_id: int) -> tuple[str, int] | Response:
 
 
 @bp.get("/overblik")
-@roles_required(Role.LEADER)
+@requires(Action.OVERVIEW)
 def overview() -> str:
     return render_template("reminders/overview.html", today=local_today(), rules=RULES,
-                           rows=services.overdue_by_team(db.session, current_user.teams,
+                           rows=tasks.overdue_by_team(db.session, current_user.teams,
                                                          local_today()))

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from bostotte import create_app
 from bostotte.demo.services import load_demo
 from bostotte.extensions import db
-from bostotte.reminders.services import run_daily
+from bostotte.reminders.jobs import run_daily
 from tests.conftest import TODAY
 from tests.e2e.conftest import log_in, screenshot
 from tests.reminders.conftest import at

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -7,9 +7,14 @@ from sqlalchemy import func, select
 
 from bostotte import create_app
 from bostotte.citizens.models import Citizen
+from bostotte.common.time import LOCAL_TZ
 from bostotte.extensions import db
 from bostotte.goals.models import Goal
+from bostotte.reminders.jobs import run_daily
+from bostotte.reminders.models import Reminder
 from bostotte.scoring.models import Scoring, ScoringRevision
+from tests import factories as make
+from tests.stats.helpers import ors_total
 
 TEAMS = "external_id,name\nT1,Team Nord\n"
 CITIZENS = ("external_id,display_name,birth_year,gender,team,legal_basis,start_date,end_date,"
@@ -143,8 +148,6 @@ def test_missing_column(app, session, tmp_path):
 def test_export_import_export_is_identical(app, session, folder, tmp_path,
                                            empty_database_url):
     run(app, "import", str(folder))
-    from tests import factories as make
-    from tests.stats.helpers import ors_total
     t = make.team(session, "Lavet i appen")
     c = make.citizen(session, t, display_name="Uden eksternt id")
     ors_total(session, c, date(2025, 3, 3), 21.5)
@@ -164,3 +167,29 @@ def test_export_import_export_is_identical(app, session, folder, tmp_path,
     for name in ("teams.csv", "citizens.csv", "goals.csv", "scorings.csv"):
         assert (first / name).read_text() == (second / name).read_text(), name
     assert "bostotte-borger-" in (first / "citizens.csv").read_text()
+
+
+def test_an_imported_scoring_resolves_the_reminder_it_answers(app, session, tmp_path):
+    """Imported scorings are Core inserts, which the reminders' flush hook never sees: the
+    import must still resolve what they answer, as the scoring form does."""
+    citizen = make.citizen(session, make.team(session), external_id="C1")
+    make.plan(session, citizen)
+    session.commit()
+    day = date(2026, 3, 20)
+    run_daily(session, day, datetime.combine(day, time(6), LOCAL_TZ), digests=False)
+
+    def reminders(status):
+        session.expire_all()
+        return {(r.rule, r.due_date) for r in session.scalars(
+            select(Reminder).where(Reminder.citizen_id == citizen.id,
+                                   Reminder.status == status))}
+
+    assert reminders("open") == {("ors", date(2026, 1, 29)), ("rem_first", date(2026, 4, 1))}
+    folder = write(tmp_path / "ors", scorings="citizen,goal,instrument,occasion,scored_on,"
+                   "item,value\n" + "".join(f"C1,,ORS,,2026-03-20,{item},7\n" for item in (
+                       "individuelt", "interpersonelt", "socialt", "generelt")))
+    r = run(app, "import", str(folder))
+    assert r.exit_code == 0, r.output
+    assert "scorings.csv: 4 rækker læst, 4 oprettet" in r.output
+    assert reminders("resolved") == {("ors", date(2026, 1, 29))}
+    assert reminders("open") == {("rem_first", date(2026, 4, 1))}  # an ORS does not answer it

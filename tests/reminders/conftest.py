@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bostotte.common.mail import MailSettings
 from bostotte.common.time import LOCAL_TZ
-from bostotte.reminders.mail import MailSettings
+from bostotte.reminders.jobs import RunResult, run_daily
 from bostotte.reminders.models import Reminder
-from bostotte.reminders.services import RunResult, run_daily
-from tests import factories as make
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +27,6 @@ def outbox(app, tmp_path: Path, monkeypatch) -> Path:  # type: ignore[no-untyped
 def mail(outbox: Path) -> MailSettings:
     return MailSettings(sender="Bostøtte <bostotte@test.dk>", outbox=outbox,
                         base_url="https://bostotte.test")
-
-
-@pytest.fixture()
-def w(session):  # type: ignore[no-untyped-def]
-    return make.world(session)
 
 
 def at(day: date, hour: int = 6) -> datetime:

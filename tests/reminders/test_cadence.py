@@ -19,9 +19,10 @@ from bostotte.reminders.cadence import (
 
 
 def facts(**kw):
-    base = dict(uses_fko=True, uses_fit=False, uses_rem=False, pakke1=False, legal_basis="§85",
-                start_date=date(2026, 1, 15), plan_start=date(2026, 1, 15),
-                plan_end=date(2027, 1, 14), active_goals=((1, None),), last_scored={})
+    base = {"uses_fko": True, "uses_fit": False, "uses_rem": False, "pakke1": False,
+            "legal_basis": "§85", "start_date": date(2026, 1, 15),
+            "plan_start": date(2026, 1, 15), "plan_end": date(2027, 1, 14),
+            "active_goals": ((1, None),), "last_scored": {}}
     base.update(kw)
     return CitizenFacts(**base)
 

@@ -12,8 +12,10 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from bostotte.citizens.models import Citizen
+from bostotte.reminders.jobs import run_daily
 from bostotte.reminders.models import DigestLog, Reminder
-from bostotte.reminders.services import _sync, _with_plans, run_daily
+from bostotte.reminders.sync import sync as sync_reminders
+from bostotte.reminders.sync import with_plans
 from tests import factories as make
 from tests.reminders.conftest import at
 
@@ -31,8 +33,8 @@ def pg_url(app):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def many(w, session):  # type: ignore[no-untyped-def]
     for i in range(30):
-        c = make.citizen(session, w["t1" if i % 2 else "t2"])
-        g = make.goal(session, w["w1"], make.plan(session, c), target_date=date(2026, 4, 1))
+        c = make.citizen(session, w.t1 if i % 2 else w.t2)
+        g = make.goal(session, w.w1, make.plan(session, c), target_date=date(2026, 4, 1))
         make.subgoal(session, g, target_date=date(2026, 4, 2))
     session.commit()
     return w
@@ -48,7 +50,7 @@ def in_two_threads(url: str, work: Callable[[Session], object]) -> list[object]:
             with Session(engine) as s:
                 barrier.wait(timeout=30)
                 results.append(work(s))
-        except Exception as exc:  # pragma: no cover - reported below
+        except Exception as exc:  # noqa: BLE001 (any failure in the thread is reported below)
             errors.append(exc)
         finally:
             engine.dispose()
@@ -64,8 +66,8 @@ def in_two_threads(url: str, work: Callable[[Session], object]) -> list[object]:
 
 def test_two_concurrent_inserts_create_each_reminder_once(pg_url, many, session):
     def sync(s: Session) -> int:
-        citizens = list(s.scalars(_with_plans(select(Citizen))))
-        created, _resolved = _sync(s, citizens, DAY, at(DAY))  # no advisory lock here
+        citizens = list(s.scalars(with_plans(select(Citizen))))
+        created, _resolved = sync_reminders(s, citizens, DAY, at(DAY))  # no advisory lock here
         s.commit()
         return created
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bostotte.auth.models import Role
-from bostotte.reminders import mail as mailer
+from bostotte.common import mail as mailer
+from bostotte.reminders.digests import DigestCounts, worker_digest
 from bostotte.reminders.models import DigestLog
-from bostotte.reminders.services import DigestCounts, worker_digest
 from bostotte.scoring.services import record_scoring
 from tests import factories as make
 from tests.reminders.conftest import run
@@ -35,12 +35,12 @@ def to(msgs, user):
 @pytest.fixture()
 def named(w, session):
     """Personal data that must never appear in a mail."""
-    w["c1"].display_name, w["c1"].case_ref = "Søren Sørensen", "SAG-2026-0042"
-    w["c2"].display_name = "Lone Lund"
-    goal = make.goal(session, w["w1"], w["p1"], specific="Jeg vil klare min post selv",
-                     target_date=date(2026, 4, 1))
+    w.c1.display_name, w.c1.case_ref = "Søren Sørensen", "SAG-2026-0042"
+    w.c2.display_name = "Lone Lund"
+    make.goal(session, w.w1, w.p1, specific="Jeg vil klare min post selv",
+              target_date=date(2026, 4, 1))
     session.commit()
-    return w | {"goal": goal}
+    return w
 
 
 def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session, mail,
@@ -48,7 +48,7 @@ def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session
     w = named
     result = run(session, FRIDAY, mail)
     msgs = mails(outbox)
-    (digest,) = to(msgs, w["w1"])
+    (digest,) = to(msgs, w.w1)
     assert digest["Subject"] == "Bostøtte: 4 nye opgaver, 1 overskredet"
     body = digest.get_content()
     assert "- 4 nye opgaver siden sidst" in body
@@ -59,8 +59,8 @@ def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session
                     "ORS", "REM", "FKO"):
         assert private not in text
     # team Syd's citizen has no contact person: its worker gets the digest
-    assert len(to(msgs, w["w2"])) == 1
-    assert "Lone" not in str(to(msgs, w["w2"])[0])
+    assert len(to(msgs, w.w2)) == 1
+    assert "Lone" not in str(to(msgs, w.w2)[0])
     assert result.mailed == len(msgs) == 3  # two workers and the leader's weekly summary
 
 
@@ -70,11 +70,11 @@ def test_a_digest_is_sent_once_per_person_and_day(named, session, mail, outbox):
     assert run(session, FRIDAY, mail).mailed == 0
     assert len(mails(outbox)) == 3
     assert session.scalar(select(DigestLog.id).where(
-        DigestLog.user_id == w["w1"].id, DigestLog.kind == "daily",
+        DigestLog.user_id == w.w1.id, DigestLog.kind == "daily",
         DigestLog.day == FRIDAY)) is not None
     # the next day: nothing new, but still something overdue
     assert run(session, FRIDAY + timedelta(days=1), mail).mailed == 2
-    latest = to(mails(outbox), w["w1"])[-1]
+    latest = to(mails(outbox), w.w1)[-1]
     assert latest["Subject"] == "Bostøtte: 1 overskredet"
     assert "- 0 nye opgaver siden sidst" in latest.get_content()
 
@@ -83,26 +83,26 @@ def test_catch_up_sends_one_digest_for_the_day_not_one_per_missed_day(named, ses
                                                                       outbox):
     w = named
     run(session, FRIDAY, mail)
-    before = len(to(mails(outbox), w["w1"]))
+    before = len(to(mails(outbox), w.w1))
     run(session, FRIDAY + timedelta(days=10), mail)  # down for nine days
-    assert len(to(mails(outbox), w["w1"])) == before + 1
+    assert len(to(mails(outbox), w.w1)) == before + 1
 
 
 def test_nothing_to_report_no_mail_and_inactive_workers_get_none(w, session, mail, outbox):
     idle = make.user(session, Role.WORKER, [make.team(session)])
-    colleague = make.user(session, Role.WORKER, [w["t1"]])
-    w["w2"].active = False
+    colleague = make.user(session, Role.WORKER, [w.t1])
+    w.w2.active = False
     session.commit()
     run(session, FRIDAY, mail)
     msgs = mails(outbox)
-    assert to(msgs, idle) == [] and to(msgs, w["w2"]) == []
-    assert len(to(msgs, w["w1"])) == 1
+    assert to(msgs, idle) == [] and to(msgs, w.w2) == []
+    assert len(to(msgs, w.w1)) == 1
     assert to(msgs, colleague) == []  # c1 is w1's
 
 
 def test_a_departed_contact_persons_citizens_go_to_the_team(w, session, mail, outbox):
-    colleague = make.user(session, Role.WORKER, [w["t1"]])
-    w["w1"].active = False
+    colleague = make.user(session, Role.WORKER, [w.t1])
+    w.w1.active = False
     session.commit()
     run(session, FRIDAY, mail)
     assert len(to(mails(outbox), colleague)) == 1
@@ -112,12 +112,12 @@ def test_a_new_signal_is_counted_in_the_digest(w, session, mail, outbox):
     run(session, FRIDAY, mail)
     values = {"individuelt": 8, "interpersonelt": 8, "socialt": 8, "generelt": 8}
     for on, value in ((date(2026, 3, 1), 8), (date(2026, 3, 21), 6)):
-        record_scoring(session, w["w1"], w["c1"], "ORS",
+        record_scoring(session, w.w1, w.c1, "ORS",
                        {"scored_on": on, "participation": "together"},
                        dict.fromkeys(values, value), today=on)
     session.commit()
     run(session, FRIDAY + timedelta(days=1), mail)
-    latest = to(mails(outbox), w["w1"])[-1]
+    latest = to(mails(outbox), w.w1)[-1]
     assert "1 nyt signal" in latest["Subject"]
     assert "- 1 signal, du ikke har markeret som set (1 nyt)" in latest.get_content()
 
@@ -125,7 +125,7 @@ def test_a_new_signal_is_counted_in_the_digest(w, session, mail, outbox):
 def test_leaders_get_one_overdue_summary_a_week(named, session, mail, outbox):
     w = named
     run(session, MONDAY, mail)
-    (summary,) = to(mails(outbox), w["leader"])
+    (summary,) = to(mails(outbox), w.leader)
     assert summary["Subject"] == "Bostøtte: ugens overblik – 1 overskredet opgave"
     body = summary.get_content()
     assert "Team Nord: 1 overskredet opgave" in body and "  - ORS: 1" in body
@@ -133,14 +133,14 @@ def test_leaders_get_one_overdue_summary_a_week(named, session, mail, outbox):
     assert "https://bostotte.test/opgaver/overblik" in body and "Søren" not in body
     for later in range(1, 7):
         run(session, MONDAY + timedelta(days=later), mail)
-    assert len(to(mails(outbox), w["leader"])) == 1
+    assert len(to(mails(outbox), w.leader)) == 1
     run(session, MONDAY + timedelta(days=7), mail)
-    assert len(to(mails(outbox), w["leader"])) == 2
+    assert len(to(mails(outbox), w.leader)) == 2
 
 
 def test_the_weekly_summary_catches_up_later_in_the_week(named, session, mail, outbox):
     run(session, MONDAY + timedelta(days=2), mail)  # no run on Monday or Tuesday
-    assert len(to(mails(outbox), named["leader"])) == 1
+    assert len(to(mails(outbox), named.leader)) == 1
 
 
 class FakeSMTP:
@@ -217,9 +217,9 @@ def test_outbox_in_dev_is_listed_for_the_administrator(w, session, mail, outbox,
     run(session, FRIDAY, mail)
     entries = mailer.outbox_entries(outbox)
     assert len(entries) == 3 and {e.to for e in entries} == {
-        w["w1"].email, w["w2"].email, w["leader"].email}
-    page = login_as(w["admin"]).get("/admin/udbakke")
+        w.w1.email, w.w2.email, w.leader.email}
+    page = login_as(w.admin).get("/admin/udbakke")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert w["w1"].email in html and "Bostøtte: 2 nye opgaver, 1 overskredet" in html
-    assert login_as(w["w1"]).get("/admin/udbakke").status_code == 403
+    assert w.w1.email in html and "Bostøtte: 2 nye opgaver, 1 overskredet" in html
+    assert login_as(w.w1).get("/admin/udbakke").status_code == 403

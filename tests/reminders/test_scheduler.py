@@ -83,7 +83,7 @@ def test_scheduler_command_catches_up_then_runs_daily(app, w, session, fake_sche
     ((func, trigger, kwargs),) = started.jobs
     assert func is scheduler.run_job and str(trigger) == str(scheduler.daily_trigger())
     assert kwargs["coalesce"] and kwargs["max_instances"] == 1
-    assert reminders(session, w["c1"])  # the start-up run created what was due
+    assert reminders(session, w.c1)  # the start-up run created what was due
 
 
 def test_embedded_scheduler_starts_once_and_never_in_tests(app, monkeypatch, fake_schedulers):

@@ -1,7 +1,8 @@
 """Sending mail: SMTP when BOSTOTTE_SMTP_HOST is set, else .eml files in the outbox folder.
 
-The outbox lets `make run` show the digests without a mail server; the administrator's
-page lists it. Mails built here carry counts and a link only, never a citizen's data.
+Used by the reminders' digests and the invitations. The outbox lets `make run` show their
+mails without a mail server; the administrator's page lists it. Neither puts a citizen's
+data in a mail: counts and a link only.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class MailSettings:
         return self.host is None
 
 
-def build(settings: MailSettings, to: str, subject: str, body: str,
-          now: datetime | None = None) -> EmailMessage:
+def build_message(settings: MailSettings, to: str, subject: str, body: str,
+                  now: datetime | None = None) -> EmailMessage:
+    """A plain-text mail from the configured sender."""
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = to
