@@ -32,8 +32,6 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(db_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BABEL_DEFAULT_LOCALE": "da",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("BOSTOTTE_SECURE_COOKIES", "0") == "1",
@@ -41,7 +39,6 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "BOSTOTTE_TIMEZONE": "Europe/Copenhagen",
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
         # Reminders: "embedded" starts the daily job inside the web process (`make run`);
         # production runs `flask bostotte scheduler` as its own process instead.

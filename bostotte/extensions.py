@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import Babel
+from collections.abc import Iterable
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,6 +23,14 @@ NAMING = {
 }
 
 
+def in_values(column: str, values: Iterable[str]) -> str:
+    """`column IN ('a', 'b')` for a CheckConstraint, from the label dict the forms validate
+    against, so the database and the forms allow the same values. The text matches the
+    initial migration's, so the migrated constraints equal the models' (tests/common)."""
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -30,6 +39,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
 # In-memory counts per process; set RATELIMIT_STORAGE_URI (e.g. redis://) for several workers.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -21,7 +21,8 @@ from bostotte.charts.svg import (
     time_domain,
 )
 from bostotte.charts.timeseries import Band, Mark, Ref, Series, YAxis, segments, time_chart
-from bostotte.charts.words import change, day, dk, join, month, months_between, sign, times
+from bostotte.charts.words import change, day, join, month, months_between, sign, times
+from bostotte.common.formatting import dk_number
 
 # ORS/SRS belong to every contact: four months without one is a pause, not a trend.
 GAP_DAYS = 120
@@ -55,14 +56,14 @@ def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
     def cutoff_on(on: date) -> Cutoff:
         return next((c for c in reversed(cutoffs) if c.start <= on), cutoffs[0])
 
-    ors_marks = [Mark(d, v, f"ORS {dk(v)} – {day(d)}"
+    ors_marks = [Mark(d, v, f"ORS {dk_number(v)} – {day(d)}"
                       + (" (pålidelig ændring)" if i and reliable(v) else ""),
                       filled=True if i and reliable(v) else None,
                       kind="reliable" if i and reliable(v) else "",
-                      label=dk(v) if i in (0, len(ors) - 1) else None)
+                      label=dk_number(v) if i in (0, len(ors) - 1) else None)
                  for i, (d, v) in enumerate(ors)]
-    srs_marks = [Mark(d, v, f"SRS {dk(v)} – {day(d)}",
-                      label=dk(v) if i == len(srs) - 1 else None)
+    srs_marks = [Mark(d, v, f"SRS {dk_number(v)} – {day(d)}",
+                      label=dk_number(v) if i == len(srs) - 1 else None)
                  for i, (d, v) in enumerate(srs)]
     series = [Series("ors", "ORS – trivsel", ORS_STYLE, ors_marks),
               Series("srs", "SRS – samarbejdet", SRS_STYLE, srs_marks)]
@@ -75,12 +76,12 @@ def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
     shown = [(c, max(a, start), min(b, end)) for c, a, b in shown if a < end and b > start]
     bands = [Band(lo, c.value, c.value, BLUE_TINT, BLUE, "cutoff", start=a, end=b)
              for c, a, b in shown]
-    marks = [(v, dk(v), BLUE) for v in sorted({c.value for c, _, _ in shown})]
+    marks = [(v, dk_number(v), BLUE) for v in sorted({c.value for c, _, _ in shown})]
     if alliance is not None:
         bands.append(Band(alliance, hi, alliance, ORANGE_TINT, ORANGE, "alliance"))
-        marks.append((alliance, dk(alliance), ORANGE))
+        marks.append((alliance, dk_number(alliance), ORANGE))
     step = (hi - lo) / 4
-    y_axis = YAxis(lo, hi, [(lo + step * k, dk(lo + step * k)) for k in range(5)], marks)
+    y_axis = YAxis(lo, hi, [(lo + step * k, dk_number(lo + step * k)) for k in range(5)], marks)
 
     gaps = [(a[-1].on, b[0].on) for s in series
             for a, b in zip(segments(s.marks, GAP_DAYS), segments(s.marks, GAP_DAYS)[1:],
@@ -94,7 +95,7 @@ def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
                      any(m.kind for m in ors_marks), bool(gaps))
     span = (day(min(dates)), day(max(dates)))
     desc = (f"Linjediagram over ORS (trivsel) og SRS (samarbejdet) fra {span[0]} til "
-            f"{span[1]} på en skala fra {dk(lo)} til {dk(hi)}, hvor højere er bedre.")
+            f"{span[1]} på en skala fra {dk_number(lo)} til {dk_number(hi)}, hvor højere er bedre.")
     wide, narrow = time_chart(chart_id=chart_id, title=TITLE, desc=desc, series=series,
                               y_axis=y_axis, start=start, end=end, bands=bands, refs=refs,
                               plot_heights=(250, 190), legend_entries=legend,
@@ -115,16 +116,16 @@ def _note(you: bool, cutoff: float | None, reliable_change: float | None) -> str
     # the citizen's own words for what the bands and the filled points mean
     words = "Højere er bedre. ORS er, hvordan du har haft det; SRS er, hvordan samtalen var."
     if cutoff is not None:
-        words += f" De fleste, der ikke får hjælp, scorer over {dk(cutoff)}."
+        words += f" De fleste, der ikke får hjælp, scorer over {dk_number(cutoff)}."
     if reliable_change is not None:
-        words += (f" En fyldt prik betyder en tydelig ændring: mindst {dk(reliable_change)} "
+        words += (f" En fyldt prik betyder en tydelig ændring: mindst {dk_number(reliable_change)} "
                   "point fra første gang.")
     return words
 
 
 def _legend(cutoffs: Sequence[Cutoff], alliance: float | None, reliable_change: float | None,
             lines: bool, reliable: bool, gaps: bool) -> list[tuple[str, Swatch]]:
-    values = join([dk(c.value) + (f" ({c.group})" if c.group else "") for c in
+    values = join([dk_number(c.value) + (f" ({c.group})" if c.group else "") for c in
                    sorted(cutoffs, key=lambda c: -c.value)])
     entries: list[tuple[str, Swatch]] = [
         ("ORS – trivsel", style_swatch(ORS_STYLE)),
@@ -132,13 +133,13 @@ def _legend(cutoffs: Sequence[Cutoff], alliance: float | None, reliable_change: 
         (f"Under klinisk grænse {values} (ORS)", band_swatch(BLUE_TINT, BLUE, top=True)),
     ]
     if alliance is not None:
-        entries.append((f"Alliancegrænse {dk(alliance)} (SRS)",
+        entries.append((f"Alliancegrænse {dk_number(alliance)} (SRS)",
                         band_swatch(ORANGE_TINT, ORANGE, top=False)))
     if lines and reliable_change is not None:
-        entries.append((f"{dk(reliable_change)} point over og under første ORS",
+        entries.append((f"{dk_number(reliable_change)} point over og under første ORS",
                         line_swatch(BLUE, "2 3", 1.25)))
     if reliable and reliable_change is not None:
-        entries.append((f"ORS ændret mindst {dk(reliable_change)} point (pålidelig ændring)",
+        entries.append((f"ORS ændret mindst {dk_number(reliable_change)} point (pålidelig ændring)",
                         shape_swatch("circle", BLUE)))
     if gaps:
         entries.append(("Pause i målingerne",
@@ -158,14 +159,14 @@ def _rows(ors: Scores, srs: Scores, reliable) -> tuple[tuple[str, ...], ...]:  #
         for o, s in zip_longest(*by_date[d]):
             diff = "–" if o is None or first is None else sign(o - first) + (
                 " (pålidelig ændring)" if reliable(o) and o != first else "")
-            rows.append((day(d), "–" if o is None else dk(o), diff,
-                         "–" if s is None else dk(s)))
+            rows.append((day(d), "–" if o is None else dk_number(o), diff,
+                         "–" if s is None else dk_number(s)))
     return tuple(rows)
 
 
 def _position(value: float, limit: float, name: str) -> str:
     where = "over" if value > limit else "under" if value < limit else "lige på"
-    return f"{where} {name} på {dk(limit)}"
+    return f"{where} {name} på {dk_number(limit)}"
 
 
 def _summary(ors: Scores, srs: Scores, cutoff_on, alliance: float | None,  # type: ignore[no-untyped-def]
@@ -175,21 +176,22 @@ def _summary(ors: Scores, srs: Scores, cutoff_on, alliance: float | None,  # typ
         (d0, first), (d1, latest) = ors[0], ors[-1]
         where = _position(latest, cutoff_on(d1).value, "den kliniske grænse")
         if len(ors) == 1:
-            parts.append(f"ORS er scoret én gang, {day(d0)}: {dk(first)}, {where}")
+            parts.append(f"ORS er scoret én gang, {day(d0)}: {dk_number(first)}, {where}")
         else:
             words = change(latest - first)
             if reliable(latest):
                 words += (", en pålidelig forbedring" if latest > first
                           else ", et pålideligt fald")
             parts.append(f"ORS er scoret {times(len(ors))} fra {day(d0)} til {day(d1)} og "
-                         f"er gået fra {dk(first)} til {dk(latest)} ({words}), {where}")
+                         f"er gået fra {dk_number(first)} til {dk_number(latest)} ({words}), "
+                         f"{where}")
     else:
         parts.append("ORS er ikke scoret endnu")
     if srs:
         latest_srs = srs[-1][1]
         where = (f", {_position(latest_srs, alliance, 'alliancegrænsen')}"
                  if alliance is not None else "")
-        parts.append(f"seneste SRS er {dk(latest_srs)}{where}")
+        parts.append(f"seneste SRS er {dk_number(latest_srs)}{where}")
     if gaps:
         a, b = max(gaps, key=lambda g: g[1] - g[0])
         parts.append(f"der er en pause på {months_between(a, b)} måneder "
@@ -199,13 +201,13 @@ def _summary(ors: Scores, srs: Scores, cutoff_on, alliance: float | None,  # typ
 
 def _callout(ors: Scores, srs: Scores, you: bool) -> str:
     if not ors:
-        return f"Seneste SRS: {dk(srs[-1][1])} ({day(srs[-1][0])})"
+        return f"Seneste SRS: {dk_number(srs[-1][1])} ({day(srs[-1][0])})"
     (_, first), (d1, latest) = ors[0], ors[-1]
     if len(ors) == 1:
         if you:
-            return (f"Din første score: {dk(latest)} – næste gang kan du se, om den har "
+            return (f"Din første score: {dk_number(latest)} – næste gang kan du se, om den har "
                     "ændret sig.")
-        return f"Første ORS: {dk(latest)} ({day(d1)})"
+        return f"Første ORS: {dk_number(latest)} ({day(d1)})"
     if you:
-        return f"Din seneste score: {dk(latest)} – {change(latest - first)}"
-    return f"Seneste ORS: {dk(latest)} ({day(d1)}) – {change(latest - first)}"
+        return f"Din seneste score: {dk_number(latest)} – {change(latest - first)}"
+    return f"Seneste ORS: {dk_number(latest)} ({day(d1)}) – {change(latest - first)}"

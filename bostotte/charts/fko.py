@@ -18,7 +18,8 @@ from bostotte.charts.svg import (
     time_domain,
 )
 from bostotte.charts.timeseries import Band, Mark, Ref, Series, YAxis, time_chart
-from bostotte.charts.words import day, dk
+from bostotte.charts.words import day
+from bostotte.common.formatting import dk_number
 
 # Status is due every three months: half a year without one is a pause, not a trend.
 GAP_DAYS = 200
@@ -41,7 +42,7 @@ def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str
 
     def level(value: float) -> str:
         label = scale.label(value)
-        return f"{dk(value)} ({label})" if label else dk(value)
+        return f"{dk_number(value)} ({label})" if label else dk_number(value)
 
     rows = tuple((day(p.on), occasions.get(p.occasion, p.occasion), level(p.value))
                  for p in scored)
@@ -56,7 +57,7 @@ def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str
     marks = [Mark(p.on, p.value, f"{occasions.get(p.occasion, p.occasion)}: {level(p.value)}"
                   f" – {day(p.on)}", shape=SHAPES.get(p.occasion),
                   filled=False if p.occasion == "baseline" else None,
-                  label=dk(p.value) if i == len(scored) - 1 else None)
+                  label=dk_number(p.value) if i == len(scored) - 1 else None)
              for i, p in enumerate(scored)]
     series = [Series("fko", "Støttebehov", STYLE, marks)]
     ticks = [(float(v), f"{v} {scale.labels.get(v, '')}".strip())
@@ -70,13 +71,13 @@ def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str
         entries.append(("Afsluttende status", shape_swatch("diamond", BLUE)))
     if target is not None:
         bands.append(Band(scale.min, target, None, GREEN_TINT, GREEN, "target"))
-        refs.append(Ref(target, f"Mål: {dk(target)}", GREEN))
+        refs.append(Ref(target, f"Mål: {dk_number(target)}", GREEN))
         entries.append((f"Mål: {level(target)}", line_swatch(GREEN, "7 5")))
         entries.append(("Målet er nået her", band_swatch(GREEN_TINT, None)))
     start, end = time_domain(p.on for p in scored)
     desc = (f"Linjediagram over støttebehovet for målet fra {day(scored[0].on)} til "
-            f"{day(scored[-1].on)} på en skala fra {dk(scale.min)} (intet) til "
-            f"{dk(scale.max)} (fuldstændigt), med 0 øverst.")
+            f"{day(scored[-1].on)} på en skala fra {dk_number(scale.min)} (intet) til "
+            f"{dk_number(scale.max)} (fuldstændigt), med 0 øverst.")
     wide, narrow = time_chart(chart_id=chart_id, title=title, desc=desc, series=series,
                               y_axis=y_axis, start=start, end=end, bands=bands, refs=refs,
                               plot_heights=(170, 150), legend_entries=entries,
@@ -93,7 +94,7 @@ def _change(first: FkoPoint, latest: FkoPoint, since: str) -> str:
     if diff == 0:
         return f"det samme som {since}"
     more = "mindre" if diff < 0 else "mere"
-    return f"{dk(abs(diff))} trin {more} støttebehov end {since}"
+    return f"{dk_number(abs(diff))} trin {more} støttebehov end {since}"
 
 
 def _since(first: FkoPoint) -> str:

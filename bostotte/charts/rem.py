@@ -42,7 +42,8 @@ from bostotte.charts.svg import (
     wrap,
 )
 from bostotte.charts.timeseries import Mark, Series, YAxis, plot
-from bostotte.charts.words import count_list, day, dk, join, month
+from bostotte.charts.words import count_list, day, join, month
+from bostotte.common.formatting import dk_number
 
 Items = Sequence[tuple[str, str]]  # (item id, label)
 Scorings = Sequence[tuple[date, Mapping[str, float]]]
@@ -72,7 +73,7 @@ def _change_cell(diff: float, scale: Scale) -> str:
     if diff == 0:
         return "Uændret"
     improved = diff > 0 if scale.higher_is_better else diff < 0
-    return f"{dk(abs(diff))} {'bedre' if improved else 'dårligere'}"
+    return f"{dk_number(abs(diff))} {'bedre' if improved else 'dårligere'}"
 
 
 def _worst(items: Items, values: Mapping[str, float], scale: Scale) -> str:
@@ -81,12 +82,12 @@ def _worst(items: Items, values: Mapping[str, float], scale: Scale) -> str:
     value = pick(values[i] for i, _ in items)
     names = [label for i, label in items if values[i] == value]
     label = scale.label(value)
-    return f"{join(names)} ({dk(value)}{', ' + label.lower() if label else ''})"
+    return f"{join(names)} ({dk_number(value)}{', ' + label.lower() if label else ''})"
 
 
 def _reading(scale: Scale) -> str:
     low, high = scale.label(scale.min) or "", scale.label(scale.max) or ""
-    return f"{dk(scale.min)} = {low.lower()}, {dk(scale.max)} = {high.lower()}"
+    return f"{dk_number(scale.min)} = {low.lower()}, {dk_number(scale.max)} = {high.lower()}"
 
 
 # ----------------------------------------------------------------------------- radar
@@ -106,7 +107,7 @@ def rem_radar(items: Items, scorings: Scorings, *, scale: Scale, chart_id: str =
              ("latest", f"Seneste: {day(d1)}", LATEST, latest)])
     if one:
         table = Table(f"REM {day(d1)}", ("Indikator", "Værdi"),
-                      tuple((label, dk(latest[i])) for i, label in items))
+                      tuple((label, dk_number(latest[i])) for i, label in items))
         summary = (f"Der er én REM-scoring, {day(d1)}: flest udfordringer ved "
                    f"{_worst(items, latest, scale)}.")
         callout = None
@@ -117,7 +118,7 @@ def rem_radar(items: Items, scorings: Scorings, *, scale: Scale, chart_id: str =
                              (len(changes["worse"]), "dårligere")])
         table = Table("REM pr. indikator, første og seneste scoring",
                       ("Indikator", f"Første ({day(d0)})", f"Seneste ({day(d1)})", "Ændring"),
-                      tuple((label, dk(first[i]), dk(latest[i]),
+                      tuple((label, dk_number(first[i]), dk_number(latest[i]),
                              _change_cell(latest[i] - first[i], scale)) for i, label in items))
         summary = (f"Fra første REM {day(d0)} til seneste {day(d1)} er {counts}; flest "
                    f"udfordringer nu ved {_worst(items, latest, scale)}.")
@@ -170,7 +171,7 @@ def _radar_svg(layout: Layout, chart_id: str, title: str, desc: str, items: Item
         parts.append(path([at(k, inner), at(k, outer)], GRID, 1))
     for v in levels:  # ring values along the top spoke
         r = _radius(scale, v, inner, outer)
-        parts.append(text(cx + 4, cy - r - 2, dk(v), size * 0.9, fill=MUTED, halo=True))
+        parts.append(text(cx + 4, cy - r - 2, dk_number(v), size * 0.9, fill=MUTED, halo=True))
     for key, _, style, values in webs:
         pts = [at(k, _radius(scale, values[item_id], inner, outer))
                for k, (item_id, _) in enumerate(items)]
@@ -180,7 +181,7 @@ def _radar_svg(layout: Layout, chart_id: str, title: str, desc: str, items: Item
                           class_=f"web web--{key}"))
         for (item_id, label), (px, py) in zip(items, pts, strict=True):
             parts.append(marker(style.marker, px, py, layout.marker, style.colour,
-                                filled=style.filled, tip=f"{label}: {dk(values[item_id])}",
+                                filled=style.filled, tip=f"{label}: {dk_number(values[item_id])}",
                                 class_=f"point point--{key}", data_item=item_id,
                                 data_value=values[item_id]))
     bottom = cy + outer
@@ -203,7 +204,7 @@ def _radar_svg(layout: Layout, chart_id: str, title: str, desc: str, items: Item
             parts.append(text(PAD, y, "Første → seneste:", size, weight=600))
             y += size * 1.45
         for k, (item_id, label) in enumerate(items):
-            shown_values = " → ".join(dk(v[item_id]) for _, _, _, v in webs)
+            shown_values = " → ".join(dk_number(v[item_id]) for _, _, _, v in webs)
             parts.append(text(PAD, y + k * size * 1.45, f"{k + 1}. {label}: {shown_values}",
                               size))
         y += len(items) * size * 1.45
@@ -223,7 +224,7 @@ def rem_multiples(items: Items, scorings: Scorings, *, scale: Scale,
     scorings = sorted(scorings, key=lambda s: s[0])
     columns = ("Indikator", *(day(d) for d, _ in scorings))
     table = Table("REM pr. indikator og dato", columns,
-                  tuple((label, *(dk(v[i]) for _, v in scorings)) for i, label in items))
+                  tuple((label, *(dk_number(v[i]) for _, v in scorings)) for i, label in items))
     if len(scorings) < 2:
         return Chart(chart_id, title, "Udviklingen pr. indikator vises, når der er mindst to "
                      "REM-scoringer.", table)
@@ -234,7 +235,7 @@ def rem_multiples(items: Items, scorings: Scorings, *, scale: Scale,
     summary = (f"REM er scoret {len(scorings)} gange fra {day(d0)} til {day(d1)}; "
                + ("; ".join(moved) if moved else "alle indikatorer er uændrede") + ".")
     desc = (f"{len(items)} små linjediagrammer, ét pr. indikator, fra {day(d0)} til {day(d1)}. "
-            f"{_reading(scale)}, med {dk(scale.min)} øverst.")
+            f"{_reading(scale)}, med {dk_number(scale.min)} øverst.")
     start, end = time_domain(d for d, _ in scorings)
     wide, narrow = (_multiples_svg(layout, chart_id, title, desc, items, scorings, scale,
                                    start, end) for layout in LAYOUTS)
@@ -248,7 +249,7 @@ def _multiples_svg(layout: Layout, chart_id: str, title: str, desc: str, items: 
     cols = 3 if layout is WIDE else 2
     gap = 18 if layout is WIDE else 12
     cell_w = (layout.width - 2 * PAD - (cols - 1) * gap) / cols
-    ticks = [(float(v), dk(v)) for v in range(int(scale.min), int(scale.max) + 1)]
+    ticks = [(float(v), dk_number(v)) for v in range(int(scale.min), int(scale.max) + 1)]
     y_axis = (YAxis(scale.min, scale.max, ticks) if scale.higher_is_better
               else YAxis(scale.max, scale.min, ticks))
     mini = Layout(layout.name, layout.width, layout.font, size, layout.marker - 0.5, 2)
@@ -264,8 +265,9 @@ def _multiples_svg(layout: Layout, chart_id: str, title: str, desc: str, items: 
         lines = wrap(label, cell_w, size)
         box = Box(x0 + label_w, y0 + len(lines) * size * 1.2 + 8 + (title_lines - len(lines))
                   * size * 1.2, cell_w - label_w - layout.marker - 4, plot_h)
-        marks = [Mark(d, v[item_id], f"{label}: {dk(v[item_id])} – {day(d)}",
-                      label=dk(v[item_id]) if label_every or j == len(scorings) - 1 else None)
+        marks = [Mark(d, v[item_id], f"{label}: {dk_number(v[item_id])} – {day(d)}",
+                      label=(dk_number(v[item_id]) if label_every or j == len(scorings) - 1
+                             else None))
                  for j, (d, v) in enumerate(scorings)]
         panels.append(group(
             text(x0, y0 + size, lines, size, weight=600),

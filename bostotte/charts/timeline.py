@@ -32,20 +32,21 @@ from bostotte.charts.svg import (
     x_axis,
 )
 from bostotte.charts.words import count_list, day, join
+from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, SUBGOAL_STATUSES
 
 PAD = 8
-# Status → (colour, marker, bar dash). Shape and dash tell the statuses apart without colour.
+# Status → (colour, marker, bar dash). Shape and dash tell the statuses apart without colour;
+# the order is the summary's.
 LOOKS = {
     "achieved": (GREEN, "check", None),
     "in_progress": (BLUE, "circle", None),
     "not_started": (MUTED, "circle", "2 4"),
     "dropped": (MUTED, "cross", "2 4"),
 }
-OPEN = ("not_started", "in_progress")
 
 
 def _overdue(step: Step, today: date) -> bool:
-    return step.status in OPEN and step.due is not None and step.due < today
+    return step.status in OPEN_SUBGOAL_STATUSES and step.due is not None and step.due < today
 
 
 def subgoal_timeline(steps: Sequence[Step], *, period: tuple[date, date], today: date,
@@ -63,9 +64,8 @@ def subgoal_timeline(steps: Sequence[Step], *, period: tuple[date, date], today:
              *(s.due for s in steps if s.due)]
     start, end = min(dates), max(dates)
     end = max(end, start + timedelta(days=30))  # a one-day plan still gets an axis
-    counts = count_list([(sum(s.status == key for s in steps), label) for key, label in
-                         (("achieved", "opnået"), ("in_progress", "i gang"),
-                          ("not_started", "ikke påbegyndt"), ("dropped", "droppet"))])
+    counts = count_list([(sum(s.status == key for s in steps), SUBGOAL_STATUSES[key].lower())
+                         for key in LOOKS])
     overdue = [s for s in steps if _overdue(s, today)]
     summary = (f"{len(steps)} delmål i planperioden {day(period[0])} – {day(period[1])}: "
                f"{counts}")

@@ -10,11 +10,6 @@ from bostotte.common.formatting import dk_date, dk_number
 NBSP = "\u00a0"
 
 
-def dk(value: float) -> str:
-    """27,5 · 6 · −2,5: one decimal at most, Danish comma and a real minus sign."""
-    return dk_number(round(value, 1)).replace("-", "−")
-
-
 def day(value: date) -> str:
     return dk_date(value)
 
@@ -41,7 +36,7 @@ def change(diff: float, unit: str = "point", *, since: str = "første gang") -> 
     if round(diff, 1) == 0:
         return f"det samme som {since}"
     word = "højere" if diff > 0 else "lavere"
-    return f"{dk(abs(diff))} {unit} {word} end {since}"
+    return f"{dk_number(abs(diff))} {unit} {word} end {since}"
 
 
 def count_list(parts: Sequence[tuple[int, str]]) -> str:
@@ -59,4 +54,4 @@ def join(words: Sequence[str], last: str = "og") -> str:
 def sign(diff: float) -> str:
     """+6 · −2,5 · 0 for table cells."""
     rounded = round(diff, 1)
-    return f"+{dk(rounded)}" if rounded > 0 else dk(rounded)
+    return f"+{dk_number(rounded)}" if rounded > 0 else dk_number(rounded)

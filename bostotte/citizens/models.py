@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db
+from bostotte.extensions import db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import Team, User
@@ -31,7 +31,7 @@ SESSIONS_82B = 10
 class Citizen(db.Model):
     __tablename__ = "citizens"
     __table_args__ = (
-        CheckConstraint("gender IN ('k', 'm', 'a')", name="gender"),
+        CheckConstraint(in_values("gender", GENDERS), name="gender"),
         CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year"),
     )
 
@@ -82,7 +82,7 @@ class Plan(db.Model):
     __tablename__ = "plans"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="period"),
-        CheckConstraint("status IN ('active', 'closed')", name="status"),
+        CheckConstraint(in_values("status", PLAN_STATUSES), name="status"),
         # At most one active plan per citizen, enforced by the database.
         Index(
             "uq_plans_one_active",

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# A domain rule, not a setting: every date and "daily at 06:00" is Copenhagen's (domain.md),
+# and the scheduler binds it when its module loads.
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 

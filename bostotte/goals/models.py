@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db
+from bostotte.extensions import db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import User
@@ -46,6 +46,8 @@ SUBGOAL_STATUSES = {
     "achieved": "Opnået",
     "dropped": "Droppet",
 }
+# The delmål still being worked on: the portal's "next meeting", overdue delmål, reminders.
+OPEN_SUBGOAL_STATUSES = ("not_started", "in_progress")
 # Methods a delmål can be worked on with (seed 000: each delmål carries a method).
 SUBGOAL_METHODS = {
     "MI": "Motivationssamtalen (MI)",
@@ -63,10 +65,7 @@ class Goal(db.Model):
 
     __tablename__ = "goals"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active', 'achieved', 'partly_achieved', 'abandoned', 'replaced')",
-            name="status",
-        ),
+        CheckConstraint(in_values("status", GOAL_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,9 +107,7 @@ class SubGoal(db.Model):
 
     __tablename__ = "subgoals"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('not_started', 'in_progress', 'achieved', 'dropped')", name="status"
-        ),
+        CheckConstraint(in_values("status", SUBGOAL_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

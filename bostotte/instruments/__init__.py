@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from bostotte.common.formatting import dk_number
+
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 _AGE_KEY = re.compile(r"age_(\d+)_(\d+)$")
 
@@ -132,13 +134,6 @@ def exists(instrument_id: str) -> bool:
     return instrument_id in registry()
 
 
-def format_number(value: float, decimals: int = 1) -> str:
-    """Danish decimal comma; whole numbers without decimals."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
 def parse_value(raw: object, instrument: Instrument) -> tuple[float | None, str | None]:
     """One item value from a form, CSV or API: returns (value, Danish error).
 
@@ -158,12 +153,11 @@ def parse_value(raw: object, instrument: Instrument) -> tuple[float | None, str 
         return None, "Skriv et tal, fx 7,5."
     lo, hi = instrument.scale_min, instrument.scale_max
     if number < lo or number > hi:
-        return None, f"Værdien skal være mellem {format_number(lo)} og {format_number(hi)}."
+        return None, f"Værdien skal være mellem {dk_number(lo)} og {dk_number(hi)}."
     scaled = number * 10 ** instrument.decimals
     if abs(scaled - round(scaled)) > 1e-6:
         if instrument.decimals == 0:
-            return None, (f"Vælg et helt tal mellem {format_number(lo)} og "
-                          f"{format_number(hi)}.")
+            return None, f"Vælg et helt tal mellem {dk_number(lo)} og {dk_number(hi)}."
         return None, "Brug højst én decimal, fx 7,5."
     return round(number, instrument.decimals) + 0.0, None
 

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db
+from bostotte.extensions import db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import User
@@ -28,10 +28,7 @@ class Scoring(db.Model):
 
     __tablename__ = "scorings"
     __table_args__ = (
-        CheckConstraint(
-            "participation IN ('together', 'citizen_self', 'worker_draft', 'disagreed')",
-            name="participation",
-        ),
+        CheckConstraint(in_values("participation", PARTICIPATION), name="participation"),
         # The statistics read scorings by citizen/goal, instrument and date, in date order
         # with the id as tie-break. They read a citizen's first and latest date and total
         # off the citizen index without visiting the table.
