@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,32 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# Every model module is imported here, so metadata (and Alembic autogenerate) sees all tables.
+from bostotte.admin.views import bp as admin_bp
+from bostotte.audit import models as _audit_models  # noqa: F401
+from bostotte.auth import models as _auth_models  # noqa: F401
+from bostotte.auth.permissions import Denied, menu
+from bostotte.auth.views import bp as auth_bp
+from bostotte.citizens import models as _citizens_models  # noqa: F401
+from bostotte.citizens.views import bp as citizens_bp
+from bostotte.cli import bostotte_cli
+from bostotte.common import formatting
 from bostotte.config import PROJECT_ROOT, load_config
-from bostotte.extensions import babel, csrf, db, limiter, login_manager, migrate
+from bostotte.extensions import csrf, db, limiter, login_manager, migrate
+from bostotte.goals import models as _goals_models  # noqa: F401
+from bostotte.goals.views import bp as goals_bp
+from bostotte.invitations import models as _invitations_models  # noqa: F401
+from bostotte.invitations.views import bp as invitations_bp
+from bostotte.portal import models as _portal_models  # noqa: F401
+from bostotte.portal.views import bp as portal_bp
+from bostotte.reminders import hooks
+from bostotte.reminders import models as _reminders_models  # noqa: F401
+from bostotte.reminders.scheduler import start_embedded
+from bostotte.reminders.views import bp as reminders_bp
+from bostotte.scoring import models as _scoring_models  # noqa: F401
+from bostotte.scoring.views import bp as scoring_bp
+from bostotte.stats import models as _stats_models  # noqa: F401
+from bostotte.stats.views import bp as stats_bp
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,65 +55,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "da")
     login_manager.init_app(app)
     limiter.init_app(app)
-    _register_models()
     _register_blueprints(app)
     _register_errors(app)
     app.after_request(_security_headers)
-
-    from bostotte.common import formatting
-
+    app.after_request(_commit)
     formatting.init_app(app)
-
-    from bostotte.cli import bostotte_cli
-
+    app.add_template_global(menu, "main_menu")
     app.cli.add_command(bostotte_cli)
     _start_reminders(app)
     return app
 
 
 def _start_reminders(app: Flask) -> None:
-    from bostotte.reminders import hooks
-
     hooks.install()  # recording a scoring resolves its reminder
     if app.config.get("BOSTOTTE_SCHEDULER") == "embedded":
-        from bostotte.reminders.scheduler import start_embedded
-
         start_embedded(app)
 
 
-def _register_models() -> None:
-    # Import every model so metadata (and Alembic autogenerate) sees all tables.
-    from bostotte.audit import models as _audit  # noqa: F401
-    from bostotte.auth import models as _auth  # noqa: F401
-    from bostotte.citizens import models as _citizens  # noqa: F401
-    from bostotte.goals import models as _goals  # noqa: F401
-    from bostotte.invitations import models as _invitations  # noqa: F401
-    from bostotte.portal import models as _portal  # noqa: F401
-    from bostotte.reminders import models as _reminders  # noqa: F401
-    from bostotte.scoring import models as _scoring  # noqa: F401
-    from bostotte.stats import models as _stats  # noqa: F401
-
-
 def _register_blueprints(app: Flask) -> None:
-    from bostotte.admin.views import bp as admin_bp
-    from bostotte.auth.views import bp as auth_bp
-    from bostotte.citizens.views import bp as citizens_bp
-    from bostotte.goals.views import bp as goals_bp
-    from bostotte.invitations.views import bp as invitations_bp
-    from bostotte.portal.views import bp as portal_bp
-    from bostotte.reminders.views import bp as reminders_bp
-    from bostotte.scoring.views import bp as scoring_bp
-
-    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp, reminders_bp):
+    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp, reminders_bp,
+               invitations_bp, stats_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(invitations_bp)
-
-    from bostotte.stats.views import bp as stats_bp  # the leader's dashboard, /statistik
-
-    app.register_blueprint(stats_bp)
 
 
 # Everything is served from this origin; no inline script or style is used.
@@ -107,6 +96,15 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _commit(response: Response) -> Response:
+    """The request's edge: services only flush, and what a request flushed (an access-log
+    row, a login's timestamp) is committed here. A form's action is committed by
+    `common.views.submit` before its redirect; then this finds nothing left to do."""
+    if response.status_code < 500:
+        db.session.commit()
+    return response
+
+
 def _register_errors(app: Flask) -> None:
     def page(code: int):  # type: ignore[no-untyped-def]
         def handler(_error: Exception) -> tuple[str, int]:
@@ -118,6 +116,10 @@ def _register_errors(app: Flask) -> None:
 
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, page(code))
+
+    @app.errorhandler(Denied)
+    def denied(error: Denied) -> tuple[str, int]:
+        return render_template(f"errors/{error.status}.html"), error.status
 
     @app.errorhandler(429)
     def too_many(_error: Exception) -> tuple[str, int]:
@@ -143,6 +145,6 @@ def _connection_settings(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
-        except Exception:  # in-memory databases have no WAL
+        except sqlite3.OperationalError:  # a read-only or in-memory file may refuse WAL
             logging.getLogger(__name__).debug("WAL not available")
         cursor.close()

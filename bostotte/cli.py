@@ -7,27 +7,26 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from bostotte.auth.models import Role, Team
+from bostotte.auth.services import create_user
 from bostotte.common.db import analyze
+from bostotte.common.schema import DomainError
+from bostotte.common.time import local_today
+from bostotte.demo import services as demo
 from bostotte.extensions import db
+from bostotte.imports.cli import export_command, import_command
+from bostotte.reminders.cli import reminders_group, scheduler_command
+from bostotte.stats.cli import stats_command, target_command
 
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
-
-
-def _register_feature_commands() -> None:
-    from bostotte.imports.cli import export_command, import_command
-    from bostotte.stats.cli import stats_command, target_command
-
-    for command in (import_command, export_command, stats_command, target_command):
-        bostotte_cli.add_command(command)
-
-
-_register_feature_commands()
+for _command in (import_command, export_command, stats_command, target_command,
+                 reminders_group, scheduler_command):
+    bostotte_cli.add_command(_command)
 
 
 def _today(value: str | None) -> date:
-    from bostotte.common.time import local_today
-
     return date.fromisoformat(value) if value else local_today()
 
 
@@ -36,41 +35,33 @@ def _today(value: str | None) -> date:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds data.")
 def demo_command(today: str | None, if_empty: bool) -> None:
     """Load demo teams, users and 40 citizens with two years of history."""
-    from bostotte.demo import services
-
-    state = services.database_state(db.session)
+    state = demo.database_state(db.session)
     if state == "demo" or (state == "data" and if_empty):
         click.echo("Databasen har allerede data; demodata indlæses ikke igen.")
-        if services.has_demo_logins(db.session):
-            click.echo(services.LOGINS_TEXT)
+        if demo.has_demo_logins(db.session):
+            click.echo(demo.LOGINS_TEXT)
         return
     if state == "data":
         click.echo("Databasen indeholder data, der ikke er demodata. Demodata indlæses ikke.",
                    err=True)
         sys.exit(1)
-    summary = services.load_demo(db.session, _today(today))
+    summary = demo.load_demo(db.session, _today(today))
     db.session.commit()
     analyze(db.session)
     click.echo(summary)
-    click.echo(services.LOGINS_TEXT)
+    click.echo(demo.LOGINS_TEXT)
 
 
 @bostotte_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True,
-              type=click.Choice(["administrator", "leder", "mestringsvejleder", "myndighed"]))
+              type=click.Choice([r.value for r in Role if r != Role.CITIZEN]))
 @click.option("--team", "teams", multiple=True, help="Team name (repeatable).")
 @click.password_option()
 def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...],
                         password: str) -> None:
     """Create a staff login."""
-    from sqlalchemy import select
-
-    from bostotte.auth.models import Team
-    from bostotte.auth.services import create_user
-    from bostotte.common.schema import DomainError
-
     found = list(db.session.scalars(select(Team).where(Team.name.in_(teams))))
     missing = set(teams) - {t.name for t in found}
     if missing:
@@ -85,12 +76,3 @@ def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...]
     db.session.commit()
     click.echo(f"Brugeren {email} er oprettet.")
 
-
-def _register_reminder_commands() -> None:
-    from bostotte.reminders.cli import reminders_group, scheduler_command
-
-    bostotte_cli.add_command(reminders_group)
-    bostotte_cli.add_command(scheduler_command)
-
-
-_register_reminder_commands()

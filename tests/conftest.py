@@ -22,6 +22,7 @@ from bostotte import create_app
 from bostotte.auth.models import User
 from bostotte.config import normalise_db_url
 from bostotte.extensions import db
+from tests import factories as make
 
 TODAY = date(2026, 11, 23)
 
@@ -96,7 +97,13 @@ def session(app: Flask) -> Iterator[Session]:
             else:
                 conn.execute(text("PRAGMA defer_foreign_keys = ON"))
                 for name in _table_names():
-                    conn.execute(text(f'DELETE FROM "{name}"'))
+                    conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our table names)
+
+
+@pytest.fixture()
+def w(session: Session) -> make.World:
+    """The shared cast (tests/factories.py `World`)."""
+    return make.world(session)
 
 
 @pytest.fixture()

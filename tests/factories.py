@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -68,9 +69,26 @@ def subgoal(session: Session, goal: Goal, **kw: Any) -> SubGoal:
     return add_subgoal(session, goal, data, today=date(2026, 2, 1))
 
 
-def world(session: Session) -> dict[str, Any]:
+@dataclass
+class World:
     """Two teams with a worker each, a leader of team 1, a myndighed user, an admin, and a
-    citizen with an active plan in each team (the first referred by myndighed)."""
+    citizen with an active plan in each team (the first referred by myndighed, with a
+    login). A test module that needs more subclasses it and overrides the `w` fixture."""
+
+    t1: Team
+    t2: Team
+    w1: User
+    w2: User
+    leader: User
+    authority: User
+    admin: User
+    c1: Citizen
+    c2: Citizen
+    p1: Plan
+    borger: User
+
+
+def world(session: Session) -> World:
     t1, t2 = team(session, "Team Nord"), team(session, "Team Syd")
     w1 = user(session, Role.WORKER, [t1])
     w2 = user(session, Role.WORKER, [t2])
@@ -83,5 +101,5 @@ def world(session: Session) -> dict[str, Any]:
     plan(session, c2)
     borger = user(session, Role.CITIZEN, citizen_id=c1.id)
     session.commit()
-    return {"t1": t1, "t2": t2, "w1": w1, "w2": w2, "leader": leader, "authority": authority,
-            "admin": admin, "c1": c1, "c2": c2, "p1": p1, "borger": borger}
+    return World(t1=t1, t2=t2, w1=w1, w2=w2, leader=leader, authority=authority,
+                 admin=admin, c1=c1, c2=c2, p1=p1, borger=borger)

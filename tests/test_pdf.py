@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from bostotte.charts.svg import FONT, text
 from bostotte.common.pdf import _fetcher
 
 
@@ -28,10 +29,9 @@ def test_a_report_is_printed_in_the_dkfds_font_with_its_svg_labels(app):
             '<h1>Status til socialudvalget</h1><svg width="200" height="40" '
             'font-family="{{ font }}">{{ label }}</svg>'
             '</body></html>')
-        from bostotte.charts.svg import FONT, text
 
         html = template.render(label=text(5, 20, "Sundhed: 90 %", 12, halo=True), font=FONT)
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 (Pango loads only in this test)
 
         pdf = HTML(string=html, base_url="file:///",
                    url_fetcher=_fetcher(Path(app.static_folder))).write_pdf()
@@ -47,7 +47,7 @@ def test_a_report_is_printed_in_the_dkfds_font_with_its_svg_labels(app):
                                  "http://example.com/x.png"])
 def test_nothing_outside_the_static_folder_is_read(app, url):
     fetcher = _fetcher(Path(app.static_folder))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not fetched for a PDF"):
         fetcher.fetch(url)
     inside = fetcher.fetch(f"file://{Path(app.static_folder).resolve()}/css/app.css")
     assert inside is not None

@@ -7,16 +7,14 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.services import create_user
+from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 
 
 def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
-    from bostotte.citizens.models import Citizen
-
-    counts: dict[int, int] = {
-        team_id: n for team_id, n in session.execute(
-            select(Citizen.team_id, func.count()).group_by(Citizen.team_id))}
+    counts: dict[int, int] = dict(session.execute(
+            select(Citizen.team_id, func.count()).group_by(Citizen.team_id)).tuples().all())
     return [(t, counts.get(t.id, 0)) for t in session.scalars(select(Team).order_by(Team.name))]
 
 

@@ -18,11 +18,11 @@ from werkzeug.wrappers import Response
 from bostotte.admin import services
 from bostotte.admin.schemas import STAFF_ROLE_LABELS, TeamSchema, UserSchema
 from bostotte.auth.models import Role, User
-from bostotte.auth.permissions import roles_required
+from bostotte.auth.permissions import Action, requires
+from bostotte.common.mail import MailSettings, outbox_entries
 from bostotte.common.schema import Errors, FormSchema
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
-from bostotte.reminders.mail import MailSettings, outbox_entries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,13 +38,13 @@ def _page(team_errors: Errors | None = None, user_errors: Errors | None = None
 
 
 @bp.get("")
-@roles_required(Role.ADMIN)
+@requires(Action.ADMIN)
 def index() -> tuple[str, int]:
     return _page()
 
 
 @bp.post("/teams")
-@roles_required(Role.ADMIN)
+@requires(Action.ADMIN)
 def create_team() -> tuple[str, int] | Response:
     team, errors = submit(TeamSchema(), request.form,
                           lambda data: services.create_team(db.session, data))
@@ -55,7 +55,7 @@ def create_team() -> tuple[str, int] | Response:
 
 
 @bp.post("/brugere")
-@roles_required(Role.ADMIN)
+@requires(Action.ADMIN)
 def create_user() -> tuple[str, int] | Response:
     user, errors = submit(UserSchema(), request.form,
                           lambda data: services.create_staff_user(db.session, data))
@@ -66,7 +66,7 @@ def create_user() -> tuple[str, int] | Response:
 
 
 @bp.post("/brugere/<int:user_id>/<any(aktiver, deaktiver):action>")
-@roles_required(Role.ADMIN)
+@requires(Action.ADMIN)
 def toggle_user(user_id: int, action: str) -> Response:
     user = db.session.get(User, user_id)
     if user is None or user.role == Role.CITIZEN:
@@ -78,7 +78,7 @@ def toggle_user(user_id: int, action: str) -> Response:
 
 
 @bp.get("/udbakke")
-@roles_required(Role.ADMIN)
+@requires(Action.ADMIN)
 def outbox() -> str:
     """Mails written to the outbox folder when no SMTP server is set (development)."""
     settings = MailSettings.from_config(current_app.config)

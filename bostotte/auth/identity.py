@@ -29,6 +29,6 @@ def complete_login(session: Session, user: User, method: str) -> bool:
     if not user.is_active:
         return False
     user.last_login_at = utcnow()
-    session.commit()
+    session.flush()  # the request's edge commits
     login_user(user)
     return True

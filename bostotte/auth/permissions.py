@@ -1,23 +1,116 @@
-"""Who may see and change which citizen: the one place these rules live."""
+"""Who may see and do what with which citizen: the one place these rules live.
+
+Every view, the CLI and (later) the API go through the entry points below: `requires` for a
+page that is not about one citizen, and `citizen_for`, `plan_for`, `goal_for`, `subgoal_for`
+and `scoring_for` for one that is. They raise a `Denied` error that the app maps to a page
+once (`bostotte/__init__.py`), and `citizen_for` writes the access-log row of every read.
+
+The answers, the same everywhere:
+
+- not logged in: the login page (Flask-Login);
+- 403 when the role may never do this kind of thing (a citizen on a worker's page, a leader on
+  an edit form, the administrator on any record). It is decided before any lookup, so it says
+  nothing about whether the citizen exists;
+- 404 when the citizen (or her plan, goal, delmål or scoring) does not exist or is outside the
+  user's scope: a worker or leader sees the citizens of her teams, myndighed the citizens she
+  referred, a citizen only herself. Never a hint that the record exists;
+- 403 when she may read the record but this action on it is not hers (e.g. an FKO occasion
+  that myndighed records, opened by a worker).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import wraps
+from operator import attrgetter
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import has_request_context, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, select
 
+from bostotte import instruments
 from bostotte.audit.services import log_access
 from bostotte.auth.models import Role, User, user_teams
-from bostotte.citizens.models import Citizen
+from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
+from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal
+from bostotte.scoring.models import Scoring
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STAFF_ROLES = (Role.WORKER, Role.LEADER, Role.AUTHORITY)
+
+class Action(StrEnum):
+    """What a user wants to do; each maps to the roles that may ever do it."""
+
+    READ = "read"  # the staff pages of a citizen's record
+    EDIT = "edit"  # citizen details, plan, goals, delmål, notes
+    SCORE = "score"  # the staff scoring form (the occasion decides further)
+    INVITE = "invite"  # the citizen's login to her own pages
+    OWN = "own"  # the citizen's own pages (/mig)
+    LIST = "list"  # the list of citizens
+    CREATE = "create"  # a new citizen
+    TASKS = "tasks"  # Mine opgaver and signals
+    OVERVIEW = "overview"  # the leader's reminders overview
+    STATS = "stats"  # the leader's statistics
+    ADMIN = "admin"  # teams and staff logins
+
+
+STAFF = frozenset({Role.WORKER, Role.LEADER, Role.AUTHORITY})
+EDITORS = frozenset({Role.WORKER, Role.AUTHORITY})
+
+ROLES: dict[Action, frozenset[Role]] = {
+    Action.READ: STAFF,
+    Action.EDIT: EDITORS,
+    Action.SCORE: EDITORS,
+    Action.INVITE: frozenset({Role.WORKER}),
+    Action.OWN: frozenset({Role.CITIZEN}),
+    Action.LIST: STAFF,
+    Action.CREATE: EDITORS,
+    Action.TASKS: frozenset({Role.WORKER}),
+    Action.OVERVIEW: frozenset({Role.LEADER}),
+    Action.STATS: frozenset({Role.LEADER}),
+    Action.ADMIN: frozenset({Role.ADMIN}),
+}
+
+
+class Denied(Exception):
+    """Base of the two answers; the app maps each to its page (and the API to JSON)."""
+
+    status = 403
+
+
+class NotFound(Denied):
+    """Absent or outside the user's scope: indistinguishable on purpose."""
+
+    status = 404
+
+
+class Forbidden(Denied):
+    status = 403
+
+
+def may(user: Any, action: Action) -> bool:
+    """May this user ever do `action` (whatever the citizen)?"""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in ROLES[action]
+
+
+def requires(action: Action) -> Callable[[F], F]:
+    """Login required, and a role that may do `action`; anyone else gets 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not may(current_user, action):
+                raise Forbidden
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
 
 
 def citizen_scope(user: User) -> ColumnElement[bool]:
@@ -36,6 +129,7 @@ def citizen_scope(user: User) -> ColumnElement[bool]:
 
 
 def can_view(user: User, citizen: Citizen) -> bool:
+    """`citizen_scope` for one citizen already loaded."""
     match user.role:
         case Role.WORKER | Role.LEADER:
             return citizen.team_id in user.team_ids
@@ -47,43 +141,129 @@ def can_view(user: User, citizen: Citizen) -> bool:
             return False
 
 
-def can_edit_plan(user: User, citizen: Citizen) -> bool:
-    """Workers keep the plan (goals, delmål, notes, scorings); myndighed sets goals."""
-    return user.role in (Role.WORKER, Role.AUTHORITY) and can_view(user, citizen)
+def citizen_for(session: Session, user: User, citizen_id: int | None, what: str,
+                action: Action = Action.READ) -> Citizen:
+    """The citizen if `user` may do `action` on her record (see the module's docstring).
 
-
-def can_score(user: User, citizen: Citizen, instrument: Any, occasion: str | None) -> bool:
-    return can_view(user, citizen) and instrument.may_record(user.role, occasion)
-
-
-def load_citizen(session: Session, user: User, citizen_id: int, what: str) -> Citizen:
-    """The citizen if `user` may read it, else 404 (never revealing that it exists).
-
-    Every successful read is written to the access log.
+    Every successful call is an access to her record and is written to the access log as
+    `what` (flushed: the request, command or job commits it).
     """
-    citizen = session.get(Citizen, citizen_id)
+    if not may(user, action):
+        raise Forbidden
+    citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
     if citizen is None or not can_view(user, citizen):
-        abort(404)
-    log_access(session, user, citizen.id, what, request.path if request else None)
-    session.commit()
+        raise NotFound
+    log_access(session, user, citizen.id, what, request.path if has_request_context() else None)
     return citizen
 
 
-def roles_required(*roles: Role) -> Callable[[F], F]:
-    """Login required, and one of `roles`; anyone else gets 403."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorator
+R = TypeVar("R", Plan, Goal, SubGoal, Scoring)
 
 
-__all__ = ["STAFF_ROLES", "can_edit_plan", "can_score", "can_view", "citizen_scope",
-           "load_citizen", "roles_required"]
+def _hers(session: Session, user: User, citizen_id: int, model: type[R], record_id: int,
+          what: str, action: Action, owner: Callable[[R], int] = attrgetter("citizen_id"),
+          ) -> tuple[Citizen, R]:
+    """Her plan, goal, delmål or scoring: the citizen's entry point first, then the record
+    must be hers (else 404)."""
+    citizen = citizen_for(session, user, citizen_id, what, action)
+    record = session.get(model, record_id)
+    if record is None or owner(record) != citizen.id:
+        raise NotFound
+    return citizen, record
+
+
+def plan_for(session: Session, user: User, citizen_id: int, plan_id: int, what: str,
+             action: Action = Action.EDIT) -> tuple[Citizen, Plan]:
+    return _hers(session, user, citizen_id, Plan, plan_id, what, action)
+
+
+def goal_for(session: Session, user: User, citizen_id: int, goal_id: int, what: str,
+             action: Action = Action.EDIT) -> tuple[Citizen, Goal]:
+    return _hers(session, user, citizen_id, Goal, goal_id, what, action)
+
+
+def subgoal_for(session: Session, user: User, citizen_id: int, subgoal_id: int, what: str,
+                action: Action = Action.EDIT) -> tuple[Citizen, SubGoal]:
+    return _hers(session, user, citizen_id, SubGoal, subgoal_id, what, action,
+                 owner=_subgoal_owner)
+
+
+def _subgoal_owner(subgoal: SubGoal) -> int:
+    return subgoal.goal.citizen_id
+
+
+def scoring_for(session: Session, user: User, citizen_id: int, scoring_id: int, what: str,
+                action: Action = Action.READ) -> tuple[Citizen, Scoring]:
+    """To change a scoring (`Action.SCORE`) she must also be one who records its
+    instrument's occasion (else 403)."""
+    citizen, scoring = _hers(session, user, citizen_id, Scoring, scoring_id, what, action)
+    if action == Action.SCORE and not may_record(user, scoring.instrument, scoring.occasion):
+        raise Forbidden
+    return citizen, scoring
+
+
+def may_record(user: User, instrument_id: str, occasion: str | None) -> bool:
+    """Who records which instrument and occasion is data (the instrument files)."""
+    return instruments.get(instrument_id).may_record(user.role, occasion)
+
+
+# --------------------------------------------------------------------- what pages may show
+
+@dataclass(frozen=True)
+class CitizenFlags:
+    """What the user may do on one citizen's page; templates read these, never a role."""
+
+    can_edit: bool
+    can_add_goal: bool
+    can_extend: bool
+    can_invite: bool
+    record: dict[str, bool]  # instrument id → may open its form (ORS, SRS, REM …)
+    fko_occasions: frozenset[str]  # the FKO occasions she records from a goal
+
+
+def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> CitizenFlags:
+    plan = citizen.active_plan
+    can_edit = may(user, Action.EDIT)
+    return CitizenFlags(
+        can_edit=can_edit,
+        can_add_goal=can_edit and plan is not None
+        and len(plan.active_goals) < MAX_ACTIVE_GOALS,
+        can_extend=can_edit and plan is not None and plan.sessions_granted is not None
+        and plan.sessions_granted < 2 * SESSIONS_82B,
+        can_invite=may(user, Action.INVITE),
+        record={i: may(user, Action.SCORE) and may_record(user, i, None)
+                for i in instrument_ids},
+        fko_occasions=frozenset(o for o in ("baseline", "target", "status")
+                                if may(user, Action.SCORE) and may_record(user, "FKO", o)),
+    )
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    endpoint: str
+    action: Action
+
+    @property
+    def href(self) -> str:
+        return url_for(self.endpoint)
+
+
+MENU = (
+    MenuEntry("Mine opgaver", "reminders.index", Action.TASKS),
+    MenuEntry("Borgere", "citizens.index", Action.LIST),
+    MenuEntry("Mine mål", "portal.index", Action.OWN),
+    MenuEntry("Statistik", "stats.index", Action.STATS),
+    MenuEntry("Administration", "admin.index", Action.ADMIN),
+)
+
+
+def menu(user: Any) -> list[MenuEntry]:
+    """The main menu: the pages this user may open."""
+    return [e for e in MENU if may(user, e.action)]
+
+
+def home_endpoint(user: User) -> str:
+    """Where she lands after login: the first page of her menu (Mine opgaver for a worker)."""
+    entries = menu(user)
+    return entries[0].endpoint if entries else "auth.account"

@@ -29,7 +29,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    session.commit()  # last_login_at is set by identity.complete_login, for every method
+    session.flush()  # last_login_at is set by identity.complete_login, for every method
     return user
 
 

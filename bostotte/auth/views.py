@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 
 from bostotte.auth import services
 from bostotte.auth.identity import complete_login
-from bostotte.auth.models import Role, User
+from bostotte.auth.models import User
+from bostotte.auth.permissions import Action, home_endpoint, may
 from bostotte.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -24,13 +25,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def home_for(user: User) -> str:
-    if user.role == Role.CITIZEN:
-        return url_for("portal.index")
-    if user.role == Role.ADMIN:
-        return url_for("admin.index")
-    if user.role == Role.WORKER:
-        return url_for("reminders.index")  # Mine opgaver
-    return url_for("citizens.index")
+    return url_for(home_endpoint(user))
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -82,4 +77,4 @@ def logout() -> Response:
 @bp.get("/konto")
 @login_required
 def account() -> str:
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", administers=may(current_user, Action.ADMIN))

@@ -1,22 +1,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bostotte.auth.models import Role, Team, User
-from bostotte.auth.permissions import citizen_scope
+from bostotte.auth.permissions import CitizenFlags, citizen_flags, citizen_scope
+from bostotte.charts.citizen import CitizenCharts, citizen_charts
 from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
-from bostotte.goals.models import Goal, SubGoal
+from bostotte.goals.models import (
+    MAX_ACTIVE_GOALS,
+    OPEN_SUBGOAL_STATUSES,
+    Goal,
+    SubGoal,
+    SubGoalNote,
+)
+from bostotte.instruments import Instrument
+from bostotte.invitations.services import CitizenAccess, citizen_access
+from bostotte.portal.services import CitizenVoice, citizen_voice
 from bostotte.reminders.cadence import CitizenFacts, Due, next_scoring_due
 from bostotte.reminders.signals import unseen_counts
 from bostotte.scoring.models import Scoring
+from bostotte.scoring.services import instruments_for, scorings_for
 
 
 @dataclass(frozen=True)
@@ -68,11 +80,11 @@ def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date],
 def list_citizens(session: Session, user: User, today: date, *, search: str | None = None,
                   team_id: int | None = None, only_mine: bool = False) -> list[CitizenRow]:
     """The citizens `user` may see, with plan, goals, next scoring due and the number of
-    signals not yet seen (5 queries)."""
+    signals not yet seen (a fixed number of queries, pinned in tests/test_query_counts.py)."""
     query = (
         select(Citizen).where(citizen_scope(user))
         .options(selectinload(Citizen.team),
-                 selectinload(Citizen.plans).selectinload(Plan.goals))
+                 selectinload(Citizen.plans).joinedload(Plan.goals))
         .order_by(Citizen.display_name)
     )
     if search:
@@ -143,9 +155,6 @@ def create_plan(session: Session, citizen: Citizen, data: dict[str, Any]) -> Pla
     return plan
 
 
-OPEN_SUBGOAL_STATUSES = ("not_started", "in_progress")
-
-
 def register_session(session: Session, plan: Plan) -> Plan:
     """One more §82b conversation used."""
     if plan.sessions_granted is None or plan.status != "active":
@@ -200,3 +209,48 @@ def carry_over_goals(session: Session, old: Plan, new: Plan, today: date,
         carried.append(clone)
     session.flush()
     return carried
+
+
+@dataclass(frozen=True)
+class CitizenPage:
+    """Everything the worker's citizen page shows, read in one call."""
+
+    citizen: Citizen
+    plan: Plan | None
+    closed_plans: list[Plan]
+    instruments: list[Instrument]
+    by_instrument: dict[str, list[Scoring]]  # newest first
+    charts: CitizenCharts
+    voice: CitizenVoice
+    access: CitizenAccess | None  # only for those who may invite her
+    flags: CitizenFlags
+    max_goals: int = MAX_ACTIVE_GOALS
+
+
+def citizen_page(session: Session, user: User, citizen: Citizen, *, today: date,
+                 now: datetime) -> CitizenPage:
+    """The citizen page's data; `citizen` comes from `auth.permissions.citizen_for`.
+
+    A fixed number of queries whatever her history: the plans with their goals, delmål,
+    notes and authors are loaded in one go, the scorings with theirs."""
+    plans = list(session.scalars(
+        select(Plan).where(Plan.citizen_id == citizen.id).order_by(Plan.start_date.desc())
+        .options(selectinload(Plan.goals).selectinload(Goal.subgoals)
+                 .selectinload(SubGoal.notes).selectinload(SubGoalNote.author))))
+    set_committed_value(citizen, "plans", plans)  # citizen.active_plan needs no query
+    scorings = scorings_for(session, citizen.id)
+    by_instrument: dict[str, list[Scoring]] = {}
+    for s in scorings:
+        by_instrument.setdefault(s.instrument, []).append(s)
+    used = instruments_for(citizen)
+    flags = citizen_flags(user, citizen, [i.id for i in used])
+    return CitizenPage(
+        citizen=citizen, plan=citizen.active_plan,
+        closed_plans=[p for p in plans if p.status != "active"],
+        instruments=used, by_instrument=by_instrument,
+        charts=citizen_charts(citizen, scorings, today=today,
+                              goals=[g for p in plans for g in p.goals]),
+        voice=citizen_voice(session, citizen.id),
+        access=citizen_access(session, citizen.id, now) if flags.can_invite else None,
+        flags=flags,
+    )

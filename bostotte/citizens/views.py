@@ -1,26 +1,24 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte.auth.models import Role
-from bostotte.auth.permissions import STAFF_ROLES, can_edit_plan, load_citizen, roles_required
+from bostotte.auth.permissions import Action, citizen_for, may, plan_for, requires
 from bostotte.auth.services import users_with_role
-from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens import services
 from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
 from bostotte.common.schema import FormSchema
-from bostotte.common.time import local_today
+from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
-from bostotte.goals.models import GOAL_STATUSES
-from bostotte.scoring.services import instruments_for, scorings_for
 
 bp = Blueprint("citizens", __name__, url_prefix="/borgere")
 
-EDITORS = (Role.WORKER, Role.AUTHORITY)
+# The list's heading by what she sees: her team's citizens, those she referred, or all hers.
+LIST_TITLES = {Action.TASKS: "Mine borgere", Action.EDIT: "Henviste borgere"}
 
 
 def _choices() -> dict[str, object]:
@@ -33,19 +31,21 @@ def _choices() -> dict[str, object]:
 
 
 @bp.get("")
-@roles_required(*STAFF_ROLES)
+@requires(Action.LIST)
 def index() -> str:
     team_id = request.args.get("team", type=int)
     rows = services.list_citizens(
         db.session, current_user, local_today(), search=request.args.get("q"), team_id=team_id,
         only_mine=request.args.get("mine") == "1")
-    return render_template("citizens/index.html", rows=rows, today=local_today(),
+    title = next((t for a, t in LIST_TITLES.items() if may(current_user, a)), "Borgere")
+    return render_template("citizens/index.html", rows=rows, today=local_today(), title=title,
                            teams=services.teams_for(db.session, current_user),
-                           can_create=current_user.role in EDITORS)
+                           can_create=may(current_user, Action.CREATE),
+                           own_caseload=may(current_user, Action.TASKS))
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.CREATE)
 def create() -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -61,31 +61,18 @@ def create() -> tuple[str, int] | Response:
 
 
 @bp.get("/<int:citizen_id>")
-@roles_required(*STAFF_ROLES)
+@requires(Action.READ)
 def show(citizen_id: int) -> str:
-    citizen = load_citizen(db.session, current_user, citizen_id, "borgerside")
-    scorings = scorings_for(db.session, citizen.id)
-    by_instrument: dict[str, list] = {}
-    for s in scorings:
-        by_instrument.setdefault(s.instrument, []).append(s)
-    today = local_today()
-    return render_template(
-        "citizens/show.html", citizen=citizen, plan=citizen.active_plan,
-        closed_plans=[p for p in citizen.plans if p.status != "active"],
-        instruments=instruments_for(citizen), by_instrument=by_instrument,
-        can_edit=can_edit_plan(current_user, citizen), goal_statuses=GOAL_STATUSES,
-        role=current_user.role, today=today,
-        charts=citizen_charts(citizen, scorings, today=today,
-                              goals=[g for p in citizen.plans for g in p.goals]),
-    )
+    citizen = citizen_for(db.session, current_user, citizen_id, "borgerside")
+    page = services.citizen_page(db.session, current_user, citizen, today=local_today(),
+                                 now=utcnow())
+    return render_template("citizens/show.html", page=page, citizen=citizen, today=local_today())
 
 
 @bp.route("/<int:citizen_id>/rediger", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def edit(citizen_id: int) -> tuple[str, int] | Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "ret borger")
-    if not can_edit_plan(current_user, citizen):
-        abort(403)
+    citizen = citizen_for(db.session, current_user, citizen_id, "ret borger", Action.EDIT)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(CitizenSchema(), request.form,
@@ -109,11 +96,9 @@ def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:citizen_id>/plan/ny", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def new_plan(citizen_id: int) -> tuple[str, int] | Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "ny plan")
-    if not can_edit_plan(current_user, citizen):
-        abort(403)
+    citizen = citizen_for(db.session, current_user, citizen_id, "ny plan", Action.EDIT)
     errors: dict[str, list[str]] = {}
     previous = next((p for p in citizen.plans if p.status == "closed"), None)
     if request.method == "POST":
@@ -146,12 +131,9 @@ PLAN_ACTIONS = {
 
 
 @bp.post("/<int:citizen_id>/plan/<int:plan_id>/<any(afslut, samtale, forlaeng):action>")
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "plan")
-    plan = next((p for p in citizen.plans if p.id == plan_id), None)
-    if plan is None or not can_edit_plan(current_user, citizen):
-        abort(404)
+    citizen, plan = plan_for(db.session, current_user, citizen_id, plan_id, "plan")
     schema, call, done_message = PLAN_ACTIONS[action]
     _, errors = submit(schema(), request.form, lambda data: call(plan, data))
     flash_outcome(errors, done_message)

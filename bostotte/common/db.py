@@ -2,7 +2,6 @@
 
 from typing import Any, TypeAlias
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import scoped_session
 
@@ -14,12 +13,11 @@ def analyze(session: Session) -> None:
     daily. SQLite has none until ANALYZE runs, and without them it may join the statistics'
     subqueries row by row (seconds instead of milliseconds). PostgreSQL's autovacuum would
     get there too, later, and meanwhile compete with the first statistics; VACUUM now also
-    marks the new rows all-visible, so index lookups need not visit the table."""
-    session.commit()
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        with bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE)")
-        return
-    session.execute(text("ANALYZE"))
-    session.commit()
+    marks the new rows all-visible, so index lookups need not visit the table.
+
+    Runs on a connection of its own, so the caller commits its writes first: this never
+    commits (or waits on) the caller's transaction."""
+    engine = session.get_bind().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE)" if engine.dialect.name == "postgresql"
+                             else "ANALYZE")

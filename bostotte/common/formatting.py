@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from flask import Flask, current_app
+from flask import Flask
 
 from bostotte.common.time import LOCAL_TZ
 
@@ -32,10 +32,8 @@ def dk_number(value: float | None, decimals: int = 1, *, fixed: bool = False,
     if value is None:
         return "–"
     rounded = round(float(value), decimals) + 0.0  # + 0.0: no "-0"
-    if not fixed and rounded == int(rounded):
-        text = str(int(rounded))
-    else:
-        text = f"{rounded:.{decimals}f}"
+    whole = not fixed and rounded == int(rounded)
+    text = str(int(rounded)) if whole else f"{rounded:.{decimals}f}"
     return text if machine else text.replace(".", ",").replace("-", "−")
 
 
@@ -44,12 +42,7 @@ def options(objects: Iterable[Any], value_attr: str, label_attr: str) -> list[tu
     return [(str(getattr(o, value_attr)), str(getattr(o, label_attr))) for o in objects]
 
 
-def has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
-
-
 def init_app(app: Flask) -> None:
-    app.add_template_global(has_endpoint)
     app.add_template_filter(options, "options")
     app.add_template_filter(dk_date, "dkdate")
     app.add_template_filter(dk_datetime, "dkdatetime")

@@ -16,7 +16,7 @@ STATIC_PREFIX = "file:///static/"
 def render_pdf(template: str, **context: Any) -> bytes:
     """Render `template` and print it to PDF. `url_for('static', …)` links (app.css, the
     DKFDS fonts) are read from the static folder on disk; nothing else is fetched."""
-    from weasyprint import HTML  # imported late: loading pango takes a moment
+    from weasyprint import HTML  # noqa: PLC0415 (loading Pango takes a moment: only when asked)
 
     html = render_template(template, **context)
     static = Path(current_app.static_folder or "")
@@ -25,7 +25,7 @@ def render_pdf(template: str, **context: Any) -> bytes:
 
 
 def _fetcher(static: Path) -> Any:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 (as above)
 
     class StaticOnly(URLFetcher):  # type: ignore[misc]
         """Our static files and data: URIs only: a report never reads other files or the

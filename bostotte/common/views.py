@@ -1,4 +1,5 @@
-"""The one way a form post becomes a transaction: validate, run the service, commit or roll back."""
+"""The one way a form post becomes a transaction: validate, run the service, commit or roll
+back. This is the request's edge for a form: the services it calls only flush."""
 
 from __future__ import annotations
 
@@ -17,16 +18,22 @@ T = TypeVar("T")
 
 def submit(schema: Schema, form: MultiDict[str, str],
            action: Callable[[dict[str, Any]], T]) -> tuple[T | None, Errors]:
-    """Returns (result, {}) after commit, or (None, errors) with nothing written."""
+    """Returns (result, {}) after commit, or (None, errors) with nothing of the action written.
+
+    The action runs in a savepoint, so a refused action leaves what the request did before
+    it (the access-log row of the record it opened) to be committed by the request's edge.
+    """
     data, errors = load_form(schema, form)
     if errors:
         return None, errors
+    savepoint = db.session.begin_nested()
     try:
         result = action(data)
-        db.session.commit()
+        savepoint.commit()
     except DomainError as exc:
-        db.session.rollback()
+        savepoint.rollback()
         return None, exc.as_errors()
+    db.session.commit()
     return result, {}
 
 

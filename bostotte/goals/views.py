@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import can_edit_plan, load_citizen, roles_required
+from bostotte.auth.permissions import (
+    Action,
+    citizen_for,
+    goal_for,
+    may_record,
+    requires,
+    subgoal_for,
+)
 from bostotte.citizens.models import Citizen
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
@@ -30,30 +36,6 @@ from bostotte.goals.schemas import (
 
 bp = Blueprint("goals", __name__, url_prefix="/borgere/<int:citizen_id>")
 
-EDITORS = (Role.WORKER, Role.AUTHORITY)
-
-
-def _editable_citizen(citizen_id: int, what: str) -> Citizen:
-    citizen = load_citizen(db.session, current_user, citizen_id, what)
-    if not can_edit_plan(current_user, citizen):
-        abort(403)
-    return citizen
-
-
-def _goal(citizen: Citizen, goal_id: int) -> Goal:
-    goal = db.session.get(Goal, goal_id)
-    if goal is None or goal.citizen_id != citizen.id:
-        abort(404)
-    return goal
-
-
-def _subgoal(citizen: Citizen, subgoal_id: int) -> SubGoal:
-    subgoal = db.session.get(SubGoal, subgoal_id)
-    if subgoal is None or subgoal.goal.citizen_id != citizen.id:
-        abort(404)
-    return subgoal
-
-
 def _back(citizen: Citizen, anchor: str | None = None) -> Response:
     return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor))
 
@@ -66,9 +48,9 @@ def _goal_form(citizen: Citizen, goal: Goal | None, form: object,
 
 
 @bp.route("/maal/ny", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def new_goal(citizen_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "nyt mål")
+    citizen = citizen_for(db.session, current_user, citizen_id, "nyt mål", Action.EDIT)
     plan = citizen.active_plan
     if plan is None:
         flash("Opret en plan, før du tilføjer mål.", "warning")
@@ -79,7 +61,8 @@ def new_goal(citizen_id: int) -> tuple[str, int] | Response:
             db.session, current_user, plan, data, local_today()))
         if goal is not None:
             flash("Målet er tilføjet.", "success")
-            if current_user.role == Role.AUTHORITY and citizen.uses_fko:
+            # Myndighed sets the baseline next (the worker never does).
+            if citizen.uses_fko and may_record(current_user, "FKO", "baseline"):
                 return redirect(url_for("scoring.new", citizen_id=citizen.id, instrument="FKO",
                                         goal=goal.id, occasion="baseline"))
             return _back(citizen, f"goal-{goal.id}")
@@ -89,10 +72,9 @@ def new_goal(citizen_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/maal/<int:goal_id>/rediger", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "ret mål")
-    goal = _goal(citizen, goal_id)
+    citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "ret mål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(GoalSchema(), request.form,
@@ -107,10 +89,9 @@ def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/maal/<int:goal_id>/afslut", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "afslut mål")
-    goal = _goal(citizen, goal_id)
+    citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "afslut mål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(CloseGoalSchema(), request.form,
@@ -124,10 +105,9 @@ def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
 
 
 @bp.post("/maal/<int:goal_id>/genaabn")
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def reopen_goal(citizen_id: int, goal_id: int) -> Response:
-    citizen = _editable_citizen(citizen_id, "genåbn mål")
-    goal = _goal(citizen, goal_id)
+    citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "genåbn mål")
     _, errors = submit(FormSchema(), request.form,
                        lambda _data: services.reopen_goal(db.session, goal))
     flash_outcome(errors, "Målet er aktivt igen.")
@@ -135,10 +115,9 @@ def reopen_goal(citizen_id: int, goal_id: int) -> Response:
 
 
 @bp.route("/maal/<int:goal_id>/delmaal/ny", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "nyt delmål")
-    goal = _goal(citizen, goal_id)
+    citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "nyt delmål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         subgoal, errors = submit(SubGoalSchema(), request.form, lambda data: services.add_subgoal(
@@ -150,10 +129,9 @@ def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/delmaal/<int:subgoal_id>/rediger", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "ret delmål")
-    subgoal = _subgoal(citizen, subgoal_id)
+    citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ret delmål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(SubGoalSchema(), request.form,
@@ -174,10 +152,9 @@ def _subgoal_form(citizen: Citizen, goal: Goal, subgoal: SubGoal | None, form: o
 
 
 @bp.route("/delmaal/<int:subgoal_id>/note", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(Action.EDIT)
 def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
-    citizen = _editable_citizen(citizen_id, "ny note")
-    subgoal = _subgoal(citizen, subgoal_id)
+    citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ny note")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         note, errors = submit(NoteSchema(), request.form, lambda data: services.add_note(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -18,9 +19,9 @@ from bostotte.auth.passwords import hash_password
 from bostotte.auth.services import check_new_password, create_user, normalise_email
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
+from bostotte.common.mail import MailSettings, build_message, send
 from bostotte.common.schema import DomainError, Errors, InvalidInput
 from bostotte.invitations.models import Invitation
-from bostotte.reminders.mail import MailSettings, build, send
 
 VALID_FOR = timedelta(days=7)
 
@@ -44,6 +45,21 @@ def latest_invitation(session: Session, citizen_id: int) -> Invitation | None:
     return session.scalar(select(Invitation).where(Invitation.citizen_id == citizen_id)
                           .order_by(Invitation.created_at.desc(), Invitation.id.desc())
                           .limit(1))
+
+
+@dataclass(frozen=True)
+class CitizenAccess:
+    """Her login to /mig and her latest invitation, for the worker's citizen page."""
+
+    user: User | None
+    invitation: Invitation | None
+    state: str | None  # the invitation's: open, used, revoked, expired
+
+
+def citizen_access(session: Session, citizen_id: int, now: datetime) -> CitizenAccess:
+    invitation = latest_invitation(session, citizen_id)
+    return CitizenAccess(user=citizen_login(session, citizen_id), invitation=invitation,
+                         state=invitation.state(now) if invitation else None)
 
 
 def invite(session: Session, actor: User, citizen: Citizen, email: str, *,
@@ -127,4 +143,4 @@ def mail_invitation(settings: MailSettings, to: str, link: str) -> None:
         "Linket virker én gang og i 7 dage.\n"
         "Har du ikke bedt om det, kan du se bort fra mailen.\n"
     )
-    send(settings, build(settings, to, "Din invitation til Bostøtte", body))
+    send(settings, build_message(settings, to, "Din invitation til Bostøtte", body))

@@ -10,35 +10,27 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from bostotte.auth.identity import complete_login
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.auth.permissions import Action, citizen_for, requires
 from bostotte.auth.services import MIN_PASSWORD_LENGTH
+from bostotte.common.mail import MailSettings
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import utcnow
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db, limiter
 from bostotte.invitations import services
 from bostotte.invitations.schemas import InviteSchema
-from bostotte.reminders.mail import MailSettings
 
 bp = Blueprint("invitations", __name__)
 
 
-@bp.app_template_global()
-def citizen_access(citizen_id: int) -> dict[str, Any]:
-    """For the worker's citizen page: does she have a login, and the latest invitation."""
-    invitation = services.latest_invitation(db.session, citizen_id)
-    return {"user": services.citizen_login(db.session, citizen_id), "invitation": invitation,
-            "state": invitation.state(utcnow()) if invitation else None}
-
-
 @bp.route("/borgere/<int:citizen_id>/invitation", methods=["GET", "POST"])
-@roles_required(Role.WORKER)
+@requires(Action.INVITE)
 def invite(citizen_id: int) -> tuple[str, int]:
-    citizen = load_citizen(db.session, current_user, citizen_id, "invitation til Mine mål")
-    access = citizen_access(citizen.id)
+    citizen = citizen_for(db.session, current_user, citizen_id, "invitation til Mine mål",
+                          Action.INVITE)
+    access = services.citizen_access(db.session, citizen.id, utcnow())
     errors: dict[str, list[str]] = {}
-    form: Any = {"email": access["user"].email if access["user"] else "", "send_mail": "1"}
+    form: Any = {"email": access.user.email if access.user else "", "send_mail": "1"}
     if request.method == "POST":
         form = request.form
         result, errors = submit(InviteSchema(), request.form, lambda data: services.invite(
@@ -51,8 +43,7 @@ def invite(citizen_id: int) -> tuple[str, int]:
             if request.form.get("send_mail"):
                 try:
                     services.mail_invitation(settings, invitation.email, link)
-                    invitation.mailed = True
-                    db.session.commit()
+                    invitation.mailed = True  # committed by the request's edge
                 except (OSError, smtplib.SMTPException):
                     current_app.logger.exception("invitation mail not sent")
                     mail_failed = True

@@ -16,7 +16,7 @@ from bostotte.auth.models import ROLE_LABELS, Role, User
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
-from bostotte.goals.models import SubGoal
+from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, SubGoal
 from bostotte.instruments import Instrument
 from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.scoring.models import Scoring
@@ -60,7 +60,7 @@ def next_focus(plan: Plan | None, limit: int = 3) -> list[SubGoal]:
     if plan is None:
         return []
     open_steps = [sg for g in plan.active_goals for sg in g.subgoals
-                  if sg.status in ("in_progress", "not_started")]
+                  if sg.status in OPEN_SUBGOAL_STATUSES]
     open_steps.sort(key=lambda sg: (sg.status != "in_progress", sg.target_date or date.max,
                                     sg.id))
     return open_steps[:limit]
@@ -117,11 +117,7 @@ def decline_choices(citizen: Citizen) -> dict[str, str]:
 
 
 def decline_label(decline: ScoringDecline) -> str:
-    if decline.instrument is None:
-        return "alle målinger"
-    if instruments.exists(decline.instrument):
-        return instruments.get(decline.instrument).short_label
-    return decline.instrument
+    return "alle målinger" if decline.instrument is None else instrument_label(decline.instrument)
 
 
 def active_declines(session: Session, citizen_id: int) -> list[ScoringDecline]:
@@ -205,3 +201,32 @@ def people(session: Session, ids: Iterable[int]) -> dict[int, User]:
         return {}
     return {u.id: u for u in session.scalars(
         select(User).where(User.id.in_(ids)).options(selectinload(User.teams)))}
+
+
+# -- what the worker sees of the citizen's voice ---------------------------------------------
+
+@dataclass(frozen=True)
+class CitizenVoice:
+    """Her active "no, thank you"s and her latest comments, for the worker's citizen page."""
+
+    declines: list[tuple[ScoringDecline, str]]  # with what she declined, in words
+    comments: list[tuple[ScoringComment, Scoring, str]]  # with the instrument's name
+
+
+def citizen_voice(session: Session, citizen_id: int, limit: int = 10) -> CitizenVoice:
+    comments = list(session.scalars(
+        select(ScoringComment).where(ScoringComment.citizen_id == citizen_id)
+        .order_by(ScoringComment.created_at.desc(), ScoringComment.id.desc()).limit(limit)))
+    scorings = {s.id: s for s in session.scalars(
+        select(Scoring).where(Scoring.id.in_({c.scoring_id for c in comments})))
+    } if comments else {}
+    return CitizenVoice(
+        declines=[(d, decline_label(d)) for d in active_declines(session, citizen_id)],
+        comments=[(c, scorings[c.scoring_id], instrument_label(scorings[c.scoring_id].instrument))
+                  for c in comments])
+
+
+def instrument_label(instrument_id: str) -> str:
+    """An instrument's short name; an id no file defines any more is shown as it is."""
+    return (instruments.get(instrument_id).short_label if instruments.exists(instrument_id)
+            else instrument_id)

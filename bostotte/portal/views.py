@@ -1,21 +1,19 @@
 """The citizen's own pages (/mig): her plan and graphs, her own ORS/SRS, comments, her
 "no, thank you" to scorings, her data and who has seen it. She only ever sees herself:
-every page loads her record through load_citizen (access-logged) from her own login."""
+every page loads her record through citizen_for (access-logged) with the id from her own
+login, never from the URL."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bostotte import instruments
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.auth.permissions import Action, NotFound, citizen_for, requires, scoring_for
 from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens.models import Citizen
 from bostotte.common.formatting import dk_date, dk_datetime
@@ -25,12 +23,10 @@ from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 from bostotte.portal import export, services
-from bostotte.portal.models import ScoringComment
 from bostotte.portal.schemas import CommentSchema, DeclineSchema, SelfScoringSchema
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.signals import KINDS
-from bostotte.scoring.models import Scoring
-from bostotte.scoring.services import get_scoring, instruments_for, record_scoring, scorings_for
+from bostotte.scoring.services import instruments_for, record_scoring, scorings_for
 
 bp = Blueprint("portal", __name__, url_prefix="/mig", static_folder="static",
                static_url_path="/static")
@@ -38,13 +34,11 @@ bp = Blueprint("portal", __name__, url_prefix="/mig", static_folder="static",
 
 def _me(what: str) -> Citizen:
     """Her own record, never another's: the id comes from her login, not the URL."""
-    if current_user.citizen_id is None:
-        abort(404)
-    return load_citizen(db.session, current_user, current_user.citizen_id, what)
+    return citizen_for(db.session, current_user, current_user.citizen_id, what, Action.OWN)
 
 
 @bp.get("")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def index() -> str:
     citizen = _me("mine mål")
     scorings = scorings_for(db.session, citizen.id)
@@ -64,15 +58,15 @@ def index() -> str:
 
 
 @bp.route("/udfyld/<instrument>", methods=["GET", "POST"])
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def fill(instrument: str) -> tuple[str, int] | Response:
     if instrument not in services.SELF_FILLED:  # before the URL's word goes in the log
-        abort(404)
+        raise NotFound
     citizen = _me(f"udfylder {instrument}")
     inst = next((i for i in services.self_fillable(citizen, current_user.role)
                  if i.id == instrument), None)
     if inst is None:
-        abort(404)
+        raise NotFound
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         today = local_today()
@@ -88,7 +82,7 @@ def fill(instrument: str) -> tuple[str, int] | Response:
 
 
 @bp.get("/maalinger")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def scorings() -> str:
     citizen = _me("mine målinger")
     return render_template("portal/scorings.html", citizen=citizen,
@@ -98,12 +92,10 @@ def scorings() -> str:
 
 
 @bp.route("/maalinger/<int:scoring_id>", methods=["GET", "POST"])
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def scoring(scoring_id: int) -> tuple[str, int] | Response:
-    citizen = _me("min måling")
-    found = get_scoring(db.session, citizen.id, scoring_id)
-    if found is None:
-        abort(404)
+    citizen, found = scoring_for(db.session, current_user, current_user.citizen_id, scoring_id,
+                                 "min måling", Action.OWN)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(CommentSchema(), request.form, lambda data: services.add_comment(
@@ -119,7 +111,7 @@ def scoring(scoring_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/nej-tak", methods=["GET", "POST"])
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def decline() -> tuple[str, int] | Response:
     citizen = _me("nej tak til målinger")
     errors: dict[str, list[str]] = {}
@@ -137,7 +129,7 @@ def decline() -> tuple[str, int] | Response:
 
 
 @bp.post("/nej-tak/<int:decline_id>/fortryd")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def withdraw(decline_id: int) -> Response:
     citizen = _me("nej tak til målinger")
     _, errors = submit(FormSchema(), request.form, lambda _data: services.withdraw_decline(
@@ -147,7 +139,7 @@ def withdraw(decline_id: int) -> Response:
 
 
 @bp.get("/mine-data")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def my_data() -> str:
     citizen = _me("mine data")
     return render_template("portal/my_data.html", citizen=citizen)
@@ -162,7 +154,7 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 
 
 @bp.get("/mine-data.json")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def my_data_json() -> Response:
     citizen = _me("henter mine data (JSON)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
@@ -171,12 +163,12 @@ def my_data_json() -> Response:
 
 
 @bp.get("/mine-data.pdf")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def my_data_pdf() -> Response:
     citizen = _me("henter mine data (PDF)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
     return _download(render_pdf("portal/my_data_pdf.html", data=record, when=_when, day=_day,
-                                instrument_label=_instrument_label, rules=RULES,
+                                instrument_label=services.instrument_label, rules=RULES,
                                 signal_kinds=KINDS),
                      "application/pdf", "pdf")
 
@@ -191,36 +183,9 @@ def _day(iso: str | None) -> str:
     return dk_date(date.fromisoformat(iso[:10])) if iso else "–"
 
 
-def _instrument_label(instrument_id: str) -> str:
-    return (instruments.get(instrument_id).short_label if instruments.exists(instrument_id)
-            else instrument_id)
-
-
 @bp.get("/hvem-har-set")
-@roles_required(Role.CITIZEN)
+@requires(Action.OWN)
 def seen() -> str:
     citizen = _me("hvem har set mine oplysninger")
     return render_template("portal/seen.html", citizen=citizen, limit=services.SEEN_LIMIT,
                            entries=services.seen_by(db.session, citizen.id, current_user.id))
-
-
-# -- what the worker sees of the citizen's voice ---------------------------------------------
-
-@bp.app_template_global()
-def citizen_voice(citizen_id: int) -> dict[str, Any]:
-    """Her active "no, thank you"s and her latest comments, for the worker's citizen page."""
-    comments = list(db.session.scalars(
-        select(ScoringComment).where(ScoringComment.citizen_id == citizen_id)
-        .order_by(ScoringComment.created_at.desc(), ScoringComment.id.desc()).limit(10)))
-    scorings = {s.id: s for s in db.session.scalars(
-        select(Scoring).where(Scoring.id.in_({c.scoring_id for c in comments})))}
-    return {"declines": services.active_declines(db.session, citizen_id),
-            "comments": [(c, scorings[c.scoring_id]) for c in comments],
-            "decline_label": services.decline_label, "instrument": _instrument_label}
-
-
-@bp.app_template_global()
-def scoring_comments(scoring: Scoring) -> list[ScoringComment]:
-    """Her later comments on one scoring, for the worker's scoring page."""
-    return services.comments_by_scoring(db.session, scoring.citizen_id,
-                                        scoring.id).get(scoring.id, [])

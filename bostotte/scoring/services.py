@@ -139,8 +139,3 @@ def scorings_for(session: Session, citizen_id: int) -> list[Scoring]:
                  selectinload(Scoring.scored_by))
         .order_by(Scoring.scored_on.desc(), Scoring.id.desc())
     ))
-
-
-def get_scoring(session: Session, citizen_id: int, scoring_id: int) -> Scoring | None:
-    scoring = session.get(Scoring, scoring_id)
-    return scoring if scoring is not None and scoring.citizen_id == citizen_id else None

@@ -2,33 +2,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte import instruments
-from bostotte.auth.models import Role
-from bostotte.auth.permissions import load_citizen, roles_required
+from bostotte.auth.permissions import (
+    Action,
+    NotFound,
+    citizen_for,
+    may,
+    may_record,
+    requires,
+    scoring_for,
+)
 from bostotte.citizens.models import Citizen
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
 from bostotte.instruments import Instrument
+from bostotte.portal.services import comments_by_scoring
 from bostotte.scoring import services
 from bostotte.scoring.models import PARTICIPATION, Scoring
 from bostotte.scoring.schemas import ScoringMetaSchema
 
 bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>/scoringer")
 
-SCORERS = (Role.WORKER, Role.AUTHORITY)
-READERS = (Role.WORKER, Role.AUTHORITY, Role.LEADER)
 VALUE_PREFIX, CITIZEN_VALUE_PREFIX = "v_", "c_"
 
 
 def _instrument(instrument_id: str) -> Instrument:
     if not instruments.exists(instrument_id):
-        abort(404)
+        raise NotFound
     return instruments.get(instrument_id)
 
 
@@ -53,7 +59,7 @@ def _field_errors(errors: Errors) -> Errors:
 def _render_form(citizen: Citizen, instrument: Instrument, scoring: Scoring | None,
                  form: Any, errors: Errors) -> tuple[str, int]:
     occasions = {k: o.label for k, o in instrument.occasions.items()
-                 if o.id and instrument.may_record(current_user.role, k)}
+                 if o.id and may_record(current_user, instrument.id, k)}
     goals = citizen.active_plan.goals if citizen.active_plan else []
     return render_template("scoring/form.html", citizen=citizen, instrument=instrument,
                            scoring=scoring, form=form, errors=errors, occasions=occasions,
@@ -63,12 +69,13 @@ def _render_form(citizen: Citizen, instrument: Instrument, scoring: Scoring | No
 
 
 @bp.route("/<instrument>/ny", methods=["GET", "POST"])
-@roles_required(*SCORERS)
+@requires(Action.SCORE)
 def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
     inst = _instrument(instrument)
-    citizen = load_citizen(db.session, current_user, citizen_id, f"ny scoring {inst.id}")
+    citizen = citizen_for(db.session, current_user, citizen_id, f"ny scoring {inst.id}",
+                          Action.SCORE)
     if inst.method not in citizen.methods:
-        abort(404)
+        raise NotFound
     errors: Errors = {}
     if request.method == "POST":
         scoring, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
@@ -96,15 +103,11 @@ def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
 
 
 @bp.route("/<int:scoring_id>/rediger", methods=["GET", "POST"])
-@roles_required(*SCORERS)
+@requires(Action.SCORE)
 def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
-    citizen = load_citizen(db.session, current_user, citizen_id, "ret scoring")
-    scoring = services.get_scoring(db.session, citizen.id, scoring_id)
-    if scoring is None:
-        abort(404)
+    citizen, scoring = scoring_for(db.session, current_user, citizen_id, scoring_id,
+                                   "ret scoring", Action.SCORE)
     inst = instruments.get(scoring.instrument)
-    if not inst.may_record(current_user.role, scoring.occasion):
-        abort(403)
     errors: Errors = {}
     if request.method == "POST":
         done, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
@@ -134,14 +137,13 @@ def _scoring_form(scoring: Scoring) -> dict[str, Any]:
 
 
 @bp.get("/<int:scoring_id>")
-@roles_required(*READERS)
+@requires(Action.READ)
 def show(citizen_id: int, scoring_id: int) -> str:
-    citizen = load_citizen(db.session, current_user, citizen_id, "scoring med historik")
-    scoring = services.get_scoring(db.session, citizen.id, scoring_id)
-    if scoring is None:
-        abort(404)
-    return render_template("scoring/show.html", citizen=citizen, scoring=scoring,
-                           instrument=instruments.get(scoring.instrument),
-                           can_edit=current_user.role in SCORERS and instruments.get(
-                               scoring.instrument).may_record(current_user.role,
-                                                              scoring.occasion))
+    citizen, scoring = scoring_for(db.session, current_user, citizen_id, scoring_id,
+                                   "scoring med historik")
+    return render_template(
+        "scoring/show.html", citizen=citizen, scoring=scoring,
+        instrument=instruments.get(scoring.instrument),
+        later_comments=comments_by_scoring(db.session, citizen.id, scoring.id).get(scoring.id, []),
+        can_edit=may(current_user, Action.SCORE)
+        and may_record(current_user, scoring.instrument, scoring.occasion))

@@ -2,28 +2,22 @@ import pytest
 from sqlalchemy import func, select
 
 from bostotte.auth.models import Team, User
-from tests import factories as make
-
-
-@pytest.fixture()
-def w(session):
-    return make.world(session)
 
 
 def test_only_the_administrator_gets_in(w, login_as):
-    assert login_as(w["admin"]).get("/admin").status_code == 200
+    assert login_as(w.admin).get("/admin").status_code == 200
     for role in ("w1", "leader", "authority", "borger"):
-        assert login_as(w[role]).get("/admin").status_code == 403, role
+        assert login_as(getattr(w, role)).get("/admin").status_code == 403, role
 
 
 def test_admin_page_names_no_citizen(w, login_as):
-    page = login_as(w["admin"]).get("/admin").get_data(as_text=True)
-    assert "Team Nord" in page and w["w1"].email in page
-    assert w["c1"].display_name not in page and w["borger"].email not in page
+    page = login_as(w.admin).get("/admin").get_data(as_text=True)
+    assert "Team Nord" in page and w.w1.email in page
+    assert w.c1.display_name not in page and w.borger.email not in page
 
 
 def test_create_team_and_refuse_a_duplicate(w, login_as, session):
-    client = login_as(w["admin"])
+    client = login_as(w.admin)
     assert client.post("/admin/teams", data={"name": "Team Øst"}).status_code == 302
     r = client.post("/admin/teams", data={"name": "team øst"})
     assert r.status_code == 400 and "findes allerede" in r.get_data(as_text=True)
@@ -31,13 +25,13 @@ def test_create_team_and_refuse_a_duplicate(w, login_as, session):
 
 
 def test_create_staff_user(w, login_as, session):
-    client = login_as(w["admin"])
+    client = login_as(w.admin)
     r = client.post("/admin/brugere", data={
         "name": "Ny Vejleder", "email": "ny@test.dk", "role": "mestringsvejleder",
-        "team_ids": [str(w["t1"].id), str(w["t2"].id)], "password": "langtkodeord"})
+        "team_ids": [str(w.t1.id), str(w.t2.id)], "password": "langtkodeord"})
     assert r.status_code == 302
     user = session.scalars(select(User).where(User.email == "ny@test.dk")).one()
-    assert user.role == "mestringsvejleder" and user.team_ids == {w["t1"].id, w["t2"].id}
+    assert user.role == "mestringsvejleder" and user.team_ids == {w.t1.id, w.t2.id}
     assert user.password_hash.startswith("$argon2id$")
 
 
@@ -50,22 +44,22 @@ def test_create_staff_user(w, login_as, session):
 ])
 def test_create_user_bad_input(w, login_as, session, over, message):
     form = {"name": "Ny", "email": "ny@test.dk", "role": "leder",
-            "team_ids": [str(w["t1"].id)], "password": "langtkodeord", **over}
+            "team_ids": [str(w.t1.id)], "password": "langtkodeord", **over}
     if form["email"] == "EXISTS":
-        form["email"] = w["w1"].email
+        form["email"] = w.w1.email
     before = session.scalar(select(func.count()).select_from(User))
-    r = login_as(w["admin"]).post("/admin/brugere", data=form)
+    r = login_as(w.admin).post("/admin/brugere", data=form)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(User)) == before
 
 
 def test_deactivate_and_reactivate(w, login_as, session):
-    client = login_as(w["admin"])
-    client.post(f"/admin/brugere/{w['w1'].id}/deaktiver")
-    assert session.get(User, w["w1"].id).active is False
-    assert login_as(w["w1"]).get("/borgere").status_code == 302  # logged out
-    client.post(f"/admin/brugere/{w['w1'].id}/aktiver")
-    assert session.get(User, w["w1"].id).active is True
-    page = client.post(f"/admin/brugere/{w['admin'].id}/deaktiver",
+    client = login_as(w.admin)
+    client.post(f"/admin/brugere/{w.w1.id}/deaktiver")
+    assert session.get(User, w.w1.id).active is False
+    assert login_as(w.w1).get("/borgere").status_code == 302  # logged out
+    client.post(f"/admin/brugere/{w.w1.id}/aktiver")
+    assert session.get(User, w.w1.id).active is True
+    page = client.post(f"/admin/brugere/{w.admin.id}/deaktiver",
                        follow_redirects=True).get_data(as_text=True)
     assert "Du kan ikke deaktivere dig selv." in page

@@ -1,21 +1,30 @@
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import select
 
 from bostotte.audit.models import AccessLog
+from bostotte.audit.services import log_access
+from bostotte.goals.models import Goal, SubGoal
 from tests import factories as make
 
 
+@dataclass
+class GoalWorld(make.World):
+    g1: Goal
+    s1: SubGoal
+
+
 @pytest.fixture()
-def w(session):
-    world = make.world(session)
-    world["g1"] = make.goal(session, world["w1"], world["p1"])
-    world["s1"] = make.subgoal(session, world["g1"])
+def w(w, session):
+    g1 = make.goal(session, w.w1, w.p1)
+    s1 = make.subgoal(session, g1)
     session.commit()
-    return world
+    return GoalWorld(**vars(w), g1=g1, s1=s1)
 
 
 def citizen_urls(w):
-    c, g, s = w["c1"].id, w["g1"].id, w["s1"].id
+    c, g, s = w.c1.id, w.g1.id, w.s1.id
     return [f"/borgere/{c}", f"/borgere/{c}/rediger", f"/borgere/{c}/plan/ny",
             f"/borgere/{c}/maal/ny", f"/borgere/{c}/maal/{g}/rediger",
             f"/borgere/{c}/maal/{g}/afslut", f"/borgere/{c}/maal/{g}/delmaal/ny",
@@ -24,84 +33,83 @@ def citizen_urls(w):
 
 
 def test_worker_of_another_team_gets_404_for_every_citizen_url(w, login_as):
-    client = login_as(w["w2"])
+    client = login_as(w.w2)
     for url in citizen_urls(w):
         assert client.get(url).status_code == 404, url
         assert client.post(url, data={}).status_code in (404, 405), url
 
 
 def test_worker_of_another_team_cannot_post_a_goal(w, login_as, session):
-    client = login_as(w["w2"])
-    r = client.post(f"/borgere/{w['c1'].id}/maal/ny", data={
+    client = login_as(w.w2)
+    r = client.post(f"/borgere/{w.c1.id}/maal/ny", data={
         "theme": "sundhed", "specific": "x", "measurable": "y", "target_date": "2026-12-01"})
     assert r.status_code == 404
-    assert len(w["p1"].goals) == 1
+    assert len(w.p1.goals) == 1
 
 
 def test_own_worker_sees_the_citizen(w, login_as):
-    assert login_as(w["w1"]).get(f"/borgere/{w['c1'].id}").status_code == 200
+    assert login_as(w.w1).get(f"/borgere/{w.c1.id}").status_code == 200
 
 
 def test_list_shows_only_own_teams(w, login_as):
-    page = login_as(w["w2"]).get("/borgere").get_data(as_text=True)
-    assert w["c2"].display_name in page and w["c1"].display_name not in page
+    page = login_as(w.w2).get("/borgere").get_data(as_text=True)
+    assert w.c2.display_name in page and w.c1.display_name not in page
 
 
 def test_leader_reads_her_teams_but_cannot_edit(w, login_as):
-    client = login_as(w["leader"])
-    assert client.get(f"/borgere/{w['c1'].id}").status_code == 200
-    assert client.get(f"/borgere/{w['c2'].id}").status_code == 404
-    assert client.get(f"/borgere/{w['c1'].id}/maal/ny").status_code == 403
+    client = login_as(w.leader)
+    assert client.get(f"/borgere/{w.c1.id}").status_code == 200
+    assert client.get(f"/borgere/{w.c2.id}").status_code == 404
+    assert client.get(f"/borgere/{w.c1.id}/maal/ny").status_code == 403
 
 
 def test_myndighed_sees_only_referred_citizens(w, login_as):
-    client = login_as(w["authority"])
-    assert client.get(f"/borgere/{w['c1'].id}").status_code == 200
-    assert client.get(f"/borgere/{w['c2'].id}").status_code == 404
+    client = login_as(w.authority)
+    assert client.get(f"/borgere/{w.c1.id}").status_code == 200
+    assert client.get(f"/borgere/{w.c2.id}").status_code == 404
     page = client.get("/borgere").get_data(as_text=True)
-    assert w["c1"].display_name in page and w["c2"].display_name not in page
+    assert w.c1.display_name in page and w.c2.display_name not in page
 
 
 def test_admin_reads_no_citizen_record(w, login_as):
-    client = login_as(w["admin"])
+    client = login_as(w.admin)
     assert client.get("/borgere").status_code == 403
     for url in citizen_urls(w)[:1]:
         assert client.get(url).status_code == 403
 
 
 def test_citizen_sees_only_herself(w, login_as):
-    client = login_as(w["borger"])
+    client = login_as(w.borger)
     assert client.get("/borgere").status_code == 403
-    assert client.get(f"/borgere/{w['c2'].id}").status_code == 403
+    assert client.get(f"/borgere/{w.c2.id}").status_code == 403
     page = client.get("/mig").get_data(as_text=True)
-    assert w["g1"].specific in page
-    assert w["c2"].display_name not in page
+    assert w.g1.specific in page
+    assert w.c2.display_name not in page
 
 
 def test_anonymous_is_sent_to_login(w, client):
-    r = client.get(f"/borgere/{w['c1'].id}")
+    r = client.get(f"/borgere/{w.c1.id}")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
 def test_every_read_is_access_logged(w, login_as, session):
-    login_as(w["w1"]).get(f"/borgere/{w['c1'].id}")
-    login_as(w["borger"]).get("/mig")
-    login_as(w["w2"]).get(f"/borgere/{w['c1'].id}")  # refused: no row
+    login_as(w.w1).get(f"/borgere/{w.c1.id}")
+    login_as(w.borger).get("/mig")
+    login_as(w.w2).get(f"/borgere/{w.c1.id}")  # refused: no row
     rows = session.scalars(select(AccessLog).order_by(AccessLog.id)).all()
     assert [(r.actor_id, r.actor_role, r.citizen_id, r.what) for r in rows] == [
-        (w["w1"].id, "mestringsvejleder", w["c1"].id, "borgerside"),
-        (w["borger"].id, "borger", w["c1"].id, "mine mål"),
+        (w.w1.id, "mestringsvejleder", w.c1.id, "borgerside"),
+        (w.borger.id, "borger", w.c1.id, "mine mål"),
     ]
-    assert rows[0].path == f"/borgere/{w['c1'].id}" and rows[0].at is not None
+    assert rows[0].path == f"/borgere/{w.c1.id}" and rows[0].at is not None
 
 
 def test_a_long_guessed_url_is_refused_and_logs_nothing_too_long(w, login_as, session):
     # An unknown instrument is a 404 before any read; a long what/path is cut, not a 500.
-    r = login_as(w["w1"]).get(f"/borgere/{w['c1'].id}/scoringer/{'X' * 400}/ny")
+    r = login_as(w.w1).get(f"/borgere/{w.c1.id}/scoringer/{'X' * 400}/ny")
     assert r.status_code == 404
     assert session.scalars(select(AccessLog)).all() == []
-    from bostotte.audit.services import log_access
 
-    entry = log_access(session, w["w1"], w["c1"].id, "å" * 200, "/" + "p" * 500)
+    entry = log_access(session, w.w1, w.c1.id, "å" * 200, "/" + "p" * 500)
     session.commit()
     assert len(entry.what) == 80 and len(entry.path or "") == 300

@@ -2,6 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.charts.citizen import ors_cutoffs
+from bostotte.goals.models import Goal
 from bostotte.scoring.services import record_scoring
 from tests import factories as make
 from tests.conftest import TODAY
@@ -28,14 +30,18 @@ def items(instrument_id: str, *values: float) -> dict[str, float]:
     return dict(zip(instruments.get(instrument_id).item_ids, values, strict=True))
 
 
+@dataclass
+class ChartWorld(make.World):
+    goal: Goal
+
+
 @pytest.fixture()
-def w(session):
-    world = make.world(session)
-    c1, worker = world["c1"], world["w1"]
-    goal = make.goal(session, worker, world["p1"], specific="Jeg vil selv betale regninger")
+def w(w, session):
+    c1, worker = w.c1, w.w1
+    goal = make.goal(session, worker, w.p1, specific="Jeg vil selv betale regninger")
     make.subgoal(session, goal, title="Åbne posten om mandagen", target_date=date(2026, 5, 1))
     for occasion, value in (("baseline", 3), ("target", 1)):
-        score(session, world["authority"], c1, "FKO", date(2026, 2, 1), {"value": value},
+        score(session, w.authority, c1, "FKO", date(2026, 2, 1), {"value": value},
               goal_id=goal.id, occasion=occasion)
     score(session, worker, c1, "FKO", date(2026, 5, 1), {"value": 2}, goal_id=goal.id,
           occasion="status")
@@ -44,10 +50,9 @@ def w(session):
         score(session, worker, c1, "ORS", on, items("ORS", *ors))
         score(session, worker, c1, "SRS", on, items("SRS", *srs))
     for on, value in ((date(2026, 2, 15), 3), (date(2026, 10, 1), 2)):
-        score(session, worker, c1, "REM", on, {i: value for i in REM.item_ids})
+        score(session, worker, c1, "REM", on, dict.fromkeys(REM.item_ids, value))
     session.commit()
-    world["goal"] = goal
-    return world
+    return ChartWorld(**vars(w), goal=goal)
 
 
 def svgs(page: str) -> list[ET.Element]:
@@ -57,8 +62,8 @@ def svgs(page: str) -> list[ET.Element]:
 
 
 def test_worker_page_shows_every_chart(w, login_as):
-    page = login_as(w["w1"]).get(f"/borgere/{w['c1'].id}").get_data(as_text=True)
-    goal_id = w["goal"].id
+    page = login_as(w.w1).get(f"/borgere/{w.c1.id}").get_data(as_text=True)
+    goal_id = w.goal.id
     for chart_id in ("ors-srs", "rem-radar", "rem-indikatorer", f"fko-{goal_id}",
                      f"delmaal-{goal_id}"):
         assert f'id="chart-{chart_id}"' in page, chart_id
@@ -70,9 +75,9 @@ def test_worker_page_shows_every_chart(w, login_as):
 
 
 def test_citizen_sees_her_graphs_worded_to_her(w, login_as):
-    page = login_as(w["borger"]).get("/mig").get_data(as_text=True)
+    page = login_as(w.borger).get("/mig").get_data(as_text=True)
     assert "Din seneste score: 27,5 – 6 point højere end første gang" in page
-    assert f'id="chart-fko-{w["goal"].id}"' in page
+    assert f'id="chart-fko-{w.goal.id}"' in page
     assert ("Din seneste vurdering: 2 (Moderat) – 1 trin mindre støttebehov end da I "
             "startede") in page
     assert "Siden din første REM er 9 af 9 områder blevet bedre" in page
@@ -81,9 +86,9 @@ def test_citizen_sees_her_graphs_worded_to_her(w, login_as):
 
 
 def test_no_scorings_yet_shows_words_not_an_empty_chart(w, login_as, session):
-    other = make.user(session, Role.CITIZEN, citizen_id=w["c2"].id)
+    other = make.user(session, Role.CITIZEN, citizen_id=w.c2.id)
     session.commit()
-    worker_page = login_as(w["w2"]).get(f"/borgere/{w['c2'].id}").get_data(as_text=True)
+    worker_page = login_as(w.w2).get(f"/borgere/{w.c2.id}").get_data(as_text=True)
     assert "chart-ors-srs" not in worker_page and "Ingen scoringer endnu." in worker_page
     own_page = login_as(other).get("/mig").get_data(as_text=True)
     assert "Der er ingen ORS- eller SRS-scoringer endnu." in own_page
@@ -93,18 +98,18 @@ def test_no_scorings_yet_shows_words_not_an_empty_chart(w, login_as, session):
 
 
 def test_more_scorings_do_not_mean_more_queries(w, login_as, session, count_queries):
-    worker, citizen = login_as(w["w1"]), login_as(w["borger"])
+    worker, citizen = login_as(w.w1), login_as(w.borger)
 
     def queries() -> tuple[int, int]:
         with count_queries() as on_worker_page:
-            worker.get(f"/borgere/{w['c1'].id}")
+            worker.get(f"/borgere/{w.c1.id}")
         with count_queries() as on_own_page:
             citizen.get("/mig")
         return len(on_worker_page), len(on_own_page)
 
     few = queries()
     for k in range(12):
-        score(session, w["w1"], w["c1"], "ORS", date(2026, 4, 1) + timedelta(days=14 * k),
+        score(session, w.w1, w.c1, "ORS", date(2026, 4, 1) + timedelta(days=14 * k),
               items("ORS", 7, 7, 7, 7))
     session.commit()
     assert queries() == few

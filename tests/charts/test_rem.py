@@ -20,7 +20,7 @@ from tests.charts.svgtools import (
 REM = instruments.get("REM")
 ITEMS = [(i.id, i.label) for i in REM.items]
 SCALE = scale_of(REM)
-FIRST = {i: 3.0 for i in REM.item_ids} | {"oekonomi": 4.0}
+FIRST = dict.fromkeys(REM.item_ids, 3.0) | {"oekonomi": 4.0}
 MIDDLE = FIRST | {"struktureringsevne": 2.0}
 LATEST = FIRST | {"struktureringsevne": 1.0, "helbred_vaner": 4.0}
 SCORINGS = [(date(2025, 3, 25), FIRST), (date(2025, 9, 20), MIDDLE),

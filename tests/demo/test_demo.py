@@ -180,7 +180,6 @@ def check_scorings(session: Session) -> None:
 
 
 def test_cli_loads_once_and_keeps_her_changes(app, session):
-    from bostotte.auth.models import Team
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["bostotte", "demo", "--if-empty", "--today", "2026-11-23"])

@@ -46,7 +46,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (browser tests only)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(

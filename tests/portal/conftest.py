@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bostotte import instruments
-from bostotte.auth.models import Role
+from bostotte.auth.models import Role, User
+from bostotte.citizens.models import Plan
+from bostotte.goals.models import Goal, SubGoal
 from bostotte.goals.services import add_note
 from bostotte.scoring.services import record_scoring
 from tests import factories as make
@@ -33,28 +36,36 @@ def _history(session, world, citizen, plan, worker, tag: str):  # type: ignore[n
     make.subgoal(session, goal, title=f"Klaret skridt for {tag}", status="achieved")
     add_note(session, worker, step, {"noted_on": date(2026, 3, 1),
                                      "text": f"Note om {tag}"}, today=TODAY)
-    score(session, world["authority"], citizen, "FKO", date(2026, 2, 1), {"value": 3},
+    score(session, world.authority, citizen, "FKO", date(2026, 2, 1), {"value": 3},
           goal_id=goal.id, occasion="baseline")
     score(session, worker, citizen, "ORS", date(2026, 3, 3), items("ORS", 5, 6, 7, 8),
           worker_note=f"Arbejdsnote om {tag}")
     return goal, step
 
 
+@dataclass
+class PortalWorld(make.World):
+    """Both citizens with a history and a login each."""
+
+    p2: Plan
+    borger2: User
+    g1: Goal
+    sg1: SubGoal
+    g2: Goal
+    sg2: SubGoal
+
+
 @pytest.fixture()
-def w(session):  # type: ignore[no-untyped-def]
-    world = make.world(session)
+def w(w, session):  # type: ignore[no-untyped-def]
     # Distinct names, so "no other name appears" cannot pass or fail by a shared prefix.
-    world["c1"].display_name = world["borger"].name = "Louise Kjær"
-    world["c2"].display_name = "Sofie Dam"
-    world["p2"] = world["c2"].active_plan
-    world["borger2"] = make.user(session, Role.CITIZEN, citizen_id=world["c2"].id,
-                                 name=world["c2"].display_name)
-    world["g1"], world["sg1"] = _history(session, world, world["c1"], world["p1"], world["w1"],
-                                         "en")
-    world["g2"], world["sg2"] = _history(session, world, world["c2"], world["p2"], world["w2"],
-                                         "to")
+    w.c1.display_name = w.borger.name = "Louise Kjær"
+    w.c2.display_name = "Sofie Dam"
+    p2 = w.c2.active_plan
+    borger2 = make.user(session, Role.CITIZEN, citizen_id=w.c2.id, name=w.c2.display_name)
+    g1, sg1 = _history(session, w, w.c1, w.p1, w.w1, "en")
+    g2, sg2 = _history(session, w, w.c2, p2, w.w2, "to")
     session.commit()
-    return world
+    return PortalWorld(**vars(w), p2=p2, borger2=borger2, g1=g1, sg1=sg1, g2=g2, sg2=sg2)
 
 
 @pytest.fixture()

@@ -14,6 +14,7 @@ from bostotte.extensions import db
 from bostotte.invitations.services import invite
 from bostotte.portal import export
 from bostotte.portal.models import ScoringDecline
+from bostotte.portal.services import add_comment
 from bostotte.reminders.models import Reminder, SignalAck
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import edit_scoring
@@ -28,7 +29,6 @@ def _more_records(session, w, tag: str, citizen, worker, user):  # type: ignore[
     edit_scoring(session, worker, ors, {"scored_on": ors.scored_on, "participation": "together",
                                         "worker_note": f"Rettet note {tag}"},
                  items("ORS", 6, 6, 7, 8), today=TODAY)
-    from bostotte.portal.services import add_comment
 
     add_comment(session, user, citizen, ors, f"Kommentar fra {tag}")
     session.add(ScoringDecline(citizen_id=citizen.id, instrument="REM",
@@ -50,31 +50,31 @@ def test_every_table_with_a_citizen_id_is_exported(app):
 
 
 def test_json_holds_every_record_of_hers_and_nothing_of_anyone_elses(w, login_as, session):
-    mine = _more_records(session, w, "en", w["c1"], w["w1"], w["borger"])
-    theirs = _more_records(session, w, "to", w["c2"], w["w2"], w["borger2"])
-    login_as(w["w1"]).get(f"/borgere/{w['c1'].id}")  # an access-log row of hers
-    login_as(w["w2"]).get(f"/borgere/{w['c2'].id}")  # and one of the other citizen's
-    r = login_as(w["borger"]).get("/mig/mine-data.json")
+    mine = _more_records(session, w, "en", w.c1, w.w1, w.borger)
+    theirs = _more_records(session, w, "to", w.c2, w.w2, w.borger2)
+    login_as(w.w1).get(f"/borgere/{w.c1.id}")  # an access-log row of hers
+    login_as(w.w2).get(f"/borgere/{w.c2.id}")  # and one of the other citizen's
+    r = login_as(w.borger).get("/mig/mine-data.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert r.headers["Content-Disposition"].startswith('attachment; filename="mine-data-')
     assert r.headers["Cache-Control"] == "no-store"
     data = json.loads(r.get_data(as_text=True))
     raw = r.get_data(as_text=True)
 
-    assert data["citizen"]["id"] == w["c1"].id
-    assert data["citizen"]["display_name"] == w["c1"].display_name
+    assert data["citizen"]["id"] == w.c1.id
+    assert data["citizen"]["display_name"] == w.c1.display_name
     assert data["citizen"]["team"] == "Team Nord"
-    assert data["citizen"]["primary_worker"] == w["w1"].name
+    assert data["citizen"]["primary_worker"] == w.w1.name
     assert [u["email"] for u in data["logins"]] == ["invite-en@mail.dk"]
     [plan] = data["plans"]
     [goal] = plan["goals"]
     assert goal["specific"] == "Mål for en" and goal["measurable"] == "Målbart for en"
     assert [sg["title"] for sg in goal["subgoals"]] == ["Skridt for en", "Klaret skridt for en"]
     assert goal["subgoals"][0]["notes"] == [{"noted_on": "2026-03-01", "text": "Note om en",
-                                             "by": w["w1"].name}]
+                                             "by": w.w1.name}]
     scorings = {s["id"]: s for s in data["scorings"]}
     assert set(scorings) == set(session.scalars(select(Scoring.id).where(
-        Scoring.citizen_id == w["c1"].id)))
+        Scoring.citizen_id == w.c1.id)))
     ors = scorings[mine.id]
     assert [(i["item"], i["value"]) for i in ors["items"]] == [
         ("individuelt", 6.0), ("interpersonelt", 6.0), ("socialt", 7.0), ("generelt", 8.0)]
@@ -87,29 +87,29 @@ def test_json_holds_every_record_of_hers_and_nothing_of_anyone_elses(w, login_as
     assert [r["subject"] for r in data["reminders"]] == ["goal:en"]
     assert [a["note"] for a in data["signals_seen"]] == ["Signalnote en"]
     assert [(e["by"], e["role"], e["teams"], e["what"]) for e in data["access_log"]] == [
-        (w["w1"].name, "mestringsvejleder", ["Team Nord"], "borgerside"),
-        (w["borger"].name, "borger", [], "henter mine data (JSON)")]
+        (w.w1.name, "mestringsvejleder", ["Team Nord"], "borgerside"),
+        (w.borger.name, "borger", [], "henter mine data (JSON)")]
 
     # nothing of the other citizen, nor of the staff who only work with her
-    for leak in (w["c2"].display_name, "for to", "om to", "fra to", "Grund to", "goal:to",
-                 "Signalnote to", "invite-to@", w["w2"].name):
+    for leak in (w.c2.display_name, "for to", "om to", "fra to", "Grund to", "goal:to",
+                 "Signalnote to", "invite-to@", w.w2.name):
         assert leak not in raw, leak
     assert theirs.id not in scorings
 
 
 def test_pdf_is_readable_and_holds_her_records_only(w, login_as, session):
-    _more_records(session, w, "en", w["c1"], w["w1"], w["borger"])
-    _more_records(session, w, "to", w["c2"], w["w2"], w["borger2"])
-    r = login_as(w["borger"]).get("/mig/mine-data.pdf")
+    _more_records(session, w, "en", w.c1, w.w1, w.borger)
+    _more_records(session, w, "to", w.c2, w.w2, w.borger2)
+    r = login_as(w.borger).get("/mig/mine-data.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(r.data))
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Mine data", w["c1"].display_name, "Mål for en", "Skridt for en",
+    for expected in ("Mine data", w.c1.display_name, "Mål for en", "Skridt for en",
                      "Note om en", "Kommentar fra en", "Grund en", "Hvem har set dine",
                      "Rettet note en", "Arbejdsnote om en", "Signalnote en",
                      # dates read as Danish, not ISO: the note of 1 March, the ORS of 3 March
                      "Note 1. mar. 2026", "3. mar. 2026"):
         assert expected in text, expected
     assert "2026-03-03" not in text
-    for leak in (w["c2"].display_name, "for to", "Note om to", "Kommentar fra to", w["w2"].name):
+    for leak in (w.c2.display_name, "for to", "Note om to", "Kommentar fra to", w.w2.name):
         assert leak not in text, leak

@@ -39,10 +39,10 @@ def accept(client, token: str, password: str = "min-kode-123", again: str | None
 
 def test_worker_invites_citizen_sets_password_and_is_logged_in(w, login_as, client, session,
                                                                 outbox):
-    c2 = w["c2"]  # no borger login for c2 in this test: remove the fixture's one
-    session.delete(w["borger2"])
+    c2 = w.c2  # no borger login for c2 in this test: remove the fixture's one
+    session.delete(w.borger2)
     session.commit()
-    worker = login_as(w["w2"])
+    worker = login_as(w.w2)
     page = worker.get(f"/borgere/{c2.id}").get_data(as_text=True)
     assert "Borgerens adgang til Mine mål" in page and "Invitér til Mine mål" in page
 
@@ -67,18 +67,18 @@ def test_worker_invites_citizen_sets_password_and_is_logged_in(w, login_as, clie
     r = accept(client, token)
     assert r.status_code == 302 and r.headers["Location"].endswith("/mig")
     mine = client.get("/mig")
-    assert mine.status_code == 200 and w["g2"].specific in mine.get_data(as_text=True)
+    assert mine.status_code == 200 and w.g2.specific in mine.get_data(as_text=True)
     session.refresh(user)
     assert user.last_login_at is not None and user.password_hash.startswith("$argon2")
     # and she can log in with the password from now on
-    fresh = login_as(w["w1"])
+    fresh = login_as(w.w1)
     fresh.post("/logout")
     r = fresh.post("/login", data={"email": "sofie@mail.dk", "password": "min-kode-123"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/mig")
 
 
 def test_a_link_works_once(w, login_as, client, app):
-    _, token = send_invitation(login_as(w["w1"]), w["c1"].id, w["borger"].email)
+    _, token = send_invitation(login_as(w.w1), w.c1.id, w.borger.email)
     assert accept(client, token).status_code == 302
     again = app.test_client()
     r = accept(again, token, "en-anden-kode")
@@ -89,7 +89,7 @@ def test_a_link_works_once(w, login_as, client, app):
 
 
 def test_an_expired_link_is_refused(w, login_as, client, session):
-    _, token = send_invitation(login_as(w["w1"]), w["c1"].id, w["borger"].email)
+    _, token = send_invitation(login_as(w.w1), w.c1.id, w.borger.email)
     invitation = session.scalar(select(Invitation))
     assert invitation is not None
     invitation.created_at -= timedelta(days=7, minutes=1)
@@ -97,23 +97,23 @@ def test_an_expired_link_is_refused(w, login_as, client, session):
     session.commit()
     r = accept(client, token)
     assert r.status_code == 410 and "Linket er for gammelt" in r.get_data(as_text=True)
-    assert session.get(User, w["borger"].id).password_hash is None
+    assert session.get(User, w.borger.id).password_hash is None
 
 
 def test_a_new_invitation_resets_the_password_and_stops_the_old_link(w, login_as, client, app,
                                                                       session):
-    worker = login_as(w["w1"])
-    _, first = send_invitation(worker, w["c1"].id, w["borger"].email)
+    worker = login_as(w.w1)
+    _, first = send_invitation(worker, w.c1.id, w.borger.email)
     assert accept(client, first, "gammel-kode-1").status_code == 302
-    _, second = send_invitation(worker, w["c1"].id, w["borger"].email)  # she forgot it
-    _, third = send_invitation(worker, w["c1"].id, w["borger"].email)  # sent twice by mistake
+    _, second = send_invitation(worker, w.c1.id, w.borger.email)  # she forgot it
+    _, third = send_invitation(worker, w.c1.id, w.borger.email)  # sent twice by mistake
     r = accept(app.test_client(), second, "ny-kode-123")
     assert r.status_code == 410 and "Brug det nyeste" in r.get_data(as_text=True)
     assert accept(app.test_client(), third, "ny-kode-123").status_code == 302
     login = app.test_client()
-    assert login.post("/login", data={"email": w["borger"].email,
+    assert login.post("/login", data={"email": w.borger.email,
                                       "password": "gammel-kode-1"}).status_code == 400
-    assert login.post("/login", data={"email": w["borger"].email,
+    assert login.post("/login", data={"email": w.borger.email,
                                       "password": "ny-kode-123"}).status_code == 302
     states = [i.state(utcnow()) for i in session.scalars(select(Invitation)
                                                           .order_by(Invitation.id))]
@@ -121,7 +121,7 @@ def test_a_new_invitation_resets_the_password_and_stops_the_old_link(w, login_as
 
 
 def test_bad_passwords_are_explained_next_to_the_field_and_keep_the_link(w, login_as, client):
-    _, token = send_invitation(login_as(w["w1"]), w["c1"].id, w["borger"].email)
+    _, token = send_invitation(login_as(w.w1), w.c1.id, w.borger.email)
     r = accept(client, token, "kort")
     page = r.get_data(as_text=True)
     assert r.status_code == 400 and "Adgangskoden skal have mindst 8 tegn." in page
@@ -134,25 +134,25 @@ def test_bad_passwords_are_explained_next_to_the_field_and_keep_the_link(w, logi
 def test_unknown_token_and_bad_email(w, login_as, client, session):
     r = client.get("/invitation/gaet-et-token")
     assert r.status_code == 410 and "Linket virker ikke" in r.get_data(as_text=True)
-    worker = login_as(w["w1"])
-    r = worker.post(f"/borgere/{w['c1'].id}/invitation", data={"email": "ikke-en-mail"})
+    worker = login_as(w.w1)
+    r = worker.post(f"/borgere/{w.c1.id}/invitation", data={"email": "ikke-en-mail"})
     assert r.status_code == 400 and "Skriv en gyldig e-mail" in r.get_data(as_text=True)
-    r = worker.post(f"/borgere/{w['c1'].id}/invitation", data={"email": w["w2"].email})
+    r = worker.post(f"/borgere/{w.c1.id}/invitation", data={"email": w.w2.email})
     assert r.status_code == 400
     assert "bruges allerede af en anden bruger" in r.get_data(as_text=True)
     assert session.scalar(select(Invitation)) is None
 
 
 def test_only_the_citizens_own_workers_invite(w, login_as):
-    url = f"/borgere/{w['c1'].id}/invitation"
-    assert login_as(w["w2"]).get(url).status_code == 404  # another team: not even a hint
-    assert login_as(w["w2"]).post(url, data={"email": "x@y.dk"}).status_code == 404
+    url = f"/borgere/{w.c1.id}/invitation"
+    assert login_as(w.w2).get(url).status_code == 404  # another team: not even a hint
+    assert login_as(w.w2).post(url, data={"email": "x@y.dk"}).status_code == 404
     for role in ("leader", "authority", "admin", "borger"):
-        assert login_as(w[role]).get(url).status_code == 403, role
+        assert login_as(getattr(w, role)).get(url).status_code == 403, role
 
 
 def test_redeem_is_claimed_once_even_when_two_requests_race(w, session, monkeypatch):
-    _, token = services.invite(session, w["w1"], w["c1"], w["borger"].email, now=utcnow())
+    _, token = services.invite(session, w.w1, w.c1, w.borger.email, now=utcnow())
     session.commit()
     services.redeem(session, token, "forste-kode", "forste-kode", now=utcnow())
     session.commit()
@@ -161,11 +161,11 @@ def test_redeem_is_claimed_once_even_when_two_requests_race(w, session, monkeypa
     with pytest.raises(DomainError, match="allerede brugt"):
         services.redeem(session, token, "anden-kode-1", "anden-kode-1", now=utcnow())
     session.rollback()
-    assert verify_password(session.get(User, w["borger"].id).password_hash, "forste-kode")
+    assert verify_password(session.get(User, w.borger.id).password_hash, "forste-kode")
 
 
 def test_borger_for_new_citizen_gets_the_citizens_name(w, session):
-    c = make.citizen(session, w["t1"], display_name="Ny Borger")
+    c = make.citizen(session, w.t1, display_name="Ny Borger")
     session.commit()
-    invitation, _ = services.invite(session, w["w1"], c, "ny@mail.dk", now=utcnow())
+    invitation, _ = services.invite(session, w.w1, c, "ny@mail.dk", now=utcnow())
     assert invitation.user.name == "Ny Borger" and invitation.user.citizen_id == c.id

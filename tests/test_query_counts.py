@@ -1,0 +1,80 @@
+"""The worker's three busiest pages send a fixed number of queries: the same at 40 and at 400
+citizens, and the citizen page the same whatever her own history. Each pin is exact, so a
+change that adds a query per row (or any query) shows here and is a decision, not an accident.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bostotte.auth.models import Role
+from bostotte.goals.services import add_note
+from bostotte.scoring.services import record_scoring
+from tests import factories as make
+
+TODAY = date(2026, 11, 23)
+
+# The pins. The citizen page: the user, the citizen, the user's teams and the access-log row
+# (4); plans with goals, delmål, notes and their authors (5); scorings with who scored, items
+# and revisions (4); her voice (2); her latest invitation and her login (2). Mine borgere:
+# the user, the citizens with team, plans and goals (4), the last and first/last scorings
+# (2), the signals seen (1) and the team filter (1). Mine opgaver: the user, the citizens
+# with plans, goals, delmål and team (3), the scorings (1), the signals seen (1), the
+# reminders (1).
+PINS = {"citizen page": 17, "Mine borgere": 8, "Mine opgaver": 7}
+
+
+def _citizen_with_history(session, worker, team, goals: int) -> int:
+    citizen = make.citizen(session, team, primary_worker_id=worker.id)
+    plan = make.plan(session, citizen)
+    for _ in range(goals):
+        goal = make.goal(session, worker, plan)
+        for _ in range(2):
+            subgoal = make.subgoal(session, goal)
+            add_note(session, worker, subgoal, {"text": "Det gik godt", "noted_on": TODAY},
+                     today=TODAY)
+    for k in range(3):
+        record_scoring(session, worker, citizen, "ORS",
+                       {"scored_on": TODAY - timedelta(days=30 * k), "participation": "together"},
+                       {"individuelt": 5, "interpersonelt": 6, "socialt": 6, "generelt": 7},
+                       today=TODAY)
+    return citizen.id
+
+
+@pytest.fixture(params=[40, 400], ids=["40 citizens", "400 citizens"])
+def caseload(request, session):
+    team = make.team(session)
+    worker = make.user(session, Role.WORKER, [team])
+    ids = [_citizen_with_history(session, worker, team, goals=1 + k % 3)
+           for k in range(request.param)]
+    session.commit()
+    return worker, ids
+
+
+def _queries(login_as, count_queries, user, url: str) -> int:
+    client = login_as(user)
+    client.get(url)  # warm up: the login and the instrument files
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_citizen_page_is_pinned(caseload, login_as, count_queries):
+    worker, ids = caseload
+    one_goal, three_goals = ids[0], ids[2]
+    assert _queries(login_as, count_queries, worker, f"/borgere/{one_goal}") == PINS[
+        "citizen page"]
+    assert _queries(login_as, count_queries, worker, f"/borgere/{three_goals}") == PINS[
+        "citizen page"]
+
+
+def test_mine_borgere_is_pinned(caseload, login_as, count_queries):
+    worker, _ids = caseload
+    assert _queries(login_as, count_queries, worker, "/borgere") == PINS["Mine borgere"]
+
+
+def test_mine_opgaver_is_pinned(caseload, login_as, count_queries):
+    worker, _ids = caseload
+    assert _queries(login_as, count_queries, worker, "/opgaver?alle=1") == PINS["Mine opgaver"]
