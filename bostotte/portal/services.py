@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from bostotte import instruments
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import ROLE_LABELS, Role, User
+from bostotte.auth.permissions import NotFound
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
@@ -147,7 +148,9 @@ def decline(session: Session, actor: User, citizen: Citizen, choice: str,
 def withdraw_decline(session: Session, citizen: Citizen, decline_id: int,
                      now: datetime) -> ScoringDecline:
     row = session.get(ScoringDecline, decline_id)
-    if row is None or row.citizen_id != citizen.id or row.withdrawn_at is not None:
+    if row is None or row.citizen_id != citizen.id:
+        raise NotFound  # as for any record not hers (auth/permissions.py)
+    if row.withdrawn_at is not None:  # a second click
         raise DomainError("Det nej tak findes ikke længere.")
     row.withdrawn_at = now
     return row

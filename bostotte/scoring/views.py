@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from bostotte import instruments
 from bostotte.auth.permissions import (
     Action,
+    Forbidden,
     NotFound,
     citizen_for,
     may,
@@ -76,6 +77,8 @@ def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
                           Action.SCORE)
     if inst.method not in citizen.methods:
         raise NotFound
+    if not may_record(current_user, inst.id, request.args.get("occasion") or None):
+        raise Forbidden  # e.g. myndighed on ORS, a worker opening the FKO baseline
     errors: Errors = {}
     if request.method == "POST":
         scoring, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (

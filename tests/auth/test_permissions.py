@@ -5,38 +5,23 @@ from sqlalchemy import select
 
 from bostotte.audit.models import AccessLog
 from bostotte.audit.services import log_access
-from bostotte.goals.models import Goal, SubGoal
+from bostotte.goals.models import Goal
 from tests import factories as make
 
 
 @dataclass
 class GoalWorld(make.World):
     g1: Goal
-    s1: SubGoal
 
 
 @pytest.fixture()
 def w(w, session):
     g1 = make.goal(session, w.w1, w.p1)
-    s1 = make.subgoal(session, g1)
     session.commit()
-    return GoalWorld(**vars(w), g1=g1, s1=s1)
+    return GoalWorld(**vars(w), g1=g1)
 
 
-def citizen_urls(w):
-    c, g, s = w.c1.id, w.g1.id, w.s1.id
-    return [f"/borgere/{c}", f"/borgere/{c}/rediger", f"/borgere/{c}/plan/ny",
-            f"/borgere/{c}/maal/ny", f"/borgere/{c}/maal/{g}/rediger",
-            f"/borgere/{c}/maal/{g}/afslut", f"/borgere/{c}/maal/{g}/delmaal/ny",
-            f"/borgere/{c}/delmaal/{s}/rediger", f"/borgere/{c}/delmaal/{s}/note",
-            f"/borgere/{c}/scoringer/ORS/ny"]
-
-
-def test_worker_of_another_team_gets_404_for_every_citizen_url(w, login_as):
-    client = login_as(w.w2)
-    for url in citizen_urls(w):
-        assert client.get(url).status_code == 404, url
-        assert client.post(url, data={}).status_code in (404, 405), url
+# Every citizen-bound route against every role: tests/auth/test_routes.py.
 
 
 def test_worker_of_another_team_cannot_post_a_goal(w, login_as, session):
@@ -71,11 +56,8 @@ def test_myndighed_sees_only_referred_citizens(w, login_as):
     assert w.c1.display_name in page and w.c2.display_name not in page
 
 
-def test_admin_reads_no_citizen_record(w, login_as):
-    client = login_as(w.admin)
-    assert client.get("/borgere").status_code == 403
-    for url in citizen_urls(w)[:1]:
-        assert client.get(url).status_code == 403
+def test_admin_reads_no_citizen_list(w, login_as):
+    assert login_as(w.admin).get("/borgere").status_code == 403
 
 
 def test_citizen_sees_only_herself(w, login_as):
