@@ -33,37 +33,90 @@ def generate(folder: Path, citizens: int, seed: int = 85) -> int:
         w = csv.writer(fh)
         w.writerow(["external_id", "name"])
         w.writerows((f"T{t}", f"Team {t}") for t in range(teams))
-    with (folder / "citizens.csv").open("w", newline="") as cf, \
-            (folder / "goals.csv").open("w", newline="") as gf, \
-            (folder / "scorings.csv").open("w", newline="") as sf:
+    with (
+        (folder / "citizens.csv").open("w", newline="") as cf,
+        (folder / "goals.csv").open("w", newline="") as gf,
+        (folder / "scorings.csv").open("w", newline="") as sf,
+    ):
         cw, gw, sw = csv.writer(cf), csv.writer(gf), csv.writer(sf)
-        cw.writerow(["external_id", "display_name", "birth_year", "gender", "team",
-                     "legal_basis", "start_date", "end_date", "methods", "pakke1"])
-        gw.writerow(["external_id", "citizen", "theme", "specific", "measurable",
-                     "target_date", "status", "created_on"])
-        sw.writerow(["citizen", "goal", "instrument", "occasion", "scored_on", "item",
-                     "value"])
+        cw.writerow(
+            [
+                "external_id",
+                "display_name",
+                "birth_year",
+                "gender",
+                "team",
+                "legal_basis",
+                "start_date",
+                "end_date",
+                "methods",
+                "pakke1",
+            ]
+        )
+        gw.writerow(
+            [
+                "external_id",
+                "citizen",
+                "theme",
+                "specific",
+                "measurable",
+                "target_date",
+                "status",
+                "created_on",
+            ]
+        )
+        sw.writerow(["citizen", "goal", "instrument", "occasion", "scored_on", "item", "value"])
         for i in range(citizens):
             cid = f"C{i}"
             fit = i % 2 == 0
             start = START + timedelta(days=rng.randrange(60))
-            cw.writerow([cid, f"Borger {i}", rng.randint(1945, 2006), rng.choice("kkmma"),
-                         f"T{i % teams}", "§85", start.isoformat(), "",
-                         "FKO;FIT" if fit else "FKO", "0"])
+            cw.writerow(
+                [
+                    cid,
+                    f"Borger {i}",
+                    rng.randint(1945, 2006),
+                    rng.choice("kkmma"),
+                    f"T{i % teams}",
+                    "§85",
+                    start.isoformat(),
+                    "",
+                    "FKO;FIT" if fit else "FKO",
+                    "0",
+                ]
+            )
             for j in range(3):
                 gid = f"G{i}-{j}"
-                gw.writerow([gid, cid, THEMES[(i + j) % 4], f"Mål {j + 1}", "",
-                             (start + timedelta(days=365 * YEARS)).isoformat(), "active",
-                             start.isoformat()])
+                gw.writerow(
+                    [
+                        gid,
+                        cid,
+                        THEMES[(i + j) % 4],
+                        f"Mål {j + 1}",
+                        "",
+                        (start + timedelta(days=365 * YEARS)).isoformat(),
+                        "active",
+                        start.isoformat(),
+                    ]
+                )
                 need = rng.randint(2, 4)
                 sw.writerow([cid, gid, "FKO", "baseline", start.isoformat(), "value", need])
-                sw.writerow([cid, gid, "FKO", "target", start.isoformat(), "value",
-                             max(0, need - 1)])
+                sw.writerow(
+                    [cid, gid, "FKO", "target", start.isoformat(), "value", max(0, need - 1)]
+                )
                 scorings += 2
                 for q in range(1, 4 * YEARS + 1):
                     need = min(4, max(0, need + rng.choice((-1, 0, 0, 0, 1))))
-                    sw.writerow([cid, gid, "FKO", "status",
-                                 add_quarters(start, q).isoformat(), "value", need])
+                    sw.writerow(
+                        [
+                            cid,
+                            gid,
+                            "FKO",
+                            "status",
+                            add_quarters(start, q).isoformat(),
+                            "value",
+                            need,
+                        ]
+                    )
                     scorings += 1
             if fit:
                 level = rng.uniform(3, 7)

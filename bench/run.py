@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -144,8 +146,13 @@ print(json.dumps(out))
 
 
 def child(mode: str, url: str, *args: str) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", CHILD, mode, url, *(args or ("",))],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, url, *(args or ("",))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         sys.exit(f"{mode} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -157,8 +164,6 @@ def databases(size: int) -> list[tuple[str, str]]:
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     dbs = [("SQLite", f"sqlite:///{sqlite_path}")]
     try:
-        import psycopg
-
         name = f"bostotte_bench_{size}"
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -171,7 +176,7 @@ def databases(size: int) -> list[tuple[str, str]]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from bench.generate import generate
+    from bench.generate import generate  # noqa: PLC0415 (needs the root on sys.path first)
 
     DATA.mkdir(parents=True, exist_ok=True)
     lines = []
@@ -179,27 +184,38 @@ def main() -> None:
         folder = DATA / f"csv-{size}"
         t = time.perf_counter()
         scorings = generate(folder, size)
-        print(f"{size:,} citizens: {scorings:,} scorings generated in "
-              f"{time.perf_counter() - t:.1f} s", flush=True)
+        print(
+            f"{size:,} citizens: {scorings:,} scorings generated in "
+            f"{time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
         for name, url in databases(size):
             child("migrate", url)
             imp = child("import", url, str(folder))
-            stats = child("stats", url, ":".join(PERIOD),
-                          FKO_TOTAL_SQL[name].format(start=PERIOD[0], end=PERIOD[1]))
+            stats = child(
+                "stats",
+                url,
+                ":".join(PERIOD),
+                FKO_TOTAL_SQL[name].format(start=PERIOD[0], end=PERIOD[1]),
+            )
             assert stats["fko_total"] == stats["bound_fko_total"], stats
             page = child("page", url, ":".join(PERIOD))
-            line = (f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
-                    f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
-                    f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
-                    f"FKO-total bound {stats['bound_seconds'] * 1000:.0f} ms | ratio "
-                    f"{stats['seconds'] / stats['bound_seconds']:.2f}x | /statistik "
-                    f"{page['seconds'] * 1000:.0f} ms vs engine "
-                    f"{page['engine_seconds'] * 1000:.0f} ms: "
-                    f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)")
+            line = (
+                f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
+                f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
+                f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
+                f"FKO-total bound {stats['bound_seconds'] * 1000:.0f} ms | ratio "
+                f"{stats['seconds'] / stats['bound_seconds']:.2f}x | /statistik "
+                f"{page['seconds'] * 1000:.0f} ms vs engine "
+                f"{page['engine_seconds'] * 1000:.0f} ms: "
+                f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)"
+            )
             print(line, flush=True)
             lines.append(line)
-    print("\nSummary (one-year stats call in turns with the bound, best of 5; /statistik "
-          "page, best of 3):")
+    print(
+        "\nSummary (one-year stats call in turns with the bound, best of 5; /statistik "
+        "page, best of 3):"
+    )
     for line in lines:
         print("  " + line)
 

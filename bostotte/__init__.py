@@ -75,14 +75,25 @@ def _start_reminders(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for bp in (auth_bp, citizens_bp, goals_bp, scoring_bp, portal_bp, admin_bp, reminders_bp,
-               invitations_bp, stats_bp):
+    for bp in (
+        auth_bp,
+        citizens_bp,
+        goals_bp,
+        scoring_bp,
+        portal_bp,
+        admin_bp,
+        reminders_bp,
+        invitations_bp,
+        stats_bp,
+    ):
         app.register_blueprint(bp)
 
 
 # Everything is served from this origin; no inline script or style is used.
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
 
 
 def _security_headers(response: Response) -> Response:

@@ -21,8 +21,14 @@ from bostotte.reminders.cli import reminders_group, scheduler_command
 from bostotte.stats.cli import stats_command, target_command
 
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
-for _command in (import_command, export_command, stats_command, target_command,
-                 reminders_group, scheduler_command):
+for _command in (
+    import_command,
+    export_command,
+    stats_command,
+    target_command,
+    reminders_group,
+    scheduler_command,
+):
     bostotte_cli.add_command(_command)
 
 
@@ -42,8 +48,9 @@ def demo_command(today: str | None, if_empty: bool) -> None:
             click.echo(demo.LOGINS_TEXT)
         return
     if state == "data":
-        click.echo("Databasen indeholder data, der ikke er demodata. Demodata indlæses ikke.",
-                   err=True)
+        click.echo(
+            "Databasen indeholder data, der ikke er demodata. Demodata indlæses ikke.", err=True
+        )
         sys.exit(1)
     summary = demo.load_demo(db.session, _today(today))
     db.session.commit()
@@ -55,12 +62,14 @@ def demo_command(today: str | None, if_empty: bool) -> None:
 @bostotte_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True,
-              type=click.Choice([r.value for r in Role if r != Role.CITIZEN]))
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role if r != Role.CITIZEN])
+)
 @click.option("--team", "teams", multiple=True, help="Team name (repeatable).")
 @click.password_option()
-def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...],
-                        password: str) -> None:
+def create_user_command(
+    email: str, name: str, role: str, teams: tuple[str, ...], password: str
+) -> None:
     """Create a staff login."""
     found = list(db.session.scalars(select(Team).where(Team.name.in_(teams))))
     missing = set(teams) - {t.name for t in found}
@@ -68,11 +77,9 @@ def create_user_command(email: str, name: str, role: str, teams: tuple[str, ...]
         click.echo(f"Ukendt team: {', '.join(sorted(missing))}", err=True)
         sys.exit(1)
     try:
-        create_user(db.session, email=email, name=name, role=role, password=password,
-                    teams=found)
+        create_user(db.session, email=email, name=name, role=role, password=password, teams=found)
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"Brugeren {email} er oprettet.")
-

@@ -48,8 +48,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "BOSTOTTE_SMTP_PORT": int(os.environ.get("BOSTOTTE_SMTP_PORT") or "587"),
         "BOSTOTTE_SMTP_USER": os.environ.get("BOSTOTTE_SMTP_USER", ""),
         "BOSTOTTE_SMTP_PASSWORD": os.environ.get("BOSTOTTE_SMTP_PASSWORD", ""),
-        "BOSTOTTE_SMTP_FROM": os.environ.get("BOSTOTTE_SMTP_FROM",
-                                             "Bostøtte <bostotte@localhost>"),
+        "BOSTOTTE_SMTP_FROM": os.environ.get("BOSTOTTE_SMTP_FROM", "Bostøtte <bostotte@localhost>"),
         "BOSTOTTE_OUTBOX": os.environ.get("BOSTOTTE_OUTBOX", str(instance_path / "outbox")),
         "BOSTOTTE_BASE_URL": os.environ.get("BOSTOTTE_BASE_URL", "http://127.0.0.1:5000"),
     }

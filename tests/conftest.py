@@ -63,13 +63,15 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp_dir = tmp_path_factory.mktemp("db")
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_dir),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "SECRET_KEY": "test-secret",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_dir),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+        }
+    )
     app.test_client_class = IsolatedClient
     reset_schema(app)
     yield app
@@ -92,8 +94,9 @@ def session(app: Flask) -> Iterator[Session]:
         db.session.remove()
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(_table_names())
-                                  + " RESTART IDENTITY CASCADE"))
+                conn.execute(
+                    text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE")
+                )
             else:
                 conn.execute(text("PRAGMA defer_foreign_keys = ON"))
                 for name in _table_names():

@@ -26,19 +26,35 @@ def team(session: Session, name: str | None = None) -> Team:
     return t
 
 
-def user(session: Session, role: Role | str, teams: list[Team] | None = None,
-         password: str | None = None, **kw: Any) -> User:
+def user(
+    session: Session,
+    role: Role | str,
+    teams: list[Team] | None = None,
+    password: str | None = None,
+    **kw: Any,
+) -> User:
     n = next(_seq)
-    return create_user(session, email=kw.pop("email", f"{role}{n}@test.dk"),
-                       name=kw.pop("name", f"{str(role).title()} {n}"), role=str(role),
-                       password=password, teams=teams, **kw)
+    return create_user(
+        session,
+        email=kw.pop("email", f"{role}{n}@test.dk"),
+        name=kw.pop("name", f"{str(role).title()} {n}"),
+        role=str(role),
+        password=password,
+        teams=teams,
+        **kw,
+    )
 
 
 def citizen(session: Session, team: Team, **kw: Any) -> Citizen:
     data: dict[str, Any] = {
-        "display_name": f"Borger {next(_seq)}", "birth_year": 1980, "gender": "k",
-        "legal_basis": "§85", "start_date": date(2026, 1, 1), "uses_fko": True,
-        "uses_fit": True, "uses_rem": True,
+        "display_name": f"Borger {next(_seq)}",
+        "birth_year": 1980,
+        "gender": "k",
+        "legal_basis": "§85",
+        "start_date": date(2026, 1, 1),
+        "uses_fko": True,
+        "uses_fit": True,
+        "uses_rem": True,
     }
     data.update(kw)
     c = Citizen(team_id=team.id, **data)
@@ -47,24 +63,35 @@ def citizen(session: Session, team: Team, **kw: Any) -> Citizen:
     return c
 
 
-def plan(session: Session, citizen: Citizen, start: date = date(2026, 1, 1),
-         end: date = date(2026, 12, 31), legal_basis: str = "§85") -> Plan:
-    return create_plan(session, citizen, {"legal_basis": legal_basis, "start_date": start,
-                                          "end_date": end})
+def plan(
+    session: Session,
+    citizen: Citizen,
+    start: date = date(2026, 1, 1),
+    end: date = date(2026, 12, 31),
+    legal_basis: str = "§85",
+) -> Plan:
+    return create_plan(
+        session, citizen, {"legal_basis": legal_basis, "start_date": start, "end_date": end}
+    )
 
 
 def goal(session: Session, actor: User, plan: Plan, **kw: Any) -> Goal:
     data: dict[str, Any] = {
-        "theme": "mestring", "specific": f"Jeg vil klare min post selv {next(_seq)}",
-        "measurable": "Posten er åbnet hver uge", "target_date": date(2026, 12, 1),
+        "theme": "mestring",
+        "specific": f"Jeg vil klare min post selv {next(_seq)}",
+        "measurable": "Posten er åbnet hver uge",
+        "target_date": date(2026, 12, 1),
     }
     data.update(kw)
     return add_goal(session, actor, plan, data, today=date(2026, 2, 1))
 
 
 def subgoal(session: Session, goal: Goal, **kw: Any) -> SubGoal:
-    data: dict[str, Any] = {"title": "Åbne posten om mandagen", "method": "MI",
-                            "status": "in_progress"}
+    data: dict[str, Any] = {
+        "title": "Åbne posten om mandagen",
+        "method": "MI",
+        "status": "in_progress",
+    }
     data.update(kw)
     return add_subgoal(session, goal, data, today=date(2026, 2, 1))
 
@@ -101,5 +128,16 @@ def world(session: Session) -> World:
     plan(session, c2)
     borger = user(session, Role.CITIZEN, citizen_id=c1.id)
     session.commit()
-    return World(t1=t1, t2=t2, w1=w1, w2=w2, leader=leader, authority=authority,
-                 admin=admin, c1=c1, c2=c2, p1=p1, borger=borger)
+    return World(
+        t1=t1,
+        t2=t2,
+        w1=w1,
+        w2=w2,
+        leader=leader,
+        authority=authority,
+        admin=admin,
+        c1=c1,
+        c2=c2,
+        p1=p1,
+        borger=borger,
+    )

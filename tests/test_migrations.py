@@ -14,8 +14,19 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database_url):
     with app.app_context():
         upgrade(revision="heads")
         tables = set(inspect(db.engine).get_table_names())
-        assert {"citizens", "plans", "goals", "subgoals", "subgoal_notes", "scorings",
-                "scoring_items", "scoring_revisions", "access_log", "users", "teams"} <= tables
+        assert {
+            "citizens",
+            "plans",
+            "goals",
+            "subgoals",
+            "subgoal_notes",
+            "scorings",
+            "scoring_items",
+            "scoring_revisions",
+            "access_log",
+            "users",
+            "teams",
+        } <= tables
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == []

@@ -28,13 +28,15 @@ def test_a_report_is_printed_in_the_dkfds_font_with_its_svg_labels(app):
             'href="{{ url_for("static", filename="css/app.css") }}"></head><body>'
             '<h1>Status til socialudvalget</h1><svg width="200" height="40" '
             'font-family="{{ font }}">{{ label }}</svg>'
-            '</body></html>')
+            "</body></html>"
+        )
 
         html = template.render(label=text(5, 20, "Sundhed: 90 %", 12, halo=True), font=FONT)
         from weasyprint import HTML  # noqa: PLC0415 (Pango loads only in this test)
 
-        pdf = HTML(string=html, base_url="file:///",
-                   url_fetcher=_fetcher(Path(app.static_folder))).write_pdf()
+        pdf = HTML(
+            string=html, base_url="file:///", url_fetcher=_fetcher(Path(app.static_folder))
+        ).write_pdf()
     fonts = _fonts(pdf)  # all text in IBM Plex Sans: no fallback to a serif default
     assert fonts and all(name.startswith("IBM-Plex-Sans") for name in fonts), fonts
     # The halo sits under the label: the label's own text is in the PDF (once visible,
@@ -43,8 +45,9 @@ def test_a_report_is_printed_in_the_dkfds_font_with_its_svg_labels(app):
     assert "Status til socialudvalget" in extracted and "Sundhed: 90 %" in extracted
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "file:///static/../../etc/passwd",
-                                 "http://example.com/x.png"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "file:///static/../../etc/passwd", "http://example.com/x.png"]
+)
 def test_nothing_outside_the_static_folder_is_read(app, url):
     fetcher = _fetcher(Path(app.static_folder))
     with pytest.raises(ValueError, match="not fetched for a PDF"):

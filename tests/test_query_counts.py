@@ -33,13 +33,19 @@ def _citizen_with_history(session, worker, team, goals: int) -> int:
         goal = make.goal(session, worker, plan)
         for _ in range(2):
             subgoal = make.subgoal(session, goal)
-            add_note(session, worker, subgoal, {"text": "Det gik godt", "noted_on": TODAY},
-                     today=TODAY)
+            add_note(
+                session, worker, subgoal, {"text": "Det gik godt", "noted_on": TODAY}, today=TODAY
+            )
     for k in range(3):
-        record_scoring(session, worker, citizen, "ORS",
-                       {"scored_on": TODAY - timedelta(days=30 * k), "participation": "together"},
-                       {"individuelt": 5, "interpersonelt": 6, "socialt": 6, "generelt": 7},
-                       today=TODAY)
+        record_scoring(
+            session,
+            worker,
+            citizen,
+            "ORS",
+            {"scored_on": TODAY - timedelta(days=30 * k), "participation": "together"},
+            {"individuelt": 5, "interpersonelt": 6, "socialt": 6, "generelt": 7},
+            today=TODAY,
+        )
     return citizen.id
 
 
@@ -47,8 +53,9 @@ def _citizen_with_history(session, worker, team, goals: int) -> int:
 def caseload(request, session):
     team = make.team(session)
     worker = make.user(session, Role.WORKER, [team])
-    ids = [_citizen_with_history(session, worker, team, goals=1 + k % 3)
-           for k in range(request.param)]
+    ids = [
+        _citizen_with_history(session, worker, team, goals=1 + k % 3) for k in range(request.param)
+    ]
     session.commit()
     return worker, ids
 
@@ -64,10 +71,10 @@ def _queries(login_as, count_queries, user, url: str) -> int:
 def test_the_citizen_page_is_pinned(caseload, login_as, count_queries):
     worker, ids = caseload
     one_goal, three_goals = ids[0], ids[2]
-    assert _queries(login_as, count_queries, worker, f"/borgere/{one_goal}") == PINS[
-        "citizen page"]
-    assert _queries(login_as, count_queries, worker, f"/borgere/{three_goals}") == PINS[
-        "citizen page"]
+    assert _queries(login_as, count_queries, worker, f"/borgere/{one_goal}") == PINS["citizen page"]
+    assert (
+        _queries(login_as, count_queries, worker, f"/borgere/{three_goals}") == PINS["citizen page"]
+    )
 
 
 def test_mine_borgere_is_pinned(caseload, login_as, count_queries):

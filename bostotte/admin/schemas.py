@@ -13,8 +13,10 @@ class TeamSchema(FormSchema):
 
 
 class UserSchema(FormSchema):
-    email = fields.Email(required=True, error_messages={
-        "required": "Udfyld feltet.", "invalid": "Skriv en gyldig e-mailadresse."})
+    email = fields.Email(
+        required=True,
+        error_messages={"required": "Udfyld feltet.", "invalid": "Skriv en gyldig e-mailadresse."},
+    )
     name = Str(required=True, validate=required_text(120))
     role = Str(required=True, validate=one_of(STAFF_ROLE_LABELS))
     team_ids = fields.List(Int(), load_default=list)

@@ -13,15 +13,23 @@ from bostotte.common.schema import DomainError
 
 
 def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
-    counts: dict[int, int] = dict(session.execute(
-            select(Citizen.team_id, func.count()).group_by(Citizen.team_id)).tuples().all())
+    counts: dict[int, int] = dict(
+        session.execute(select(Citizen.team_id, func.count()).group_by(Citizen.team_id))
+        .tuples()
+        .all()
+    )
     return [(t, counts.get(t.id, 0)) for t in session.scalars(select(Team).order_by(Team.name))]
 
 
 def staff_users(session: Session) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.role != Role.CITIZEN).options(selectinload(User.teams))
-        .order_by(User.active.desc(), User.name)))
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role != Role.CITIZEN)
+            .options(selectinload(User.teams))
+            .order_by(User.active.desc(), User.name)
+        )
+    )
 
 
 def create_team(session: Session, data: dict[str, Any]) -> Team:
@@ -39,10 +47,17 @@ def create_staff_user(session: Session, data: dict[str, Any]) -> User:
     if len(teams) != len(set(data["team_ids"])):
         raise DomainError("Vælg blandt de eksisterende teams.", "team_ids")
     if data["role"] in (Role.WORKER, Role.LEADER) and not teams:
-        raise DomainError("En mestringsvejleder eller leder skal høre til mindst ét team.",
-                          "team_ids")
-    return create_user(session, email=data["email"], name=data["name"], role=data["role"],
-                       password=data["password"], teams=teams)
+        raise DomainError(
+            "En mestringsvejleder eller leder skal høre til mindst ét team.", "team_ids"
+        )
+    return create_user(
+        session,
+        email=data["email"],
+        name=data["name"],
+        role=data["role"],
+        password=data["password"],
+        teams=teams,
+    )
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> User:

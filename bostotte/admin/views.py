@@ -27,13 +27,16 @@ from bostotte.extensions import db
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _page(team_errors: Errors | None = None, user_errors: Errors | None = None
-          ) -> tuple[str, int]:
+def _page(team_errors: Errors | None = None, user_errors: Errors | None = None) -> tuple[str, int]:
     errors = {**(team_errors or {}), **(user_errors or {})}
     return render_template(
-        "admin/index.html", teams=services.teams_with_counts(db.session),
-        users=services.staff_users(db.session), roles=STAFF_ROLE_LABELS,
-        form=request.form, team_errors=team_errors or {}, user_errors=user_errors or {},
+        "admin/index.html",
+        teams=services.teams_with_counts(db.session),
+        users=services.staff_users(db.session),
+        roles=STAFF_ROLE_LABELS,
+        form=request.form,
+        team_errors=team_errors or {},
+        user_errors=user_errors or {},
     ), status_for(errors)
 
 
@@ -46,8 +49,9 @@ def index() -> tuple[str, int]:
 @bp.post("/teams")
 @requires(Action.ADMIN)
 def create_team() -> tuple[str, int] | Response:
-    team, errors = submit(TeamSchema(), request.form,
-                          lambda data: services.create_team(db.session, data))
+    team, errors = submit(
+        TeamSchema(), request.form, lambda data: services.create_team(db.session, data)
+    )
     if team is None:
         return _page(team_errors=errors)
     flash(f"Teamet {team.name} er oprettet.", "success")
@@ -57,8 +61,9 @@ def create_team() -> tuple[str, int] | Response:
 @bp.post("/brugere")
 @requires(Action.ADMIN)
 def create_user() -> tuple[str, int] | Response:
-    user, errors = submit(UserSchema(), request.form,
-                          lambda data: services.create_staff_user(db.session, data))
+    user, errors = submit(
+        UserSchema(), request.form, lambda data: services.create_staff_user(db.session, data)
+    )
     if user is None:
         return _page(user_errors=errors)
     flash(f"{user.name} er oprettet som {user.role_label.lower()}.", "success")
@@ -71,8 +76,11 @@ def toggle_user(user_id: int, action: str) -> Response:
     user = db.session.get(User, user_id)
     if user is None or user.role == Role.CITIZEN:
         abort(404)
-    _, errors = submit(FormSchema(), request.form, lambda _data: services.set_active(
-        db.session, current_user, user, action == "aktiver"))
+    _, errors = submit(
+        FormSchema(),
+        request.form,
+        lambda _data: services.set_active(db.session, current_user, user, action == "aktiver"),
+    )
     flash_outcome(errors, f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.")
     return redirect(url_for("admin.index"))
 
@@ -82,5 +90,6 @@ def toggle_user(user_id: int, action: str) -> Response:
 def outbox() -> str:
     """Mails written to the outbox folder when no SMTP server is set (development)."""
     settings = MailSettings.from_config(current_app.config)
-    return render_template("admin/outbox.html", settings=settings,
-                           entries=outbox_entries(settings.outbox))
+    return render_template(
+        "admin/outbox.html", settings=settings, entries=outbox_entries(settings.outbox)
+    )

@@ -8,10 +8,16 @@ WHAT_MAX = AccessLog.__table__.c.what.type.length or 80
 PATH_MAX = AccessLog.__table__.c.path.type.length or 300
 
 
-def log_access(session: Session, actor: User, citizen_id: int, what: str,
-               path: str | None = None) -> AccessLog:
+def log_access(
+    session: Session, actor: User, citizen_id: int, what: str, path: str | None = None
+) -> AccessLog:
     # Cut to the columns' lengths: a long guessed URL must still be logged, not fail.
-    entry = AccessLog(actor_id=actor.id, actor_role=actor.role, citizen_id=citizen_id,
-                      what=what[:WHAT_MAX], path=path[:PATH_MAX] if path else path)
+    entry = AccessLog(
+        actor_id=actor.id,
+        actor_role=actor.role,
+        citizen_id=citizen_id,
+        what=what[:WHAT_MAX],
+        path=path[:PATH_MAX] if path else path,
+    )
     session.add(entry)
     return entry

@@ -141,8 +141,9 @@ def can_view(user: User, citizen: Citizen) -> bool:
             return False
 
 
-def citizen_for(session: Session, user: User, citizen_id: int | None, what: str,
-                action: Action = Action.READ) -> Citizen:
+def citizen_for(
+    session: Session, user: User, citizen_id: int | None, what: str, action: Action = Action.READ
+) -> Citizen:
     """The citizen if `user` may do `action` on her record (see the module's docstring).
 
     Every successful call is an access to her record and is written to the access log as
@@ -160,9 +161,16 @@ def citizen_for(session: Session, user: User, citizen_id: int | None, what: str,
 R = TypeVar("R", Plan, Goal, SubGoal, Scoring)
 
 
-def _hers(session: Session, user: User, citizen_id: int, model: type[R], record_id: int,
-          what: str, action: Action, owner: Callable[[R], int] = attrgetter("citizen_id"),
-          ) -> tuple[Citizen, R]:
+def _hers(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    model: type[R],
+    record_id: int,
+    what: str,
+    action: Action,
+    owner: Callable[[R], int] = attrgetter("citizen_id"),
+) -> tuple[Citizen, R]:
     """Her plan, goal, delmål or scoring: the citizen's entry point first, then the record
     must be hers (else 404)."""
     citizen = citizen_for(session, user, citizen_id, what, action)
@@ -172,28 +180,51 @@ def _hers(session: Session, user: User, citizen_id: int, model: type[R], record_
     return citizen, record
 
 
-def plan_for(session: Session, user: User, citizen_id: int, plan_id: int, what: str,
-             action: Action = Action.EDIT) -> tuple[Citizen, Plan]:
+def plan_for(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    plan_id: int,
+    what: str,
+    action: Action = Action.EDIT,
+) -> tuple[Citizen, Plan]:
     return _hers(session, user, citizen_id, Plan, plan_id, what, action)
 
 
-def goal_for(session: Session, user: User, citizen_id: int, goal_id: int, what: str,
-             action: Action = Action.EDIT) -> tuple[Citizen, Goal]:
+def goal_for(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    goal_id: int,
+    what: str,
+    action: Action = Action.EDIT,
+) -> tuple[Citizen, Goal]:
     return _hers(session, user, citizen_id, Goal, goal_id, what, action)
 
 
-def subgoal_for(session: Session, user: User, citizen_id: int, subgoal_id: int, what: str,
-                action: Action = Action.EDIT) -> tuple[Citizen, SubGoal]:
-    return _hers(session, user, citizen_id, SubGoal, subgoal_id, what, action,
-                 owner=_subgoal_owner)
+def subgoal_for(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    subgoal_id: int,
+    what: str,
+    action: Action = Action.EDIT,
+) -> tuple[Citizen, SubGoal]:
+    return _hers(session, user, citizen_id, SubGoal, subgoal_id, what, action, owner=_subgoal_owner)
 
 
 def _subgoal_owner(subgoal: SubGoal) -> int:
     return subgoal.goal.citizen_id
 
 
-def scoring_for(session: Session, user: User, citizen_id: int, scoring_id: int, what: str,
-                action: Action = Action.READ) -> tuple[Citizen, Scoring]:
+def scoring_for(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    scoring_id: int,
+    what: str,
+    action: Action = Action.READ,
+) -> tuple[Citizen, Scoring]:
     """To change a scoring (`Action.SCORE`) she must also be one who records its
     instrument's occasion (else 403)."""
     citizen, scoring = _hers(session, user, citizen_id, Scoring, scoring_id, what, action)
@@ -208,6 +239,7 @@ def may_record(user: User, instrument_id: str, occasion: str | None) -> bool:
 
 
 # --------------------------------------------------------------------- what pages may show
+
 
 @dataclass(frozen=True)
 class CitizenFlags:
@@ -226,15 +258,18 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
     can_edit = may(user, Action.EDIT)
     return CitizenFlags(
         can_edit=can_edit,
-        can_add_goal=can_edit and plan is not None
-        and len(plan.active_goals) < MAX_ACTIVE_GOALS,
-        can_extend=can_edit and plan is not None and plan.sessions_granted is not None
+        can_add_goal=can_edit and plan is not None and len(plan.active_goals) < MAX_ACTIVE_GOALS,
+        can_extend=can_edit
+        and plan is not None
+        and plan.sessions_granted is not None
         and plan.sessions_granted < 2 * SESSIONS_82B,
         can_invite=may(user, Action.INVITE),
-        record={i: may(user, Action.SCORE) and may_record(user, i, None)
-                for i in instrument_ids},
-        fko_occasions=frozenset(o for o in ("baseline", "target", "status")
-                                if may(user, Action.SCORE) and may_record(user, "FKO", o)),
+        record={i: may(user, Action.SCORE) and may_record(user, i, None) for i in instrument_ids},
+        fko_occasions=frozenset(
+            o
+            for o in ("baseline", "target", "status")
+            if may(user, Action.SCORE) and may_record(user, "FKO", o)
+        ),
     )
 
 

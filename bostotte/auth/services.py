@@ -33,9 +33,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def create_user(session: Session, *, email: str, name: str, role: str, password: str | None,
-                teams: list[Team] | None = None, citizen_id: int | None = None,
-                is_demo: bool = False) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    teams: list[Team] | None = None,
+    citizen_id: int | None = None,
+    is_demo: bool = False,
+) -> User:
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise DomainError("Ukendt rolle.", "role")
@@ -45,15 +53,23 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
         check_new_password(password)
     if role == Role.CITIZEN and citizen_id is None:
         raise DomainError("En borger-bruger skal høre til en borger.", "citizen_id")
-    user = User(email=email, name=name, role=role,
-                password_hash=hash_password(password) if password else None,
-                citizen_id=citizen_id, is_demo=is_demo, teams=list(teams or []))
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=hash_password(password) if password else None,
+        citizen_id=citizen_id,
+        is_demo=is_demo,
+        teams=list(teams or []),
+    )
     session.add(user)
     session.flush()
     return user
 
 
 def users_with_role(session: Session, role: Role) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.role == role, User.active.is_(True)).order_by(User.name)
-    ))
+    return list(
+        session.scalars(
+            select(User).where(User.role == role, User.active.is_(True)).order_by(User.name)
+        )
+    )

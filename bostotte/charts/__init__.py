@@ -12,6 +12,19 @@ from bostotte.charts.model import Chart, Cutoff, FkoPoint, Scale, Step, Table, T
 from bostotte.charts.rem import rem_multiples, rem_radar
 from bostotte.charts.timeline import subgoal_timeline
 
-__all__ = ["Chart", "Cutoff", "FkoPoint", "Scale", "Step", "Table", "ThemeShare", "fko_chart",
-           "ors_srs_chart", "quarterly_trend", "rem_multiples", "rem_radar", "subgoal_timeline",
-           "theme_share_bars"]
+__all__ = [
+    "Chart",
+    "Cutoff",
+    "FkoPoint",
+    "Scale",
+    "Step",
+    "Table",
+    "ThemeShare",
+    "fko_chart",
+    "ors_srs_chart",
+    "quarterly_trend",
+    "rem_multiples",
+    "rem_radar",
+    "subgoal_timeline",
+    "theme_share_bars",
+]

@@ -24,9 +24,12 @@ from bostotte.scoring.models import Scoring
 
 
 def scale_of(instrument: Instrument) -> Scale:
-    return Scale(instrument.scale_min, instrument.scale_max,
-                 {int(k): v for k, v in instrument.scale_labels.items()},
-                 instrument.higher_is_better)
+    return Scale(
+        instrument.scale_min,
+        instrument.scale_max,
+        {int(k): v for k, v in instrument.scale_labels.items()},
+        instrument.higher_is_better,
+    )
 
 
 def _cutoff_for_age(instrument: Instrument, age: int) -> tuple[float, str]:
@@ -66,54 +69,102 @@ def fit_chart(citizen: Citizen, scorings: Sequence[Scoring], *, you: bool = Fals
     ors = [(s.scored_on, s.total) for s in scorings if s.instrument == ors_def.id]
     srs = [(s.scored_on, s.total) for s in scorings if s.instrument == srs_def.id]
     return ors_srs_chart(
-        ors, srs, scale=ors_def.total_range,
+        ors,
+        srs,
+        scale=ors_def.total_range,
         cutoffs=ors_cutoffs(ors_def, citizen.birth_year, [d for d, _ in ors]),
-        alliance=srs_def.cutoffs.get("alliance"), reliable_change=ors_def.reliable_change,
-        you=you)
+        alliance=srs_def.cutoffs.get("alliance"),
+        reliable_change=ors_def.reliable_change,
+        you=you,
+    )
 
 
-def rem_data(scorings: Sequence[Scoring]) -> tuple[list[tuple[str, str]],
-                                                   list[tuple[date, dict[str, float]]], Scale]:
+def rem_data(
+    scorings: Sequence[Scoring],
+) -> tuple[list[tuple[str, str]], list[tuple[date, dict[str, float]]], Scale]:
     rem = instruments.get("REM")
-    return ([(i.id, i.label) for i in rem.items],
-            # a scoring from before an item was added to the file cannot be drawn whole
-            [(s.scored_on, s.values) for s in scorings
-             if s.instrument == rem.id and set(rem.item_ids) <= s.values.keys()],
-            scale_of(rem))
+    return (
+        [(i.id, i.label) for i in rem.items],
+        # a scoring from before an item was added to the file cannot be drawn whole
+        [
+            (s.scored_on, s.values)
+            for s in scorings
+            if s.instrument == rem.id and set(rem.item_ids) <= s.values.keys()
+        ],
+        scale_of(rem),
+    )
 
 
 def goal_fko_chart(goal: Goal, scorings: Sequence[Scoring], *, you: bool = False) -> Chart:
     fko = instruments.get("FKO")
-    points = [FkoPoint(s.scored_on, s.total, s.occasion or "status") for s in scorings
-              if s.instrument == fko.id and s.goal_id == goal.id]
-    return fko_chart(points, scale=scale_of(fko), theme=goal.theme_label, goal=goal.specific,
-                     occasions={k: o.label for k, o in fko.occasions.items()},
-                     chart_id=f"fko-{goal.id}", you=you)
+    points = [
+        FkoPoint(s.scored_on, s.total, s.occasion or "status")
+        for s in scorings
+        if s.instrument == fko.id and s.goal_id == goal.id
+    ]
+    return fko_chart(
+        points,
+        scale=scale_of(fko),
+        theme=goal.theme_label,
+        goal=goal.specific,
+        occasions={k: o.label for k, o in fko.occasions.items()},
+        chart_id=f"fko-{goal.id}",
+        you=you,
+    )
 
 
 def goal_timeline(goal: Goal, today: date) -> Chart:
-    steps = [Step(sg.title, sg.status, sg.status_label, sg.created_on, sg.target_date,
-                  tuple(sorted(n.noted_on for n in sg.notes))) for sg in goal.subgoals]
-    return subgoal_timeline(steps, period=(goal.plan.start_date, goal.plan.end_date),
-                            today=today, goal=goal.specific, chart_id=f"delmaal-{goal.id}")
+    steps = [
+        Step(
+            sg.title,
+            sg.status,
+            sg.status_label,
+            sg.created_on,
+            sg.target_date,
+            tuple(sorted(n.noted_on for n in sg.notes)),
+        )
+        for sg in goal.subgoals
+    ]
+    return subgoal_timeline(
+        steps,
+        period=(goal.plan.start_date, goal.plan.end_date),
+        today=today,
+        goal=goal.specific,
+        chart_id=f"delmaal-{goal.id}",
+    )
 
 
-def citizen_charts(citizen: Citizen, scorings: Sequence[Scoring], *, today: date,
-                   goals: Iterable[Goal] = (), you: bool = False,
-                   timelines: bool = True) -> CitizenCharts:
+def citizen_charts(
+    citizen: Citizen,
+    scorings: Sequence[Scoring],
+    *,
+    today: date,
+    goals: Iterable[Goal] = (),
+    you: bool = False,
+    timelines: bool = True,
+) -> CitizenCharts:
     """Every chart the page shows. `scorings` are the citizen's (any order); `goals` those
     on the page; `you` words callouts to the citizen herself ("Din seneste score …")."""
     methods = set(citizen.methods)
     used = {s.instrument for s in scorings}
-    ors_srs = (fit_chart(citizen, scorings, you=you)
-               if "FIT" in methods or used & {"ORS", "SRS"} else None)
+    ors_srs = (
+        fit_chart(citizen, scorings, you=you) if "FIT" in methods or used & {"ORS", "SRS"} else None
+    )
     radar = multiples = None
     if "REM" in methods or "REM" in used:
         items, rem, scale = rem_data(scorings)
         radar = rem_radar(items, rem, scale=scale, you=you)
         multiples = rem_multiples(items, rem, scale=scale)
     goals = list(goals)
-    fko = ({g.id: goal_fko_chart(g, scorings, you=you) for g in goals}
-           if "FKO" in methods or "FKO" in used else {})
-    return CitizenCharts(ors_srs, radar, multiples, fko,
-                         {g.id: goal_timeline(g, today) for g in goals} if timelines else {})
+    fko = (
+        {g.id: goal_fko_chart(g, scorings, you=you) for g in goals}
+        if "FKO" in methods or "FKO" in used
+        else {}
+    )
+    return CitizenCharts(
+        ors_srs,
+        radar,
+        multiples,
+        fko,
+        {g.id: goal_timeline(g, today) for g in goals} if timelines else {},
+    )

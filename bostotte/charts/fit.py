@@ -34,10 +34,17 @@ TITLE = "ORS og SRS over tid"
 Scores = Sequence[tuple[date, float]]
 
 
-def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
-                  cutoffs: Sequence[Cutoff], alliance: float | None,
-                  reliable_change: float | None, you: bool = False,
-                  chart_id: str = "ors-srs") -> Chart:
+def ors_srs_chart(
+    ors: Scores,
+    srs: Scores,
+    *,
+    scale: tuple[float, float],
+    cutoffs: Sequence[Cutoff],
+    alliance: float | None,
+    reliable_change: float | None,
+    you: bool = False,
+    chart_id: str = "ors-srs",
+) -> Chart:
     """Both totals as lines on the instrument's scale; the clinical cut-off (per date, as
     an age cut-off can change) and the alliance line as labelled bands; dotted lines the
     reliable change away from the first ORS, and filled points where the ORS has changed
@@ -45,37 +52,61 @@ def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
     ors, srs = sorted(ors), sorted(srs)
     columns = ("Dato", "ORS", "Ændring fra første ORS", "SRS")
     if not ors and not srs:
-        return Chart(chart_id, TITLE, "Der er ingen ORS- eller SRS-scoringer endnu.",
-                     Table("ORS og SRS", columns, ()))
+        return Chart(
+            chart_id,
+            TITLE,
+            "Der er ingen ORS- eller SRS-scoringer endnu.",
+            Table("ORS og SRS", columns, ()),
+        )
     first = ors[0][1] if ors else None
 
     def reliable(value: float) -> bool:
-        return (first is not None and reliable_change is not None
-                and abs(value - first) >= reliable_change)
+        return (
+            first is not None
+            and reliable_change is not None
+            and abs(value - first) >= reliable_change
+        )
 
     def cutoff_on(on: date) -> Cutoff:
         return next((c for c in reversed(cutoffs) if c.start <= on), cutoffs[0])
 
-    ors_marks = [Mark(d, v, f"ORS {dk_number(v)} – {day(d)}"
-                      + (" (pålidelig ændring)" if i and reliable(v) else ""),
-                      filled=True if i and reliable(v) else None,
-                      kind="reliable" if i and reliable(v) else "",
-                      label=dk_number(v) if i in (0, len(ors) - 1) else None)
-                 for i, (d, v) in enumerate(ors)]
-    srs_marks = [Mark(d, v, f"SRS {dk_number(v)} – {day(d)}",
-                      label=dk_number(v) if i == len(srs) - 1 else None)
-                 for i, (d, v) in enumerate(srs)]
-    series = [Series("ors", "ORS – trivsel", ORS_STYLE, ors_marks),
-              Series("srs", "SRS – samarbejdet", SRS_STYLE, srs_marks)]
+    ors_marks = [
+        Mark(
+            d,
+            v,
+            f"ORS {dk_number(v)} – {day(d)}"
+            + (" (pålidelig ændring)" if i and reliable(v) else ""),
+            filled=True if i and reliable(v) else None,
+            kind="reliable" if i and reliable(v) else "",
+            label=dk_number(v) if i in (0, len(ors) - 1) else None,
+        )
+        for i, (d, v) in enumerate(ors)
+    ]
+    srs_marks = [
+        Mark(
+            d,
+            v,
+            f"SRS {dk_number(v)} – {day(d)}",
+            label=dk_number(v) if i == len(srs) - 1 else None,
+        )
+        for i, (d, v) in enumerate(srs)
+    ]
+    series = [
+        Series("ors", "ORS – trivsel", ORS_STYLE, ors_marks),
+        Series("srs", "SRS – samarbejdet", SRS_STYLE, srs_marks),
+    ]
     dates = [d for d, _ in ors] + [d for d, _ in srs]
     lo, hi = scale
     start, end = time_domain(dates)
     # The cut-offs in force somewhere on the chart, each as a band over its own dates.
-    shown = [(c, c.start if i else start, cutoffs[i + 1].start if i + 1 < len(cutoffs) else end)
-             for i, c in enumerate(cutoffs)]
+    shown = [
+        (c, c.start if i else start, cutoffs[i + 1].start if i + 1 < len(cutoffs) else end)
+        for i, c in enumerate(cutoffs)
+    ]
     shown = [(c, max(a, start), min(b, end)) for c, a, b in shown if a < end and b > start]
-    bands = [Band(lo, c.value, c.value, BLUE_TINT, BLUE, "cutoff", start=a, end=b)
-             for c, a, b in shown]
+    bands = [
+        Band(lo, c.value, c.value, BLUE_TINT, BLUE, "cutoff", start=a, end=b) for c, a, b in shown
+    ]
     marks = [(v, dk_number(v), BLUE) for v in sorted({c.value for c, _, _ in shown})]
     if alliance is not None:
         bands.append(Band(alliance, hi, alliance, ORANGE_TINT, ORANGE, "alliance"))
@@ -83,28 +114,53 @@ def ors_srs_chart(ors: Scores, srs: Scores, *, scale: tuple[float, float],
     step = (hi - lo) / 4
     y_axis = YAxis(lo, hi, [(lo + step * k, dk_number(lo + step * k)) for k in range(5)], marks)
 
-    gaps = [(a[-1].on, b[0].on) for s in series
-            for a, b in zip(segments(s.marks, GAP_DAYS), segments(s.marks, GAP_DAYS)[1:],
-                            strict=False)]
+    gaps = [
+        (a[-1].on, b[0].on)
+        for s in series
+        for a, b in zip(segments(s.marks, GAP_DAYS), segments(s.marks, GAP_DAYS)[1:], strict=False)
+    ]
     refs = []
     if first is not None and reliable_change is not None and len(ors) > 1:
         # the reliable-change lines: a point beyond one has changed reliably
-        refs = [Ref(first + sign * reliable_change, "", BLUE, "2 3", 1.25, start=ors[0][0])
-                for sign in (1, -1) if lo <= first + sign * reliable_change <= hi]
-    legend = _legend([c for c, _, _ in shown], alliance, reliable_change, bool(refs),
-                     any(m.kind for m in ors_marks), bool(gaps))
+        refs = [
+            Ref(first + sign * reliable_change, "", BLUE, "2 3", 1.25, start=ors[0][0])
+            for sign in (1, -1)
+            if lo <= first + sign * reliable_change <= hi
+        ]
+    legend = _legend(
+        [c for c, _, _ in shown],
+        alliance,
+        reliable_change,
+        bool(refs),
+        any(m.kind for m in ors_marks),
+        bool(gaps),
+    )
     span = (day(min(dates)), day(max(dates)))
-    desc = (f"Linjediagram over ORS (trivsel) og SRS (samarbejdet) fra {span[0]} til "
-            f"{span[1]} på en skala fra {dk_number(lo)} til {dk_number(hi)}, hvor højere er bedre.")
-    wide, narrow = time_chart(chart_id=chart_id, title=TITLE, desc=desc, series=series,
-                              y_axis=y_axis, start=start, end=end, bands=bands, refs=refs,
-                              plot_heights=(250, 190), legend_entries=legend,
-                              gap_days=GAP_DAYS)
+    desc = (
+        f"Linjediagram over ORS (trivsel) og SRS (samarbejdet) fra {span[0]} til "
+        f"{span[1]} på en skala fra {dk_number(lo)} til {dk_number(hi)}, hvor højere er bedre."
+    )
+    wide, narrow = time_chart(
+        chart_id=chart_id,
+        title=TITLE,
+        desc=desc,
+        series=series,
+        y_axis=y_axis,
+        start=start,
+        end=end,
+        bands=bands,
+        refs=refs,
+        plot_heights=(250, 190),
+        legend_entries=legend,
+        gap_days=GAP_DAYS,
+    )
     return Chart(
-        chart_id, TITLE,
+        chart_id,
+        TITLE,
         summary=_summary(ors, srs, cutoff_on, alliance, reliable, gaps),
         table=Table("ORS og SRS pr. dato", columns, _rows(ors, srs, reliable)),
-        svg=wide, svg_narrow=narrow,
+        svg=wide,
+        svg_narrow=narrow,
         callout=_callout(ors, srs, you),
         note=_note(you, cutoff_on(max(dates)).value if ors else None, reliable_change),
     )
@@ -118,32 +174,55 @@ def _note(you: bool, cutoff: float | None, reliable_change: float | None) -> str
     if cutoff is not None:
         words += f" De fleste, der ikke får hjælp, scorer over {dk_number(cutoff)}."
     if reliable_change is not None:
-        words += (f" En fyldt prik betyder en tydelig ændring: mindst {dk_number(reliable_change)} "
-                  "point fra første gang.")
+        words += (
+            f" En fyldt prik betyder en tydelig ændring: mindst {dk_number(reliable_change)} "
+            "point fra første gang."
+        )
     return words
 
 
-def _legend(cutoffs: Sequence[Cutoff], alliance: float | None, reliable_change: float | None,
-            lines: bool, reliable: bool, gaps: bool) -> list[tuple[str, Swatch]]:
-    values = join([dk_number(c.value) + (f" ({c.group})" if c.group else "") for c in
-                   sorted(cutoffs, key=lambda c: -c.value)])
+def _legend(
+    cutoffs: Sequence[Cutoff],
+    alliance: float | None,
+    reliable_change: float | None,
+    lines: bool,
+    reliable: bool,
+    gaps: bool,
+) -> list[tuple[str, Swatch]]:
+    values = join(
+        [
+            dk_number(c.value) + (f" ({c.group})" if c.group else "")
+            for c in sorted(cutoffs, key=lambda c: -c.value)
+        ]
+    )
     entries: list[tuple[str, Swatch]] = [
         ("ORS – trivsel", style_swatch(ORS_STYLE)),
         ("SRS – samarbejdet", style_swatch(SRS_STYLE)),
         (f"Under klinisk grænse {values} (ORS)", band_swatch(BLUE_TINT, BLUE, top=True)),
     ]
     if alliance is not None:
-        entries.append((f"Alliancegrænse {dk_number(alliance)} (SRS)",
-                        band_swatch(ORANGE_TINT, ORANGE, top=False)))
+        entries.append(
+            (
+                f"Alliancegrænse {dk_number(alliance)} (SRS)",
+                band_swatch(ORANGE_TINT, ORANGE, top=False),
+            )
+        )
     if lines and reliable_change is not None:
-        entries.append((f"{dk_number(reliable_change)} point over og under første ORS",
-                        line_swatch(BLUE, "2 3", 1.25)))
+        entries.append(
+            (
+                f"{dk_number(reliable_change)} point over og under første ORS",
+                line_swatch(BLUE, "2 3", 1.25),
+            )
+        )
     if reliable and reliable_change is not None:
-        entries.append((f"ORS ændret mindst {dk_number(reliable_change)} point (pålidelig ændring)",
-                        shape_swatch("circle", BLUE)))
+        entries.append(
+            (
+                f"ORS ændret mindst {dk_number(reliable_change)} point (pålidelig ændring)",
+                shape_swatch("circle", BLUE),
+            )
+        )
     if gaps:
-        entries.append(("Pause i målingerne",
-                        line_swatch(BLUE, "1 5", 1.5)))
+        entries.append(("Pause i målingerne", line_swatch(BLUE, "1 5", 1.5)))
     return entries
 
 
@@ -157,10 +236,20 @@ def _rows(ors: Scores, srs: Scores, reliable) -> tuple[tuple[str, ...], ...]:  #
     rows = []
     for d in sorted(by_date):
         for o, s in zip_longest(*by_date[d]):
-            diff = "–" if o is None or first is None else sign(o - first) + (
-                " (pålidelig ændring)" if reliable(o) and o != first else "")
-            rows.append((day(d), "–" if o is None else dk_number(o), diff,
-                         "–" if s is None else dk_number(s)))
+            diff = (
+                "–"
+                if o is None or first is None
+                else sign(o - first)
+                + (" (pålidelig ændring)" if reliable(o) and o != first else "")
+            )
+            rows.append(
+                (
+                    day(d),
+                    "–" if o is None else dk_number(o),
+                    diff,
+                    "–" if s is None else dk_number(s),
+                )
+            )
     return tuple(rows)
 
 
@@ -169,8 +258,14 @@ def _position(value: float, limit: float, name: str) -> str:
     return f"{where} {name} på {dk_number(limit)}"
 
 
-def _summary(ors: Scores, srs: Scores, cutoff_on, alliance: float | None,  # type: ignore[no-untyped-def]
-             reliable, gaps: list[tuple[date, date]]) -> str:
+def _summary(
+    ors: Scores,
+    srs: Scores,
+    cutoff_on,
+    alliance: float | None,  # type: ignore[no-untyped-def]
+    reliable,
+    gaps: list[tuple[date, date]],
+) -> str:
     parts = []
     if ors:
         (d0, first), (d1, latest) = ors[0], ors[-1]
@@ -180,22 +275,27 @@ def _summary(ors: Scores, srs: Scores, cutoff_on, alliance: float | None,  # typ
         else:
             words = change(latest - first)
             if reliable(latest):
-                words += (", en pålidelig forbedring" if latest > first
-                          else ", et pålideligt fald")
-            parts.append(f"ORS er scoret {times(len(ors))} fra {day(d0)} til {day(d1)} og "
-                         f"er gået fra {dk_number(first)} til {dk_number(latest)} ({words}), "
-                         f"{where}")
+                words += ", en pålidelig forbedring" if latest > first else ", et pålideligt fald"
+            parts.append(
+                f"ORS er scoret {times(len(ors))} fra {day(d0)} til {day(d1)} og "
+                f"er gået fra {dk_number(first)} til {dk_number(latest)} ({words}), "
+                f"{where}"
+            )
     else:
         parts.append("ORS er ikke scoret endnu")
     if srs:
         latest_srs = srs[-1][1]
-        where = (f", {_position(latest_srs, alliance, 'alliancegrænsen')}"
-                 if alliance is not None else "")
+        where = (
+            f", {_position(latest_srs, alliance, 'alliancegrænsen')}"
+            if alliance is not None
+            else ""
+        )
         parts.append(f"seneste SRS er {dk_number(latest_srs)}{where}")
     if gaps:
         a, b = max(gaps, key=lambda g: g[1] - g[0])
-        parts.append(f"der er en pause på {months_between(a, b)} måneder "
-                     f"fra {month(a)} til {month(b)}")
+        parts.append(
+            f"der er en pause på {months_between(a, b)} måneder fra {month(a)} til {month(b)}"
+        )
     return "; ".join(parts) + "."
 
 
@@ -205,8 +305,10 @@ def _callout(ors: Scores, srs: Scores, you: bool) -> str:
     (_, first), (d1, latest) = ors[0], ors[-1]
     if len(ors) == 1:
         if you:
-            return (f"Din første score: {dk_number(latest)} – næste gang kan du se, om den har "
-                    "ændret sig.")
+            return (
+                f"Din første score: {dk_number(latest)} – næste gang kan du se, om den har "
+                "ændret sig."
+            )
         return f"Første ORS: {dk_number(latest)} ({day(d1)})"
     if you:
         return f"Din seneste score: {dk_number(latest)} – {change(latest - first)}"

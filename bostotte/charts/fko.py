@@ -25,43 +25,64 @@ from bostotte.common.formatting import dk_number
 GAP_DAYS = 200
 STYLE = Style(BLUE, "circle")
 SHAPES = {"baseline": "square", "final": "diamond"}  # status: the line's circle
-OCCASIONS = {"baseline": "Udgangspunkt", "target": "Mål for støttebehov", "status": "Status",
-             "final": "Afsluttende status"}
+OCCASIONS = {
+    "baseline": "Udgangspunkt",
+    "target": "Mål for støttebehov",
+    "status": "Status",
+    "final": "Afsluttende status",
+}
 
 
-def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str,
-              chart_id: str, occasions: Mapping[str, str] = OCCASIONS,
-              you: bool = False) -> Chart:
+def fko_chart(
+    points: Sequence[FkoPoint],
+    *,
+    scale: Scale,
+    theme: str,
+    goal: str,
+    chart_id: str,
+    occasions: Mapping[str, str] = OCCASIONS,
+    you: bool = False,
+) -> Chart:
     """Support need at baseline and each status, the target as a dashed line, the final
     status marked. Less support need is better, so the axis is turned: 0 (none) at the top,
     and a line going up means less need; the note says so in words."""
     title = f"Støttebehov – {theme}: {goal}"
     target = next((p.value for p in points if p.occasion == "target"), None)
-    scored = sorted((p for p in points if p.occasion != "target"),
-                    key=lambda p: (p.on, p.occasion != "baseline"))
+    scored = sorted(
+        (p for p in points if p.occasion != "target"),
+        key=lambda p: (p.on, p.occasion != "baseline"),
+    )
 
     def level(value: float) -> str:
         label = scale.label(value)
         return f"{dk_number(value)} ({label})" if label else dk_number(value)
 
-    rows = tuple((day(p.on), occasions.get(p.occasion, p.occasion), level(p.value))
-                 for p in scored)
+    rows = tuple((day(p.on), occasions.get(p.occasion, p.occasion), level(p.value)) for p in scored)
     if target is not None:
         rows += (("–", occasions.get("target", "Mål"), level(target)),)
     table = Table("Støttebehov pr. dato", ("Dato", "Slags", "Støttebehov"), rows)
     if not scored:
         summary = "Der er ingen FKO-scoringer for målet endnu" + (
-            f"; målet for støttebehov er {level(target)}." if target is not None else ".")
+            f"; målet for støttebehov er {level(target)}." if target is not None else "."
+        )
         return Chart(chart_id, title, summary, table)
 
-    marks = [Mark(p.on, p.value, f"{occasions.get(p.occasion, p.occasion)}: {level(p.value)}"
-                  f" – {day(p.on)}", shape=SHAPES.get(p.occasion),
-                  filled=False if p.occasion == "baseline" else None,
-                  label=dk_number(p.value) if i == len(scored) - 1 else None)
-             for i, p in enumerate(scored)]
+    marks = [
+        Mark(
+            p.on,
+            p.value,
+            f"{occasions.get(p.occasion, p.occasion)}: {level(p.value)} – {day(p.on)}",
+            shape=SHAPES.get(p.occasion),
+            filled=False if p.occasion == "baseline" else None,
+            label=dk_number(p.value) if i == len(scored) - 1 else None,
+        )
+        for i, p in enumerate(scored)
+    ]
     series = [Series("fko", "Støttebehov", STYLE, marks)]
-    ticks = [(float(v), f"{v} {scale.labels.get(v, '')}".strip())
-             for v in range(int(scale.min), int(scale.max) + 1)]
+    ticks = [
+        (float(v), f"{v} {scale.labels.get(v, '')}".strip())
+        for v in range(int(scale.min), int(scale.max) + 1)
+    ]
     y_axis = YAxis(scale.max, scale.min, ticks)  # turned: less need is up
     bands, refs = [], []
     entries: list[tuple[str, Swatch]] = [("Status", style_swatch(STYLE))]
@@ -75,18 +96,38 @@ def fko_chart(points: Sequence[FkoPoint], *, scale: Scale, theme: str, goal: str
         entries.append((f"Mål: {level(target)}", line_swatch(GREEN, "7 5")))
         entries.append(("Målet er nået her", band_swatch(GREEN_TINT, None)))
     start, end = time_domain(p.on for p in scored)
-    desc = (f"Linjediagram over støttebehovet for målet fra {day(scored[0].on)} til "
-            f"{day(scored[-1].on)} på en skala fra {dk_number(scale.min)} (intet) til "
-            f"{dk_number(scale.max)} (fuldstændigt), med 0 øverst.")
-    wide, narrow = time_chart(chart_id=chart_id, title=title, desc=desc, series=series,
-                              y_axis=y_axis, start=start, end=end, bands=bands, refs=refs,
-                              plot_heights=(170, 150), legend_entries=entries,
-                              gap_days=GAP_DAYS)
-    return Chart(chart_id, title, _summary(scored, target, level, occasions), table, wide,
-                 narrow,
-                 callout=_callout(scored, target, level, you),
-                 note=("Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
-                       "en linje, der går op, betyder mindre brug for støtte."))
+    desc = (
+        f"Linjediagram over støttebehovet for målet fra {day(scored[0].on)} til "
+        f"{day(scored[-1].on)} på en skala fra {dk_number(scale.min)} (intet) til "
+        f"{dk_number(scale.max)} (fuldstændigt), med 0 øverst."
+    )
+    wide, narrow = time_chart(
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        series=series,
+        y_axis=y_axis,
+        start=start,
+        end=end,
+        bands=bands,
+        refs=refs,
+        plot_heights=(170, 150),
+        legend_entries=entries,
+        gap_days=GAP_DAYS,
+    )
+    return Chart(
+        chart_id,
+        title,
+        _summary(scored, target, level, occasions),
+        table,
+        wide,
+        narrow,
+        callout=_callout(scored, target, level, you),
+        note=(
+            "Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
+            "en linje, der går op, betyder mindre brug for støtte."
+        ),
+    )
 
 
 def _change(first: FkoPoint, latest: FkoPoint, since: str) -> str:
@@ -101,8 +142,12 @@ def _since(first: FkoPoint) -> str:
     return "ved udgangspunktet" if first.occasion == "baseline" else "første gang"
 
 
-def _summary(scored: Sequence[FkoPoint], target: float | None, level,  # type: ignore[no-untyped-def]
-             occasions: Mapping[str, str]) -> str:
+def _summary(
+    scored: Sequence[FkoPoint],
+    target: float | None,
+    level,  # type: ignore[no-untyped-def]
+    occasions: Mapping[str, str],
+) -> str:
     first, latest = scored[0], scored[-1]
     which = "den afsluttende status" if latest.occasion == "final" else "seneste status"
     goal = ""
@@ -111,18 +156,28 @@ def _summary(scored: Sequence[FkoPoint], target: float | None, level,  # type: i
         goal = f"; målet er {level(target)}, og det er {reached}"
     if len(scored) == 1:
         occasion = occasions.get(first.occasion, first.occasion).lower()
-        return (f"Der er kun én FKO-scoring ({occasion}, {day(first.on)}): "
-                f"{level(first.value)}{goal}.")
-    return (f"Støttebehovet var {level(first.value)} {_since(first)} {day(first.on)} og er "
-            f"{level(latest.value)} ved {which} {day(latest.on)} – "
-            f"{_change(first, latest, _since(first))}{goal}.")
+        return (
+            f"Der er kun én FKO-scoring ({occasion}, {day(first.on)}): {level(first.value)}{goal}."
+        )
+    return (
+        f"Støttebehovet var {level(first.value)} {_since(first)} {day(first.on)} og er "
+        f"{level(latest.value)} ved {which} {day(latest.on)} – "
+        f"{_change(first, latest, _since(first))}{goal}."
+    )
 
 
-def _callout(scored: Sequence[FkoPoint], target: float | None, level,  # type: ignore[no-untyped-def]
-             you: bool) -> str:
+def _callout(
+    scored: Sequence[FkoPoint],
+    target: float | None,
+    level,  # type: ignore[no-untyped-def]
+    you: bool,
+) -> str:
     first, latest = scored[0], scored[-1]
-    text = (f"Din seneste vurdering: {level(latest.value)}" if you
-            else f"Seneste: {level(latest.value)} ({day(latest.on)})")
+    text = (
+        f"Din seneste vurdering: {level(latest.value)}"
+        if you
+        else f"Seneste: {level(latest.value)} ({day(latest.on)})"
+    )
     if len(scored) > 1:
         text += f" – {_change(first, latest, 'da I startede' if you else _since(first))}"
         if target is not None and latest.value <= target:

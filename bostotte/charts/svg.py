@@ -71,6 +71,7 @@ class Box:
 
 # ------------------------------------------------------------------ elements and text
 
+
 def num(value: float) -> str:
     """A coordinate with at most one decimal."""
     text = f"{value:.1f}"
@@ -90,8 +91,7 @@ def el(tag: str, *children: str | Markup, **attrs: object) -> Markup:
     head = " ".join(parts)
     if not children:
         return Markup(f"<{head}/>")
-    return Markup(f"<{head}>") + Markup("").join(escape(c) for c in children) + Markup(
-        f"</{tag}>")
+    return Markup(f"<{head}>") + Markup("").join(escape(c) for c in children) + Markup(f"</{tag}>")
 
 
 def group(*children: Markup, **attrs: object) -> Markup:
@@ -114,42 +114,100 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return lines or [""]
 
 
-def text(x: float, y: float, content: str | Sequence[str], size: float, *,
-         anchor: str = "start", weight: int | None = None, fill: str = TEXT,
-         halo: bool = False, **attrs: object) -> Markup:
+def text(
+    x: float,
+    y: float,
+    content: str | Sequence[str],
+    size: float,
+    *,
+    anchor: str = "start",
+    weight: int | None = None,
+    fill: str = TEXT,
+    halo: bool = False,
+    **attrs: object,
+) -> Markup:
     """Text at a baseline; a list of strings becomes lines. A halo keeps a label readable
     where it crosses a line or a band."""
     lines = [content] if isinstance(content, str) else list(content)
     if len(lines) == 1:
         body: list[str | Markup] = [lines[0]]
     else:
-        body = [el("tspan", line, x=x, dy=(0 if i == 0 else size * 1.2))
-                for i, line in enumerate(lines)]
-    at: dict[str, object] = {"x": x, "y": y, "font_size": size, "text_anchor": anchor,
-                             "font_weight": weight}
+        body = [
+            el("tspan", line, x=x, dy=(0 if i == 0 else size * 1.2)) for i, line in enumerate(lines)
+        ]
+    at: dict[str, object] = {
+        "x": x,
+        "y": y,
+        "font_size": size,
+        "text_anchor": anchor,
+        "font_weight": weight,
+    }
     label = el("text", *body, **at, fill=fill, **attrs)
     if not halo:
         return label
     # The halo is a white-stroked copy underneath (not paint-order, which the PDF renderer
     # ignores, painting the stroke over the letters); hidden from screen readers.
-    under = el("text", *body, **at, fill=WHITE, stroke=WHITE, stroke_width=3,
-               stroke_linejoin="round", aria_hidden="true", class_="halo")
+    under = el(
+        "text",
+        *body,
+        **at,
+        fill=WHITE,
+        stroke=WHITE,
+        stroke_width=3,
+        stroke_linejoin="round",
+        aria_hidden="true",
+        class_="halo",
+    )
     return Markup(under + label)
 
 
-def line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, *,
-         dash: str | None = None, **attrs: object) -> Markup:
-    return el("line", x1=x1, y1=y1, x2=x2, y2=y2, stroke=stroke, stroke_width=width,
-              stroke_dasharray=dash, **attrs)
+def line(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    stroke: str,
+    width: float = 1,
+    *,
+    dash: str | None = None,
+    **attrs: object,
+) -> Markup:
+    return el(
+        "line",
+        x1=x1,
+        y1=y1,
+        x2=x2,
+        y2=y2,
+        stroke=stroke,
+        stroke_width=width,
+        stroke_dasharray=dash,
+        **attrs,
+    )
 
 
-def path(points: Iterable[tuple[float, float]], stroke: str, width: float = 2, *,
-         dash: str | None = None, closed: bool = False, fill: str = "none",
-         **attrs: object) -> Markup:
+def path(
+    points: Iterable[tuple[float, float]],
+    stroke: str,
+    width: float = 2,
+    *,
+    dash: str | None = None,
+    closed: bool = False,
+    fill: str = "none",
+    **attrs: object,
+) -> Markup:
     coords = [f"{num(x)} {num(y)}" for x, y in points]
     d = "M" + " L".join(coords) + (" Z" if closed else "")
-    return el("path", d=d, stroke=stroke, stroke_width=width, stroke_dasharray=dash,
-              fill=fill, stroke_linejoin="round", stroke_linecap="round", **attrs)
+    return el(
+        "path",
+        d=d,
+        stroke=stroke,
+        stroke_width=width,
+        stroke_dasharray=dash,
+        fill=fill,
+        stroke_linejoin="round",
+        stroke_linecap="round",
+        **attrs,
+    )
 
 
 def rect(box: Box, fill: str, **attrs: object) -> Markup:
@@ -157,6 +215,7 @@ def rect(box: Box, fill: str, **attrs: object) -> Markup:
 
 
 # --------------------------------------------------------------------------- markers
+
 
 @dataclass(frozen=True)
 class Style:
@@ -181,8 +240,17 @@ STYLES = (
 )
 
 
-def marker(shape: str, x: float, y: float, r: float, colour: str, *, filled: bool = True,
-           tip: str | None = None, **attrs: object) -> Markup:
+def marker(
+    shape: str,
+    x: float,
+    y: float,
+    r: float,
+    colour: str,
+    *,
+    filled: bool = True,
+    tip: str | None = None,
+    **attrs: object,
+) -> Markup:
     """A data point. `tip` becomes a <title>: the browser shows it on hover."""
     fill = colour if filled else WHITE
     common: dict[str, object] = {"fill": fill, "stroke": colour, "stroke_width": 1.5, **attrs}
@@ -192,24 +260,55 @@ def marker(shape: str, x: float, y: float, r: float, colour: str, *, filled: boo
         return el("rect", *children, x=x - s, y=y - s, width=2 * s, height=2 * s, **common)
     if shape in ("diamond", "triangle"):
         s = r * 1.3
-        pts = ([(x, y - s), (x + s, y), (x, y + s), (x - s, y)] if shape == "diamond"
-               else [(x, y - s), (x + s, y + s * 0.8), (x - s, y + s * 0.8)])
-        return el("path", *children, d="M" + " L".join(f"{num(a)} {num(b)}" for a, b in pts)
-                  + " Z", stroke_linejoin="round", **common)
+        pts = (
+            [(x, y - s), (x + s, y), (x, y + s), (x - s, y)]
+            if shape == "diamond"
+            else [(x, y - s), (x + s, y + s * 0.8), (x - s, y + s * 0.8)]
+        )
+        return el(
+            "path",
+            *children,
+            d="M" + " L".join(f"{num(a)} {num(b)}" for a, b in pts) + " Z",
+            stroke_linejoin="round",
+            **common,
+        )
     if shape == "cross":
         s = r * 0.9
-        d = f"M{num(x - s)} {num(y - s)} L{num(x + s)} {num(y + s)} M{num(x - s)} " \
+        d = (
+            f"M{num(x - s)} {num(y - s)} L{num(x + s)} {num(y + s)} M{num(x - s)} "
             f"{num(y + s)} L{num(x + s)} {num(y - s)}"
-        return el("path", *children, d=d, stroke=colour, stroke_width=2.5,
-                  stroke_linecap="round", fill="none", **attrs)
+        )
+        return el(
+            "path",
+            *children,
+            d=d,
+            stroke=colour,
+            stroke_width=2.5,
+            stroke_linecap="round",
+            fill="none",
+            **attrs,
+        )
     if shape == "check":
         # a filled circle with a white tick: "achieved"
-        tick = f"M{num(x - r * 0.5)} {num(y)} L{num(x - r * 0.1)} {num(y + r * 0.45)} " \
-               f"L{num(x + r * 0.55)} {num(y - r * 0.45)}"
-        return el("g", *children,
-                  el("circle", cx=x, cy=y, r=r * 1.25, fill=colour, stroke=colour),
-                  el("path", d=tick, stroke=WHITE, stroke_width=1.8, fill="none",
-                     stroke_linecap="round", stroke_linejoin="round"), **attrs)
+        tick = (
+            f"M{num(x - r * 0.5)} {num(y)} L{num(x - r * 0.1)} {num(y + r * 0.45)} "
+            f"L{num(x + r * 0.55)} {num(y - r * 0.45)}"
+        )
+        return el(
+            "g",
+            *children,
+            el("circle", cx=x, cy=y, r=r * 1.25, fill=colour, stroke=colour),
+            el(
+                "path",
+                d=tick,
+                stroke=WHITE,
+                stroke_width=1.8,
+                fill="none",
+                stroke_linecap="round",
+                stroke_linejoin="round",
+            ),
+            **attrs,
+        )
     return el("circle", *children, cx=x, cy=y, r=r, **common)
 
 
@@ -218,16 +317,16 @@ def sample(style: Style, x: float, y: float, size: float, *, with_line: bool = T
     parts = []
     if with_line:
         parts.append(line(x, y, x + size * 2.2, y, style.colour, 2, dash=style.dash))
-    parts.append(marker(style.marker, x + size * 1.1, y, size * 0.32, style.colour,
-                        filled=style.filled))
+    parts.append(
+        marker(style.marker, x + size * 1.1, y, size * 0.32, style.colour, filled=style.filled)
+    )
     return Markup("").join(parts)
 
 
 Swatch = Callable[[float, float, float], Markup]
 
 
-def legend(entries: Sequence[tuple[str, Swatch]], box: Box,
-           size: float) -> tuple[Markup, float]:
+def legend(entries: Sequence[tuple[str, Swatch]], box: Box, size: float) -> tuple[Markup, float]:
     """Swatch + label entries flowing into rows inside `box.w`; returns (markup, height).
 
     Each entry is (label, draw) where draw(x, y_middle, size) paints a swatch 2.2 × size
@@ -252,12 +351,14 @@ def style_swatch(style: Style, *, with_line: bool = True) -> Swatch:
 
 
 def line_swatch(colour: str, dash: str | None, width: float = 2) -> Swatch:
-    return lambda x, y, size: line(x, y, x + size * 2.2, y, colour, width, dash=dash,
-                                   stroke_linecap="round")
+    return lambda x, y, size: line(
+        x, y, x + size * 2.2, y, colour, width, dash=dash, stroke_linecap="round"
+    )
 
 
 def band_swatch(fill: str, edge: str | None, *, top: bool = True) -> Swatch:
     """A tinted box with its threshold line on the top or the bottom edge."""
+
     def draw(x: float, y: float, size: float) -> Markup:
         h = size * 0.9
         y0 = y - h / 2
@@ -266,15 +367,16 @@ def band_swatch(fill: str, edge: str | None, *, top: bool = True) -> Swatch:
             return swatch
         edge_y = y0 if top else y0 + h
         return swatch + line(x, edge_y, x + size * 2.2, edge_y, edge, 1.5)
+
     return draw
 
 
 def shape_swatch(shape: str, colour: str, *, filled: bool = True) -> Swatch:
-    return lambda x, y, size: marker(shape, x + size * 1.1, y, size * 0.34, colour,
-                                     filled=filled)
+    return lambda x, y, size: marker(shape, x + size * 1.1, y, size * 0.34, colour, filled=filled)
 
 
 # ------------------------------------------------------------------ scales and axes
+
 
 @dataclass(frozen=True)
 class Linear:
@@ -342,8 +444,9 @@ def x_axis(start: date, end: date, box: Box, layout: Layout) -> Markup:
             label = [format_date(t, "MMM", locale="da")]
             if i == 0 or t.month == 1:
                 label.append(str(t.year))
-        parts.append(text(tx, box.bottom + 5 + size * 1.15, label, size, anchor="middle",
-                          fill=MUTED))
+        parts.append(
+            text(tx, box.bottom + 5 + size * 1.15, label, size, anchor="middle", fill=MUTED)
+        )
     return group(*parts, class_="axis axis--x")
 
 
@@ -356,8 +459,9 @@ def y_grid(ticks: Sequence[tuple[float, str]], y: Linear, box: Box, layout: Layo
     for value, label in ticks:
         ty = y(value)
         parts.append(line(box.x, ty, box.right, ty, GRID))
-        parts.append(text(box.x - 6, ty + layout.small * 0.35, label, layout.small,
-                          anchor="end", fill=MUTED))
+        parts.append(
+            text(box.x - 6, ty + layout.small * 0.35, label, layout.small, anchor="end", fill=MUTED)
+        )
     return group(*parts, class_="axis axis--y")
 
 
@@ -367,8 +471,10 @@ def y_labels_width(ticks: Sequence[tuple[float, str]], layout: Layout) -> float:
 
 # ---------------------------------------------------------------------------- root
 
-def root(layout: Layout, height: float, chart_id: str, title: str, desc: str,
-         *body: Markup) -> Markup:
+
+def root(
+    layout: Layout, height: float, chart_id: str, title: str, desc: str, *body: Markup
+) -> Markup:
     """The <svg> element: role="img" with <title> and <desc> named by aria-labelledby.
     Every chart is shown with its numbers as a table (macros/charts.html); the desc says so."""
     prefix = f"{chart_id}-{layout.name}"
@@ -379,9 +485,14 @@ def root(layout: Layout, height: float, chart_id: str, title: str, desc: str,
         *body,
         xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {layout.width} {num(height)}",
-        width=layout.width, height=num(height),
+        width=layout.width,
+        height=num(height),
         class_=f"chart__svg chart__svg--{layout.name}",
-        role="img", aria_labelledby=f"{prefix}-title {prefix}-desc", focusable="false",
-        font_family=FONT, font_size=layout.font, fill=TEXT,
+        role="img",
+        aria_labelledby=f"{prefix}-title {prefix}-desc",
+        focusable="false",
+        font_family=FONT,
+        font_size=layout.font,
+        fill=TEXT,
         data_layout=layout.name,
     )

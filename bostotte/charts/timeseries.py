@@ -94,8 +94,7 @@ class YAxis:
         """Ordinary ticks, minus those crowding a threshold mark."""
         span = abs(self.top - self.bottom)
         near = [v for v, _, _ in self.marks]
-        return [(v, lbl) for v, lbl in self.ticks
-                if all(abs(v - m) > span * 0.075 for m in near)]
+        return [(v, lbl) for v, lbl in self.ticks if all(abs(v - m) > span * 0.075 for m in near)]
 
 
 def segments(marks: Sequence[Mark], gap_days: int | None) -> list[list[Mark]]:
@@ -109,20 +108,40 @@ def segments(marks: Sequence[Mark], gap_days: int | None) -> list[list[Mark]]:
     return runs
 
 
-def plot(box: Box, series: Sequence[Series], *, start: date, end: date, y_axis: YAxis,
-         layout: Layout, bands: Sequence[Band] = (), refs: Sequence[Ref] = (),
-         gap_days: int | None = None, line_width: float = 2.25) -> Markup:
+def plot(
+    box: Box,
+    series: Sequence[Series],
+    *,
+    start: date,
+    end: date,
+    y_axis: YAxis,
+    layout: Layout,
+    bands: Sequence[Band] = (),
+    refs: Sequence[Ref] = (),
+    gap_days: int | None = None,
+    line_width: float = 2.25,
+) -> Markup:
     """Bands, grid, reference lines, lines and points inside `box` (axes' labels outside)."""
     x = date_scale(start, end, box.x, box.right)
     y = Linear(y_axis.bottom, y_axis.top, box.bottom, box.y)
-    parts = [rect(box, "none", class_="plot-area", data_start=start.isoformat(),
-                  data_end=end.isoformat(), data_bottom=y_axis.bottom, data_top=y_axis.top)]
+    parts = [
+        rect(
+            box,
+            "none",
+            class_="plot-area",
+            data_start=start.isoformat(),
+            data_end=end.isoformat(),
+            data_bottom=y_axis.bottom,
+            data_top=y_axis.top,
+        )
+    ]
     for b in bands:
         x0 = x(max(b.start or start, start))
         x1 = x(min(b.end or end, end))
         top, bottom = sorted((y(b.lo), y(b.hi)))
-        parts.append(rect(Box(x0, top, x1 - x0, bottom - top), b.fill,
-                          class_=f"band band--{b.key}"))
+        parts.append(
+            rect(Box(x0, top, x1 - x0, bottom - top), b.fill, class_=f"band band--{b.key}")
+        )
     parts.append(y_grid(y_axis.all_ticks(), y, box, layout))
     for b in bands:
         if b.edge is None:
@@ -130,38 +149,83 @@ def plot(box: Box, series: Sequence[Series], *, start: date, end: date, y_axis: 
         x0, x1 = x(max(b.start or start, start)), x(min(b.end or end, end))
         parts.append(line(x0, y(b.edge), x1, y(b.edge), b.colour, 1.5, class_="band-edge"))
     for value, label, colour in y_axis.marks:
-        parts.append(text(box.x - 6, y(value) + layout.small * 0.35, label, layout.small,
-                          anchor="end", weight=700, fill=colour))
+        parts.append(
+            text(
+                box.x - 6,
+                y(value) + layout.small * 0.35,
+                label,
+                layout.small,
+                anchor="end",
+                weight=700,
+                fill=colour,
+            )
+        )
     for r in refs:
         x0 = x(r.start) if r.start else box.x
-        parts.append(line(x0, y(r.value), box.right, y(r.value), r.colour, r.width,
-                          dash=r.dash, class_="ref"))
+        parts.append(
+            line(
+                x0, y(r.value), box.right, y(r.value), r.colour, r.width, dash=r.dash, class_="ref"
+            )
+        )
         if r.label:  # at the left: the latest points, often on target, sit at the right
-            parts.append(text(x0 + 4, y(r.value) - 5, r.label, layout.small,
-                              fill=r.colour, weight=600, halo=True))
+            parts.append(
+                text(
+                    x0 + 4,
+                    y(r.value) - 5,
+                    r.label,
+                    layout.small,
+                    fill=r.colour,
+                    weight=600,
+                    halo=True,
+                )
+            )
     parts.append(_lines(series, x, y, gap_days, line_width))
     parts.append(_points(series, x, y, layout, box))
     return group(*parts, class_="plot")
 
 
-def _lines(series: Sequence[Series], x, y, gap_days: int | None,  # type: ignore[no-untyped-def]
-           width: float) -> Markup:
+def _lines(
+    series: Sequence[Series],
+    x,
+    y,
+    gap_days: int | None,  # type: ignore[no-untyped-def]
+    width: float,
+) -> Markup:
     parts = []
     for s in series:
         runs = segments(s.marks, gap_days)
         for run in runs:
             if len(run) > 1:
-                parts.append(path([(x(m.on), y(m.value)) for m in run], s.style.colour, width,
-                                  dash=s.style.dash, class_=f"line line--{s.key}"))
+                parts.append(
+                    path(
+                        [(x(m.on), y(m.value)) for m in run],
+                        s.style.colour,
+                        width,
+                        dash=s.style.dash,
+                        class_=f"line line--{s.key}",
+                    )
+                )
         for before, after in zip(runs, runs[1:], strict=False):
             a, b = before[-1], after[0]
-            parts.append(path([(x(a.on), y(a.value)), (x(b.on), y(b.value))], s.style.colour,
-                              1.5, dash="1 5", class_=f"gap gap--{s.key}"))
+            parts.append(
+                path(
+                    [(x(a.on), y(a.value)), (x(b.on), y(b.value))],
+                    s.style.colour,
+                    1.5,
+                    dash="1 5",
+                    class_=f"gap gap--{s.key}",
+                )
+            )
     return group(*parts)
 
 
-def _points(series: Sequence[Series], x, y, layout: Layout,  # type: ignore[no-untyped-def]
-            box: Box) -> Markup:
+def _points(
+    series: Sequence[Series],
+    x,
+    y,
+    layout: Layout,  # type: ignore[no-untyped-def]
+    box: Box,
+) -> Markup:
     parts, labels = [], []
     placed: list[tuple[float, float, float, float]] = []
     size = layout.small
@@ -170,18 +234,39 @@ def _points(series: Sequence[Series], x, y, layout: Layout,  # type: ignore[no-u
             px, py = x(m.on), y(m.value)
             r = layout.marker * (1.35 if m.shape == "diamond" else 1)
             kind = f" point--{m.kind}" if m.kind else ""
-            parts.append(marker(m.shape or s.style.marker, px, py, r, s.style.colour,
-                                filled=s.style.filled if m.filled is None else m.filled,
-                                tip=m.tip, class_=f"point point--{s.key}{kind}",
-                                data_date=m.on.isoformat(), data_value=m.value))
+            parts.append(
+                marker(
+                    m.shape or s.style.marker,
+                    px,
+                    py,
+                    r,
+                    s.style.colour,
+                    filled=s.style.filled if m.filled is None else m.filled,
+                    tip=m.tip,
+                    class_=f"point point--{s.key}{kind}",
+                    data_date=m.on.isoformat(),
+                    data_value=m.value,
+                )
+            )
             if m.label:
-                labels.append(_value_label(m.label, px, py, size, layout.marker + 4,
-                                           s.style.colour, box, placed))
+                labels.append(
+                    _value_label(
+                        m.label, px, py, size, layout.marker + 4, s.style.colour, box, placed
+                    )
+                )
     return group(*parts, *labels)
 
 
-def _value_label(label: str, px: float, py: float, size: float, gap: float, colour: str,
-                 box: Box, placed: list[tuple[float, float, float, float]]) -> Markup:
+def _value_label(
+    label: str,
+    px: float,
+    py: float,
+    size: float,
+    gap: float,
+    colour: str,
+    box: Box,
+    placed: list[tuple[float, float, float, float]],
+) -> Markup:
     """A value above its point, or below when there is no room or another label is there."""
     w = text_width(label, size)
     anchor, lx = "middle", px
@@ -193,35 +278,60 @@ def _value_label(label: str, px: float, py: float, size: float, gap: float, colo
     for ly in (py - gap, py + gap + size * 0.8, py - gap - size * 1.2):
         top = ly - size * 0.8
         fits = top >= box.y - size * 0.2 and ly <= box.bottom
-        clear = all(left + w < a or left > a + aw or ly < b or top > b + bh
-                    for a, b, aw, bh in placed)
+        clear = all(
+            left + w < a or left > a + aw or ly < b or top > b + bh for a, b, aw, bh in placed
+        )
         if fits and clear:
             break
     placed.append((left, top, w, size))
-    return text(lx, ly, label, size, anchor=anchor, weight=700, fill=colour, halo=True,
-                class_="value-label")
+    return text(
+        lx, ly, label, size, anchor=anchor, weight=700, fill=colour, halo=True, class_="value-label"
+    )
 
 
-def time_chart(*, chart_id: str, title: str, desc: str, series: Sequence[Series],
-               y_axis: YAxis, start: date, end: date, plot_heights: tuple[float, float],
-               legend_entries: Sequence[tuple[str, Swatch]] = (), bands: Sequence[Band] = (),
-               refs: Sequence[Ref] = (), gap_days: int | None = None) -> tuple[Markup, Markup]:
+def time_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    series: Sequence[Series],
+    y_axis: YAxis,
+    start: date,
+    end: date,
+    plot_heights: tuple[float, float],
+    legend_entries: Sequence[tuple[str, Swatch]] = (),
+    bands: Sequence[Band] = (),
+    refs: Sequence[Ref] = (),
+    gap_days: int | None = None,
+) -> tuple[Markup, Markup]:
     """A whole chart in both layouts (plot heights wide, narrow): legend on top, the plot,
     the month axis under it."""
 
     def draw(layout: Layout, plot_height: float) -> Markup:
-        leg, leg_h = legend(legend_entries, Box(PAD, PAD, layout.width - 2 * PAD, 0),
-                            layout.small)
-        labels_w = max(y_labels_width(y_axis.all_ticks(), layout),
-                       y_labels_width([(v, lbl) for v, lbl, _ in y_axis.marks], layout))
+        leg, leg_h = legend(legend_entries, Box(PAD, PAD, layout.width - 2 * PAD, 0), layout.small)
+        labels_w = max(
+            y_labels_width(y_axis.all_ticks(), layout),
+            y_labels_width([(v, lbl) for v, lbl, _ in y_axis.marks], layout),
+        )
         top = PAD + leg_h + (layout.font if leg_h else 0)
-        box = Box(PAD + labels_w, top, layout.width - 2 * PAD - labels_w - layout.marker,
-                  plot_height)
-        body = plot(box, series, start=start, end=end, y_axis=y_axis, layout=layout,
-                    bands=bands, refs=refs, gap_days=gap_days)
+        box = Box(
+            PAD + labels_w, top, layout.width - 2 * PAD - labels_w - layout.marker, plot_height
+        )
+        body = plot(
+            box,
+            series,
+            start=start,
+            end=end,
+            y_axis=y_axis,
+            layout=layout,
+            bands=bands,
+            refs=refs,
+            gap_days=gap_days,
+        )
         height = box.bottom + X_AXIS_HEIGHT * layout.small + PAD
-        return root(layout, height, chart_id, title, desc, leg, body,
-                    x_axis(start, end, box, layout))
+        return root(
+            layout, height, chart_id, title, desc, leg, body, x_axis(start, end, box, layout)
+        )
 
     wide, narrow = (draw(layout, h) for layout, h in zip(LAYOUTS, plot_heights, strict=True))
     return wide, narrow

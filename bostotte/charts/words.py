@@ -32,7 +32,7 @@ def months_between(a: date, b: date) -> int:
 
 
 def change(diff: float, unit: str = "point", *, since: str = "første gang") -> str:
-    """"6 point højere end første gang"; "det samme som første gang"."""
+    """ "6 point højere end første gang"; "det samme som første gang"."""
     if round(diff, 1) == 0:
         return f"det samme som {since}"
     word = "højere" if diff > 0 else "lavere"

@@ -64,8 +64,11 @@ class Citizen(db.Model):
 
     @property
     def methods(self) -> list[str]:
-        return [m for m, on in (("FKO", self.uses_fko), ("FIT", self.uses_fit),
-                                ("REM", self.uses_rem)) if on]
+        return [
+            m
+            for m, on in (("FKO", self.uses_fko), ("FIT", self.uses_fit), ("REM", self.uses_rem))
+            if on
+        ]
 
     @property
     def active_plan(self) -> Plan | None:
@@ -94,8 +97,9 @@ class Plan(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     legal_basis: Mapped[str] = mapped_column(String(10))
     start_date: Mapped[date]
     end_date: Mapped[date]

@@ -17,8 +17,12 @@ def check_period(data: dict[str, Any]) -> None:
 class CitizenSchema(FormSchema):
     display_name = Str(required=True, validate=required_text(120))
     case_ref = Str(load_default=None, validate=max_len(64))
-    birth_year = Int(required=True, validate=validate.Range(
-        min=1900, max=2100, error="Skriv et fødselsår mellem {min} og {max}."))
+    birth_year = Int(
+        required=True,
+        validate=validate.Range(
+            min=1900, max=2100, error="Skriv et fødselsår mellem {min} og {max}."
+        ),
+    )
     gender = Str(required=True, validate=one_of(GENDERS))
     team_id = Int(required=True)
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
@@ -40,10 +44,14 @@ class PlanSchema(FormSchema):
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
     start_date = Date(required=True)
     end_date = Date(required=True)
-    sessions_granted = Int(load_default=None, validate=validate.Range(
-        min=1, max=40, error="Skriv et antal mellem {min} og {max}."))
-    sessions_used = Int(load_default=None, validate=validate.Range(
-        min=0, max=40, error="Skriv et antal mellem {min} og {max}."))
+    sessions_granted = Int(
+        load_default=None,
+        validate=validate.Range(min=1, max=40, error="Skriv et antal mellem {min} og {max}."),
+    )
+    sessions_used = Int(
+        load_default=None,
+        validate=validate.Range(min=0, max=40, error="Skriv et antal mellem {min} og {max}."),
+    )
     note = Str(load_default=None, validate=max_len(2000))
 
     @validates_schema(skip_on_field_errors=False)

@@ -47,15 +47,17 @@ def teams_for(session: Session, user: User) -> list[Team]:
     return sorted(user.teams, key=lambda t: t.name)
 
 
-def last_scored_dates(session: Session, citizen_ids: list[int]
-                      ) -> dict[int, dict[tuple[str, int | None], date]]:
+def last_scored_dates(
+    session: Session, citizen_ids: list[int]
+) -> dict[int, dict[tuple[str, int | None], date]]:
     """Latest scoring date per citizen, instrument and goal: one grouped query."""
     rows = session.execute(
-        select(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id,
-               func.max(Scoring.scored_on))
-        .where(Scoring.citizen_id.in_(citizen_ids),
-               # Targets are set once by myndighed; they are not a follow-up.
-               func.coalesce(Scoring.occasion, "") != "target")
+        select(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id, func.max(Scoring.scored_on))
+        .where(
+            Scoring.citizen_id.in_(citizen_ids),
+            # Targets are set once by myndighed; they are not a follow-up.
+            func.coalesce(Scoring.occasion, "") != "target",
+        )
         .group_by(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id)
     ).all()
     result: dict[int, dict[tuple[str, int | None], date]] = {}
@@ -64,33 +66,48 @@ def last_scored_dates(session: Session, citizen_ids: list[int]
     return result
 
 
-def facts_for(citizen: Citizen, last: dict[tuple[str, int | None], date],
-              today: date) -> CitizenFacts:
+def facts_for(
+    citizen: Citizen, last: dict[tuple[str, int | None], date], today: date
+) -> CitizenFacts:
     plan = citizen.active_plan
     return CitizenFacts(
-        uses_fko=citizen.uses_fko, uses_fit=citizen.uses_fit, uses_rem=citizen.uses_rem,
-        pakke1=citizen.pakke1, legal_basis=citizen.legal_basis, start_date=citizen.start_date,
-        plan_start=plan.start_date if plan else None, plan_end=plan.end_date if plan else None,
+        uses_fko=citizen.uses_fko,
+        uses_fit=citizen.uses_fit,
+        uses_rem=citizen.uses_rem,
+        pakke1=citizen.pakke1,
+        legal_basis=citizen.legal_basis,
+        start_date=citizen.start_date,
+        plan_start=plan.start_date if plan else None,
+        plan_end=plan.end_date if plan else None,
         active_goals=tuple((g.id, g.target_date) for g in plan.active_goals) if plan else (),
         last_scored=last,
         ended=plan is None and citizen.end_date is not None and citizen.end_date <= today,
     )
 
 
-def list_citizens(session: Session, user: User, today: date, *, search: str | None = None,
-                  team_id: int | None = None, only_mine: bool = False) -> list[CitizenRow]:
+def list_citizens(
+    session: Session,
+    user: User,
+    today: date,
+    *,
+    search: str | None = None,
+    team_id: int | None = None,
+    only_mine: bool = False,
+) -> list[CitizenRow]:
     """The citizens `user` may see, with plan, goals, next scoring due and the number of
     signals not yet seen (a fixed number of queries, pinned in tests/test_query_counts.py)."""
     query = (
-        select(Citizen).where(citizen_scope(user))
-        .options(selectinload(Citizen.team),
-                 selectinload(Citizen.plans).joinedload(Plan.goals))
+        select(Citizen)
+        .where(citizen_scope(user))
+        .options(selectinload(Citizen.team), selectinload(Citizen.plans).joinedload(Plan.goals))
         .order_by(Citizen.display_name)
     )
     if search:
         pattern = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(Citizen.display_name).like(pattern)
-                            | func.lower(Citizen.case_ref).like(pattern))
+        query = query.where(
+            func.lower(Citizen.display_name).like(pattern)
+            | func.lower(Citizen.case_ref).like(pattern)
+        )
     if team_id:
         query = query.where(Citizen.team_id == team_id)
     if only_mine:
@@ -102,8 +119,15 @@ def list_citizens(session: Session, user: User, today: date, *, search: str | No
     rows = []
     for c in citizens:
         plan = c.active_plan
-        rows.append(CitizenRow(c, plan, len(plan.active_goals) if plan else 0,
-                               next_scoring_due(facts[c.id]), signals.get(c.id, 0)))
+        rows.append(
+            CitizenRow(
+                c,
+                plan,
+                len(plan.active_goals) if plan else 0,
+                next_scoring_due(facts[c.id]),
+                signals.get(c.id, 0),
+            )
+        )
     return rows
 
 
@@ -129,8 +153,7 @@ def create_citizen(session: Session, user: User, data: dict[str, Any]) -> Citize
     return citizen
 
 
-def update_citizen(session: Session, user: User, citizen: Citizen,
-                   data: dict[str, Any]) -> Citizen:
+def update_citizen(session: Session, user: User, citizen: Citizen, data: dict[str, Any]) -> Citizen:
     _check_refs(session, user, data)
     for key, value in data.items():
         setattr(citizen, key, value)
@@ -160,8 +183,10 @@ def register_session(session: Session, plan: Plan) -> Plan:
     if plan.sessions_granted is None or plan.status != "active":
         raise DomainError("Samtaler tælles kun i et aktivt § 82 b-forløb.")
     if (plan.sessions_used or 0) >= plan.sessions_granted:
-        raise DomainError("Alle bevilgede samtaler er brugt. Forlæng forløbet med "
-                          f"{SESSIONS_82B} samtaler, eller afslut det.")
+        raise DomainError(
+            "Alle bevilgede samtaler er brugt. Forlæng forløbet med "
+            f"{SESSIONS_82B} samtaler, eller afslut det."
+        )
     plan.sessions_used = (plan.sessions_used or 0) + 1
     session.flush()
     return plan
@@ -188,21 +213,39 @@ def close_plan(session: Session, plan: Plan, closed_on: date) -> None:
     session.flush()
 
 
-def carry_over_goals(session: Session, old: Plan, new: Plan, today: date,
-                     actor: User | None = None) -> list[Goal]:
+def carry_over_goals(
+    session: Session, old: Plan, new: Plan, today: date, actor: User | None = None
+) -> list[Goal]:
     """§82b → §85: the active goals and their open delmål continue in the new plan; the old
     goals are marked 'replaced'. Target dates are kept: the worker revises them with the
     citizen in the new plan."""
     carried = []
     for goal in old.active_goals[:3]:
-        clone = Goal(plan=new, citizen_id=new.citizen_id, theme=goal.theme,
-                     specific=goal.specific, measurable=goal.measurable, agreed=goal.agreed,
-                     agreed_on=goal.agreed_on, realistic=goal.realistic,
-                     target_date=goal.target_date, created_on=today, created_by=actor,
-                     subgoals=[SubGoal(title=sg.title, method=sg.method, approach=sg.approach,
-                                       target_date=sg.target_date, status=sg.status,
-                                       created_on=today)
-                               for sg in goal.subgoals if sg.status in OPEN_SUBGOAL_STATUSES])
+        clone = Goal(
+            plan=new,
+            citizen_id=new.citizen_id,
+            theme=goal.theme,
+            specific=goal.specific,
+            measurable=goal.measurable,
+            agreed=goal.agreed,
+            agreed_on=goal.agreed_on,
+            realistic=goal.realistic,
+            target_date=goal.target_date,
+            created_on=today,
+            created_by=actor,
+            subgoals=[
+                SubGoal(
+                    title=sg.title,
+                    method=sg.method,
+                    approach=sg.approach,
+                    target_date=sg.target_date,
+                    status=sg.status,
+                    created_on=today,
+                )
+                for sg in goal.subgoals
+                if sg.status in OPEN_SUBGOAL_STATUSES
+            ],
+        )
         goal.status, goal.closed_on = "replaced", today
         goal.close_reason = "Videreført i ny plan"
         session.add(clone)
@@ -227,16 +270,26 @@ class CitizenPage:
     max_goals: int = MAX_ACTIVE_GOALS
 
 
-def citizen_page(session: Session, user: User, citizen: Citizen, *, today: date,
-                 now: datetime) -> CitizenPage:
+def citizen_page(
+    session: Session, user: User, citizen: Citizen, *, today: date, now: datetime
+) -> CitizenPage:
     """The citizen page's data; `citizen` comes from `auth.permissions.citizen_for`.
 
     A fixed number of queries whatever her history: the plans with their goals, delmål,
     notes and authors are loaded in one go, the scorings with theirs."""
-    plans = list(session.scalars(
-        select(Plan).where(Plan.citizen_id == citizen.id).order_by(Plan.start_date.desc())
-        .options(selectinload(Plan.goals).selectinload(Goal.subgoals)
-                 .selectinload(SubGoal.notes).selectinload(SubGoalNote.author))))
+    plans = list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.citizen_id == citizen.id)
+            .order_by(Plan.start_date.desc())
+            .options(
+                selectinload(Plan.goals)
+                .selectinload(Goal.subgoals)
+                .selectinload(SubGoal.notes)
+                .selectinload(SubGoalNote.author)
+            )
+        )
+    )
     set_committed_value(citizen, "plans", plans)  # citizen.active_plan needs no query
     scorings = scorings_for(session, citizen.id)
     by_instrument: dict[str, list[Scoring]] = {}
@@ -245,11 +298,14 @@ def citizen_page(session: Session, user: User, citizen: Citizen, *, today: date,
     used = instruments_for(citizen)
     flags = citizen_flags(user, citizen, [i.id for i in used])
     return CitizenPage(
-        citizen=citizen, plan=citizen.active_plan,
+        citizen=citizen,
+        plan=citizen.active_plan,
         closed_plans=[p for p in plans if p.status != "active"],
-        instruments=used, by_instrument=by_instrument,
-        charts=citizen_charts(citizen, scorings, today=today,
-                              goals=[g for p in plans for g in p.goals]),
+        instruments=used,
+        by_instrument=by_instrument,
+        charts=citizen_charts(
+            citizen, scorings, today=today, goals=[g for p in plans for g in p.goals]
+        ),
         voice=citizen_voice(session, citizen.id),
         access=citizen_access(session, citizen.id, now) if flags.can_invite else None,
         flags=flags,

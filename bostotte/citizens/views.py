@@ -26,7 +26,9 @@ def _choices() -> dict[str, object]:
         "teams": services.teams_for(db.session, current_user),
         "caseworkers": users_with_role(db.session, Role.AUTHORITY),
         "workers": users_with_role(db.session, Role.WORKER),
-        "genders": GENDERS, "legal_bases": LEGAL_BASES, "methods": METHODS,
+        "genders": GENDERS,
+        "legal_bases": LEGAL_BASES,
+        "methods": METHODS,
     }
 
 
@@ -35,13 +37,23 @@ def _choices() -> dict[str, object]:
 def index() -> str:
     team_id = request.args.get("team", type=int)
     rows = services.list_citizens(
-        db.session, current_user, local_today(), search=request.args.get("q"), team_id=team_id,
-        only_mine=request.args.get("mine") == "1")
+        db.session,
+        current_user,
+        local_today(),
+        search=request.args.get("q"),
+        team_id=team_id,
+        only_mine=request.args.get("mine") == "1",
+    )
     title = next((t for a, t in LIST_TITLES.items() if may(current_user, a)), "Borgere")
-    return render_template("citizens/index.html", rows=rows, today=local_today(), title=title,
-                           teams=services.teams_for(db.session, current_user),
-                           can_create=may(current_user, Action.CREATE),
-                           own_caseload=may(current_user, Action.TASKS))
+    return render_template(
+        "citizens/index.html",
+        rows=rows,
+        today=local_today(),
+        title=title,
+        teams=services.teams_for(db.session, current_user),
+        can_create=may(current_user, Action.CREATE),
+        own_caseload=may(current_user, Action.TASKS),
+    )
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -49,23 +61,27 @@ def index() -> str:
 def create() -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        citizen, errors = submit(CitizenSchema(), request.form,
-                                 lambda data: services.create_citizen(db.session, current_user,
-                                                                      data))
+        citizen, errors = submit(
+            CitizenSchema(),
+            request.form,
+            lambda data: services.create_citizen(db.session, current_user, data),
+        )
         if citizen is not None:
             flash(f"{citizen.display_name} er oprettet. Opret nu en plan.", "success")
             return redirect(url_for("citizens.new_plan", citizen_id=citizen.id))
     form = request.form if request.method == "POST" else {"uses_fko": "1"}
-    return render_template("citizens/form.html", form=form, errors=errors, citizen=None,
-                           **_choices()), status_for(errors)
+    return render_template(
+        "citizens/form.html", form=form, errors=errors, citizen=None, **_choices()
+    ), status_for(errors)
 
 
 @bp.get("/<int:citizen_id>")
 @requires(Action.READ)
 def show(citizen_id: int) -> str:
     citizen = citizen_for(db.session, current_user, citizen_id, "borgerside")
-    page = services.citizen_page(db.session, current_user, citizen, today=local_today(),
-                                 now=utcnow())
+    page = services.citizen_page(
+        db.session, current_user, citizen, today=local_today(), now=utcnow()
+    )
     return render_template("citizens/show.html", page=page, citizen=citizen, today=local_today())
 
 
@@ -75,20 +91,33 @@ def edit(citizen_id: int) -> tuple[str, int] | Response:
     citizen = citizen_for(db.session, current_user, citizen_id, "ret borger", Action.EDIT)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(CitizenSchema(), request.form,
-                              lambda data: services.update_citizen(db.session, current_user,
-                                                                   citizen, data))
+        done, errors = submit(
+            CitizenSchema(),
+            request.form,
+            lambda data: services.update_citizen(db.session, current_user, citizen, data),
+        )
         if done:
             flash("Oplysningerne er gemt.", "success")
             return redirect(url_for("citizens.show", citizen_id=citizen.id))
     form = request.form if request.method == "POST" else _citizen_form(citizen)
-    return render_template("citizens/form.html", form=form, errors=errors, citizen=citizen,
-                           **_choices()), status_for(errors)
+    return render_template(
+        "citizens/form.html", form=form, errors=errors, citizen=citizen, **_choices()
+    ), status_for(errors)
 
 
 def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    fields = ("display_name", "case_ref", "birth_year", "gender", "team_id", "legal_basis",
-              "start_date", "end_date", "caseworker_id", "primary_worker_id")
+    fields = (
+        "display_name",
+        "case_ref",
+        "birth_year",
+        "gender",
+        "team_id",
+        "legal_basis",
+        "start_date",
+        "end_date",
+        "caseworker_id",
+        "primary_worker_id",
+    )
     form: dict[str, object] = {f: getattr(citizen, f) or "" for f in fields}
     for flag in ("uses_fko", "uses_fit", "uses_rem", "pakke1"):
         form[flag] = "1" if getattr(citizen, flag) else ""
@@ -102,31 +131,49 @@ def new_plan(citizen_id: int) -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     previous = next((p for p in citizen.plans if p.status == "closed"), None)
     if request.method == "POST":
+
         def create(data: dict) -> object:  # type: ignore[type-arg]
             plan = services.create_plan(db.session, citizen, data)
             if previous is not None and request.form.get("carry_over") == "1":
-                services.carry_over_goals(db.session, previous, plan, local_today(),
-                                          current_user)
+                services.carry_over_goals(db.session, previous, plan, local_today(), current_user)
             return plan
 
         plan, errors = submit(PlanSchema(), request.form, create)
         if plan is not None:
             flash("Planen er oprettet.", "success")
             return redirect(url_for("citizens.show", citizen_id=citizen.id))
-    form = request.form if request.method == "POST" else {
-        "legal_basis": citizen.legal_basis, "start_date": local_today().isoformat()}
-    return render_template("citizens/plan_form.html", citizen=citizen, form=form, errors=errors,
-                           legal_bases=LEGAL_BASES, previous=previous), status_for(errors)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {"legal_basis": citizen.legal_basis, "start_date": local_today().isoformat()}
+    )
+    return render_template(
+        "citizens/plan_form.html",
+        citizen=citizen,
+        form=form,
+        errors=errors,
+        legal_bases=LEGAL_BASES,
+        previous=previous,
+    ), status_for(errors)
 
 
 PLAN_ACTIONS = {
     # url part: (schema, service call, message when done)
-    "afslut": (ClosePlanSchema, lambda plan, data: services.close_plan(
-        db.session, plan, data["closed_on"]), "Planen er afsluttet."),
-    "samtale": (FormSchema, lambda plan, _data: services.register_session(db.session, plan),
-                "Samtalen er talt med."),
-    "forlaeng": (FormSchema, lambda plan, _data: services.extend_82b(db.session, plan),
-                 "Forløbet er forlænget med 10 samtaler."),
+    "afslut": (
+        ClosePlanSchema,
+        lambda plan, data: services.close_plan(db.session, plan, data["closed_on"]),
+        "Planen er afsluttet.",
+    ),
+    "samtale": (
+        FormSchema,
+        lambda plan, _data: services.register_session(db.session, plan),
+        "Samtalen er talt med.",
+    ),
+    "forlaeng": (
+        FormSchema,
+        lambda plan, _data: services.extend_82b(db.session, plan),
+        "Forløbet er forlænget med 10 samtaler.",
+    ),
 }
 
 

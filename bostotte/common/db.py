@@ -19,5 +19,6 @@ def analyze(session: Session) -> None:
     commits (or waits on) the caller's transaction."""
     engine = session.get_bind().engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM (ANALYZE)" if engine.dialect.name == "postgresql"
-                             else "ANALYZE")
+        conn.exec_driver_sql(
+            "VACUUM (ANALYZE)" if engine.dialect.name == "postgresql" else "ANALYZE"
+        )

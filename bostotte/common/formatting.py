@@ -24,8 +24,9 @@ def dk_datetime(value: datetime | None) -> str:
     return format_datetime(value.astimezone(LOCAL_TZ), "d. MMM y 'kl.' HH:mm", locale="da")
 
 
-def dk_number(value: float | None, decimals: int = 1, *, fixed: bool = False,
-              machine: bool = False) -> str:
+def dk_number(
+    value: float | None, decimals: int = 1, *, fixed: bool = False, machine: bool = False
+) -> str:
     """The one number formatter: 27,5 · 6 · −2,5 (rounded to `decimals`; whole numbers
     without decimals unless `fixed`). `machine` keeps "." and "-" for files other programs
     read (the interchange export)."""

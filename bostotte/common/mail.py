@@ -37,20 +37,24 @@ class MailSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
-        return cls(sender=config["BOSTOTTE_SMTP_FROM"], outbox=Path(config["BOSTOTTE_OUTBOX"]),
-                   base_url=config["BOSTOTTE_BASE_URL"],
-                   host=config.get("BOSTOTTE_SMTP_HOST") or None,
-                   port=int(config.get("BOSTOTTE_SMTP_PORT") or 587),
-                   user=config.get("BOSTOTTE_SMTP_USER") or None,
-                   password=config.get("BOSTOTTE_SMTP_PASSWORD") or None)
+        return cls(
+            sender=config["BOSTOTTE_SMTP_FROM"],
+            outbox=Path(config["BOSTOTTE_OUTBOX"]),
+            base_url=config["BOSTOTTE_BASE_URL"],
+            host=config.get("BOSTOTTE_SMTP_HOST") or None,
+            port=int(config.get("BOSTOTTE_SMTP_PORT") or 587),
+            user=config.get("BOSTOTTE_SMTP_USER") or None,
+            password=config.get("BOSTOTTE_SMTP_PASSWORD") or None,
+        )
 
     @property
     def uses_outbox(self) -> bool:
         return self.host is None
 
 
-def build_message(settings: MailSettings, to: str, subject: str, body: str,
-                  now: datetime | None = None) -> EmailMessage:
+def build_message(
+    settings: MailSettings, to: str, subject: str, body: str, now: datetime | None = None
+) -> EmailMessage:
     """A plain-text mail from the configured sender."""
     msg = EmailMessage()
     msg["From"] = settings.sender
@@ -109,6 +113,7 @@ def outbox_entries(outbox: Path, limit: int = OUTBOX_LIMIT) -> list[OutboxEntry]
             sent_at: datetime | None = parsedate_to_datetime(str(headers["Date"]))
         except (TypeError, ValueError):
             sent_at = None
-        entries.append(OutboxEntry(path.name, sent_at, str(headers["To"] or ""),
-                                   str(headers["Subject"] or "")))
+        entries.append(
+            OutboxEntry(path.name, sent_at, str(headers["To"] or ""), str(headers["Subject"] or ""))
+        )
     return entries

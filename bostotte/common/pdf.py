@@ -20,8 +20,11 @@ def render_pdf(template: str, **context: Any) -> bytes:
 
     html = render_template(template, **context)
     static = Path(current_app.static_folder or "")
-    return HTML(string=html, base_url="file:///",  # so "/static/x" → file:///static/x
-                url_fetcher=_fetcher(static)).write_pdf()  # type: ignore[no-any-return]
+    return HTML(
+        string=html,
+        base_url="file:///",  # so "/static/x" → file:///static/x
+        url_fetcher=_fetcher(static),
+    ).write_pdf()  # type: ignore[no-any-return]
 
 
 def _fetcher(static: Path) -> Any:

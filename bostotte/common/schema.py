@@ -42,8 +42,12 @@ class Str(fields.String):
 
 
 class Int(fields.Integer):
-    default_error_messages = {"required": REQUIRED, "null": REQUIRED,
-                              "invalid": "Skriv et helt tal.", "too_large": "Tallet er for stort."}
+    default_error_messages = {
+        "required": REQUIRED,
+        "null": REQUIRED,
+        "invalid": "Skriv et helt tal.",
+        "too_large": "Tallet er for stort.",
+    }
 
 
 class Bool(fields.Boolean):
@@ -56,8 +60,11 @@ _DK_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 class Date(fields.Date):
     """ISO dates (what <input type=date> sends) and Danish dd-mm-åååå."""
 
-    default_error_messages = {"required": REQUIRED, "null": REQUIRED,
-                              "invalid": "Skriv en gyldig dato, fx 2026-03-01 eller 1-3-2026."}
+    default_error_messages = {
+        "required": REQUIRED,
+        "null": REQUIRED,
+        "invalid": "Skriv en gyldig dato, fx 2026-03-01 eller 1-3-2026.",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         if isinstance(value, str) and (m := _DK_DATE.match(value.strip())):

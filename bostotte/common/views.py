@@ -16,8 +16,9 @@ from bostotte.extensions import db
 T = TypeVar("T")
 
 
-def submit(schema: Schema, form: MultiDict[str, str],
-           action: Callable[[dict[str, Any]], T]) -> tuple[T | None, Errors]:
+def submit(
+    schema: Schema, form: MultiDict[str, str], action: Callable[[dict[str, Any]], T]
+) -> tuple[T | None, Errors]:
     """Returns (result, {}) after commit, or (None, errors) with nothing of the action written.
 
     The action runs in a savepoint, so a refused action leaves what the request did before

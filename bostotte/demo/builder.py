@@ -51,8 +51,7 @@ from bostotte.scoring.services import edit_scoring, record_scoring
 
 def _form(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate as a submitted form would be: text/ISO dates through the form's schema."""
-    raw = {k: v.isoformat() if isinstance(v, date) else v
-           for k, v in data.items() if v is not None}
+    raw = {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items() if v is not None}
     loaded, errors = load_form(schema, raw)
     if errors:
         raise DomainError(f"Demodata afvist af {type(schema).__name__}: {errors}")
@@ -97,8 +96,14 @@ class Builder:
         self.session.flush()
         for login in STAFF:
             self.staff[login.key] = create_user(
-                self.session, email=login.email, name=login.name, role=login.role,
-                password=PASSWORD, teams=[self.teams[i] for i in login.teams], is_demo=True)
+                self.session,
+                email=login.email,
+                name=login.name,
+                role=login.role,
+                password=PASSWORD,
+                teams=[self.teams[i] for i in login.teams],
+                is_demo=True,
+            )
 
     def _workers(self, team: int) -> tuple[User, User]:
         suffix = ("_nord", "_syd")[team]
@@ -110,24 +115,38 @@ class Builder:
         rng = self.rng
         main, colleague = self._workers(p.team)
         worker = main if p.is_borger or rng.random() < 0.6 else colleague
-        caseworker = self.staff["authority" if p.is_borger or rng.random() < 0.85
-                                else "authority2"]
+        caseworker = self.staff["authority" if p.is_borger or rng.random() < 0.85 else "authority2"]
         periods = plan_periods(p, self.today)
         data = {
-            "display_name": p.name, "case_ref": f"SAG-{p.start.year}-{case_no:04d}",
-            "birth_year": p.birth_year, "gender": p.gender, "team_id": self.teams[p.team].id,
-            "legal_basis": periods[-1].legal_basis, "start_date": p.start,
+            "display_name": p.name,
+            "case_ref": f"SAG-{p.start.year}-{case_no:04d}",
+            "birth_year": p.birth_year,
+            "gender": p.gender,
+            "team_id": self.teams[p.team].id,
+            "legal_basis": periods[-1].legal_basis,
+            "start_date": p.start,
             "end_date": periods[-1].closed_on if p.ended else None,
-            "uses_fko": p.fko, "uses_fit": p.fit, "uses_rem": p.rem, "pakke1": p.pakke1,
-            "caseworker_id": caseworker.id, "primary_worker_id": worker.id,
+            "uses_fko": p.fko,
+            "uses_fit": p.fit,
+            "uses_rem": p.rem,
+            "pakke1": p.pakke1,
+            "caseworker_id": caseworker.id,
+            "primary_worker_id": worker.id,
         }
-        citizen = create_citizen(self.session, caseworker,
-                                 {**_form(CitizenSchema(), data), "is_demo": True})
+        citizen = create_citizen(
+            self.session, caseworker, {**_form(CitizenSchema(), data), "is_demo": True}
+        )
         run = CitizenRun(p, citizen, worker, caseworker)
         if p.is_borger:
             run.self_scorer = create_user(
-                self.session, email=BORGER_EMAIL, name=p.name, role=Role.CITIZEN,
-                password=PASSWORD, citizen_id=citizen.id, is_demo=True)
+                self.session,
+                email=BORGER_EMAIL,
+                name=p.name,
+                role=Role.CITIZEN,
+                password=PASSWORD,
+                citizen_id=citizen.id,
+                is_demo=True,
+            )
         sessions: list[date] = []
         previous: tuple[Plan, PlanPeriod] | None = None
         for period in periods:
@@ -155,13 +174,22 @@ class Builder:
             day += timedelta(days=step)
         return dates
 
-    def _plan(self, run: CitizenRun, period: PlanPeriod, sessions: list[date],
-              previous: tuple[Plan, PlanPeriod] | None) -> Plan:
+    def _plan(
+        self,
+        run: CitizenRun,
+        period: PlanPeriod,
+        sessions: list[date],
+        previous: tuple[Plan, PlanPeriod] | None,
+    ) -> Plan:
         is_82b = period.legal_basis == "§82b"
-        data = {"legal_basis": period.legal_basis, "start_date": period.start,
-                "end_date": period.end, "note": PLAN_NOTES[period.legal_basis],
-                "sessions_granted": SESSIONS_82B if is_82b else None,
-                "sessions_used": len(sessions) if is_82b else None}
+        data = {
+            "legal_basis": period.legal_basis,
+            "start_date": period.start,
+            "end_date": period.end,
+            "note": PLAN_NOTES[period.legal_basis],
+            "sessions_granted": SESSIONS_82B if is_82b else None,
+            "sessions_used": len(sessions) if is_82b else None,
+        }
         plan = create_plan(self.session, run.citizen, _form(PlanSchema(), data))
         goals: list[tuple[Goal, GoalText]] = []
         if previous is not None and previous[1].carry:
@@ -174,8 +202,9 @@ class Builder:
             close_plan(self.session, plan, period.closed_on)
         return plan
 
-    def _carry_over(self, run: CitizenRun, old: Plan, new: Plan,
-                    period: PlanPeriod) -> list[tuple[Goal, GoalText]]:
+    def _carry_over(
+        self, run: CitizenRun, old: Plan, new: Plan, period: PlanPeriod
+    ) -> list[tuple[Goal, GoalText]]:
         by_text = {t.specific: t for t in GOAL_TEXTS}
         carried = carry_over_goals(self.session, old, new, period.start, run.worker)
         for goal in carried:
@@ -185,19 +214,27 @@ class Builder:
 
     # Goals, delmål and notes
 
-    def _new_goal(self, run: CitizenRun, plan: Plan, created: date,
-                  author: User) -> tuple[Goal, GoalText]:
+    def _new_goal(
+        self, run: CitizenRun, plan: Plan, created: date, author: User
+    ) -> tuple[Goal, GoalText]:
         index = self.rng.choice([i for i in range(len(GOAL_TEXTS)) if i not in run.used_goals])
         run.used_goals.add(index)
         text = GOAL_TEXTS[index]
         target = min(plan.end_date, add_months(created, self.rng.choice((6, 9, 12))))
-        data = {"theme": text.theme, "specific": text.specific, "measurable": text.measurable,
-                "agreed": True, "agreed_on": created, "realistic": text.realistic,
-                "target_date": target}
+        data = {
+            "theme": text.theme,
+            "specific": text.specific,
+            "measurable": text.measurable,
+            "agreed": True,
+            "agreed_on": created,
+            "realistic": text.realistic,
+            "target_date": target,
+        }
         return add_goal(self.session, author, plan, _form(GoalSchema(), data), created), text
 
-    def _goal_lives(self, run: CitizenRun, plan: Plan, period: PlanPeriod,
-                    goals: list[tuple[Goal, GoalText]]) -> None:
+    def _goal_lives(
+        self, run: CitizenRun, plan: Plan, period: PlanPeriod, goals: list[tuple[Goal, GoalText]]
+    ) -> None:
         """Each goal's delmål, FKO scorings and, in a closed plan, how it ended."""
         rng, age = self.rng, (self.today - period.start).days
         fates = [self._fate(period) for _ in goals]
@@ -223,18 +260,29 @@ class Builder:
             return status, period.start + timedelta(days=self.rng.randint(90, span - 60))
         return status, period.closed_on
 
-    def _goal_life(self, run: CitizenRun, plan: Plan, goal: Goal, text: GoalText, status: str,
-                   closed_on: date | None) -> None:
+    def _goal_life(
+        self,
+        run: CitizenRun,
+        plan: Plan,
+        goal: Goal,
+        text: GoalText,
+        status: str,
+        closed_on: date | None,
+    ) -> None:
         self._subgoals(run, goal, text, status, closed_on or self.today)
         if run.profile.fko:
             self._fko(run, plan, goal, status, closed_on)
         if status in CLOSE_REASONS:
-            data = {"status": status, "closed_on": closed_on,
-                    "close_reason": self.rng.choice(CLOSE_REASONS[status])}
+            data = {
+                "status": status,
+                "closed_on": closed_on,
+                "close_reason": self.rng.choice(CLOSE_REASONS[status]),
+            }
             close_goal(self.session, goal, _form(CloseGoalSchema(), data))
 
-    def _subgoals(self, run: CitizenRun, goal: Goal, text: GoalText, goal_status: str,
-                  until: date) -> None:
+    def _subgoals(
+        self, run: CitizenRun, goal: Goal, text: GoalText, goal_status: str, until: date
+    ) -> None:
         rng, created = self.rng, goal.created_on
         carried = {sg.title for sg in goal.subgoals}  # open delmål a carried-over goal brought
         count = rng.randint(1, len(text.subgoals)) - len(carried)
@@ -246,9 +294,13 @@ class Builder:
             if status in OPEN_SUBGOAL_STATUSES and target < until - timedelta(days=21):
                 # An open delmål's date is mostly moved on as the work goes; a few lag.
                 target = until + timedelta(days=days - 45)
-            data = {"title": wording.title, "method": wording.method,
-                    "approach": wording.approach,
-                    "target_date": target, "status": status}
+            data = {
+                "title": wording.title,
+                "method": wording.method,
+                "approach": wording.approach,
+                "target_date": target,
+                "status": status,
+            }
             subgoal = add_subgoal(self.session, goal, _form(SubGoalSchema(), data), created)
             self._notes(run, subgoal, created, until, status)
 
@@ -259,12 +311,16 @@ class Builder:
             "abandoned": {"dropped": 6, "in_progress": 2, "not_started": 2},
         }.get(goal_status)
         if options is None:  # active or carried over
-            options = ({"not_started": 5, "in_progress": 5} if days < 45 else
-                       {"not_started": 2, "in_progress": 10, "achieved": 6, "dropped": 1})
+            options = (
+                {"not_started": 5, "in_progress": 5}
+                if days < 45
+                else {"not_started": 2, "in_progress": 10, "achieved": 6, "dropped": 1}
+            )
         return self.rng.choices(list(options), list(options.values()))[0]
 
-    def _notes(self, run: CitizenRun, subgoal: SubGoal, start: date, until: date,
-               status: str) -> None:
+    def _notes(
+        self, run: CitizenRun, subgoal: SubGoal, start: date, until: date, status: str
+    ) -> None:
         span = (until - start).days
         if status == "not_started" or span < 10:
             return
@@ -279,27 +335,57 @@ class Builder:
 
     # Scorings
 
-    def _score(self, actor: User, run: CitizenRun, instrument_id: str, on: date,
-               values: Mapping[str, float], *, goal: Goal | None = None,
-               occasion: str | None = None, participation: str = "together",
-               note: str | None = None, comment: str | None = None,
-               citizen_values: Mapping[str, float] | None = None) -> Scoring:
-        meta = {"scored_on": on, "occasion": occasion, "goal_id": goal.id if goal else None,
-                "participation": participation, "worker_note": note,
-                "citizen_comment": comment}
-        return record_scoring(self.session, actor, run.citizen, instrument_id,
-                              _form(ScoringMetaSchema(), meta), values, citizen_values,
-                              today=self.today)
+    def _score(
+        self,
+        actor: User,
+        run: CitizenRun,
+        instrument_id: str,
+        on: date,
+        values: Mapping[str, float],
+        *,
+        goal: Goal | None = None,
+        occasion: str | None = None,
+        participation: str = "together",
+        note: str | None = None,
+        comment: str | None = None,
+        citizen_values: Mapping[str, float] | None = None,
+    ) -> Scoring:
+        meta = {
+            "scored_on": on,
+            "occasion": occasion,
+            "goal_id": goal.id if goal else None,
+            "participation": participation,
+            "worker_note": note,
+            "citizen_comment": comment,
+        }
+        return record_scoring(
+            self.session,
+            actor,
+            run.citizen,
+            instrument_id,
+            _form(ScoringMetaSchema(), meta),
+            values,
+            citizen_values,
+            today=self.today,
+        )
 
-    def _fko(self, run: CitizenRun, plan: Plan, goal: Goal, status: str,
-             closed_on: date | None) -> None:
+    def _fko(
+        self, run: CitizenRun, plan: Plan, goal: Goal, status: str, closed_on: date | None
+    ) -> None:
         """Baseline and target by myndighed; quarterly status and a final by the worker."""
         rng = self.rng
         baseline = rng.choice((2, 3, 3, 3, 4))
         target = max(0, baseline - rng.choice((0, 1, 1, 1, 2)))
         for occasion, value in (("baseline", baseline), ("target", target)):
-            self._score(run.caseworker, run, "FKO", goal.created_on, {"value": value},
-                        goal=goal, occasion=occasion)
+            self._score(
+                run.caseworker,
+                run,
+                "FKO",
+                goal.created_on,
+                {"value": value},
+                goal=goal,
+                occasion=occasion,
+            )
         until = closed_on - timedelta(days=20) if closed_on else self.today
         if run.profile.overdue and closed_on is None:
             until = self.today - timedelta(days=101)
@@ -312,15 +398,34 @@ class Builder:
             new = self._fko_step(value, baseline, target, trend)
             change = "better" if new < value else "worse" if new > value else "same"
             on = min(mark + timedelta(days=rng.randint(0, 10)), until)
-            self.fko_statuses.append(self._score(
-                run.worker, run, "FKO", on, {"value": new}, goal=goal, occasion="status",
-                note=rng.choice(FKO_NOTES[change])))
+            self.fko_statuses.append(
+                self._score(
+                    run.worker,
+                    run,
+                    "FKO",
+                    on,
+                    {"value": new},
+                    goal=goal,
+                    occasion="status",
+                    note=rng.choice(FKO_NOTES[change]),
+                )
+            )
             value = new
         if closed_on and status in ("achieved", "partly_achieved", "carried"):
-            final = {"achieved": min(value, target),
-                     "partly_achieved": min(baseline, max(value, target + 1))}.get(status, value)
-            self._score(run.worker, run, "FKO", closed_on, {"value": final}, goal=goal,
-                        occasion="final", note=FKO_FINAL_NOTE)
+            final = {
+                "achieved": min(value, target),
+                "partly_achieved": min(baseline, max(value, target + 1)),
+            }.get(status, value)
+            self._score(
+                run.worker,
+                run,
+                "FKO",
+                closed_on,
+                {"value": final},
+                goal=goal,
+                occasion="final",
+                note=FKO_FINAL_NOTE,
+            )
 
     def _fko_step(self, value: int, baseline: int, target: int, trend: str) -> int:
         r = self.rng.random()
@@ -336,8 +441,11 @@ class Builder:
             return
         rng, p = self.rng, run.profile
         first = rng.uniform(19, 24) if p.ors_trend == "decline" else rng.uniform(13, 24)
-        last = {"improve": rng.uniform(27.5, 31.5), "flat": first + rng.uniform(-2, 3),
-                "decline": first - rng.uniform(6.5, 8)}[p.ors_trend]
+        last = {
+            "improve": rng.uniform(27.5, 31.5),
+            "flat": first + rng.uniform(-2, 3),
+            "decline": first - rng.uniform(6.5, 8),
+        }[p.ors_trend]
         alliance = rng.uniform(32.5, 35.5) if p.srs_low else rng.uniform(35.8, 38.8)
         ors_offsets = _offsets(rng, 1.5)
         srs_offsets = _offsets(rng, 0.4)
@@ -355,31 +463,41 @@ class Builder:
             if rng.random() < 0.2:
                 actor, participation = run.self_scorer or run.worker, "citizen_self"
             comment = rng.choice(CITIZEN_COMMENTS) if rng.random() < 0.1 else None
-            scoring = self._score(actor, run, "ORS", day, ors, participation=participation,
-                                  comment=comment)
+            scoring = self._score(
+                actor, run, "ORS", day, ors, participation=participation, comment=comment
+            )
             if p.is_borger and participation == "together":
                 self.borger_ors.append(scoring)
             srs = _split(rng, "SRS", min(39.6, alliance + rng.gauss(0, 0.9)), srs_offsets, 0.3)
             self._score(actor, run, "SRS", day, srs, participation=participation)
 
-    def _special_ors(self, run: CitizenRun, day: date, ors: dict[str, float],
-                     kind: str) -> None:
+    def _special_ors(self, run: CitizenRun, day: date, ors: dict[str, float], kind: str) -> None:
         if kind == "worker_draft":
-            self._score(run.worker, run, "ORS", day, ors, participation="worker_draft",
-                        note=DECLINED_NOTE)
+            self._score(
+                run.worker, run, "ORS", day, ors, participation="worker_draft", note=DECLINED_NOTE
+            )
             return
-        own = {k: round(_clamp(v + self.rng.uniform(0.8, 2.0), 0, 10), 1)
-               for k, v in ors.items()}
+        own = {k: round(_clamp(v + self.rng.uniform(0.8, 2.0), 0, 10), 1) for k, v in ors.items()}
         note, comment = DISAGREED["ORS"]
-        self._score(run.worker, run, "ORS", day, ors, participation="disagreed", note=note,
-                    comment=comment, citizen_values=own)
+        self._score(
+            run.worker,
+            run,
+            "ORS",
+            day,
+            ors,
+            participation="disagreed",
+            note=note,
+            comment=comment,
+            citizen_values=own,
+        )
 
     def _rem(self, run: CitizenRun, start_85: date, last: date) -> None:
         """First REM within 3 months of the §85 start, then about yearly."""
         rng, p = self.rng, run.profile
         dates = [start_85 + timedelta(days=rng.randint(20, 85))]
-        while (follow_up := add_months(dates[-1], 12) + timedelta(days=rng.randint(-10, 14))
-               ) <= last:
+        while (
+            follow_up := add_months(dates[-1], 12) + timedelta(days=rng.randint(-10, 14))
+        ) <= last:
             dates.append(follow_up)
         dates = [d for d in dates if d <= last]
         items = instruments.get("REM").item_ids
@@ -391,19 +509,33 @@ class Builder:
                 for item in rng.sample(items, 3):
                     own[item] = own[item] - 1 if own[item] else 1
                 note, comment = DISAGREED["REM"]
-                self._score(run.worker, run, "REM", day, values, participation="disagreed",
-                            note=note, comment=comment, citizen_values=own)
+                self._score(
+                    run.worker,
+                    run,
+                    "REM",
+                    day,
+                    values,
+                    participation="disagreed",
+                    note=note,
+                    comment=comment,
+                    citizen_values=own,
+                )
             else:
                 self._score(run.worker, run, "REM", day, values, note=REM_NOTES[min(n, 1)])
-            values = {k: int(_clamp(v + (rng.random() < up) - (rng.random() < down), 0, 4))
-                      for k, v in values.items()}
+            values = {
+                k: int(_clamp(v + (rng.random() < up) - (rng.random() < down), 0, 4))
+                for k, v in values.items()
+            }
 
     def corrections(self) -> None:
         """A few scorings corrected afterwards, so the edit history has something to show."""
         for scoring in self.rng.sample(self.fko_statuses, 2):
             value = scoring.values["value"]
-            self._edit(scoring, {"value": value - 1 if value > 0 else value + 1},
-                       "Rettet efter teammøde: støttebehovet var vurderet forkert.")
+            self._edit(
+                scoring,
+                {"value": value - 1 if value > 0 else value + 1},
+                "Rettet efter teammøde: støttebehovet var vurderet forkert.",
+            )
         if self.borger_ors:
             scoring = self.borger_ors[-1]
             values = dict(scoring.values)
@@ -411,12 +543,23 @@ class Builder:
             self._edit(scoring, values, "Rettet: tastefejl i punktet Socialt.")
 
     def _edit(self, scoring: Scoring, values: Mapping[str, float], note: str) -> None:
-        meta = {"scored_on": scoring.scored_on, "occasion": scoring.occasion,
-                "participation": scoring.participation, "worker_note": note,
-                "citizen_comment": scoring.citizen_comment}
+        meta = {
+            "scored_on": scoring.scored_on,
+            "occasion": scoring.occasion,
+            "participation": scoring.participation,
+            "worker_note": note,
+            "citizen_comment": scoring.citizen_comment,
+        }
         actor = self.session.get_one(User, scoring.scored_by_id)
-        edit_scoring(self.session, actor, scoring, _form(ScoringMetaSchema(), meta), values,
-                     scoring.citizen_values or None, today=self.today)
+        edit_scoring(
+            self.session,
+            actor,
+            scoring,
+            _form(ScoringMetaSchema(), meta),
+            values,
+            scoring.citizen_values or None,
+            today=self.today,
+        )
 
 
 def _offsets(rng: random.Random, spread: float) -> list[float]:
@@ -426,9 +569,12 @@ def _offsets(rng: random.Random, spread: float) -> list[float]:
     return [r - mean for r in raw]
 
 
-def _split(rng: random.Random, instrument_id: str, total: float, offsets: Sequence[float],
-           jitter: float) -> dict[str, float]:
+def _split(
+    rng: random.Random, instrument_id: str, total: float, offsets: Sequence[float], jitter: float
+) -> dict[str, float]:
     """Four 0–10 items with one decimal adding up to about `total`."""
     items = instruments.get(instrument_id).item_ids
-    return {item: round(_clamp(total / 4 + offset + rng.gauss(0, jitter), 0, 10), 1)
-            for item, offset in zip(items, offsets, strict=True)}
+    return {
+        item: round(_clamp(total / 4 + offset + rng.gauss(0, jitter), 0, 10), 1)
+        for item, offset in zip(items, offsets, strict=True)
+    }

@@ -57,8 +57,10 @@ def plan_periods(p: Profile, today: date) -> list[PlanPeriod]:
         return [PlanPeriod("§82b", p.start, end, end if p.ended else None)]
     if p.kind == "82b_85":
         moved = add_months(p.start, 6) - timedelta(days=10)
-        return [PlanPeriod("§82b", p.start, add_months(p.start, 6), moved, carry=True),
-                PlanPeriod("§85", moved, add_months(moved, 12), None)]
+        return [
+            PlanPeriod("§82b", p.start, add_months(p.start, 6), moved, carry=True),
+            PlanPeriod("§85", moved, add_months(moved, 12), None),
+        ]
     periods, start = [], p.start
     while True:
         end = add_months(start, 12)
@@ -74,8 +76,17 @@ def plan_periods(p: Profile, today: date) -> list[PlanPeriod]:
 
 def make_profiles(rng: random.Random, today: date) -> list[Profile]:
     """Forty citizens; the first is the one behind the borger login."""
-    borger = Profile(BORGER_NAME, "k", today.year - 34, 0, "85", today - timedelta(days=680),
-                     fit=True, rem=True, is_borger=True)
+    borger = Profile(
+        BORGER_NAME,
+        "k",
+        today.year - 34,
+        0,
+        "85",
+        today - timedelta(days=680),
+        fit=True,
+        rem=True,
+        is_borger=True,
+    )
     others = list(range(1, CITIZEN_COUNT))
     rng.shuffle(others)
     kinds = {others[0]: "82b_85"} | dict.fromkeys(others[1:5], "82b")
@@ -87,16 +98,26 @@ def make_profiles(rng: random.Random, today: date) -> list[Profile]:
     profiles = [borger]
     for i in range(1, CITIZEN_COUNT):
         kind = kinds.get(i, "85")
-        band = AGE_BANDS[forced_band[i] if i in forced_band
-                         else rng.choices(range(len(AGE_BANDS)), AGE_BAND_WEIGHTS)[0]]
+        band = AGE_BANDS[
+            forced_band[i]
+            if i in forced_band
+            else rng.choices(range(len(AGE_BANDS)), AGE_BAND_WEIGHTS)[0]
+        ]
         birth_year = today.year - rng.randint(*band)
         gender = "a" if i in other_gender else rng.choice("km")
-        profiles.append(Profile(
-            name=_unique_name(rng, gender, birth_year, used_names), gender=gender,
-            birth_year=birth_year, team=i % 2, kind=kind,
-            start=today - timedelta(days=_start_days_ago(rng, kind, i in ended)),
-            ended=i in ended, pakke1=i in pakke1,
-            trend=rng.choices(("improve", "flat", "worse"), (13, 5, 2))[0]))
+        profiles.append(
+            Profile(
+                name=_unique_name(rng, gender, birth_year, used_names),
+                gender=gender,
+                birth_year=birth_year,
+                team=i % 2,
+                kind=kind,
+                start=today - timedelta(days=_start_days_ago(rng, kind, i in ended)),
+                ended=i in ended,
+                pakke1=i in pakke1,
+                trend=rng.choices(("improve", "flat", "worse"), (13, 5, 2))[0],
+            )
+        )
     _assign_methods(rng, profiles, today)
     return profiles
 
@@ -131,8 +152,7 @@ def _assign_methods(rng: random.Random, profiles: list[Profile], today: date) ->
     for p in rng.sample([p for p in fit if p.kind != "82b"], 3):
         p.fko = False
     # REM mostly for the longer-running citizens, so some have a yearly follow-up.
-    rem_ok = sorted((p for p in rest if p.kind != "82b" and not p.pakke1),
-                    key=lambda p: p.start)
+    rem_ok = sorted((p for p in rest if p.kind != "82b" and not p.pakke1), key=lambda p: p.start)
     for p in rng.sample(rem_ok[:16], 8) + rng.sample(rem_ok[16:], 4):
         p.rem = True
     # Special trajectories go to the citizens with the longest FIT history.
@@ -147,7 +167,9 @@ def _assign_methods(rng: random.Random, profiles: list[Profile], today: date) ->
         p.srs_low = True
     rng.choice(sorted((p for p in rest if p.rem), key=lambda p: p.start)[:3]).rem_disagreed = True
     # Missing quarterly FKO statuses, in plans old enough to have had some.
-    overdue_ok = sorted((p for p in rest if p.fko and not p.ended and p.kind == "85"),
-                        key=lambda p: plan_periods(p, today)[-1].start)
+    overdue_ok = sorted(
+        (p for p in rest if p.fko and not p.ended and p.kind == "85"),
+        key=lambda p: plan_periods(p, today)[-1].start,
+    )
     for p in rng.sample(overdue_ok[:8], 4):
         p.overdue = True

@@ -32,20 +32,27 @@ SEED = 85
 
 
 def database_state(session: Session) -> str:
-    """"empty", "demo" (only demo teams, users and citizens) or "data"."""
+    """ "empty", "demo" (only demo teams, users and citizens) or "data"."""
     total = non_demo = 0
     for model in (Team, User, Citizen):
         total += session.scalar(select(func.count()).select_from(model)) or 0
-        non_demo += session.scalar(
-            select(func.count()).select_from(model).where(model.is_demo.is_(False))) or 0
+        non_demo += (
+            session.scalar(select(func.count()).select_from(model).where(model.is_demo.is_(False)))
+            or 0
+        )
     if total == 0:
         return "empty"
     return "demo" if non_demo == 0 else "data"
 
 
 def has_demo_logins(session: Session) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(User)
-                               .where(User.is_demo.is_(True), User.active.is_(True))))
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.is_demo.is_(True), User.active.is_(True))
+        )
+    )
 
 
 def load_demo(session: Session, today: date) -> str:
@@ -74,17 +81,37 @@ def _summary(session: Session, first: date, today: date) -> str:
         return f"{value:,}".replace(",", ".")
 
     teams = list(session.scalars(select(Team).where(Team.is_demo.is_(True)).order_by(Team.id)))
-    per_team: dict[int, int] = dict(session.execute(
-        select(Citizen.team_id, func.count()).where(Citizen.is_demo.is_(True))
-        .group_by(Citizen.team_id)).tuples().all())
-    users = session.scalar(select(func.count()).select_from(User)
-                           .where(User.is_demo.is_(True))) or 0
-    active_plans = session.scalar(
-        select(func.count()).select_from(Plan).join(Citizen)
-        .where(Citizen.is_demo.is_(True), Plan.status == "active")) or 0
-    by_instrument: dict[str, int] = dict(session.execute(
-        select(Scoring.instrument, func.count()).join(Citizen, Scoring.citizen_id == Citizen.id)
-        .where(Citizen.is_demo.is_(True)).group_by(Scoring.instrument)).tuples().all())
+    per_team: dict[int, int] = dict(
+        session.execute(
+            select(Citizen.team_id, func.count())
+            .where(Citizen.is_demo.is_(True))
+            .group_by(Citizen.team_id)
+        )
+        .tuples()
+        .all()
+    )
+    users = (
+        session.scalar(select(func.count()).select_from(User).where(User.is_demo.is_(True))) or 0
+    )
+    active_plans = (
+        session.scalar(
+            select(func.count())
+            .select_from(Plan)
+            .join(Citizen)
+            .where(Citizen.is_demo.is_(True), Plan.status == "active")
+        )
+        or 0
+    )
+    by_instrument: dict[str, int] = dict(
+        session.execute(
+            select(Scoring.instrument, func.count())
+            .join(Citizen, Scoring.citizen_id == Citizen.id)
+            .where(Citizen.is_demo.is_(True))
+            .group_by(Scoring.instrument)
+        )
+        .tuples()
+        .all()
+    )
     team_part = " og ".join(f"{n(per_team.get(t.id, 0))} i {t.name}" for t in teams)
     scorings = ", ".join(f"{n(by_instrument.get(i, 0))} {i}" for i in ("FKO", "ORS", "SRS"))
     return (

@@ -64,16 +64,15 @@ class Goal(db.Model):
     """Indsatsmål: at most three active per plan."""
 
     __tablename__ = "goals"
-    __table_args__ = (
-        CheckConstraint(in_values("status", GOAL_STATUSES), name="status"),
-    )
+    __table_args__ = (CheckConstraint(in_values("status", GOAL_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     # Denormalised from the plan so statistics can group goals by citizen without a join.
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     theme: Mapped[str] = mapped_column(String(40))
     specific: Mapped[str] = mapped_column(Text)
     measurable: Mapped[str | None] = mapped_column(Text)
@@ -106,9 +105,7 @@ class SubGoal(db.Model):
     """Delmål: a concrete step towards a goal, worked on with a method."""
 
     __tablename__ = "subgoals"
-    __table_args__ = (
-        CheckConstraint(in_values("status", SUBGOAL_STATUSES), name="status"),
-    )
+    __table_args__ = (CheckConstraint(in_values("status", SUBGOAL_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
@@ -140,8 +137,9 @@ class SubGoalNote(db.Model):
     __tablename__ = "subgoal_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subgoal_id: Mapped[int] = mapped_column(ForeignKey("subgoals.id", ondelete="CASCADE"),
-                                            index=True)
+    subgoal_id: Mapped[int] = mapped_column(
+        ForeignKey("subgoals.id", ondelete="CASCADE"), index=True
+    )
     noted_on: Mapped[date]
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

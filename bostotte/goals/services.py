@@ -23,10 +23,14 @@ def _lock_plan(session: Session, plan: Plan) -> None:
 
 
 def count_active_goals(session: Session, plan: Plan) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Goal)
-        .where(Goal.plan_id == plan.id, Goal.status == "active")
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Goal)
+            .where(Goal.plan_id == plan.id, Goal.status == "active")
+        )
+        or 0
+    )
 
 
 def add_goal(session: Session, user: User, plan: Plan, data: dict[str, Any], today: date) -> Goal:
@@ -36,8 +40,14 @@ def add_goal(session: Session, user: User, plan: Plan, data: dict[str, Any], tod
     if count_active_goals(session, plan) >= MAX_ACTIVE_GOALS:
         raise DomainError(TOO_MANY_GOALS)
     _check_target_date(plan, data.get("target_date"))
-    goal = Goal(plan=plan, citizen_id=plan.citizen_id, created_on=today, created_by=user,
-                status="active", **data)
+    goal = Goal(
+        plan=plan,
+        citizen_id=plan.citizen_id,
+        created_on=today,
+        created_by=user,
+        status="active",
+        **data,
+    )
     session.add(goal)
     session.flush()
     return goal
@@ -94,8 +104,9 @@ def update_subgoal(session: Session, subgoal: SubGoal, data: dict[str, Any]) -> 
     return subgoal
 
 
-def add_note(session: Session, user: User, subgoal: SubGoal, data: dict[str, Any],
-             today: date) -> SubGoalNote:
+def add_note(
+    session: Session, user: User, subgoal: SubGoal, data: dict[str, Any], today: date
+) -> SubGoalNote:
     if data["noted_on"] > today:
         raise DomainError("Datoen må ikke ligge i fremtiden.", "noted_on")
     note = SubGoalNote(subgoal=subgoal, author=user, **data)

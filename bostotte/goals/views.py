@@ -36,15 +36,23 @@ from bostotte.goals.schemas import (
 
 bp = Blueprint("goals", __name__, url_prefix="/borgere/<int:citizen_id>")
 
+
 def _back(citizen: Citizen, anchor: str | None = None) -> Response:
     return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor))
 
 
-def _goal_form(citizen: Citizen, goal: Goal | None, form: object,
-               errors: dict[str, list[str]]) -> tuple[str, int]:
-    return render_template("goals/form.html", citizen=citizen, goal=goal, form=form,
-                           errors=errors, themes=ALL_THEMES, max_goals=MAX_ACTIVE_GOALS,
-                           ), status_for(errors)
+def _goal_form(
+    citizen: Citizen, goal: Goal | None, form: object, errors: dict[str, list[str]]
+) -> tuple[str, int]:
+    return render_template(
+        "goals/form.html",
+        citizen=citizen,
+        goal=goal,
+        form=form,
+        errors=errors,
+        themes=ALL_THEMES,
+        max_goals=MAX_ACTIVE_GOALS,
+    ), status_for(errors)
 
 
 @bp.route("/maal/ny", methods=["GET", "POST"])
@@ -57,14 +65,24 @@ def new_goal(citizen_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("citizens.new_plan", citizen_id=citizen.id))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        goal, errors = submit(GoalSchema(), request.form, lambda data: services.add_goal(
-            db.session, current_user, plan, data, local_today()))
+        goal, errors = submit(
+            GoalSchema(),
+            request.form,
+            lambda data: services.add_goal(db.session, current_user, plan, data, local_today()),
+        )
         if goal is not None:
             flash("Målet er tilføjet.", "success")
             # Myndighed sets the baseline next (the worker never does).
             if citizen.uses_fko and may_record(current_user, "FKO", "baseline"):
-                return redirect(url_for("scoring.new", citizen_id=citizen.id, instrument="FKO",
-                                        goal=goal.id, occasion="baseline"))
+                return redirect(
+                    url_for(
+                        "scoring.new",
+                        citizen_id=citizen.id,
+                        instrument="FKO",
+                        goal=goal.id,
+                        occasion="baseline",
+                    )
+                )
             return _back(citizen, f"goal-{goal.id}")
     elif len(plan.active_goals) >= MAX_ACTIVE_GOALS:
         errors = {"_form": [services.TOO_MANY_GOALS]}
@@ -77,14 +95,20 @@ def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
     citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "ret mål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(GoalSchema(), request.form,
-                              lambda data: services.update_goal(db.session, goal, data))
+        done, errors = submit(
+            GoalSchema(), request.form, lambda data: services.update_goal(db.session, goal, data)
+        )
         if done:
             flash("Målet er gemt.", "success")
             return _back(citizen, f"goal-{goal.id}")
-    form = request.form if request.method == "POST" else {
-        k: ("1" if v is True else "" if v in (None, False) else v)
-        for k, v in ((f, getattr(goal, f)) for f in GoalSchema().fields)}
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            k: ("1" if v is True else "" if v in (None, False) else v)
+            for k, v in ((f, getattr(goal, f)) for f in GoalSchema().fields)
+        }
+    )
     return _goal_form(citizen, goal, form, errors)
 
 
@@ -94,22 +118,32 @@ def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
     citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "afslut mål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(CloseGoalSchema(), request.form,
-                              lambda data: services.close_goal(db.session, goal, data))
+        done, errors = submit(
+            CloseGoalSchema(),
+            request.form,
+            lambda data: services.close_goal(db.session, goal, data),
+        )
         if done:
             flash(f"Målet er afsluttet: {goal.status_label.lower()}.", "success")
             return _back(citizen, f"goal-{goal.id}")
     form = request.form if request.method == "POST" else {"closed_on": local_today().isoformat()}
-    return render_template("goals/close.html", citizen=citizen, goal=goal, form=form,
-                           errors=errors, statuses=CLOSING_STATUSES), status_for(errors)
+    return render_template(
+        "goals/close.html",
+        citizen=citizen,
+        goal=goal,
+        form=form,
+        errors=errors,
+        statuses=CLOSING_STATUSES,
+    ), status_for(errors)
 
 
 @bp.post("/maal/<int:goal_id>/genaabn")
 @requires(Action.EDIT)
 def reopen_goal(citizen_id: int, goal_id: int) -> Response:
     citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "genåbn mål")
-    _, errors = submit(FormSchema(), request.form,
-                       lambda _data: services.reopen_goal(db.session, goal))
+    _, errors = submit(
+        FormSchema(), request.form, lambda _data: services.reopen_goal(db.session, goal)
+    )
     flash_outcome(errors, "Målet er aktivt igen.")
     return _back(citizen, f"goal-{goal.id}")
 
@@ -120,8 +154,11 @@ def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
     citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "nyt delmål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        subgoal, errors = submit(SubGoalSchema(), request.form, lambda data: services.add_subgoal(
-            db.session, goal, data, local_today()))
+        subgoal, errors = submit(
+            SubGoalSchema(),
+            request.form,
+            lambda data: services.add_subgoal(db.session, goal, data, local_today()),
+        )
         if subgoal is not None:
             flash("Delmålet er tilføjet.", "success")
             return _back(citizen, f"subgoal-{subgoal.id}")
@@ -134,21 +171,39 @@ def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response
     citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ret delmål")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(SubGoalSchema(), request.form,
-                              lambda data: services.update_subgoal(db.session, subgoal, data))
+        done, errors = submit(
+            SubGoalSchema(),
+            request.form,
+            lambda data: services.update_subgoal(db.session, subgoal, data),
+        )
         if done:
             flash("Delmålet er gemt.", "success")
             return _back(citizen, f"subgoal-{subgoal.id}")
-    form = request.form if request.method == "POST" else {
-        f: getattr(subgoal, f) or "" for f in SubGoalSchema().fields}
+    form = (
+        request.form
+        if request.method == "POST"
+        else {f: getattr(subgoal, f) or "" for f in SubGoalSchema().fields}
+    )
     return _subgoal_form(citizen, subgoal.goal, subgoal, form, errors)
 
 
-def _subgoal_form(citizen: Citizen, goal: Goal, subgoal: SubGoal | None, form: object,
-                  errors: dict[str, list[str]]) -> tuple[str, int]:
-    return render_template("goals/subgoal_form.html", citizen=citizen, goal=goal,
-                           subgoal=subgoal, form=form, errors=errors, methods=SUBGOAL_METHODS,
-                           statuses=SUBGOAL_STATUSES), status_for(errors)
+def _subgoal_form(
+    citizen: Citizen,
+    goal: Goal,
+    subgoal: SubGoal | None,
+    form: object,
+    errors: dict[str, list[str]],
+) -> tuple[str, int]:
+    return render_template(
+        "goals/subgoal_form.html",
+        citizen=citizen,
+        goal=goal,
+        subgoal=subgoal,
+        form=form,
+        errors=errors,
+        methods=SUBGOAL_METHODS,
+        statuses=SUBGOAL_STATUSES,
+    ), status_for(errors)
 
 
 @bp.route("/delmaal/<int:subgoal_id>/note", methods=["GET", "POST"])
@@ -157,11 +212,15 @@ def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
     citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ny note")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        note, errors = submit(NoteSchema(), request.form, lambda data: services.add_note(
-            db.session, current_user, subgoal, data, local_today()))
+        note, errors = submit(
+            NoteSchema(),
+            request.form,
+            lambda data: services.add_note(db.session, current_user, subgoal, data, local_today()),
+        )
         if note is not None:
             flash("Noten er gemt.", "success")
             return _back(citizen, f"subgoal-{subgoal.id}")
     form = request.form if request.method == "POST" else {"noted_on": local_today().isoformat()}
-    return render_template("goals/note_form.html", citizen=citizen, subgoal=subgoal, form=form,
-                           errors=errors), status_for(errors)
+    return render_template(
+        "goals/note_form.html", citizen=citizen, subgoal=subgoal, form=form, errors=errors
+    ), status_for(errors)

@@ -42,32 +42,83 @@ def export_folder(session: Session, folder: Path) -> dict[str, int]:
     goals = {g.id: g for g in session.scalars(select(Goal))}
     goal_ext = {gid: _ext(g, "maal") for gid, g in goals.items()}
     counts = {
-        "teams.csv": _write(folder, "teams.csv", sorted(
-            (ext, t.name) for t in session.scalars(select(Team))
-            for ext in [teams[t.id]])),
-        "citizens.csv": _write(folder, "citizens.csv", sorted(
-            (citizen_ext[c.id], c.display_name, c.birth_year, c.gender, teams[c.team_id],
-             c.legal_basis, c.start_date.isoformat(),
-             c.end_date.isoformat() if c.end_date else "",
-             ";".join(m for m in METHOD_NAMES if m in c.methods), "1" if c.pakke1 else "0")
-            for c in citizens.values())),
-        "goals.csv": _write(folder, "goals.csv", sorted(
-            (goal_ext[g.id], citizen_ext[g.citizen_id], g.theme, g.specific,
-             g.measurable or "", g.target_date.isoformat() if g.target_date else "",
-             g.status, g.created_on.isoformat())
-            for g in goals.values())),
+        "teams.csv": _write(
+            folder,
+            "teams.csv",
+            sorted((ext, t.name) for t in session.scalars(select(Team)) for ext in [teams[t.id]]),
+        ),
+        "citizens.csv": _write(
+            folder,
+            "citizens.csv",
+            sorted(
+                (
+                    citizen_ext[c.id],
+                    c.display_name,
+                    c.birth_year,
+                    c.gender,
+                    teams[c.team_id],
+                    c.legal_basis,
+                    c.start_date.isoformat(),
+                    c.end_date.isoformat() if c.end_date else "",
+                    ";".join(m for m in METHOD_NAMES if m in c.methods),
+                    "1" if c.pakke1 else "0",
+                )
+                for c in citizens.values()
+            ),
+        ),
+        "goals.csv": _write(
+            folder,
+            "goals.csv",
+            sorted(
+                (
+                    goal_ext[g.id],
+                    citizen_ext[g.citizen_id],
+                    g.theme,
+                    g.specific,
+                    g.measurable or "",
+                    g.target_date.isoformat() if g.target_date else "",
+                    g.status,
+                    g.created_on.isoformat(),
+                )
+                for g in goals.values()
+            ),
+        ),
     }
     registry = instruments.registry()
     rows = []
     for cid, gid, inst, occasion, scored_on, item, value in session.execute(
-            select(Scoring.citizen_id, Scoring.goal_id, Scoring.instrument, Scoring.occasion,
-                   Scoring.scored_on, ScoringItem.item, ScoringItem.value)
-            .join(ScoringItem, ScoringItem.scoring_id == Scoring.id)):
+        select(
+            Scoring.citizen_id,
+            Scoring.goal_id,
+            Scoring.instrument,
+            Scoring.occasion,
+            Scoring.scored_on,
+            ScoringItem.item,
+            ScoringItem.value,
+        ).join(ScoringItem, ScoringItem.scoring_id == Scoring.id)
+    ):
         order = registry[inst].item_ids.index(item) if inst in registry else 0
-        rows.append(((citizen_ext[cid], inst, scored_on.isoformat(),
-                      goal_ext[gid] if gid else "", occasion or "", order),
-                     (citizen_ext[cid], goal_ext[gid] if gid else "", inst, occasion or "",
-                      scored_on.isoformat(), item, dk_number(value, machine=True))))
+        rows.append(
+            (
+                (
+                    citizen_ext[cid],
+                    inst,
+                    scored_on.isoformat(),
+                    goal_ext[gid] if gid else "",
+                    occasion or "",
+                    order,
+                ),
+                (
+                    citizen_ext[cid],
+                    goal_ext[gid] if gid else "",
+                    inst,
+                    occasion or "",
+                    scored_on.isoformat(),
+                    item,
+                    dk_number(value, machine=True),
+                ),
+            )
+        )
     rows.sort(key=lambda r: r[0])
     counts["scorings.csv"] = _write(folder, "scorings.csv", (r[1] for r in rows))
     return counts

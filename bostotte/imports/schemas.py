@@ -10,10 +10,28 @@ from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES
 
 COLUMNS = {
     "teams.csv": ("external_id", "name"),
-    "citizens.csv": ("external_id", "display_name", "birth_year", "gender", "team",
-                     "legal_basis", "start_date", "end_date", "methods", "pakke1"),
-    "goals.csv": ("external_id", "citizen", "theme", "specific", "measurable", "target_date",
-                  "status", "created_on"),
+    "citizens.csv": (
+        "external_id",
+        "display_name",
+        "birth_year",
+        "gender",
+        "team",
+        "legal_basis",
+        "start_date",
+        "end_date",
+        "methods",
+        "pakke1",
+    ),
+    "goals.csv": (
+        "external_id",
+        "citizen",
+        "theme",
+        "specific",
+        "measurable",
+        "target_date",
+        "status",
+        "created_on",
+    ),
     "scorings.csv": ("citizen", "goal", "instrument", "occasion", "scored_on", "item", "value"),
 }
 METHOD_NAMES = ("FKO", "FIT", "REM")
@@ -27,16 +45,19 @@ class TeamCsvRow(FormSchema):
 class CitizenCsvRow(FormSchema):
     external_id = Str(required=True, validate=required_text(64))
     display_name = Str(required=True, validate=required_text(120))
-    birth_year = Int(required=True, validate=validate.Range(
-        min=1900, max=2100, error="Fødselsåret skal ligge mellem {min} og {max}."))
+    birth_year = Int(
+        required=True,
+        validate=validate.Range(
+            min=1900, max=2100, error="Fødselsåret skal ligge mellem {min} og {max}."
+        ),
+    )
     gender = Str(required=True, validate=one_of(GENDERS))
     team = Str(required=True, validate=required_text(64))
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
     start_date = Date(required=True)
     end_date = Date(load_default=None)
     methods = Str(load_default="")
-    pakke1 = Str(load_default="0", validate=validate.OneOf(
-        ["0", "1"], error="Skriv 0 eller 1."))
+    pakke1 = Str(load_default="0", validate=validate.OneOf(["0", "1"], error="Skriv 0 eller 1."))
 
 
 class GoalCsvRow(FormSchema):

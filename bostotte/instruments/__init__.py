@@ -61,14 +61,16 @@ class Instrument:
     def age_cutoffs(self) -> list[tuple[int, int, float]]:
         """(lowest age, highest age, cut-off) of the `age_<low>_<high>` keys, youngest
         first; the youngest group also covers younger children, `adult` everyone older."""
-        return sorted((int(m[1]), int(m[2]), value) for key, value in self.cutoffs.items()
-                      if (m := _AGE_KEY.match(key)))
+        return sorted(
+            (int(m[1]), int(m[2]), value)
+            for key, value in self.cutoffs.items()
+            if (m := _AGE_KEY.match(key))
+        )
 
     def cutoff_for_age(self, age: int) -> float:
         """The clinical cut-off for a citizen of `age` (the one rule pages, signals and
         statistics share)."""
-        return next((v for _low, high, v in self.age_cutoffs if age <= high),
-                    self.cutoffs["adult"])
+        return next((v for _low, high, v in self.age_cutoffs if age <= high), self.cutoffs["adult"])
 
     @property
     def decimals(self) -> int:
@@ -113,8 +115,10 @@ def _load(path: Path) -> Instrument:
         total_range=tuple(raw["total_range"]),  # type: ignore[arg-type]
         cutoffs=raw.get("cutoffs", {}),
         reliable_change=raw.get("reliable_change"),
-        occasions={k: Occasion(k, v["label"], tuple(v["recorded_by"]))
-                   for k, v in raw.get("occasions", {}).items()},
+        occasions={
+            k: Occasion(k, v["label"], tuple(v["recorded_by"]))
+            for k, v in raw.get("occasions", {}).items()
+        },
         filled_by=tuple(raw["filled_by"]),
         cadence=raw.get("cadence", {}),
     )
@@ -154,7 +158,7 @@ def parse_value(raw: object, instrument: Instrument) -> tuple[float | None, str 
     lo, hi = instrument.scale_min, instrument.scale_max
     if number < lo or number > hi:
         return None, f"Værdien skal være mellem {dk_number(lo)} og {dk_number(hi)}."
-    scaled = number * 10 ** instrument.decimals
+    scaled = number * 10**instrument.decimals
     if abs(scaled - round(scaled)) > 1e-6:
         if instrument.decimals == 0:
             return None, f"Vælg et helt tal mellem {dk_number(lo)} og {dk_number(hi)}."

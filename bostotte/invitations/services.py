@@ -42,9 +42,12 @@ def citizen_login(session: Session, citizen_id: int) -> User | None:
 
 
 def latest_invitation(session: Session, citizen_id: int) -> Invitation | None:
-    return session.scalar(select(Invitation).where(Invitation.citizen_id == citizen_id)
-                          .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-                          .limit(1))
+    return session.scalar(
+        select(Invitation)
+        .where(Invitation.citizen_id == citizen_id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,16 @@ class CitizenAccess:
 
 def citizen_access(session: Session, citizen_id: int, now: datetime) -> CitizenAccess:
     invitation = latest_invitation(session, citizen_id)
-    return CitizenAccess(user=citizen_login(session, citizen_id), invitation=invitation,
-                         state=invitation.state(now) if invitation else None)
+    return CitizenAccess(
+        user=citizen_login(session, citizen_id),
+        invitation=invitation,
+        state=invitation.state(now) if invitation else None,
+    )
 
 
-def invite(session: Session, actor: User, citizen: Citizen, email: str, *,
-           now: datetime) -> tuple[Invitation, str]:
+def invite(
+    session: Session, actor: User, citizen: Citizen, email: str, *, now: datetime
+) -> tuple[Invitation, str]:
     """A new invitation for the citizen's login (made now if she has none).
 
     Returns the invitation and the token; the token is shown once and never stored.
@@ -74,19 +81,37 @@ def invite(session: Session, actor: User, citizen: Citizen, email: str, *,
     if taken is not None and taken is not user:
         raise DomainError("Den e-mail bruges allerede af en anden bruger.", "email")
     if user is None:
-        user = create_user(session, email=email, name=citizen.display_name, role=Role.CITIZEN,
-                           password=None, citizen_id=citizen.id)
+        user = create_user(
+            session,
+            email=email,
+            name=citizen.display_name,
+            role=Role.CITIZEN,
+            password=None,
+            citizen_id=citizen.id,
+        )
     elif not user.active:
         raise DomainError("Borgerens login er slået fra. Kontakt administratoren.")
     else:
         user.email = email
-    session.execute(update(Invitation).where(
-        Invitation.user_id == user.id, Invitation.used_at.is_(None),
-        Invitation.revoked_at.is_(None)).values(revoked_at=now))
+    session.execute(
+        update(Invitation)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(citizen_id=citizen.id, user_id=user.id, token_hash=hash_token(token),
-                            email=email, created_by_id=actor.id, created_at=now,
-                            expires_at=now + VALID_FOR)
+    invitation = Invitation(
+        citizen_id=citizen.id,
+        user_id=user.id,
+        token_hash=hash_token(token),
+        email=email,
+        created_by_id=actor.id,
+        created_at=now,
+        expires_at=now + VALID_FOR,
+    )
     session.add(invitation)
     session.flush()
     return invitation, token
@@ -104,8 +129,7 @@ def refusal(invitation: Invitation | None, now: datetime) -> str | None:
     return None if state == "open" else REFUSED[state]
 
 
-def redeem(session: Session, token: str, password: str, repeated: str, *,
-           now: datetime) -> User:
+def redeem(session: Session, token: str, password: str, repeated: str, *, now: datetime) -> User:
     """Set the citizen's password with the link, and use the link up. Raises DomainError."""
     invitation = find(session, token)
     if (why := refusal(invitation, now)) is not None:
@@ -121,9 +145,16 @@ def redeem(session: Session, token: str, password: str, repeated: str, *,
     if errors:
         raise InvalidInput(errors)
     # Claimed in one statement, so two tabs (or two people) cannot both use the link.
-    claimed = session.execute(update(Invitation).where(
-        Invitation.id == invitation.id, Invitation.used_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > now).values(used_at=now))
+    claimed = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=now)
+    )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(REFUSED["used"])
     user = session.get_one(User, invitation.user_id)

@@ -26,15 +26,21 @@ bp = Blueprint("invitations", __name__)
 @bp.route("/borgere/<int:citizen_id>/invitation", methods=["GET", "POST"])
 @requires(Action.INVITE)
 def invite(citizen_id: int) -> tuple[str, int]:
-    citizen = citizen_for(db.session, current_user, citizen_id, "invitation til Mine mål",
-                          Action.INVITE)
+    citizen = citizen_for(
+        db.session, current_user, citizen_id, "invitation til Mine mål", Action.INVITE
+    )
     access = services.citizen_access(db.session, citizen.id, utcnow())
     errors: dict[str, list[str]] = {}
     form: Any = {"email": access.user.email if access.user else "", "send_mail": "1"}
     if request.method == "POST":
         form = request.form
-        result, errors = submit(InviteSchema(), request.form, lambda data: services.invite(
-            db.session, current_user, citizen, data["email"], now=utcnow()))
+        result, errors = submit(
+            InviteSchema(),
+            request.form,
+            lambda data: services.invite(
+                db.session, current_user, citizen, data["email"], now=utcnow()
+            ),
+        )
         if result is not None:
             invitation, token = result
             settings = MailSettings.from_config(current_app.config)
@@ -48,11 +54,16 @@ def invite(citizen_id: int) -> tuple[str, int]:
                     current_app.logger.exception("invitation mail not sent")
                     mail_failed = True
             # The link is shown this once: only its hash is stored.
-            return render_template("auth/invite_sent.html", citizen=citizen,
-                                   invitation=invitation, link=link,
-                                   mail_failed=mail_failed), 200
-    return render_template("auth/invite.html", citizen=citizen, access=access, form=form,
-                           errors=errors), status_for(errors)
+            return render_template(
+                "auth/invite_sent.html",
+                citizen=citizen,
+                invitation=invitation,
+                link=link,
+                mail_failed=mail_failed,
+            ), 200
+    return render_template(
+        "auth/invite.html", citizen=citizen, access=access, form=form, errors=errors
+    ), status_for(errors)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -62,9 +73,17 @@ def accept(token: str) -> tuple[str, int] | Response:
     refused = services.refusal(invitation, utcnow())
     errors: dict[str, list[str]] = {}
     if refused is None and request.method == "POST":
-        user, errors = submit(FormSchema(), request.form, lambda _data: services.redeem(
-            db.session, token, request.form.get("password", ""),
-            request.form.get("password_again", ""), now=utcnow()))
+        user, errors = submit(
+            FormSchema(),
+            request.form,
+            lambda _data: services.redeem(
+                db.session,
+                token,
+                request.form.get("password", ""),
+                request.form.get("password_again", ""),
+                now=utcnow(),
+            ),
+        )
         if user is not None:
             logout_user()  # whoever was logged in on this browser
             complete_login(db.session, user, "invitation")
@@ -73,6 +92,10 @@ def accept(token: str) -> tuple[str, int] | Response:
         refused = errors.pop("_form", [None])[0]
     if refused is not None:
         return render_template("auth/invitation_refused.html", reason=refused), 410
-    return render_template("auth/invitation_accept.html", token=token, errors=errors,
-                           invitation=invitation,
-                           min_length=MIN_PASSWORD_LENGTH), status_for(errors)
+    return render_template(
+        "auth/invitation_accept.html",
+        token=token,
+        errors=errors,
+        invitation=invitation,
+        min_length=MIN_PASSWORD_LENGTH,
+    ), status_for(errors)

@@ -24,11 +24,13 @@ class ScoringComment(db.Model):
     __tablename__ = "scoring_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scoring_id: Mapped[int] = mapped_column(ForeignKey("scorings.id", ondelete="CASCADE"),
-                                            index=True)
+    scoring_id: Mapped[int] = mapped_column(
+        ForeignKey("scorings.id", ondelete="CASCADE"), index=True
+    )
     # Denormalised so her comments can be read (and exported) without a join.
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -44,8 +46,9 @@ class ScoringDecline(db.Model):
     __tablename__ = "scoring_declines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     instrument: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -4,8 +4,11 @@ from bostotte.common.schema import FormSchema, Str, max_len, required_text
 
 
 class CommentSchema(FormSchema):
-    text = Str(required=True, validate=required_text(2000), error_messages={
-        "required": "Skriv din kommentar."})
+    text = Str(
+        required=True,
+        validate=required_text(2000),
+        error_messages={"required": "Skriv din kommentar."},
+    )
 
 
 class DeclineSchema(FormSchema):

@@ -27,18 +27,25 @@ from bostotte.scoring.services import instruments_for
 # are measured). Keyed by instrument id; an instrument added as a file without lines here
 # falls back to its own description.
 PLAIN_WORDS = {
-    "FKO": ("FKO viser, hvor meget støtte du har brug for til hvert mål.",
-            "Tallet går fra 0 (ingen støtte) til 4 (fuld støtte). Lavere er bedre."),
-    "ORS": ("ORS viser, hvordan du har det. Du sætter fire tal fra 0 til 10 før et møde.",
-            "Højere er bedre. Vi ser, om tallet ændrer sig over tid."),
-    "SRS": ("SRS viser, hvordan mødet var for dig. Du sætter fire tal fra 0 til 10 efter mødet.",
-            "Højere er bedre. Et lavt tal hjælper os med at gøre det bedre."),
-    "REM": ("REM ser på ni dele af dit liv, fx bolig, økonomi og venner.",
-            "Hver del får et tal fra 0 til 4. Lavere er bedre."),
+    "FKO": (
+        "FKO viser, hvor meget støtte du har brug for til hvert mål.",
+        "Tallet går fra 0 (ingen støtte) til 4 (fuld støtte). Lavere er bedre.",
+    ),
+    "ORS": (
+        "ORS viser, hvordan du har det. Du sætter fire tal fra 0 til 10 før et møde.",
+        "Højere er bedre. Vi ser, om tallet ændrer sig over tid.",
+    ),
+    "SRS": (
+        "SRS viser, hvordan mødet var for dig. Du sætter fire tal fra 0 til 10 efter mødet.",
+        "Højere er bedre. Et lavt tal hjælper os med at gøre det bedre.",
+    ),
+    "REM": (
+        "REM ser på ni dele af dit liv, fx bolig, økonomi og venner.",
+        "Hver del får et tal fra 0 til 4. Lavere er bedre.",
+    ),
 }
 # Self-filled instruments and when (FIT practice: ORS at the start, SRS at the end).
-SELF_FILLED = {"ORS": "Før mødet: Hvordan har du det?",
-               "SRS": "Efter mødet: Hvordan var mødet?"}
+SELF_FILLED = {"ORS": "Før mødet: Hvordan har du det?", "SRS": "Efter mødet: Hvordan var mødet?"}
 ALL_INSTRUMENTS = "alle"
 
 
@@ -51,8 +58,7 @@ def plain_words(instrument: Instrument) -> tuple[str, str]:
 
 def self_fillable(citizen: Citizen, role: str) -> list[Instrument]:
     """The instruments she may fill in herself (the instrument files say who may)."""
-    return [i for i in instruments_for(citizen)
-            if i.id in SELF_FILLED and i.may_record(role, None)]
+    return [i for i in instruments_for(citizen) if i.id in SELF_FILLED and i.may_record(role, None)]
 
 
 def next_focus(plan: Plan | None, limit: int = 3) -> list[SubGoal]:
@@ -60,10 +66,10 @@ def next_focus(plan: Plan | None, limit: int = 3) -> list[SubGoal]:
     first, then the soonest target date. Derived, so the worker keeps one list, not two."""
     if plan is None:
         return []
-    open_steps = [sg for g in plan.active_goals for sg in g.subgoals
-                  if sg.status in OPEN_SUBGOAL_STATUSES]
-    open_steps.sort(key=lambda sg: (sg.status != "in_progress", sg.target_date or date.max,
-                                    sg.id))
+    open_steps = [
+        sg for g in plan.active_goals for sg in g.subgoals if sg.status in OPEN_SUBGOAL_STATUSES
+    ]
+    open_steps.sort(key=lambda sg: (sg.status != "in_progress", sg.target_date or date.max, sg.id))
     return open_steps[:limit]
 
 
@@ -86,19 +92,23 @@ def latest_by_instrument(scorings: Iterable[Scoring]) -> dict[tuple[str, int | N
 
 # -- comments --------------------------------------------------------------------------------
 
-def add_comment(session: Session, actor: User, citizen: Citizen, scoring: Scoring,
-                text: str) -> ScoringComment:
+
+def add_comment(
+    session: Session, actor: User, citizen: Citizen, scoring: Scoring, text: str
+) -> ScoringComment:
     if scoring.citizen_id != citizen.id:
         raise DomainError("Du kan kun skrive om dine egne målinger.")
-    comment = ScoringComment(scoring_id=scoring.id, citizen_id=citizen.id, text=text,
-                             author_id=actor.id)
+    comment = ScoringComment(
+        scoring_id=scoring.id, citizen_id=citizen.id, text=text, author_id=actor.id
+    )
     session.add(comment)
     session.flush()
     return comment
 
 
-def comments_by_scoring(session: Session, citizen_id: int,
-                        scoring_id: int | None = None) -> dict[int, list[ScoringComment]]:
+def comments_by_scoring(
+    session: Session, citizen_id: int, scoring_id: int | None = None
+) -> dict[int, list[ScoringComment]]:
     """Her later comments, oldest first, by scoring (one query)."""
     query = select(ScoringComment).where(ScoringComment.citizen_id == citizen_id)
     if scoring_id is not None:
@@ -111,6 +121,7 @@ def comments_by_scoring(session: Session, citizen_id: int,
 
 # -- "I do not want to be scored" ------------------------------------------------------------
 
+
 def decline_choices(citizen: Citizen) -> dict[str, str]:
     choices = {ALL_INSTRUMENTS: "Alle målinger"}
     choices.update({i.id: i.short_label for i in instruments_for(citizen)})
@@ -122,14 +133,18 @@ def decline_label(decline: ScoringDecline) -> str:
 
 
 def active_declines(session: Session, citizen_id: int) -> list[ScoringDecline]:
-    return list(session.scalars(
-        select(ScoringDecline).where(ScoringDecline.citizen_id == citizen_id,
-                                     ScoringDecline.withdrawn_at.is_(None))
-        .order_by(ScoringDecline.created_at, ScoringDecline.id)))
+    return list(
+        session.scalars(
+            select(ScoringDecline)
+            .where(ScoringDecline.citizen_id == citizen_id, ScoringDecline.withdrawn_at.is_(None))
+            .order_by(ScoringDecline.created_at, ScoringDecline.id)
+        )
+    )
 
 
-def decline(session: Session, actor: User, citizen: Citizen, choice: str,
-            reason: str | None) -> ScoringDecline:
+def decline(
+    session: Session, actor: User, citizen: Citizen, choice: str, reason: str | None
+) -> ScoringDecline:
     if choice not in decline_choices(citizen):
         raise DomainError("Vælg en af mulighederne.", "instrument")
     instrument = None if choice == ALL_INSTRUMENTS else choice
@@ -138,15 +153,17 @@ def decline(session: Session, actor: User, citizen: Citizen, choice: str,
             raise DomainError("Du har allerede sagt nej tak til alle målinger.", "instrument")
         if existing.instrument == instrument:
             raise DomainError("Du har allerede sagt nej tak til den måling.", "instrument")
-    row = ScoringDecline(citizen_id=citizen.id, instrument=instrument, reason=reason,
-                         author_id=actor.id)
+    row = ScoringDecline(
+        citizen_id=citizen.id, instrument=instrument, reason=reason, author_id=actor.id
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def withdraw_decline(session: Session, citizen: Citizen, decline_id: int,
-                     now: datetime) -> ScoringDecline:
+def withdraw_decline(
+    session: Session, citizen: Citizen, decline_id: int, now: datetime
+) -> ScoringDecline:
     row = session.get(ScoringDecline, decline_id)
     if row is None or row.citizen_id != citizen.id:
         raise NotFound  # as for any record not hers (auth/permissions.py)
@@ -157,6 +174,7 @@ def withdraw_decline(session: Session, citizen: Citizen, decline_id: int,
 
 
 # -- who has seen her record -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -177,24 +195,35 @@ def _role_label(role: str) -> str:
 SEEN_LIMIT = 200
 
 
-def seen_by(session: Session, citizen_id: int, viewer_id: int,
-            limit: int = SEEN_LIMIT) -> list[Seen]:
+def seen_by(
+    session: Session, citizen_id: int, viewer_id: int, limit: int = SEEN_LIMIT
+) -> list[Seen]:
     """Who read her record, newest first: when, name, role and team. Her own visits are
     left out; they are in her data download."""
-    entries = list(session.scalars(
-        select(AccessLog).where(AccessLog.citizen_id == citizen_id,
-                                (AccessLog.actor_id != viewer_id)
-                                | AccessLog.actor_id.is_(None))
-        .order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(limit)))
+    entries = list(
+        session.scalars(
+            select(AccessLog)
+            .where(
+                AccessLog.citizen_id == citizen_id,
+                (AccessLog.actor_id != viewer_id) | AccessLog.actor_id.is_(None),
+            )
+            .order_by(AccessLog.at.desc(), AccessLog.id.desc())
+            .limit(limit)
+        )
+    )
     users = people(session, {e.actor_id for e in entries if e.actor_id is not None})
     out = []
     for e in entries:
         user = users.get(e.actor_id) if e.actor_id is not None else None
-        out.append(Seen(
-            at=e.at, name=user.name if user else "Ukendt (brugeren findes ikke længere)",
-            role=_role_label(e.actor_role),
-            teams=", ".join(t.name for t in user.teams) if user else "",
-            what=e.what[:1].upper() + e.what[1:]))
+        out.append(
+            Seen(
+                at=e.at,
+                name=user.name if user else "Ukendt (brugeren findes ikke længere)",
+                role=_role_label(e.actor_role),
+                teams=", ".join(t.name for t in user.teams) if user else "",
+                what=e.what[:1].upper() + e.what[1:],
+            )
+        )
     return out
 
 
@@ -202,11 +231,16 @@ def people(session: Session, ids: Iterable[int]) -> dict[int, User]:
     ids = set(ids)
     if not ids:
         return {}
-    return {u.id: u for u in session.scalars(
-        select(User).where(User.id.in_(ids)).options(selectinload(User.teams)))}
+    return {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(User.id.in_(ids)).options(selectinload(User.teams))
+        )
+    }
 
 
 # -- what the worker sees of the citizen's voice ---------------------------------------------
+
 
 @dataclass(frozen=True)
 class CitizenVoice:
@@ -217,19 +251,37 @@ class CitizenVoice:
 
 
 def citizen_voice(session: Session, citizen_id: int, limit: int = 10) -> CitizenVoice:
-    comments = list(session.scalars(
-        select(ScoringComment).where(ScoringComment.citizen_id == citizen_id)
-        .order_by(ScoringComment.created_at.desc(), ScoringComment.id.desc()).limit(limit)))
-    scorings = {s.id: s for s in session.scalars(
-        select(Scoring).where(Scoring.id.in_({c.scoring_id for c in comments})))
-    } if comments else {}
+    comments = list(
+        session.scalars(
+            select(ScoringComment)
+            .where(ScoringComment.citizen_id == citizen_id)
+            .order_by(ScoringComment.created_at.desc(), ScoringComment.id.desc())
+            .limit(limit)
+        )
+    )
+    scorings = (
+        {
+            s.id: s
+            for s in session.scalars(
+                select(Scoring).where(Scoring.id.in_({c.scoring_id for c in comments}))
+            )
+        }
+        if comments
+        else {}
+    )
     return CitizenVoice(
         declines=[(d, decline_label(d)) for d in active_declines(session, citizen_id)],
-        comments=[(c, scorings[c.scoring_id], instrument_label(scorings[c.scoring_id].instrument))
-                  for c in comments])
+        comments=[
+            (c, scorings[c.scoring_id], instrument_label(scorings[c.scoring_id].instrument))
+            for c in comments
+        ],
+    )
 
 
 def instrument_label(instrument_id: str) -> str:
     """An instrument's short name; an id no file defines any more is shown as it is."""
-    return (instruments.get(instrument_id).short_label if instruments.exists(instrument_id)
-            else instrument_id)
+    return (
+        instruments.get(instrument_id).short_label
+        if instruments.exists(instrument_id)
+        else instrument_id
+    )

@@ -28,8 +28,9 @@ from bostotte.reminders.cadence import RULES
 from bostotte.reminders.signals import KINDS
 from bostotte.scoring.services import instruments_for, record_scoring, scorings_for
 
-bp = Blueprint("portal", __name__, url_prefix="/mig", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint(
+    "portal", __name__, url_prefix="/mig", static_folder="static", static_url_path="/static"
+)
 
 
 def _me(what: str) -> Citizen:
@@ -44,17 +45,30 @@ def index() -> str:
     scorings = scorings_for(db.session, citizen.id)
     plan = citizen.active_plan
     # Her graphs, worded to her ("Din seneste score …"); her steps stay a plain list.
-    charts = citizen_charts(citizen, scorings, today=local_today(),
-                            goals=plan.active_goals if plan else [], you=True, timelines=False)
+    charts = citizen_charts(
+        citizen,
+        scorings,
+        today=local_today(),
+        goals=plan.active_goals if plan else [],
+        you=True,
+        timelines=False,
+    )
     return render_template(
-        "portal/index.html", citizen=citizen, plan=plan, instruments=instruments_for(citizen),
-        latest=services.latest_by_instrument(scorings), fko=instruments.get("FKO"),
-        charts=charts, plain_words=services.plain_words, focus=services.next_focus(plan),
+        "portal/index.html",
+        citizen=citizen,
+        plan=plan,
+        instruments=instruments_for(citizen),
+        latest=services.latest_by_instrument(scorings),
+        fko=instruments.get("FKO"),
+        charts=charts,
+        plain_words=services.plain_words,
+        focus=services.next_focus(plan),
         reached=services.reached(plan),
         self_fill=services.self_fillable(citizen, current_user.role),
         self_fill_titles=services.SELF_FILLED,
         declines=services.active_declines(db.session, citizen.id),
-        decline_label=services.decline_label)
+        decline_label=services.decline_label,
+    )
 
 
 @bp.route("/udfyld/<instrument>", methods=["GET", "POST"])
@@ -63,51 +77,80 @@ def fill(instrument: str) -> tuple[str, int] | Response:
     if instrument not in services.SELF_FILLED:  # before the URL's word goes in the log
         raise NotFound
     citizen = _me(f"udfylder {instrument}")
-    inst = next((i for i in services.self_fillable(citizen, current_user.role)
-                 if i.id == instrument), None)
+    inst = next(
+        (i for i in services.self_fillable(citizen, current_user.role) if i.id == instrument), None
+    )
     if inst is None:
         raise NotFound
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         today = local_today()
-        scoring, errors = submit(SelfScoringSchema(), request.form, lambda meta: record_scoring(
-            db.session, current_user, citizen, inst.id, {**meta, "scored_on": today},
-            {item: request.form.get(item) for item in inst.item_ids}, today=today))
+        scoring, errors = submit(
+            SelfScoringSchema(),
+            request.form,
+            lambda meta: record_scoring(
+                db.session,
+                current_user,
+                citizen,
+                inst.id,
+                {**meta, "scored_on": today},
+                {item: request.form.get(item) for item in inst.item_ids},
+                today=today,
+            ),
+        )
         if scoring is not None:
             flash("Tak. Dine svar er gemt. Din mestringsvejleder kan se dem.", "success")
             return redirect(url_for("portal.index", _anchor="maalinger"))
-    return render_template("portal/fill.html", citizen=citizen, instrument=inst,
-                           title=services.SELF_FILLED[inst.id], form=request.form,
-                           errors=errors), status_for(errors)
+    return render_template(
+        "portal/fill.html",
+        citizen=citizen,
+        instrument=inst,
+        title=services.SELF_FILLED[inst.id],
+        form=request.form,
+        errors=errors,
+    ), status_for(errors)
 
 
 @bp.get("/maalinger")
 @requires(Action.OWN)
 def scorings() -> str:
     citizen = _me("mine målinger")
-    return render_template("portal/scorings.html", citizen=citizen,
-                           scorings=scorings_for(db.session, citizen.id),
-                           comments=services.comments_by_scoring(db.session, citizen.id),
-                           instrument=instruments.get)
+    return render_template(
+        "portal/scorings.html",
+        citizen=citizen,
+        scorings=scorings_for(db.session, citizen.id),
+        comments=services.comments_by_scoring(db.session, citizen.id),
+        instrument=instruments.get,
+    )
 
 
 @bp.route("/maalinger/<int:scoring_id>", methods=["GET", "POST"])
 @requires(Action.OWN)
 def scoring(scoring_id: int) -> tuple[str, int] | Response:
-    citizen, found = scoring_for(db.session, current_user, current_user.citizen_id, scoring_id,
-                                 "min måling", Action.OWN)
+    citizen, found = scoring_for(
+        db.session, current_user, current_user.citizen_id, scoring_id, "min måling", Action.OWN
+    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(CommentSchema(), request.form, lambda data: services.add_comment(
-            db.session, current_user, citizen, found, data["text"]))
+        done, errors = submit(
+            CommentSchema(),
+            request.form,
+            lambda data: services.add_comment(
+                db.session, current_user, citizen, found, data["text"]
+            ),
+        )
         if done is not None:
             flash("Din kommentar er gemt. Din mestringsvejleder kan se den.", "success")
             return redirect(url_for("portal.scoring", scoring_id=found.id))
     return render_template(
-        "portal/scoring.html", citizen=citizen, scoring=found,
+        "portal/scoring.html",
+        citizen=citizen,
+        scoring=found,
         instrument=instruments.get(found.instrument),
         comments=services.comments_by_scoring(db.session, citizen.id, found.id).get(found.id, []),
-        form=request.form, errors=errors), status_for(errors)
+        form=request.form,
+        errors=errors,
+    ), status_for(errors)
 
 
 @bp.route("/nej-tak", methods=["GET", "POST"])
@@ -116,24 +159,36 @@ def decline() -> tuple[str, int] | Response:
     citizen = _me("nej tak til målinger")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        done, errors = submit(DeclineSchema(), request.form, lambda data: services.decline(
-            db.session, current_user, citizen, data["instrument"], data["reason"]))
+        done, errors = submit(
+            DeclineSchema(),
+            request.form,
+            lambda data: services.decline(
+                db.session, current_user, citizen, data["instrument"], data["reason"]
+            ),
+        )
         if done is not None:
             flash("Det er gemt. Din mestringsvejleder kan se det.", "success")
             return redirect(url_for("portal.decline"))
-    return render_template("portal/decline.html", citizen=citizen,
-                           choices=services.decline_choices(citizen),
-                           declines=services.active_declines(db.session, citizen.id),
-                           decline_label=services.decline_label, form=request.form,
-                           errors=errors), status_for(errors)
+    return render_template(
+        "portal/decline.html",
+        citizen=citizen,
+        choices=services.decline_choices(citizen),
+        declines=services.active_declines(db.session, citizen.id),
+        decline_label=services.decline_label,
+        form=request.form,
+        errors=errors,
+    ), status_for(errors)
 
 
 @bp.post("/nej-tak/<int:decline_id>/fortryd")
 @requires(Action.OWN)
 def withdraw(decline_id: int) -> Response:
     citizen = _me("nej tak til målinger")
-    _, errors = submit(FormSchema(), request.form, lambda _data: services.withdraw_decline(
-        db.session, citizen, decline_id, utcnow()))
+    _, errors = submit(
+        FormSchema(),
+        request.form,
+        lambda _data: services.withdraw_decline(db.session, citizen, decline_id, utcnow()),
+    )
     flash_outcome(errors, "Du har fortrudt dit nej tak.")
     return redirect(url_for("portal.decline"))
 
@@ -148,7 +203,8 @@ def my_data() -> str:
 def _download(body: bytes, mimetype: str, extension: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="mine-data-{local_today().isoformat()}.{extension}"')
+        f'attachment; filename="mine-data-{local_today().isoformat()}.{extension}"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -158,8 +214,9 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 def my_data_json() -> Response:
     citizen = _me("henter mine data (JSON)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
-    return _download(json.dumps(record, ensure_ascii=False, indent=2).encode(),
-                     "application/json", "json")
+    return _download(
+        json.dumps(record, ensure_ascii=False, indent=2).encode(), "application/json", "json"
+    )
 
 
 @bp.get("/mine-data.pdf")
@@ -167,10 +224,19 @@ def my_data_json() -> Response:
 def my_data_pdf() -> Response:
     citizen = _me("henter mine data (PDF)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
-    return _download(render_pdf("portal/my_data_pdf.html", data=record, when=_when, day=_day,
-                                instrument_label=services.instrument_label, rules=RULES,
-                                signal_kinds=KINDS),
-                     "application/pdf", "pdf")
+    return _download(
+        render_pdf(
+            "portal/my_data_pdf.html",
+            data=record,
+            when=_when,
+            day=_day,
+            instrument_label=services.instrument_label,
+            rules=RULES,
+            signal_kinds=KINDS,
+        ),
+        "application/pdf",
+        "pdf",
+    )
 
 
 def _when(iso: str | None) -> str:
@@ -187,5 +253,9 @@ def _day(iso: str | None) -> str:
 @requires(Action.OWN)
 def seen() -> str:
     citizen = _me("hvem har set mine oplysninger")
-    return render_template("portal/seen.html", citizen=citizen, limit=services.SEEN_LIMIT,
-                           entries=services.seen_by(db.session, citizen.id, current_user.id))
+    return render_template(
+        "portal/seen.html",
+        citizen=citizen,
+        limit=services.SEEN_LIMIT,
+        entries=services.seen_by(db.session, citizen.id, current_user.id),
+    )

@@ -40,10 +40,10 @@ RULES = {
     # "Flag if no ORS for 4 weeks": the reminder shows on the day the 4 weeks are up.
     "ors": Rule("ORS", f"Registrér ORS – ingen ORS i {ORS_FLAG_DAYS // 7} uger", 0),
     "goal_target": Rule("Måldato for mål", "Følg op på målets måldato", 14, scoring=False),
-    "subgoal_target": Rule("Måldato for delmål", "Følg op på delmålets måldato", 14,
-                           scoring=False),
-    "plan_review": Rule("Opfølgning på handleplan", "Følg op på handleplanen, før den udløber",
-                        30, scoring=False),
+    "subgoal_target": Rule("Måldato for delmål", "Følg op på delmålets måldato", 14, scoring=False),
+    "plan_review": Rule(
+        "Opfølgning på handleplan", "Følg op på handleplanen, før den udløber", 30, scoring=False
+    ),
 }
 # A scoring recorded within the lead time before a quarterly mark counts for that mark, so
 # answering the reminder early resolves it rather than bringing it back.
@@ -135,16 +135,29 @@ def due_items(facts: CitizenFacts) -> list[Due]:
                 items.append(Due("goal_target", RULES["goal_target"].label, target, goal_id))
         for subgoal_id, goal_id, target in facts.open_subgoals:
             if target:
-                items.append(Due("subgoal_target", RULES["subgoal_target"].label, target,
-                                 goal_id, subgoal_id))
+                items.append(
+                    Due(
+                        "subgoal_target", RULES["subgoal_target"].label, target, goal_id, subgoal_id
+                    )
+                )
     if facts.uses_rem and not facts.pakke1 and facts.legal_basis == "§85":
         last_rem = facts.last_scored.get(("REM", None))
         if last_rem is None:
-            items.append(Due("rem_first", RULES["rem_first"].label,
-                             add_months(facts.start_date, REM_FIRST_MONTHS)))
+            items.append(
+                Due(
+                    "rem_first",
+                    RULES["rem_first"].label,
+                    add_months(facts.start_date, REM_FIRST_MONTHS),
+                )
+            )
         else:
-            items.append(Due("rem_follow_up", RULES["rem_follow_up"].label,
-                             add_months(last_rem, REM_FOLLOW_UP_MONTHS)))
+            items.append(
+                Due(
+                    "rem_follow_up",
+                    RULES["rem_follow_up"].label,
+                    add_months(last_rem, REM_FOLLOW_UP_MONTHS),
+                )
+            )
     if facts.uses_fit:
         last_ors = facts.last_scored.get(("ORS", None))
         base = last_ors or facts.plan_start or facts.start_date

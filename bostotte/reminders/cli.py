@@ -24,8 +24,9 @@ def run_command(today: str | None) -> None:
         try:
             day = date.fromisoformat(today)
         except ValueError as exc:
-            raise click.BadParameter("Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-11-23.",
-                                     param_hint="--today") from exc
+            raise click.BadParameter(
+                "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-11-23.", param_hint="--today"
+            ) from exc
         now = datetime.combine(day, RUN_AT, LOCAL_TZ)
     else:
         now = utcnow()
@@ -36,6 +37,7 @@ def run_command(today: str | None) -> None:
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduler in this process (production): the daily job at 06:00."""
-    click.echo("Planlæggeren kører: påmindelser hver dag kl. 06:00 (Europe/Copenhagen). "
-               "Stop med Ctrl+C.")
+    click.echo(
+        "Planlæggeren kører: påmindelser hver dag kl. 06:00 (Europe/Copenhagen). Stop med Ctrl+C."
+    )
     run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -40,21 +40,30 @@ class Outgoing:
 
 def claim(session: Session, user_id: int, kind: str, day: date, now: datetime) -> bool:
     """Insert the digest's log row; True if it went in (nobody had claimed it yet)."""
-    return session.execute(
-        insert_ignoring(session, DigestLog)
-        .values(user_id=user_id, kind=kind, day=day, created_at=now)
-        .on_conflict_do_nothing(index_elements=["user_id", "kind", "day"])
-        .returning(DigestLog.id)).first() is not None
+    return (
+        session.execute(
+            insert_ignoring(session, DigestLog)
+            .values(user_id=user_id, kind=kind, day=day, created_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id", "kind", "day"])
+            .returning(DigestLog.id)
+        ).first()
+        is not None
+    )
 
 
 def withdraw(session: Session, mail: Outgoing) -> None:
     """Delete a claim whose mail could not be sent, so a later run sends it."""
-    session.execute(delete(DigestLog).where(
-        DigestLog.user_id == mail.user_id, DigestLog.kind == mail.kind,
-        DigestLog.day == mail.day))
+    session.execute(
+        delete(DigestLog).where(
+            DigestLog.user_id == mail.user_id,
+            DigestLog.kind == mail.kind,
+            DigestLog.day == mail.day,
+        )
+    )
 
 
 # --- The worker's daily digest ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DigestCounts:
@@ -83,42 +92,81 @@ def worker_digest(counts: DigestCounts, base_url: str) -> tuple[str, str]:
     if counts.new_signals:
         parts.append(_plural(counts.new_signals, "nyt signal", "nye signaler"))
     subject = "Bostøtte: " + ", ".join(parts)
-    lines = ["Hej", "", "Her er dagens overblik fra Bostøtte for de borgere, du er "
-             "kontaktperson for:", ""]
+    lines = [
+        "Hej",
+        "",
+        "Her er dagens overblik fra Bostøtte for de borgere, du er kontaktperson for:",
+        "",
+    ]
     lines.append(f"- {_plural(counts.new, 'ny opgave', 'nye opgaver')} siden sidst")
     lines.append(f"- {_plural(counts.overdue, 'opgave', 'opgaver')} med overskredet frist")
     lines.append(f"- {_plural(counts.due_soon, 'opgave', 'opgaver')} med frist snart")
-    lines.append(f"- {_plural(counts.unseen_signals, 'signal', 'signaler')}, du ikke har "
-                 f"markeret som set ({_plural(counts.new_signals, 'nyt', 'nye')})")
-    lines += ["", "Se dem under Mine opgaver:", f"{base_url.rstrip('/')}/opgaver", "",
-              "Mailen indeholder ingen oplysninger om borgerne. Log ind for at se dem.", "",
-              "Venlig hilsen", "Bostøtte"]
+    lines.append(
+        f"- {_plural(counts.unseen_signals, 'signal', 'signaler')}, du ikke har "
+        f"markeret som set ({_plural(counts.new_signals, 'nyt', 'nye')})"
+    )
+    lines += [
+        "",
+        "Se dem under Mine opgaver:",
+        f"{base_url.rstrip('/')}/opgaver",
+        "",
+        "Mailen indeholder ingen oplysninger om borgerne. Log ind for at se dem.",
+        "",
+        "Venlig hilsen",
+        "Bostøtte",
+    ]
     return subject, "\n".join(lines) + "\n"
 
 
 def _last_digest_times(session: Session, kind: str) -> dict[int, datetime]:
-    return dict(session.execute(
-        select(DigestLog.user_id, func.max(DigestLog.created_at))
-        .where(DigestLog.kind == kind).group_by(DigestLog.user_id)).tuples().all())
+    return dict(
+        session.execute(
+            select(DigestLog.user_id, func.max(DigestLog.created_at))
+            .where(DigestLog.kind == kind)
+            .group_by(DigestLog.user_id)
+        )
+        .tuples()
+        .all()
+    )
 
 
-def worker_digests(session: Session, today: date, now: datetime, base_url: str,
-                   signals: Sequence[Signal]) -> list[Outgoing]:
+def worker_digests(
+    session: Session, today: date, now: datetime, base_url: str, signals: Sequence[Signal]
+) -> list[Outgoing]:
     """Today's digest for each active worker with anything new or overdue who has not had
     one today (`signals`: those nobody has marked as seen)."""
-    workers = list(session.scalars(
-        select(User).where(User.role == Role.WORKER, User.active)
-        .options(selectinload(User.teams)).order_by(User.id)))
-    sent_today = set(session.scalars(select(DigestLog.user_id).where(
-        DigestLog.kind == "daily", DigestLog.day == today)))
+    workers = list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.WORKER, User.active)
+            .options(selectinload(User.teams))
+            .order_by(User.id)
+        )
+    )
+    sent_today = set(
+        session.scalars(
+            select(DigestLog.user_id).where(DigestLog.kind == "daily", DigestLog.day == today)
+        )
+    )
     last = _last_digest_times(session, "daily")
     open_rows = session.execute(
-        select(Reminder.citizen_id, Reminder.created_at, Reminder.due_date)
-        .where(Reminder.status == "open")).all()
+        select(Reminder.citizen_id, Reminder.created_at, Reminder.due_date).where(
+            Reminder.status == "open"
+        )
+    ).all()
     citizen_ids = {r.citizen_id for r in open_rows} | {s.citizen_id for s in signals}
-    citizens = {c.id: c for c in session.scalars(
-        select(Citizen).where(Citizen.id.in_(citizen_ids))
-        .options(selectinload(Citizen.primary_worker)))} if citizen_ids else {}
+    citizens = (
+        {
+            c.id: c
+            for c in session.scalars(
+                select(Citizen)
+                .where(Citizen.id.in_(citizen_ids))
+                .options(selectinload(Citizen.primary_worker))
+            )
+        }
+        if citizen_ids
+        else {}
+    )
     outgoing = []
     for worker in workers:
         if worker.id in sent_today:
@@ -132,7 +180,8 @@ def worker_digests(session: Session, today: date, now: datetime, base_url: str,
             overdue=sum(1 for r in reminders if r.due_date < today),
             due_soon=sum(1 for r in reminders if r.due_date >= today),
             new_signals=sum(1 for s in own_signals if s.since > since),
-            unseen_signals=len(own_signals))
+            unseen_signals=len(own_signals),
+        )
         if counts.worth_sending:
             subject, body = worker_digest(counts, base_url)
             outgoing.append(Outgoing(worker.id, worker.email, "daily", today, subject, body))
@@ -141,8 +190,10 @@ def worker_digests(session: Session, today: date, now: datetime, base_url: str,
 
 # --- The leader's weekly summary --------------------------------------------------------
 
-def leader_summary(rows: Sequence[tuple[Team, dict[str, int]]], today: date, base_url: str
-                   ) -> tuple[str, str]:
+
+def leader_summary(
+    rows: Sequence[tuple[Team, dict[str, int]]], today: date, base_url: str
+) -> tuple[str, str]:
     def overdue(n: int) -> str:
         return _plural(n, "overskredet opgave", "overskredne opgaver")
 
@@ -152,9 +203,16 @@ def leader_summary(rows: Sequence[tuple[Team, dict[str, int]]], today: date, bas
     for team, counts in rows:
         lines.append(f"{team.name}: {overdue(sum(counts.values()))}")
         lines += [f"  - {RULES[rule].label}: {n}" for rule, n in counts.items()]
-    lines += ["", "Se overblikket her:", f"{base_url.rstrip('/')}/opgaver/overblik", "",
-              "Mailen indeholder ingen oplysninger om borgerne.", "", "Venlig hilsen",
-              "Bostøtte"]
+    lines += [
+        "",
+        "Se overblikket her:",
+        f"{base_url.rstrip('/')}/opgaver/overblik",
+        "",
+        "Mailen indeholder ingen oplysninger om borgerne.",
+        "",
+        "Venlig hilsen",
+        "Bostøtte",
+    ]
     return subject, "\n".join(lines) + "\n"
 
 
@@ -163,16 +221,25 @@ def week_of(today: date) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def leader_summaries(session: Session, today: date, base_url: str
-                     ) -> tuple[list[Outgoing], list[int]]:
+def leader_summaries(
+    session: Session, today: date, base_url: str
+) -> tuple[list[Outgoing], list[int]]:
     """This week's summaries not yet sent, and the leaders with nothing overdue (whose week
     is done all the same). Leaders get one a week, on the first run of the week."""
     monday = week_of(today)
-    leaders = list(session.scalars(
-        select(User).where(User.role == Role.LEADER, User.active)
-        .options(selectinload(User.teams)).order_by(User.id)))
-    done = set(session.scalars(select(DigestLog.user_id).where(
-        DigestLog.kind == "weekly", DigestLog.day == monday)))
+    leaders = list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.LEADER, User.active)
+            .options(selectinload(User.teams))
+            .order_by(User.id)
+        )
+    )
+    done = set(
+        session.scalars(
+            select(DigestLog.user_id).where(DigestLog.kind == "weekly", DigestLog.day == monday)
+        )
+    )
     outgoing, quiet = [], []
     for leader in leaders:
         if leader.id in done or not leader.teams:

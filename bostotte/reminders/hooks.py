@@ -66,7 +66,10 @@ def _forget(session: Any, *_args: Any) -> None:
 
 def install() -> None:
     """Listen on the app's sessions (idempotent)."""
-    for name, fn in (("after_flush", _collect), ("before_commit", _resolve),
-                     ("after_rollback", _forget)):
+    for name, fn in (
+        ("after_flush", _collect),
+        ("before_commit", _resolve),
+        ("after_rollback", _forget),
+    ):
         if not event.contains(AppSession, name, fn):
             event.listen(AppSession, name, fn)

@@ -52,8 +52,14 @@ class RunResult:
         return f"created {self.created}, resolved {self.resolved}, mailed {self.mailed}"
 
 
-def run_daily(session: Session, today: date, now: datetime, *,
-              mail: MailSettings | None = None, digests: bool = True) -> RunResult:
+def run_daily(
+    session: Session,
+    today: date,
+    now: datetime,
+    *,
+    mail: MailSettings | None = None,
+    digests: bool = True,
+) -> RunResult:
     """Create and resolve reminders for every citizen, then send the digests due today.
 
     Safe to run any number of times and in any number of processes at once.
@@ -65,8 +71,12 @@ def run_daily(session: Session, today: date, now: datetime, *,
         analyze(session)  # the daily moment to keep SQLite's planner statistics fresh
     mailed = 0
     if digests:
-        mailed += _claim_and_send(session, settings, worker_digests(
-            session, today, now, settings.base_url, unseen(session, signals)), now)
+        mailed += _claim_and_send(
+            session,
+            settings,
+            worker_digests(session, today, now, settings.base_url, unseen(session, signals)),
+            now,
+        )
         outgoing, quiet = leader_summaries(session, today, settings.base_url)
         for leader_id in quiet:  # nothing overdue: the week is done all the same
             claim(session, leader_id, "weekly", week_of(today), now)
@@ -75,8 +85,7 @@ def run_daily(session: Session, today: date, now: datetime, *,
     return RunResult(created, resolved, mailed)
 
 
-def _sync_everyone(session: Session, today: date, now: datetime
-                   ) -> tuple[int, int, list[Signal]]:
+def _sync_everyone(session: Session, today: date, now: datetime) -> tuple[int, int, list[Signal]]:
     """(created, resolved) reminders of every citizen, and the signals of those whose
     indsats is running, batch by batch (each batch's citizens loaded once for both)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -84,16 +93,16 @@ def _sync_everyone(session: Session, today: date, now: datetime
     created = resolved = 0
     signals: list[Signal] = []
     for chunk in chunks(job_citizen_ids(session, today), BATCH):
-        citizens = list(session.scalars(with_plans(select(Citizen)
-                                                   .where(Citizen.id.in_(chunk)))))
+        citizens = list(session.scalars(with_plans(select(Citizen).where(Citizen.id.in_(chunk)))))
         c, r = sync(session, citizens, today, now)
         created, resolved = created + c, resolved + r
         signals += signals_of(session, citizens, today)
     return created, resolved, signals
 
 
-def _claim_and_send(session: Session, settings: MailSettings, mails: Sequence[Outgoing],
-                    now: datetime) -> int:
+def _claim_and_send(
+    session: Session, settings: MailSettings, mails: Sequence[Outgoing], now: datetime
+) -> int:
     """Send each mail this process can claim. If sending fails, the claim is withdrawn so
     a later run (in this or another process) sends it instead."""
     sent = 0

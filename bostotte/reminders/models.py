@@ -38,13 +38,13 @@ class Reminder(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     rule: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(40), default="")
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
-    subgoal_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subgoals.id", ondelete="CASCADE"))
+    subgoal_id: Mapped[int | None] = mapped_column(ForeignKey("subgoals.id", ondelete="CASCADE"))
     due_date: Mapped[date]
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -81,8 +81,9 @@ class SignalAck(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"),
-                                            index=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(40), default="")
     basis: Mapped[date]

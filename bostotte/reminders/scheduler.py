@@ -45,8 +45,7 @@ def run_job(app: Flask, *, digests: bool = True) -> RunResult:
     with app.app_context():
         now = utcnow()
         try:
-            result = run_daily(db.session, now.astimezone(LOCAL_TZ).date(), now,
-                               digests=digests)
+            result = run_daily(db.session, now.astimezone(LOCAL_TZ).date(), now, digests=digests)
         finally:
             db.session.remove()
     log.info("reminders: %s", result)
@@ -60,8 +59,16 @@ def catch_up(app: Flask) -> RunResult:
 
 def add_daily_job(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """The scheduler with the daily job at 06:00 on it."""
-    scheduler.add_job(run_job, daily_trigger(), args=[app], id=JOB_ID, replace_existing=True,
-                      coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS)
+    scheduler.add_job(
+        run_job,
+        daily_trigger(),
+        args=[app],
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )
     return scheduler
 
 

@@ -7,7 +7,7 @@ NOTE_MAX = 300
 
 
 class SignalSeenSchema(FormSchema):
-    """"Markér som set": which of the citizen's signals, and the worker's short note."""
+    """ "Markér som set": which of the citizen's signals, and the worker's short note."""
 
     kind = Str(required=True, validate=one_of(KINDS))
     subject = Str(load_default="", validate=max_len(40))

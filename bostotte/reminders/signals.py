@@ -100,7 +100,7 @@ def ors_cutoff(birth_year: int, on: date) -> float:
 def _short(text: str) -> str:
     """A goal's text for a sentence: one line, without its full stop, at most 60 chars."""
     text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= GOAL_TEXT_MAX else text[:GOAL_TEXT_MAX - 1].rstrip() + "…"
+    return text if len(text) <= GOAL_TEXT_MAX else text[: GOAL_TEXT_MAX - 1].rstrip() + "…"
 
 
 def _fko_label(value: float) -> str:
@@ -116,19 +116,34 @@ def _ors_signals(f: SignalFacts) -> list[Signal]:
     change = round(latest.total - first.total, 1)
     reliable = instruments.get("ORS").reliable_change or 0
     if change <= -reliable:
-        out.append(Signal(
-            "ors_decline", f.citizen_id, latest.on,
-            f"ORS er faldet {dk_number(-change)} point fra første måling "
-            f"({dk_number(first.total)} den {dk_date(first.on)}) til {dk_number(latest.total)} "
-            f"den {dk_date(latest.on)} – et pålideligt fald.", latest.recorded_at))
+        out.append(
+            Signal(
+                "ors_decline",
+                f.citizen_id,
+                latest.on,
+                f"ORS er faldet {dk_number(-change)} point fra første måling "
+                f"({dk_number(first.total)} den {dk_date(first.on)}) til {dk_number(latest.total)} "
+                f"den {dk_date(latest.on)} – et pålideligt fald.",
+                latest.recorded_at,
+            )
+        )
     cutoff = ors_cutoff(f.birth_year, latest.on)
-    if (first.total < ors_cutoff(f.birth_year, first.on) and latest.total < cutoff
-            and latest.on >= add_months(first.on, ORS_STILL_LOW_MONTHS)):
-        out.append(Signal(
-            "ors_still_low", f.citizen_id, latest.on,
-            f"ORS er stadig under grænsen på {dk_number(cutoff)} efter mindst "
-            f"{ORS_STILL_LOW_MONTHS} måneder (seneste {dk_number(latest.total)} den "
-            f"{dk_date(latest.on)}).", latest.recorded_at))
+    if (
+        first.total < ors_cutoff(f.birth_year, first.on)
+        and latest.total < cutoff
+        and latest.on >= add_months(first.on, ORS_STILL_LOW_MONTHS)
+    ):
+        out.append(
+            Signal(
+                "ors_still_low",
+                f.citizen_id,
+                latest.on,
+                f"ORS er stadig under grænsen på {dk_number(cutoff)} efter mindst "
+                f"{ORS_STILL_LOW_MONTHS} måneder (seneste {dk_number(latest.total)} den "
+                f"{dk_date(latest.on)}).",
+                latest.recorded_at,
+            )
+        )
     return out
 
 
@@ -138,11 +153,15 @@ def _srs_signal(f: SignalFacts) -> list[Signal]:
         return []
     alliance = instruments.get("SRS").cutoffs["alliance"]
     if latest.total < alliance:
-        text = (f"SRS var {dk_number(latest.total)} ved samtalen den {dk_date(latest.on)}, "
-                f"under {dk_number(alliance)}: samarbejdet kan være udfordret.")
+        text = (
+            f"SRS var {dk_number(latest.total)} ved samtalen den {dk_date(latest.on)}, "
+            f"under {dk_number(alliance)}: samarbejdet kan være udfordret."
+        )
     elif previous is not None and round(latest.total - previous.total, 1) <= -SRS_DROP:
-        text = (f"SRS faldt fra {dk_number(previous.total)} til {dk_number(latest.total)} "
-                f"ved samtalen den {dk_date(latest.on)}: samarbejdet kan være udfordret.")
+        text = (
+            f"SRS faldt fra {dk_number(previous.total)} til {dk_number(latest.total)} "
+            f"ved samtalen den {dk_date(latest.on)}: samarbejdet kan være udfordret."
+        )
     else:
         return []
     return [Signal("srs_alliance", f.citizen_id, latest.on, text, latest.recorded_at)]
@@ -157,53 +176,80 @@ def _worse(instrument_id: str, latest: float, earlier: float) -> bool:
 
 def _fko_signals(f: SignalFacts) -> list[Signal]:
     return [
-        Signal("fko_worse", f.citizen_id, latest.on,
-               f"Støttebehovet for målet »{_short(text)}« er {_fko_label(latest.total)} ved "
-               f"seneste status, højere end udgangspunktet {_fko_label(baseline.total)}.",
-               latest.recorded_at, goal_id)
+        Signal(
+            "fko_worse",
+            f.citizen_id,
+            latest.on,
+            f"Støttebehovet for målet »{_short(text)}« er {_fko_label(latest.total)} ved "
+            f"seneste status, højere end udgangspunktet {_fko_label(baseline.total)}.",
+            latest.recorded_at,
+            goal_id,
+        )
         for goal_id, text, baseline, latest in f.fko
-        if baseline is not None and latest is not None and latest.on >= baseline.on
+        if baseline is not None
+        and latest is not None
+        and latest.on >= baseline.on
         and _worse("FKO", latest.total, baseline.total)
     ]
 
 
 def _goal_signals(f: SignalFacts, today: date) -> list[Signal]:
     return [
-        Signal("goal_overdue", f.citizen_id, target,
-               f"Målet »{_short(text)}« havde måldato {dk_date(target)} og er stadig åbent.",
-               # it became overdue at the start of the day after the target date
-               datetime.combine(target + timedelta(days=1), time(0), LOCAL_TZ), goal_id)
-        for goal_id, text, target in f.open_goals if target < today
+        Signal(
+            "goal_overdue",
+            f.citizen_id,
+            target,
+            f"Målet »{_short(text)}« havde måldato {dk_date(target)} og er stadig åbent.",
+            # it became overdue at the start of the day after the target date
+            datetime.combine(target + timedelta(days=1), time(0), LOCAL_TZ),
+            goal_id,
+        )
+        for goal_id, text, target in f.open_goals
+        if target < today
     ]
 
 
 def signals_for(facts: SignalFacts, today: date) -> list[Signal]:
-    return (_ors_signals(facts) + _srs_signal(facts) + _fko_signals(facts)
-            + _goal_signals(facts, today))
+    return (
+        _ors_signals(facts) + _srs_signal(facts) + _fko_signals(facts) + _goal_signals(facts, today)
+    )
 
 
 # --- Loading ---------------------------------------------------------------------------
+
 
 def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
     """Per citizen, instrument, goal (and baseline apart): first and latest two scores."""
     is_baseline = case((Scoring.occasion == "baseline", 1), else_=0)
     part = (Scoring.citizen_id, Scoring.instrument, Scoring.goal_id, is_baseline)
     ranked = (
-        select(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id,
-               is_baseline.label("baseline"), Scoring.scored_on, Scoring.total,
-               Scoring.created_at,
-               func.row_number().over(partition_by=part, order_by=(
-                   Scoring.scored_on, Scoring.id)).label("rn_first"),
-               func.row_number().over(partition_by=part, order_by=(
-                   Scoring.scored_on.desc(), Scoring.id.desc())).label("rn_last"))
-        .where(Scoring.citizen_id.in_(citizen_ids),
-               Scoring.instrument.in_(("ORS", "SRS", "FKO")),
-               func.coalesce(Scoring.occasion, "") != "target")
+        select(
+            Scoring.citizen_id,
+            Scoring.instrument,
+            Scoring.goal_id,
+            is_baseline.label("baseline"),
+            Scoring.scored_on,
+            Scoring.total,
+            Scoring.created_at,
+            func.row_number()
+            .over(partition_by=part, order_by=(Scoring.scored_on, Scoring.id))
+            .label("rn_first"),
+            func.row_number()
+            .over(partition_by=part, order_by=(Scoring.scored_on.desc(), Scoring.id.desc()))
+            .label("rn_last"),
+        )
+        .where(
+            Scoring.citizen_id.in_(citizen_ids),
+            Scoring.instrument.in_(("ORS", "SRS", "FKO")),
+            func.coalesce(Scoring.occasion, "") != "target",
+        )
         .subquery()
     )
-    return list(session.execute(
-        select(ranked).where((ranked.c.rn_first == 1) | (ranked.c.rn_last <= 2))
-    ).all())
+    return list(
+        session.execute(
+            select(ranked).where((ranked.c.rn_first == 1) | (ranked.c.rn_last <= 2))
+        ).all()
+    )
 
 
 def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFacts]:
@@ -223,18 +269,29 @@ def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFact
         plan = c.active_plan
         goals = plan.active_goals if plan else []
         fit = scores if c.uses_fit else {}
-        facts.append(SignalFacts(
-            c.id, c.birth_year,
-            ors_first=fit.get((c.id, "ORS", None, 0, "first")),
-            ors_latest=fit.get((c.id, "ORS", None, 0, "last1")),
-            srs_latest=fit.get((c.id, "SRS", None, 0, "last1")),
-            srs_previous=fit.get((c.id, "SRS", None, 0, "last2")),
-            fko=tuple((g.id, g.specific, scores.get((c.id, "FKO", g.id, 1, "last1")),
-                       scores.get((c.id, "FKO", g.id, 0, "last1")))
-                      for g in goals if c.uses_fko),
-            open_goals=tuple((g.id, g.specific, g.target_date) for g in goals
-                             if g.target_date is not None),
-        ))
+        facts.append(
+            SignalFacts(
+                c.id,
+                c.birth_year,
+                ors_first=fit.get((c.id, "ORS", None, 0, "first")),
+                ors_latest=fit.get((c.id, "ORS", None, 0, "last1")),
+                srs_latest=fit.get((c.id, "SRS", None, 0, "last1")),
+                srs_previous=fit.get((c.id, "SRS", None, 0, "last2")),
+                fko=tuple(
+                    (
+                        g.id,
+                        g.specific,
+                        scores.get((c.id, "FKO", g.id, 1, "last1")),
+                        scores.get((c.id, "FKO", g.id, 0, "last1")),
+                    )
+                    for g in goals
+                    if c.uses_fko
+                ),
+                open_goals=tuple(
+                    (g.id, g.specific, g.target_date) for g in goals if g.target_date is not None
+                ),
+            )
+        )
     return facts
 
 
@@ -244,13 +301,16 @@ def current_signals(session: Session, citizens: Sequence[Citizen], today: date) 
     return [s for f in load_facts(session, citizens) for s in signals_for(f, today)]
 
 
-def acks_for(session: Session, signals: Sequence[Signal]
-             ) -> dict[tuple[int, str, str, date], SignalAck]:
+def acks_for(
+    session: Session, signals: Sequence[Signal]
+) -> dict[tuple[int, str, str, date], SignalAck]:
     if not signals:
         return {}
     acks = session.scalars(
-        select(SignalAck).options(selectinload(SignalAck.seen_by))
-        .where(SignalAck.citizen_id.in_({s.citizen_id for s in signals})))
+        select(SignalAck)
+        .options(selectinload(SignalAck.seen_by))
+        .where(SignalAck.citizen_id.in_({s.citizen_id for s in signals}))
+    )
     return {(a.citizen_id, a.kind, a.subject, a.basis): a for a in acks}
 
 
@@ -262,5 +322,4 @@ def unseen(session: Session, signals: Sequence[Signal]) -> list[Signal]:
 
 def unseen_counts(session: Session, citizens: Sequence[Citizen], today: date) -> dict[int, int]:
     """Per citizen, the signals nobody has marked as seen (for Mine borgere: 2 queries)."""
-    return Counter(s.citizen_id for s in unseen(session,
-                                                current_signals(session, citizens, today)))
+    return Counter(s.citizen_id for s in unseen(session, current_signals(session, citizens, today)))

@@ -34,17 +34,24 @@ def with_plans(query: Any) -> Any:
     """Load what the rules read: the citizen's team, plans, goals and delmål. Goals and
     delmål are joined to their plans: selectinload sends one IN per 500 keys, and a team has
     more goals than that long before it has 500 plans."""
-    return query.options(selectinload(Citizen.team), selectinload(Citizen.plans)
-                         .joinedload(Plan.goals).joinedload(Goal.subgoals))
+    return query.options(
+        selectinload(Citizen.team),
+        selectinload(Citizen.plans).joinedload(Plan.goals).joinedload(Goal.subgoals),
+    )
 
 
-def citizen_facts(citizen: Citizen, last: dict[tuple[str, int | None], date],
-                  today: date) -> CitizenFacts:
+def citizen_facts(
+    citizen: Citizen, last: dict[tuple[str, int | None], date], today: date
+) -> CitizenFacts:
     """The citizens list's facts plus the open delmål of the active goals."""
     facts = facts_for(citizen, last, today)
     plan = citizen.active_plan
-    subgoals = tuple((sg.id, g.id, sg.target_date) for g in (plan.active_goals if plan else [])
-                     for sg in g.subgoals if sg.status in OPEN_SUBGOAL_STATUSES)
+    subgoals = tuple(
+        (sg.id, g.id, sg.target_date)
+        for g in (plan.active_goals if plan else [])
+        for sg in g.subgoals
+        if sg.status in OPEN_SUBGOAL_STATUSES
+    )
     return replace(facts, open_subgoals=subgoals)
 
 
@@ -62,11 +69,17 @@ def insert_ignoring(session: Session, model: type[Any]) -> Any:
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
-def sync(session: Session, citizens: Sequence[Citizen], today: date, now: datetime, *,
-         create: bool = True) -> tuple[int, int]:
+def sync(
+    session: Session,
+    citizens: Sequence[Citizen],
+    today: date,
+    now: datetime,
+    *,
+    create: bool = True,
+) -> tuple[int, int]:
     """Create the reminders that show by `today` and resolve those no longer due:
     (created, resolved).
 
@@ -77,59 +90,102 @@ def sync(session: Session, citizens: Sequence[Citizen], today: date, now: dateti
     if not citizens:
         return 0, 0
     due = _due_now(session, citizens, today)
-    current: set[Key] = {(cid, d.rule, d.subject, d.due) for cid, items in due.items()
-                         for d in items}
-    wanted = {(cid, d.rule, d.subject, d.due): d for cid, items in due.items()
-              for d in items if d.remind_from <= today}
+    current: set[Key] = {
+        (cid, d.rule, d.subject, d.due) for cid, items in due.items() for d in items
+    }
+    wanted = {
+        (cid, d.rule, d.subject, d.due): d
+        for cid, items in due.items()
+        for d in items
+        if d.remind_from <= today
+    }
     created = 0
     if create and wanted:
         keys = list(wanted)
         for chunk in chunks(keys, INSERT_CHUNK):
-            created += len(session.execute(
-                update(Reminder)
-                .where(tuple_(Reminder.citizen_id, Reminder.rule, Reminder.subject,
-                              Reminder.due_date).in_(chunk), Reminder.status == "resolved")
-                .values(status="open", resolved_at=None).returning(Reminder.id)).all())
-            rows = [{"citizen_id": k[0], "rule": k[1], "subject": k[2], "due_date": k[3],
-                     "goal_id": wanted[k].goal_id, "subgoal_id": wanted[k].subgoal_id,
-                     "status": "open", "created_at": now} for k in chunk]
-            created += len(session.execute(
-                insert_ignoring(session, Reminder).values(rows).on_conflict_do_nothing(
-                    index_elements=["citizen_id", "rule", "subject", "due_date"])
-                .returning(Reminder.id)).all())
+            created += len(
+                session.execute(
+                    update(Reminder)
+                    .where(
+                        tuple_(
+                            Reminder.citizen_id, Reminder.rule, Reminder.subject, Reminder.due_date
+                        ).in_(chunk),
+                        Reminder.status == "resolved",
+                    )
+                    .values(status="open", resolved_at=None)
+                    .returning(Reminder.id)
+                ).all()
+            )
+            rows = [
+                {
+                    "citizen_id": k[0],
+                    "rule": k[1],
+                    "subject": k[2],
+                    "due_date": k[3],
+                    "goal_id": wanted[k].goal_id,
+                    "subgoal_id": wanted[k].subgoal_id,
+                    "status": "open",
+                    "created_at": now,
+                }
+                for k in chunk
+            ]
+            created += len(
+                session.execute(
+                    insert_ignoring(session, Reminder)
+                    .values(rows)
+                    .on_conflict_do_nothing(
+                        index_elements=["citizen_id", "rule", "subject", "due_date"]
+                    )
+                    .returning(Reminder.id)
+                ).all()
+            )
     open_rows = session.execute(
-        select(Reminder.id, Reminder.citizen_id, Reminder.rule, Reminder.subject,
-               Reminder.due_date)
-        .where(Reminder.citizen_id.in_([c.id for c in citizens]), Reminder.status == "open")
+        select(
+            Reminder.id, Reminder.citizen_id, Reminder.rule, Reminder.subject, Reminder.due_date
+        ).where(Reminder.citizen_id.in_([c.id for c in citizens]), Reminder.status == "open")
     ).all()
-    stale = [r.id for r in open_rows if (r.citizen_id, r.rule, r.subject, r.due_date)
-             not in current]
+    stale = [
+        r.id for r in open_rows if (r.citizen_id, r.rule, r.subject, r.due_date) not in current
+    ]
     for chunk in chunks(stale, INSERT_CHUNK):
-        session.execute(update(Reminder).where(Reminder.id.in_(chunk),
-                                               Reminder.status == "open")
-                        .values(status="resolved", resolved_at=now))
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(chunk), Reminder.status == "open")
+            .values(status="resolved", resolved_at=now)
+        )
     return created, len(stale)
 
 
-def resolve_done(session: Session, citizen_ids: Iterable[int], today: date,
-                 now: datetime) -> int:
+def resolve_done(session: Session, citizen_ids: Iterable[int], today: date, now: datetime) -> int:
     """Resolve the citizens' reminders that are no longer due (a scoring recorded, a goal
     closed …). Creates nothing: that is the daily job's."""
     ids = sorted(set(citizen_ids))
     resolved = 0
     for chunk in chunks(ids, BATCH):
-        citizens = list(session.scalars(
-            with_plans(select(Citizen).where(Citizen.id.in_(chunk)))
-            .execution_options(populate_existing=True)))
+        citizens = list(
+            session.scalars(
+                with_plans(select(Citizen).where(Citizen.id.in_(chunk))).execution_options(
+                    populate_existing=True
+                )
+            )
+        )
         resolved += sync(session, citizens, today, now, create=False)[1]
     return resolved
 
 
 def job_citizen_ids(session: Session, today: date) -> list[int]:
     """Citizens who may have something due, or reminders still open."""
-    return list(session.scalars(
-        select(Citizen.id).where(or_(
-            Citizen.end_date.is_(None), Citizen.end_date > today,
-            Citizen.plans.any(Plan.status == "active"),
-            Citizen.id.in_(select(Reminder.citizen_id).where(Reminder.status == "open")),
-        )).order_by(Citizen.id)))
+    return list(
+        session.scalars(
+            select(Citizen.id)
+            .where(
+                or_(
+                    Citizen.end_date.is_(None),
+                    Citizen.end_date > today,
+                    Citizen.plans.any(Plan.status == "active"),
+                    Citizen.id.in_(select(Reminder.citizen_id).where(Reminder.status == "open")),
+                )
+            )
+            .order_by(Citizen.id)
+        )
+    )

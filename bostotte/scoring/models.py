@@ -18,8 +18,9 @@ PARTICIPATION = {
     "together": "Sammen med borgeren",
     "citizen_self": "Borgeren udfyldte selv",
     "worker_draft": "Borgeren ønskede ikke at deltage – medarbejderen lavede et udkast",
-    "disagreed": ("Uenighed – medarbejderens score gælder, "
-                  "borgerens egen score er gemt ved siden af"),
+    "disagreed": (
+        "Uenighed – medarbejderens score gælder, borgerens egen score er gemt ved siden af"
+    ),
 }
 
 
@@ -32,16 +33,33 @@ class Scoring(db.Model):
         # The statistics read scorings by citizen/goal, instrument and date, in date order
         # with the id as tie-break. They read a citizen's first and latest date and total
         # off the citizen index without visiting the table.
-        Index("ix_scorings_citizen_instrument_date_id_total", "citizen_id", "instrument",
-              "scored_on", "id", "total"),
+        Index(
+            "ix_scorings_citizen_instrument_date_id_total",
+            "citizen_id",
+            "instrument",
+            "scored_on",
+            "id",
+            "total",
+        ),
         # instrument in the goal index too: with (goal, instrument, occasion) all equal, no
         # planner (SQLite without ANALYZE) prefers the instrument index and scans every goal.
-        Index("ix_scorings_goal_instrument_occasion_date_id", "goal_id", "instrument",
-              "occasion", "scored_on", "id"),
+        Index(
+            "ix_scorings_goal_instrument_occasion_date_id",
+            "goal_id",
+            "instrument",
+            "occasion",
+            "scored_on",
+            "id",
+        ),
         # The goal last: documentation on time reads the FKO statuses near a period (which
         # goal, which day) off this index alone.
-        Index("ix_scorings_instrument_occasion_date_goal", "instrument", "occasion",
-              "scored_on", "goal_id"),
+        Index(
+            "ix_scorings_instrument_occasion_date_goal",
+            "instrument",
+            "occasion",
+            "scored_on",
+            "goal_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +85,8 @@ class Scoring(db.Model):
         back_populates="scoring", cascade="all, delete-orphan", order_by="ScoringItem.position"
     )
     revisions: Mapped[list[ScoringRevision]] = relationship(
-        back_populates="scoring", cascade="all, delete-orphan",
+        back_populates="scoring",
+        cascade="all, delete-orphan",
         order_by="ScoringRevision.version.desc()",
     )
 

@@ -40,7 +40,7 @@ def _instrument(instrument_id: str) -> Instrument:
 
 
 def _raw_values(prefix: str) -> dict[str, str]:
-    return {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in request.form.items() if k.startswith(prefix)}
 
 
 def _field_errors(errors: Errors) -> Errors:
@@ -51,56 +51,92 @@ def _field_errors(errors: Errors) -> Errors:
         if key in meta_fields:
             out[key] = messages
         elif key.startswith(services.CITIZEN_PREFIX):
-            out[CITIZEN_VALUE_PREFIX + key[len(services.CITIZEN_PREFIX):]] = messages
+            out[CITIZEN_VALUE_PREFIX + key[len(services.CITIZEN_PREFIX) :]] = messages
         else:
             out[VALUE_PREFIX + key] = messages
     return out
 
 
-def _render_form(citizen: Citizen, instrument: Instrument, scoring: Scoring | None,
-                 form: Any, errors: Errors) -> tuple[str, int]:
-    occasions = {k: o.label for k, o in instrument.occasions.items()
-                 if o.id and may_record(current_user, instrument.id, k)}
+def _render_form(
+    citizen: Citizen, instrument: Instrument, scoring: Scoring | None, form: Any, errors: Errors
+) -> tuple[str, int]:
+    occasions = {
+        k: o.label
+        for k, o in instrument.occasions.items()
+        if o.id and may_record(current_user, instrument.id, k)
+    }
     goals = citizen.active_plan.goals if citizen.active_plan else []
-    return render_template("scoring/form.html", citizen=citizen, instrument=instrument,
-                           scoring=scoring, form=form, errors=errors, occasions=occasions,
-                           goals=goals, participation=PARTICIPATION,
-                           value_prefix=VALUE_PREFIX, citizen_prefix=CITIZEN_VALUE_PREFIX,
-                           ), status_for(errors)
+    return render_template(
+        "scoring/form.html",
+        citizen=citizen,
+        instrument=instrument,
+        scoring=scoring,
+        form=form,
+        errors=errors,
+        occasions=occasions,
+        goals=goals,
+        participation=PARTICIPATION,
+        value_prefix=VALUE_PREFIX,
+        citizen_prefix=CITIZEN_VALUE_PREFIX,
+    ), status_for(errors)
 
 
 @bp.route("/<instrument>/ny", methods=["GET", "POST"])
 @requires(Action.SCORE)
 def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
     inst = _instrument(instrument)
-    citizen = citizen_for(db.session, current_user, citizen_id, f"ny scoring {inst.id}",
-                          Action.SCORE)
+    citizen = citizen_for(
+        db.session, current_user, citizen_id, f"ny scoring {inst.id}", Action.SCORE
+    )
     if inst.method not in citizen.methods:
         raise NotFound
     if not may_record(current_user, inst.id, request.args.get("occasion") or None):
         raise Forbidden  # e.g. myndighed on ORS, a worker opening the FKO baseline
     errors: Errors = {}
     if request.method == "POST":
-        scoring, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
-            services.record_scoring(db.session, current_user, citizen, inst.id, meta,
-                                    _raw_values(VALUE_PREFIX), _raw_values(CITIZEN_VALUE_PREFIX),
-                                    today=local_today())))
+        scoring, errors = submit(
+            ScoringMetaSchema(),
+            request.form,
+            lambda meta: services.record_scoring(
+                db.session,
+                current_user,
+                citizen,
+                inst.id,
+                meta,
+                _raw_values(VALUE_PREFIX),
+                _raw_values(CITIZEN_VALUE_PREFIX),
+                today=local_today(),
+            ),
+        )
         if scoring is not None:
             flash(f"{inst.short_label} er gemt.", "success")
             return redirect(_after_recording(citizen, scoring))
         errors = _field_errors(errors)
-    form = request.form if request.method == "POST" else {
-        "scored_on": local_today().isoformat(), "goal_id": request.args.get("goal", ""),
-        "occasion": request.args.get("occasion", ""), "participation": "together"}
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "scored_on": local_today().isoformat(),
+            "goal_id": request.args.get("goal", ""),
+            "occasion": request.args.get("occasion", ""),
+            "participation": "together",
+        }
+    )
     return _render_form(citizen, inst, None, form, errors)
 
 
 def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
     """Myndighed sets baseline then target: after the one, straight on to the other."""
     if scoring.occasion == "baseline" and not services.has_occasion(
-            db.session, scoring.goal_id, "target"):
-        return url_for("scoring.new", citizen_id=citizen.id, instrument=scoring.instrument,
-                       goal=scoring.goal_id, occasion="target")
+        db.session, scoring.goal_id, "target"
+    ):
+        return url_for(
+            "scoring.new",
+            citizen_id=citizen.id,
+            instrument=scoring.instrument,
+            goal=scoring.goal_id,
+            occasion="target",
+        )
     anchor = f"goal-{scoring.goal_id}" if scoring.goal_id else f"instrument-{scoring.instrument}"
     return url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor)
 
@@ -108,19 +144,28 @@ def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
 @bp.route("/<int:scoring_id>/rediger", methods=["GET", "POST"])
 @requires(Action.SCORE)
 def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
-    citizen, scoring = scoring_for(db.session, current_user, citizen_id, scoring_id,
-                                   "ret scoring", Action.SCORE)
+    citizen, scoring = scoring_for(
+        db.session, current_user, citizen_id, scoring_id, "ret scoring", Action.SCORE
+    )
     inst = instruments.get(scoring.instrument)
     errors: Errors = {}
     if request.method == "POST":
-        done, errors = submit(ScoringMetaSchema(), request.form, lambda meta: (
-            services.edit_scoring(db.session, current_user, scoring, meta,
-                                  _raw_values(VALUE_PREFIX), _raw_values(CITIZEN_VALUE_PREFIX),
-                                  today=local_today())))
+        done, errors = submit(
+            ScoringMetaSchema(),
+            request.form,
+            lambda meta: services.edit_scoring(
+                db.session,
+                current_user,
+                scoring,
+                meta,
+                _raw_values(VALUE_PREFIX),
+                _raw_values(CITIZEN_VALUE_PREFIX),
+                today=local_today(),
+            ),
+        )
         if done is not None:
             flash("Ændringen er gemt. Den tidligere version kan ses i historikken.", "success")
-            return redirect(url_for("scoring.show", citizen_id=citizen.id,
-                                    scoring_id=scoring.id))
+            return redirect(url_for("scoring.show", citizen_id=citizen.id, scoring_id=scoring.id))
         errors = _field_errors(errors)
     form = request.form if request.method == "POST" else _scoring_form(scoring)
     return _render_form(citizen, inst, scoring, form, errors)
@@ -128,9 +173,12 @@ def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
 
 def _scoring_form(scoring: Scoring) -> dict[str, Any]:
     form: dict[str, Any] = {
-        "scored_on": scoring.scored_on.isoformat(), "occasion": scoring.occasion or "",
-        "goal_id": scoring.goal_id or "", "participation": scoring.participation,
-        "citizen_comment": scoring.citizen_comment or "", "worker_note": scoring.worker_note or "",
+        "scored_on": scoring.scored_on.isoformat(),
+        "occasion": scoring.occasion or "",
+        "goal_id": scoring.goal_id or "",
+        "participation": scoring.participation,
+        "citizen_comment": scoring.citizen_comment or "",
+        "worker_note": scoring.worker_note or "",
     }
     for item in scoring.items:
         form[VALUE_PREFIX + item.item] = item.value
@@ -142,11 +190,15 @@ def _scoring_form(scoring: Scoring) -> dict[str, Any]:
 @bp.get("/<int:scoring_id>")
 @requires(Action.READ)
 def show(citizen_id: int, scoring_id: int) -> str:
-    citizen, scoring = scoring_for(db.session, current_user, citizen_id, scoring_id,
-                                   "scoring med historik")
+    citizen, scoring = scoring_for(
+        db.session, current_user, citizen_id, scoring_id, "scoring med historik"
+    )
     return render_template(
-        "scoring/show.html", citizen=citizen, scoring=scoring,
+        "scoring/show.html",
+        citizen=citizen,
+        scoring=scoring,
         instrument=instruments.get(scoring.instrument),
         later_comments=comments_by_scoring(db.session, citizen.id, scoring.id).get(scoring.id, []),
         can_edit=may(current_user, Action.SCORE)
-        and may_record(current_user, scoring.instrument, scoring.occasion))
+        and may_record(current_user, scoring.instrument, scoring.occasion),
+    )

@@ -21,17 +21,21 @@ from bostotte.stats.queries import DIMENSIONS, Period
 @click.option("--to", "end", help="Periodens sidste dag (ÅÅÅÅ-MM-DD); standard 31. december.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 @click.option("--by", type=click.Choice(DIMENSIONS), help="Opdel efter en dimension.")
-@click.option("--min-cell", type=int, show_default="BOSTOTTE_MIN_CELL",
-              help="Celler med færre end så mange vises ikke.")
-def stats_command(start: str | None, end: str | None, fmt: str, by: str | None,
-                  min_cell: int | None) -> None:
+@click.option(
+    "--min-cell",
+    type=int,
+    show_default="BOSTOTTE_MIN_CELL",
+    help="Celler med færre end så mange vises ikke.",
+)
+def stats_command(
+    start: str | None, end: str | None, fmt: str, by: str | None, min_cell: int | None
+) -> None:
     """Print the statistics for a period as JSON or as a flat CSV table."""
     if min_cell is None:  # the setting the leader's page uses too
         min_cell = current_app.config["BOSTOTTE_MIN_CELL"]
     try:
         period = services.period_from_args(start, end, local_today())
-        result = services.compute(db.session, period, by=by, min_cell=min_cell,
-                                  today=local_today())
+        result = services.compute(db.session, period, by=by, min_cell=min_cell, today=local_today())
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(2)

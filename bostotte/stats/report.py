@@ -22,15 +22,32 @@ from bostotte.stats.queries import Period
 
 NONE = "–"
 
-DIMENSION_LABELS = {"team": "Team", "method": "Metode", "gender": "Køn",
-                    "age": "Aldersgruppe", "legal_basis": "Lovgrundlag",
-                    "theme": "Tema", "worker": "Medarbejder", "previous": "Sidste periode",
-                    "quarter": "Kvartal", "": "I alt"}
+DIMENSION_LABELS = {
+    "team": "Team",
+    "method": "Metode",
+    "gender": "Køn",
+    "age": "Aldersgruppe",
+    "legal_basis": "Lovgrundlag",
+    "theme": "Tema",
+    "worker": "Medarbejder",
+    "previous": "Sidste periode",
+    "quarter": "Kvartal",
+    "": "I alt",
+}
 METHOD_LABELS = {"FKO": "FKO", "FIT": "FIT (ORS/SRS)", "REM": "REM"}
-AGE_LABELS = {"under_18": "Under 18 år", "18-29": "18–29 år", "30-49": "30–49 år",
-              "50-64": "50–64 år", "65+": "65 år og derover"}
-MEASURE_LABELS = {"fko": "FKO mestring", "ors": "ORS", "rem": "REM",
-                  "documentation": "Dokumentation til tiden"}
+AGE_LABELS = {
+    "under_18": "Under 18 år",
+    "18-29": "18–29 år",
+    "30-49": "30–49 år",
+    "50-64": "50–64 år",
+    "65+": "65 år og derover",
+}
+MEASURE_LABELS = {
+    "fko": "FKO mestring",
+    "ors": "ORS",
+    "rem": "REM",
+    "documentation": "Dokumentation til tiden",
+}
 REPORT_TYPES = {"midtvejs": "Midtvejsstatus", "endelig": "Afsluttende status"}
 
 
@@ -54,8 +71,7 @@ def group_label(dimension: str, group: str) -> str:
 
 
 def rem_label(indicator: str) -> str:
-    return next((i.label for i in instruments.get("REM").items if i.id == indicator),
-                indicator)
+    return next((i.label for i in instruments.get("REM").items if i.id == indicator), indicator)
 
 
 def period_text(period: Period) -> str:
@@ -63,6 +79,7 @@ def period_text(period: Period) -> str:
 
 
 # ----------------------------------------------------------------------------- cells
+
 
 def hidden_mark(min_cell: int) -> str:
     """What a hidden cell shows instead of its numbers, on the page, in the PDF and in the
@@ -105,7 +122,7 @@ class CellText:
         return NONE if value is None else str(value)
 
     def part(self, cell: dict[str, Any], key: str) -> str:
-        """"39 (36 %)": a count with its share of n."""
+        """ "39 (36 %)": a count with its share of n."""
         if hidden(cell):
             return self.mark
         return f"{cell[key]} ({percent(cell[key] / cell['n'])})"
@@ -131,6 +148,7 @@ class CellText:
 
 # --------------------------------------------------------------------------- the view
 
+
 @dataclass(frozen=True)
 class ThemeRow:
     key: str
@@ -146,8 +164,8 @@ class Dashboard:
 
     period: Period
     previous_period: Period
-    stats: dict[str, Any]       # services.compute() for the period
-    themes: list[ThemeRow]      # total first
+    stats: dict[str, Any]  # services.compute() for the period
+    themes: list[ThemeRow]  # total first
     bars: Chart
     trend: Chart
     breakdowns: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]]
@@ -155,43 +173,77 @@ class Dashboard:
     workers: list[dict[str, Any]]
     rem: list[tuple[str, dict[str, Any]]]
     any_hidden: bool
-    text: CellText              # the cells as text, hidden ones as text.mark
+    text: CellText  # the cells as text, hidden ones as text.mark
 
 
 def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
     """The page's and the report's view of services.dashboard(): rows, charts and labels."""
     current = dash["current"]
     fko, previous = current["fko"], dash["previous"]
-    keys = [theme] if theme else [t for t in fko["by_theme"]
-                                  if t in THEMES or not hidden(fko["by_theme"][t])]
+    keys = (
+        [theme]
+        if theme
+        else [t for t in fko["by_theme"] if t in THEMES or not hidden(fko["by_theme"][t])]
+    )
     empty = {"n": None, "suppressed": True}  # a theme nobody has goals in
     themes = [ThemeRow("total", "Alle temaer", fko["total"], previous["total"], None)]
-    themes += [ThemeRow(t, theme_label(t), fko["by_theme"].get(t, empty),
-                        previous["by_theme"].get(t, empty),
-                        fko["by_theme"].get(t, empty).get("target")) for t in keys]
+    themes += [
+        ThemeRow(
+            t,
+            theme_label(t),
+            fko["by_theme"].get(t, empty),
+            previous["by_theme"].get(t, empty),
+            fko["by_theme"].get(t, empty).get("target"),
+        )
+        for t in keys
+    ]
     bars = theme_share_bars(
-        [ThemeShare(r.label, r.cell.get("share"), r.target, r.cell.get("n")) for r in themes
-         if r.key != "total"],
+        [
+            ThemeShare(r.label, r.cell.get("share"), r.target, r.cell.get("n"))
+            for r in themes
+            if r.key != "total"
+        ],
         title="Andel mål, hvor borgeren fastholder eller opnår større mestring",
-        chart_id="fko-tema", measure="andel")
+        chart_id="fko-tema",
+        measure="andel",
+    )
     series: list[tuple[str, list[float | None]]] = [
-        ("Alle temaer", [q["total"].get("share") for q in dash["trend"]])]
-    series += [(theme_label(t), [q["by_theme"].get(t, {}).get("share") for q in dash["trend"]])
-               for t in keys]
-    trend = quarterly_trend([tuple(q["quarter"]) for q in dash["trend"]],  # type: ignore[misc]
-                            series if not theme else series[1:],
-                            title="Andel mål med fastholdt eller større mestring pr. kvartal",
-                            chart_id="fko-kvartal")
+        ("Alle temaer", [q["total"].get("share") for q in dash["trend"]])
+    ]
+    series += [
+        (theme_label(t), [q["by_theme"].get(t, {}).get("share") for q in dash["trend"]])
+        for t in keys
+    ]
+    trend = quarterly_trend(
+        [tuple(q["quarter"]) for q in dash["trend"]],  # type: ignore[misc]
+        series if not theme else series[1:],
+        title="Andel mål med fastholdt eller større mestring pr. kvartal",
+        chart_id="fko-kvartal",
+    )
     breakdowns = [
-        (by, DIMENSION_LABELS[by],
-         [(group_label(by, name), m) for name, m in result["groups"].items()])
-        for by, result in dash["breakdowns"].items()]
-    teams = [(name, m["documentation"])
-             for name, m in dash["breakdowns"]["team"]["groups"].items()]
+        (
+            by,
+            DIMENSION_LABELS[by],
+            [(group_label(by, name), m) for name, m in result["groups"].items()],
+        )
+        for by, result in dash["breakdowns"].items()
+    ]
+    teams = [(name, m["documentation"]) for name, m in dash["breakdowns"]["team"]["groups"].items()]
     rem = [(rem_label(k), c) for k, c in current["rem"]["by_indicator"].items()]
-    return Dashboard(period, dash["previous_period"], current, themes, bars, trend, breakdowns,
-                     teams, dash["workers"], rem, any_hidden=_any_hidden(dash),
-                     text=CellText(current["min_cell"]))
+    return Dashboard(
+        period,
+        dash["previous_period"],
+        current,
+        themes,
+        bars,
+        trend,
+        breakdowns,
+        teams,
+        dash["workers"],
+        rem,
+        any_hidden=_any_hidden(dash),
+        text=CellText(current["min_cell"]),
+    )
 
 
 def _any_hidden(value: Any) -> bool:
@@ -210,17 +262,29 @@ def late_text(late: dict[str, int]) -> str:
 # ------------------------------------------------------------------------------- CSV
 
 CSV_FIELDS = (
-    ("measure", "Måling"), ("from", "Periode fra"), ("to", "Periode til"),
-    ("dimension", "Opdeling"), ("group", "Gruppe"), ("key", "Tema eller indikator"),
-    ("n", "Antal (n)"), ("share", "Andel"), ("ci_low", "95 %-interval fra"),
-    ("ci_high", "95 %-interval til"), ("target", "Mål (andel)"),
-    ("maintained_or_improved", "Fastholdt eller forbedret"), ("improved", "Forbedret"),
-    ("target_reached", "FKO-mål nået"), ("mean_first", "Gns. første"),
-    ("mean_latest", "Gns. seneste"), ("mean_change", "Gns. ændring"),
+    ("measure", "Måling"),
+    ("from", "Periode fra"),
+    ("to", "Periode til"),
+    ("dimension", "Opdeling"),
+    ("group", "Gruppe"),
+    ("key", "Tema eller indikator"),
+    ("n", "Antal (n)"),
+    ("share", "Andel"),
+    ("ci_low", "95 %-interval fra"),
+    ("ci_high", "95 %-interval til"),
+    ("target", "Mål (andel)"),
+    ("maintained_or_improved", "Fastholdt eller forbedret"),
+    ("improved", "Forbedret"),
+    ("target_reached", "FKO-mål nået"),
+    ("mean_first", "Gns. første"),
+    ("mean_latest", "Gns. seneste"),
+    ("mean_change", "Gns. ændring"),
     ("reliably_improved", "Pålideligt forbedret"),
     ("reliably_deteriorated", "Pålideligt forværret"),
     ("clinically_significant", "Klinisk signifikant forbedret"),
-    ("effect_size", "Effektstørrelse"), ("unchanged", "Uændret"), ("worsened", "Forværret"),
+    ("effect_size", "Effektstørrelse"),
+    ("unchanged", "Uændret"),
+    ("worsened", "Forværret"),
     ("on_time", "Til tiden"),
 )
 TEXT_FIELDS = {"measure", "from", "to", "dimension", "group", "key"}
@@ -245,13 +309,19 @@ def _csv_row(row: dict[str, Any], mark: str) -> list[str]:
         "to": date.fromisoformat(row["to"]).strftime("%d-%m-%Y"),
         "dimension": DIMENSION_LABELS.get(row["dimension"], row["dimension"]),
         "group": group_label(row["dimension"], row["group"]),
-        "key": ("I alt" if key == "total" else
-                rem_label(key) if row["measure"] == "rem" else theme_label(key)),
+        "key": (
+            "I alt"
+            if key == "total"
+            else rem_label(key)
+            if row["measure"] == "rem"
+            else theme_label(key)
+        ),
     }
     if row["suppressed"]:
         # A hidden cell: "<5" and no other number (domain.md, "Small numbers").
-        return [labels[f] if f in TEXT_FIELDS else (mark if f == "n" else "")
-                for f, _ in CSV_FIELDS]
+        return [
+            labels[f] if f in TEXT_FIELDS else (mark if f == "n" else "") for f, _ in CSV_FIELDS
+        ]
     return [labels[f] if f in TEXT_FIELDS else _csv_value(row.get(f)) for f, _ in CSV_FIELDS]
 
 
@@ -264,4 +334,3 @@ def to_csv(rows: list[dict[str, Any]], min_cell: int) -> bytes:
     mark = hidden_mark(min_cell)
     writer.writerows(_csv_row(r, mark) for r in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-

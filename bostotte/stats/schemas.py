@@ -14,8 +14,9 @@ from bostotte.stats import report, services
 def _check_period(data: dict[str, Any], start: str, end: str) -> None:
     for key in (start, end):
         if key in data and not services.FIRST_YEAR <= data[key].year <= services.LAST_YEAR:
-            raise ValidationError(f"Vælg en dato mellem {services.FIRST_YEAR} og "
-                                  f"{services.LAST_YEAR}.", key)
+            raise ValidationError(
+                f"Vælg en dato mellem {services.FIRST_YEAR} og {services.LAST_YEAR}.", key
+            )
     if start in data and end in data and data[end] < data[start]:
         raise ValidationError("Slutdatoen ligger før startdatoen.", end)
 
@@ -33,10 +34,12 @@ class FilterSchema(FormSchema):
 
 
 class Percent(fields.Field):
-    """"63", "63 %" or "63,5" → 0.63 / 0.635 (a share, as the engine stores targets)."""
+    """ "63", "63 %" or "63,5" → 0.63 / 0.635 (a share, as the engine stores targets)."""
 
-    default_error_messages = {"required": "Udfyld feltet.",
-                              "invalid": "Skriv målet som en procent mellem 0 og 100, fx 63."}
+    default_error_messages = {
+        "required": "Udfyld feltet.",
+        "invalid": "Skriv målet som en procent mellem 0 og 100, fx 63.",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> float:
         text = str(value).replace("%", "").replace(",", ".").strip()

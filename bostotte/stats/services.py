@@ -67,9 +67,14 @@ def _ors_cell(row: dict[str, Any] | None, min_cell: int) -> Cell:
         variance = (row["sum_first_sq"] - row["sum_first"] ** 2 / n) / (n - 1)
         if variance > 1e-9:  # SD = 0 (all first scores equal): no effect size
             effect = (row["sum_change"] / n) / math.sqrt(variance)
-    return {"n": n, "mean_first": mean_first, "mean_latest": row["sum_latest"] / n,
-            "mean_change": row["sum_change"] / n, **{k: int(row[k]) for k in ORS_COUNTS},
-            "effect_size": effect}
+    return {
+        "n": n,
+        "mean_first": mean_first,
+        "mean_latest": row["sum_latest"] / n,
+        "mean_change": row["sum_change"] / n,
+        **{k: int(row[k]) for k in ORS_COUNTS},
+        "effect_size": effect,
+    }
 
 
 def _rem_cell(row: dict[str, Any] | None, min_cell: int) -> Cell:
@@ -77,8 +82,12 @@ def _rem_cell(row: dict[str, Any] | None, min_cell: int) -> Cell:
     if n < min_cell or n == 0:
         return suppressed(n)
     assert row is not None
-    return {"n": n, "mean_first": row["sum_first"] / n, "mean_latest": row["sum_latest"] / n,
-            **{k: int(row[k]) for k in REM_COUNTS}}
+    return {
+        "n": n,
+        "mean_first": row["sum_first"] / n,
+        "mean_latest": row["sum_latest"] / n,
+        **{k: int(row[k]) for k in REM_COUNTS},
+    }
 
 
 def protect_siblings(cells: Iterable[Cell]) -> None:
@@ -130,19 +139,27 @@ def _measures(rows: Rows, grp: str, min_cell: int) -> dict[str, Any]:
     return {
         "fko": _fko_measure(rows["fko"], grp, min_cell),
         "ors": _ors_cell(ors_row, min_cell),
-        "rem": {"by_indicator": {item: _rem_cell(rem_by_item.get(item), min_cell)
-                                 for item in instruments.get("REM").item_ids}},
+        "rem": {
+            "by_indicator": {
+                item: _rem_cell(rem_by_item.get(item), min_cell)
+                for item in instruments.get("REM").item_ids
+            }
+        },
         "documentation": _documentation_cell(
-            next((r for r in rows["documentation"] if r["grp"] == grp), None), min_cell),
+            next((r for r in rows["documentation"] if r["grp"] == grp), None), min_cell
+        ),
     }
 
 
-def _rows(session: Session, period: Period, by: queries.Dimension, today: date,
-          scope: Scope) -> Rows:
-    return {"fko": queries.fko_counts(session, period, by, scope),
-            "ors": queries.ors_counts(session, period, by, scope),
-            "rem": queries.rem_counts(session, period, by, scope),
-            "documentation": queries.documentation_counts(session, period, by, today, scope)}
+def _rows(
+    session: Session, period: Period, by: queries.Dimension, today: date, scope: Scope
+) -> Rows:
+    return {
+        "fko": queries.fko_counts(session, period, by, scope),
+        "ors": queries.ors_counts(session, period, by, scope),
+        "rem": queries.rem_counts(session, period, by, scope),
+        "documentation": queries.documentation_counts(session, period, by, today, scope),
+    }
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a date is a typing slip
@@ -157,9 +174,15 @@ def _check(period: Period, by: str | None = None) -> None:
         raise DomainError(f"Ukendt opdeling: {by}. Vælg en af {', '.join(DIMENSIONS)}.", "by")
 
 
-def compute(session: Session, period: Period, *, by: str | None = None,
-            min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
-            scope: Scope = EVERYONE) -> dict[str, Any]:
+def compute(
+    session: Session,
+    period: Period,
+    *,
+    by: str | None = None,
+    min_cell: int = DEFAULT_MIN_CELL,
+    today: date | None = None,
+    scope: Scope = EVERYONE,
+) -> dict[str, Any]:
     """The statistics for a period, optionally broken down by one dimension.
 
     `today` decides which due scorings are late already (default: all of P is past);
@@ -178,13 +201,23 @@ def _overall(session: Session, period: Period, rows: Rows, min_cell: int) -> dic
     """compute()'s result without a breakdown, from the rows of group "all"."""
     overall = _measures(rows, "all", min_cell)
     _attach_targets(overall["fko"]["by_theme"], targets_for(session, period))
-    return {"period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-            "min_cell": min_cell, **overall}
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "min_cell": min_cell,
+        **overall,
+    }
 
 
-def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], cells: Rows,
-               *, min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
-               scope: Scope = EVERYONE) -> dict[str, dict[str, Any]]:
+def breakdowns(
+    session: Session,
+    period: Period,
+    dimensions: tuple[str, ...],
+    cells: Rows,
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    today: date | None = None,
+    scope: Scope = EVERYONE,
+) -> dict[str, dict[str, Any]]:
     """compute(by=d)["by"] for several dimensions d: those of queries.CROSSED summed from
     `cells` (the cross table, `_cells`), any other in 4 queries of its own.
 
@@ -194,9 +227,18 @@ def breakdowns(session: Session, period: Period, dimensions: tuple[str, ...], ce
     for by in dimensions:
         _check(period, by)
     today = today or date.max
-    return _strip({by: _groups(_margin(cells, by) if by in queries.CROSSED else
-                               _rows(session, period, by, today, scope), by, min_cell)
-                   for by in dimensions})
+    return _strip(
+        {
+            by: _groups(
+                _margin(cells, by)
+                if by in queries.CROSSED
+                else _rows(session, period, by, today, scope),
+                by,
+                min_cell,
+            )
+            for by in dimensions
+        }
+    )
 
 
 def _cells(session: Session, period: Period, today: date, scope: Scope) -> Rows:
@@ -235,13 +277,17 @@ def _cell_groups(row: dict[str, Any], by: str | None) -> list[Any]:
     if by is None:
         return ["all"]
     if by == "method":
-        return [k.removeprefix("grp_method_") for k, v in row.items()
-                if k.startswith("grp_method_") and v]
+        return [
+            k.removeprefix("grp_method_")
+            for k, v in row.items()
+            if k.startswith("grp_method_") and v
+        ]
     return [row[f"grp_{by}"]]
 
 
-def _breakdown(session: Session, period: Period, by: str, today: date, scope: Scope,
-               min_cell: int) -> dict[str, Any]:
+def _breakdown(
+    session: Session, period: Period, by: str, today: date, scope: Scope, min_cell: int
+) -> dict[str, Any]:
     return _groups(_rows(session, period, by, today, scope), by, min_cell)
 
 
@@ -253,12 +299,12 @@ def _groups(rows: Rows, by: str, min_cell: int) -> dict[str, Any]:
     return {"dimension": by, "groups": groups}
 
 
-def fko_mastery(session: Session, period: Period, *, min_cell: int = DEFAULT_MIN_CELL,
-                scope: Scope = EVERYONE) -> dict[str, Any]:
+def fko_mastery(
+    session: Session, period: Period, *, min_cell: int = DEFAULT_MIN_CELL, scope: Scope = EVERYONE
+) -> dict[str, Any]:
     """compute(…)["fko"] alone, without targets (one query): e.g. last period's shares."""
     _check(period)
-    return _strip(_fko_measure(queries.fko_counts(session, period, None, scope), "all",
-                               min_cell))
+    return _strip(_fko_measure(queries.fko_counts(session, period, None, scope), "all", min_cell))
 
 
 Quarter = tuple[int, int]  # (year, quarter 1–4)
@@ -276,8 +322,13 @@ def quarter_period(q: Quarter) -> Period:
     return Period(start, end - timedelta(days=1))
 
 
-def fko_trend(session: Session, quarters: list[Quarter], *,
-              min_cell: int = DEFAULT_MIN_CELL, scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+def fko_trend(
+    session: Session,
+    quarters: list[Quarter],
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    scope: Scope = EVERYONE,
+) -> list[dict[str, Any]]:
     """FKO mastery per calendar quarter (each quarter read as a period P of its own), in
     one query: [{"quarter": (2025, 1), "total": cell, "by_theme": {...}}, …]."""
     if not quarters:
@@ -291,9 +342,14 @@ def fko_trend(session: Session, quarters: list[Quarter], *,
     return _strip(result)
 
 
-def documentation_by_worker(session: Session, period: Period, *,
-                            min_cell: int = DEFAULT_MIN_CELL, today: date | None = None,
-                            scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+def documentation_by_worker(
+    session: Session,
+    period: Period,
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    today: date | None = None,
+    scope: Scope = EVERYONE,
+) -> list[dict[str, Any]]:
     """Documentation on time per contact person (two queries), with how many due scorings
     of each kind were not done on time. Counts only: no citizen is named.
 
@@ -301,8 +357,9 @@ def documentation_by_worker(session: Session, period: Period, *,
     sorted by name; the citizens without a contact person last.
     """
     _check(period)
-    rows = queries.documentation_counts(session, period, "worker", today or date.max, scope,
-                                        by_kind=True)
+    rows = queries.documentation_counts(
+        session, period, "worker", today or date.max, scope, by_kind=True
+    )
     totals: dict[Any, dict[str, Any]] = {}
     late: dict[Any, dict[str, int]] = {}
     for row in rows:
@@ -314,14 +371,20 @@ def documentation_by_worker(session: Session, period: Period, *,
     ids = [g for g in totals if g is not None]
     names: dict[int, str] = {}
     if ids:
-        names = dict(session.execute(
-            select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+        names = dict(
+            session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()
+        )
     workers = []
     for grp, row in totals.items():
         cell = _documentation_cell(row, min_cell)
-        workers.append({"worker_id": grp, "name": names.get(grp, NO_CONTACT) if grp else NO_CONTACT,
-                        "documentation": cell,
-                        "late": late.get(grp, {}) if not cell.get("suppressed") else {}})
+        workers.append(
+            {
+                "worker_id": grp,
+                "name": names.get(grp, NO_CONTACT) if grp else NO_CONTACT,
+                "documentation": cell,
+                "late": late.get(grp, {}) if not cell.get("suppressed") else {},
+            }
+        )
     protect_siblings(w["documentation"] for w in workers)
     for w in workers:  # a cell hidden by its sibling hides its late counts too
         if w["documentation"].get("suppressed"):
@@ -353,8 +416,14 @@ def _years_earlier(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def dashboard(session: Session, period: Period, *, today: date, scope: Scope = EVERYONE,
-              min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
+def dashboard(
+    session: Session,
+    period: Period,
+    *,
+    today: date,
+    scope: Scope = EVERYONE,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> dict[str, Any]:
     """Every number of the leader's page, its CSV and the report to the socialudvalg: the
     period's statistics, last period's FKO shares, three years of quarters, the breakdowns
     and documentation per worker. A fixed number of queries (9) whatever the data size."""
@@ -366,12 +435,18 @@ def dashboard(session: Session, period: Period, *, today: date, scope: Scope = E
         "current": _strip(_overall(session, period, _margin(cells, None), min_cell)),
         "previous_period": previous,
         "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
-        "trend": fko_trend(session, quarters_until(min(period.end, today), TREND_QUARTERS),
-                           min_cell=min_cell, scope=scope),
-        "breakdowns": breakdowns(session, period, BREAKDOWNS, cells, min_cell=min_cell,
-                                 today=today, scope=scope),
-        "workers": documentation_by_worker(session, period, min_cell=min_cell, today=today,
-                                           scope=scope),
+        "trend": fko_trend(
+            session,
+            quarters_until(min(period.end, today), TREND_QUARTERS),
+            min_cell=min_cell,
+            scope=scope,
+        ),
+        "breakdowns": breakdowns(
+            session, period, BREAKDOWNS, cells, min_cell=min_cell, today=today, scope=scope
+        ),
+        "workers": documentation_by_worker(
+            session, period, min_cell=min_cell, today=today, scope=scope
+        ),
     }
 
 
@@ -383,20 +458,31 @@ def _dig(cell: dict[str, Any], path: tuple[str, ...]) -> Cell:
 
 # ------------------------------------------------------------------------------ targets
 
-def set_target(session: Session, theme: str, period: Period, share: float,
-               user_id: int | None = None) -> StatTarget:
+
+def set_target(
+    session: Session, theme: str, period: Period, share: float, user_id: int | None = None
+) -> StatTarget:
     if theme not in ALL_THEMES:
         raise DomainError("Ukendt tema.", "theme")
     if not 0 <= share <= 1:
         raise DomainError("Målet skal være en andel mellem 0 og 1 (fx 0,63).", "share")
     if period.end < period.start:
         raise DomainError("Perioden slutter før den begynder.", "to")
-    target = session.scalar(select(StatTarget).where(
-        StatTarget.theme == theme, StatTarget.period_from == period.start,
-        StatTarget.period_to == period.end))
+    target = session.scalar(
+        select(StatTarget).where(
+            StatTarget.theme == theme,
+            StatTarget.period_from == period.start,
+            StatTarget.period_to == period.end,
+        )
+    )
     if target is None:
-        target = StatTarget(theme=theme, period_from=period.start, period_to=period.end,
-                            share=share, set_by_id=user_id)
+        target = StatTarget(
+            theme=theme,
+            period_from=period.start,
+            period_to=period.end,
+            share=share,
+            set_by_id=user_id,
+        )
         session.add(target)
     else:
         target.share, target.set_by_id = share, user_id
@@ -406,8 +492,11 @@ def set_target(session: Session, theme: str, period: Period, share: float,
 
 def targets_for(session: Session, period: Period) -> dict[str, float]:
     """The target per theme for a period: the one whose period covers it, the narrowest."""
-    rows = session.scalars(select(StatTarget).where(
-        StatTarget.period_from <= period.start, StatTarget.period_to >= period.end))
+    rows = session.scalars(
+        select(StatTarget).where(
+            StatTarget.period_from <= period.start, StatTarget.period_to >= period.end
+        )
+    )
     chosen: dict[str, StatTarget] = {}
     for t in rows:
         best = chosen.get(t.theme)
@@ -425,10 +514,29 @@ def _attach_targets(by_theme: dict[str, Cell], targets: dict[str, float]) -> Non
 # --------------------------------------------------------------------------- flat table
 
 CSV_COLUMNS = (
-    "measure", "dimension", "group", "key", "n", "suppressed", "maintained_or_improved",
-    "improved", "target_reached", "share", "ci_low", "ci_high", "target", "mean_first",
-    "mean_latest", "mean_change", "reliably_improved", "reliably_deteriorated",
-    "clinically_significant", "effect_size", "unchanged", "worsened", "on_time",
+    "measure",
+    "dimension",
+    "group",
+    "key",
+    "n",
+    "suppressed",
+    "maintained_or_improved",
+    "improved",
+    "target_reached",
+    "share",
+    "ci_low",
+    "ci_high",
+    "target",
+    "mean_first",
+    "mean_latest",
+    "mean_change",
+    "reliably_improved",
+    "reliably_deteriorated",
+    "clinically_significant",
+    "effect_size",
+    "unchanged",
+    "worsened",
+    "on_time",
 )
 
 
@@ -453,10 +561,17 @@ def _flat(measures: dict[str, Any], dimension: str, group: str) -> list[dict[str
         cells.append(("documentation", "total", measures["documentation"]))
     if "rem" in measures:
         cells += [("rem", i, c) for i, c in measures["rem"]["by_indicator"].items()]
-    return [{"measure": measure, "dimension": dimension, "group": group, "key": key,
-             "suppressed": bool(cell.get("suppressed")),
-             **{k: v for k, v in cell.items() if k != "suppressed"}}
-            for measure, key, cell in cells]
+    return [
+        {
+            "measure": measure,
+            "dimension": dimension,
+            "group": group,
+            "key": key,
+            "suppressed": bool(cell.get("suppressed")),
+            **{k: v for k, v in cell.items() if k != "suppressed"},
+        }
+        for measure, key, cell in cells
+    ]
 
 
 def dashboard_rows(dash: dict[str, Any]) -> list[dict[str, Any]]:
@@ -469,16 +584,23 @@ def dashboard_rows(dash: dict[str, Any]) -> list[dict[str, Any]]:
         for name, measures in result["groups"].items():
             rows += [{**span, **r} for r in _flat(measures, by, name)]
     for worker in dash["workers"]:
-        rows += [{**span, **r} for r in _flat({"documentation": worker["documentation"]},
-                                              "worker", worker["name"])]
+        rows += [
+            {**span, **r}
+            for r in _flat({"documentation": worker["documentation"]}, "worker", worker["name"])
+        ]
     previous = dash["previous_period"]
-    rows += [{"from": previous.start.isoformat(), "to": previous.end.isoformat(), **r}
-             for r in _flat({"fko": dash["previous"]}, "previous", "")]
+    rows += [
+        {"from": previous.start.isoformat(), "to": previous.end.isoformat(), **r}
+        for r in _flat({"fko": dash["previous"]}, "previous", "")
+    ]
     for quarter in dash["trend"]:
         p = quarter_period(quarter["quarter"])
-        rows += [{"from": p.start.isoformat(), "to": p.end.isoformat(), **r}
-                 for r in _flat({"fko": quarter}, "quarter",
-                                f"{quarter['quarter'][0]}-K{quarter['quarter'][1]}")]
+        rows += [
+            {"from": p.start.isoformat(), "to": p.end.isoformat(), **r}
+            for r in _flat(
+                {"fko": quarter}, "quarter", f"{quarter['quarter'][0]}-K{quarter['quarter'][1]}"
+            )
+        ]
     return rows
 
 

@@ -52,15 +52,15 @@ class greatest(FunctionElement[Any]):
 # SQL per dialect, with {0} and {1} for the arguments.
 TEMPLATES: dict[tuple[type, str], str] = {
     (add_months, "postgresql"): "CAST(({0}) + make_interval(months => CAST({1} AS INTEGER)) "
-                                "AS DATE)",
+    "AS DATE)",
     # SQLite rolls 31 Jan + 1 month over to 3 March; the month's last day caps it.
     # (Modifiers "N months" and "N days" take a sign of their own: N may be negative.) Days
     # up to the 28th exist in every month; only later ones need the month's end as a cap.
     (add_months, "sqlite"): "(CASE WHEN substr({0}, 9, 2) <= '28' "
-                            "THEN date({0}, ({1}) || ' months') "
-                            "ELSE min(date({0}, ({1}) || ' months'), "
-                            "date({0}, 'start of month', (({1}) + 1) || ' months', '-1 day')) "
-                            "END)",
+    "THEN date({0}, ({1}) || ' months') "
+    "ELSE min(date({0}, ({1}) || ' months'), "
+    "date({0}, 'start of month', (({1}) + 1) || ' months', '-1 day')) "
+    "END)",
     (add_days, "postgresql"): "CAST(({0}) + CAST({1} AS INTEGER) AS DATE)",
     (add_days, "sqlite"): "date({0}, ({1}) || ' days')",
     (greatest, "postgresql"): "greatest({0}, {1})",
@@ -68,9 +68,9 @@ TEMPLATES: dict[tuple[type, str], str] = {
     (days_between, "postgresql"): "(CAST({1} AS DATE) - CAST({0} AS DATE))",
     (days_between, "sqlite"): "CAST(julianday({1}) - julianday({0}) AS INTEGER)",
     (year_quarter, "postgresql"): "(CAST(EXTRACT(YEAR FROM {0}) AS INTEGER) * 10 "
-                                  "+ CAST(EXTRACT(QUARTER FROM {0}) AS INTEGER))",
+    "+ CAST(EXTRACT(QUARTER FROM {0}) AS INTEGER))",
     (year_quarter, "sqlite"): "(CAST(strftime('%Y', {0}) AS INTEGER) * 10 "
-                              "+ (CAST(strftime('%m', {0}) AS INTEGER) + 2) / 3)",
+    "+ (CAST(strftime('%m', {0}) AS INTEGER) + 2) / 3)",
 }
 
 
@@ -79,5 +79,5 @@ def _compile(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
     return TEMPLATES[(type(element), compiler.dialect.name)].format(*args)
 
 
-for (_function, _dialect) in TEMPLATES:
+for _function, _dialect in TEMPLATES:
     compiles(_function, _dialect)(_compile)

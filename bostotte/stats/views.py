@@ -28,10 +28,13 @@ from bostotte.stats.schemas import FilterSchema, TargetSchema
 
 bp = Blueprint("stats", __name__, url_prefix="/statistik")
 
-FILTER_LABELS = {"fra": "Fra", "til": "Til", "team": "Team", "tema": "Tema",
-                 "type": "Rapport"}
-TARGET_LABELS = {"maal_tema": "Tema", "andel": "Mål i procent", "maal_fra": "Gælder fra",
-                 "maal_til": "Gælder til"}
+FILTER_LABELS = {"fra": "Fra", "til": "Til", "team": "Team", "tema": "Tema", "type": "Rapport"}
+TARGET_LABELS = {
+    "maal_tema": "Tema",
+    "andel": "Mål i procent",
+    "maal_fra": "Gælder fra",
+    "maal_til": "Gælder til",
+}
 
 
 class Filters:
@@ -41,8 +44,9 @@ class Filters:
         # Default: the year so far. A leader looks in during the year; the previous
         # period is then the same dates a year earlier, so the comparison is fair.
         self.start: date = data.get("fra") or date(today.year, 1, 1)
-        self.end: date = data.get("til") or (today if self.start <= today
-                                            else date(self.start.year, 12, 31))
+        self.end: date = data.get("til") or (
+            today if self.start <= today else date(self.start.year, 12, 31)
+        )
         self.team: int | None = data.get("team")
         self.theme: str | None = data.get("tema")
         self.report_type: str = data.get("type") or "midtvejs"
@@ -58,8 +62,13 @@ class Filters:
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The URL parameters of this view (for links, the CSV and the PDF)."""
-        args = {"fra": self.start.isoformat(), "til": self.end.isoformat(),
-                "team": self.team, "tema": self.theme, **changes}
+        args = {
+            "fra": self.start.isoformat(),
+            "til": self.end.isoformat(),
+            "team": self.team,
+            "tema": self.theme,
+            **changes,
+        }
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
@@ -79,27 +88,46 @@ def _filters() -> tuple[Filters, Errors]:
 def _dashboard(filters: Filters) -> dict[str, Any]:
     """services.dashboard() for the view asked for, with the configured smallest cell
     shown (BOSTOTTE_MIN_CELL): the page, the CSV and the PDF read this."""
-    return services.dashboard(db.session, filters.period, today=local_today(),
-                              scope=filters.scope(current_user.team_ids),
-                              min_cell=current_app.config["BOSTOTTE_MIN_CELL"])
+    return services.dashboard(
+        db.session,
+        filters.period,
+        today=local_today(),
+        scope=filters.scope(current_user.team_ids),
+        min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
+    )
 
 
 def _view(filters: Filters) -> report.Dashboard:
     return report.build_dashboard(_dashboard(filters), filters.period, filters.theme)
 
 
-def _page(filters: Filters, errors: Errors, target_form: dict[str, Any] | None = None,
-          target_errors: Errors | None = None) -> tuple[str, int]:
+def _page(
+    filters: Filters,
+    errors: Errors,
+    target_form: dict[str, Any] | None = None,
+    target_errors: Errors | None = None,
+) -> tuple[str, int]:
     view = None if errors else _view(filters)
     teams = sorted(current_user.teams, key=lambda t: t.name)
     team_name = next((t.name for t in teams if t.id == filters.team), None)
     # A target usually covers whole years: those of the period in view.
-    form = target_form or {"maal_fra": date(filters.start.year, 1, 1).isoformat(),
-                           "maal_til": date(filters.end.year, 12, 31).isoformat()}
+    form = target_form or {
+        "maal_fra": date(filters.start.year, 1, 1).isoformat(),
+        "maal_til": date(filters.end.year, 12, 31).isoformat(),
+    }
     return render_template(
-        "stats/index.html", view=view, filters=filters, errors=errors, teams=teams,
-        team_name=team_name, themes=THEMES, report=report, filter_labels=FILTER_LABELS,
-        target_form=form, target_errors=target_errors or {}, target_labels=TARGET_LABELS,
+        "stats/index.html",
+        view=view,
+        filters=filters,
+        errors=errors,
+        teams=teams,
+        team_name=team_name,
+        themes=THEMES,
+        report=report,
+        filter_labels=FILTER_LABELS,
+        target_form=form,
+        target_errors=target_errors or {},
+        target_labels=TARGET_LABELS,
         today=local_today(),
     ), status_for(errors or target_errors or {})
 
@@ -117,15 +145,25 @@ def set_target() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
-    target, target_errors = submit(TargetSchema(), request.form, lambda data: (
-        services.set_target(db.session, data["maal_tema"],
-                            Period(data["maal_fra"], data["maal_til"]), data["andel"],
-                            current_user.id)))
+    target, target_errors = submit(
+        TargetSchema(),
+        request.form,
+        lambda data: services.set_target(
+            db.session,
+            data["maal_tema"],
+            Period(data["maal_fra"], data["maal_til"]),
+            data["andel"],
+            current_user.id,
+        ),
+    )
     if target is None:
         return _page(filters, {}, request.form.to_dict(), target_errors)
-    flash(f"Målet for {report.theme_label(target.theme)} "
-          f"{report.period_text(Period(target.period_from, target.period_to))} er "
-          f"{percent(target.share)}.", "success")
+    flash(
+        f"Målet for {report.theme_label(target.theme)} "
+        f"{report.period_text(Period(target.period_from, target.period_to))} er "
+        f"{percent(target.share)}.",
+        "success",
+    )
     return redirect(url_for("stats.index", **filters.args(), _anchor="maal"))
 
 
@@ -161,8 +199,14 @@ def report_pdf() -> tuple[str, int] | Response:
     if errors:
         return _page(filters, errors)
     team_name = next((t.name for t in current_user.teams if t.id == filters.team), None)
-    pdf = render_pdf("stats/report.html", view=_view(filters), filters=filters,
-                     report=report, team_name=team_name,
-                     team_names=sorted(t.name for t in current_user.teams),
-                     title=report.REPORT_TYPES[filters.report_type], today=local_today())
+    pdf = render_pdf(
+        "stats/report.html",
+        view=_view(filters),
+        filters=filters,
+        report=report,
+        team_name=team_name,
+        team_names=sorted(t.name for t in current_user.teams),
+        title=report.REPORT_TYPES[filters.report_type],
+        today=local_today(),
+    )
     return _download(pdf, "application/pdf", _file_name(filters, "pdf"))

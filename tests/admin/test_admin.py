@@ -26,25 +26,41 @@ def test_create_team_and_refuse_a_duplicate(w, login_as, session):
 
 def test_create_staff_user(w, login_as, session):
     client = login_as(w.admin)
-    r = client.post("/admin/brugere", data={
-        "name": "Ny Vejleder", "email": "ny@test.dk", "role": "mestringsvejleder",
-        "team_ids": [str(w.t1.id), str(w.t2.id)], "password": "langtkodeord"})
+    r = client.post(
+        "/admin/brugere",
+        data={
+            "name": "Ny Vejleder",
+            "email": "ny@test.dk",
+            "role": "mestringsvejleder",
+            "team_ids": [str(w.t1.id), str(w.t2.id)],
+            "password": "langtkodeord",
+        },
+    )
     assert r.status_code == 302
     user = session.scalars(select(User).where(User.email == "ny@test.dk")).one()
     assert user.role == "mestringsvejleder" and user.team_ids == {w.t1.id, w.t2.id}
     assert user.password_hash.startswith("$argon2id$")
 
 
-@pytest.mark.parametrize(("over", "message"), [
-    ({"email": "ikke-en-mail"}, "Skriv en gyldig e-mailadresse."),
-    ({"role": "borger"}, "Vælg en af mulighederne."),
-    ({"team_ids": []}, "skal høre til mindst ét team"),
-    ({"password": "kort"}, "mindst 8 tegn"),
-    ({"email": "EXISTS"}, "findes allerede en bruger"),
-])
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"email": "ikke-en-mail"}, "Skriv en gyldig e-mailadresse."),
+        ({"role": "borger"}, "Vælg en af mulighederne."),
+        ({"team_ids": []}, "skal høre til mindst ét team"),
+        ({"password": "kort"}, "mindst 8 tegn"),
+        ({"email": "EXISTS"}, "findes allerede en bruger"),
+    ],
+)
 def test_create_user_bad_input(w, login_as, session, over, message):
-    form = {"name": "Ny", "email": "ny@test.dk", "role": "leder",
-            "team_ids": [str(w.t1.id)], "password": "langtkodeord", **over}
+    form = {
+        "name": "Ny",
+        "email": "ny@test.dk",
+        "role": "leder",
+        "team_ids": [str(w.t1.id)],
+        "password": "langtkodeord",
+        **over,
+    }
     if form["email"] == "EXISTS":
         form["email"] = w.w1.email
     before = session.scalar(select(func.count()).select_from(User))
@@ -60,6 +76,7 @@ def test_deactivate_and_reactivate(w, login_as, session):
     assert login_as(w.w1).get("/borgere").status_code == 302  # logged out
     client.post(f"/admin/brugere/{w.w1.id}/aktiver")
     assert session.get(User, w.w1.id).active is True
-    page = client.post(f"/admin/brugere/{w.admin.id}/deaktiver",
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/admin/brugere/{w.admin.id}/deaktiver", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Du kan ikke deaktivere dig selv." in page

@@ -55,8 +55,7 @@ def test_inactive_user_cannot_log_in(client, session):
 
 
 def test_next_is_followed_only_within_the_site(client, session):
-    make.user(session, Role.WORKER, [make.team(session)], password="hemmelig123",
-              email="n@test.dk")
+    make.user(session, Role.WORKER, [make.team(session)], password="hemmelig123", email="n@test.dk")
     session.commit()
     creds = {"email": "n@test.dk", "password": "hemmelig123"}
     r = client.post("/login?next=https://evil.example/x", data=creds)
@@ -88,8 +87,10 @@ def test_password_guessing_is_rate_limited(app, session):
     limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
     client = limited.test_client()
     try:
-        statuses = [client.post("/login", data={"email": "a@test.dk", "password": "forkert!!"})
-                    .status_code for _ in range(11)]
+        statuses = [
+            client.post("/login", data={"email": "a@test.dk", "password": "forkert!!"}).status_code
+            for _ in range(11)
+        ]
         assert statuses[:10] == [400] * 10
         assert statuses[10] == 429
         assert "For mange forsøg" in client.post("/login", data={}).get_data(as_text=True)

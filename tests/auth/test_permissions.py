@@ -26,8 +26,10 @@ def w(w, session):
 
 def test_worker_of_another_team_cannot_post_a_goal(w, login_as, session):
     client = login_as(w.w2)
-    r = client.post(f"/borgere/{w.c1.id}/maal/ny", data={
-        "theme": "sundhed", "specific": "x", "measurable": "y", "target_date": "2026-12-01"})
+    r = client.post(
+        f"/borgere/{w.c1.id}/maal/ny",
+        data={"theme": "sundhed", "specific": "x", "measurable": "y", "target_date": "2026-12-01"},
+    )
     assert r.status_code == 404
     assert len(w.p1.goals) == 1
 

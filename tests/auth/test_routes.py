@@ -45,9 +45,15 @@ class RouteWorld(make.World):
 def _records(session, worker, citizen, plan, login):  # type: ignore[no-untyped-def]
     goal = make.goal(session, worker, plan)
     subgoal = make.subgoal(session, goal)
-    scoring = record_scoring(session, worker, citizen, "ORS",
-                             {"scored_on": date(2026, 3, 1), "participation": "together"},
-                             ORS, today=TODAY)
+    scoring = record_scoring(
+        session,
+        worker,
+        citizen,
+        "ORS",
+        {"scored_on": date(2026, 3, 1), "participation": "together"},
+        ORS,
+        today=TODAY,
+    )
     declined = decline(session, login, citizen, "REM", None)
     return goal, subgoal, scoring, declined
 
@@ -58,8 +64,9 @@ def w(w, session):
     g1, s1, sc1, d1 = _records(session, w.w1, w.c1, w.p1, w.borger)
     g2, s2, sc2, d2 = _records(session, w.w2, w.c2, w.c2.active_plan, borger2)
     session.commit()
-    return RouteWorld(**vars(w), borger2=borger2, g1=g1, s1=s1, sc1=sc1, d1=d1, g2=g2, s2=s2,
-                      sc2=sc2, d2=d2)
+    return RouteWorld(
+        **vars(w), borger2=borger2, g1=g1, s1=s1, sc1=sc1, d1=d1, g2=g2, s2=s2, sc2=sc2, d2=d2
+    )
 
 
 class Route(NamedTuple):
@@ -74,8 +81,12 @@ class Route(NamedTuple):
         n = "2" if other else "1"
         plan = w.c2.active_plan if other else w.p1
         return self.path.format(
-            c=w.c1.id if citizen is None else citizen, p=plan.id,
-            g=getattr(w, "g" + n).id, s=getattr(w, "s" + n).id, sc=getattr(w, "sc" + n).id)
+            c=w.c1.id if citizen is None else citizen,
+            p=plan.id,
+            g=getattr(w, "g" + n).id,
+            s=getattr(w, "s" + n).id,
+            sc=getattr(w, "sc" + n).id,
+        )
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -148,9 +159,13 @@ def _portal_url(route: Route, w: RouteWorld, *, other: bool = False) -> str:
 
 
 def test_every_citizen_route_is_listed(app):
-    bound = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-             if "citizen_id" in rule.arguments or rule.rule.startswith("/mig")
-             for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint != "portal.static"}
+    bound = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if "citizen_id" in rule.arguments or rule.rule.startswith("/mig")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if rule.endpoint != "portal.static"
+    }
     assert bound == {(r.endpoint, r.method) for r in STAFF_ROUTES + PORTAL_ROUTES}
 
 

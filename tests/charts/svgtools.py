@@ -38,8 +38,10 @@ def center(e: ET.Element) -> tuple[float, float]:
     if tag == "circle":
         return float(e.get("cx", 0)), float(e.get("cy", 0))
     if tag == "rect":
-        return (float(e.get("x", 0)) + float(e.get("width", 0)) / 2,
-                float(e.get("y", 0)) + float(e.get("height", 0)) / 2)
+        return (
+            float(e.get("x", 0)) + float(e.get("width", 0)) / 2,
+            float(e.get("y", 0)) + float(e.get("height", 0)) / 2,
+        )
     if tag == "g":  # a marker drawn as a group: its circle
         return center(e.find(f"{NS}circle"))  # type: ignore[arg-type]
     nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", e.get("d", ""))]

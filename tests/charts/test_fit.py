@@ -27,9 +27,15 @@ SRS_SCORES = list(zip(DATES, [35.0, 36.5, 37.0, 37.0], strict=True))
 
 
 def chart(ors=ORS_SCORES, srs=SRS_SCORES, cutoffs=ADULT, **kw):  # type: ignore[no-untyped-def]
-    return ors_srs_chart(ors, srs, scale=ORS.total_range, cutoffs=cutoffs,
-                         alliance=SRS.cutoffs["alliance"],
-                         reliable_change=ORS.reliable_change, **kw)
+    return ors_srs_chart(
+        ors,
+        srs,
+        scale=ORS.total_range,
+        cutoffs=cutoffs,
+        alliance=SRS.cutoffs["alliance"],
+        reliable_change=ORS.reliable_change,
+        **kw,
+    )
 
 
 def test_the_svg_parses_and_is_accessible():
@@ -83,7 +89,8 @@ def test_the_summary_and_callout_state_the_numbers():
     assert c.summary == (
         "ORS er scoret 4 gange fra 16. jan. 2025 til 10. apr. 2025 og er gået fra 21,5 til "
         "27,5 (6 point højere end første gang, en pålidelig forbedring), over den kliniske "
-        "grænse på 25; seneste SRS er 37, over alliancegrænsen på 36.")
+        "grænse på 25; seneste SRS er 37, over alliancegrænsen på 36."
+    )
     assert c.callout == "Seneste ORS: 27,5 (10. apr. 2025) – 6 point højere end første gang"
     assert chart(you=True).callout == "Din seneste score: 27,5 – 6 point højere end første gang"
 
@@ -101,8 +108,10 @@ def test_the_table_has_the_numbers():
 
 def test_a_decline_is_said_as_a_decline():
     c = chart(ors=[(DATES[0], 30.0), (DATES[1], 24.0)], srs=[])
-    assert "(6 point lavere end første gang, et pålideligt fald), under den kliniske grænse " \
-           "på 25" in c.summary
+    assert (
+        "(6 point lavere end første gang, et pålideligt fald), under den kliniske grænse "
+        "på 25" in c.summary
+    )
     assert c.summary.endswith("25.")
 
 
@@ -120,8 +129,10 @@ def test_one_scoring_stands_in_the_middle_and_says_it_is_the_first():
         assert near(center(ors)[0], ax.x0 + ax.w / 2, 0.6)
         assert len(points(root, "srs")) == 1
         assert not classed(root, "line") and not classed(root, "ref")
-    assert c.summary == ("ORS er scoret én gang, 16. jan. 2025: 21,5, under den kliniske grænse "
-                         "på 25; seneste SRS er 35, under alliancegrænsen på 36.")
+    assert c.summary == (
+        "ORS er scoret én gang, 16. jan. 2025: 21,5, under den kliniske grænse "
+        "på 25; seneste SRS er 35, under alliancegrænsen på 36."
+    )
     assert c.callout.startswith("Din første score: 21,5")
 
 
@@ -136,8 +147,10 @@ def test_a_long_pause_is_drawn_apart_and_said():
 
 
 def test_an_age_cut_off_gives_way_to_the_adult_one_on_its_date():
-    cutoffs = [Cutoff(date(2024, 10, 1), ORS.cutoffs["age_13_17"], "13–17 år"),
-               Cutoff(date(2025, 1, 1), ORS.cutoffs["adult"])]
+    cutoffs = [
+        Cutoff(date(2024, 10, 1), ORS.cutoffs["age_13_17"], "13–17 år"),
+        Cutoff(date(2025, 1, 1), ORS.cutoffs["adult"]),
+    ]
     ors = [(date(2024, 10, 10), 20.0), (date(2024, 12, 10), 21.0), (date(2025, 2, 10), 26.0)]
     c = chart(ors=ors, srs=[], cutoffs=cutoffs)
     root = layouts(c)[0]
@@ -158,4 +171,5 @@ def test_the_note_says_higher_is_better(you):
 def test_the_citizen_is_told_what_the_line_and_the_filled_points_mean():
     assert chart(you=True).note.endswith(
         "De fleste, der ikke får hjælp, scorer over 25. En fyldt prik betyder en tydelig "
-        "ændring: mindst 5 point fra første gang.")
+        "ændring: mindst 5 point fra første gang."
+    )

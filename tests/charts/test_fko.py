@@ -31,8 +31,15 @@ POINTS = [
 
 
 def chart(points=POINTS, goal=GOAL, **kw):  # type: ignore[no-untyped-def]
-    return fko_chart(points, scale=scale_of(FKO), theme="Mestring af eget liv", goal=goal,
-                     occasions=OCCASIONS, chart_id="fko-1", **kw)
+    return fko_chart(
+        points,
+        scale=scale_of(FKO),
+        theme="Mestring af eget liv",
+        goal=goal,
+        occasions=OCCASIONS,
+        chart_id="fko-1",
+        **kw,
+    )
 
 
 def test_heading_is_the_goal_and_the_svg_is_accessible():
@@ -74,11 +81,16 @@ def test_the_summary_and_callout_say_what_happened():
     assert c.summary == (
         "Støttebehovet var 3 (Højt) ved udgangspunktet 13. jan. 2026 og er 1 (Let) ved den "
         "afsluttende status 17. okt. 2026 – 2 trin mindre støttebehov end ved "
-        "udgangspunktet; målet er 1 (Let), og det er nået.")
-    assert c.callout == ("Seneste: 1 (Let) (17. okt. 2026) – 2 trin mindre støttebehov end ved "
-                         "udgangspunktet, og målet er nået")
-    assert chart(you=True).callout == ("Din seneste vurdering: 1 (Let) – 2 trin mindre "
-                                       "støttebehov end da I startede, og målet er nået")
+        "udgangspunktet; målet er 1 (Let), og det er nået."
+    )
+    assert c.callout == (
+        "Seneste: 1 (Let) (17. okt. 2026) – 2 trin mindre støttebehov end ved "
+        "udgangspunktet, og målet er nået"
+    )
+    assert chart(you=True).callout == (
+        "Din seneste vurdering: 1 (Let) – 2 trin mindre "
+        "støttebehov end da I startede, og målet er nået"
+    )
     assert "Lavere tal er bedre" in (c.note or "")
     assert c.table.rows[0] == ("13. jan. 2026", "Udgangspunkt (baseline)", "3 (Højt)")
     assert c.table.rows[-1] == ("–", "Mål for støttebehov", "1 (Let)")
@@ -92,16 +104,19 @@ def test_more_need_is_said_as_more_need():
 def test_only_a_target_is_an_empty_state_that_names_the_target():
     c = chart(points=[POINTS[1]])
     assert c.empty
-    assert c.summary == ("Der er ingen FKO-scoringer for målet endnu; målet for støttebehov "
-                         "er 1 (Let).")
+    assert c.summary == (
+        "Der er ingen FKO-scoringer for målet endnu; målet for støttebehov er 1 (Let)."
+    )
 
 
 def test_one_baseline_is_one_point_and_said_so():
     c = chart(points=POINTS[:2])
     for root in layouts(c):
         assert len(points(root, "fko")) == 1 and not classed(root, "line")
-    assert c.summary == ("Der er kun én FKO-scoring (udgangspunkt (baseline), 13. jan. 2026): "
-                         "3 (Højt); målet er 1 (Let), og det er ikke nået endnu.")
+    assert c.summary == (
+        "Der er kun én FKO-scoring (udgangspunkt (baseline), 13. jan. 2026): "
+        "3 (Højt); målet er 1 (Let), og det er ikke nået endnu."
+    )
 
 
 def test_the_goal_text_is_escaped():

@@ -21,9 +21,15 @@ SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', re.S)
 
 
 def score(session, actor, citizen, instrument, on, values, **meta):  # type: ignore[no-untyped-def]
-    return record_scoring(session, actor, citizen, instrument,
-                          {"scored_on": on, "participation": "together", **meta}, values,
-                          today=TODAY)
+    return record_scoring(
+        session,
+        actor,
+        citizen,
+        instrument,
+        {"scored_on": on, "participation": "together", **meta},
+        values,
+        today=TODAY,
+    )
 
 
 def items(instrument_id: str, *values: float) -> dict[str, float]:
@@ -41,12 +47,30 @@ def w(w, session):
     goal = make.goal(session, worker, w.p1, specific="Jeg vil selv betale regninger")
     make.subgoal(session, goal, title="Åbne posten om mandagen", target_date=date(2026, 5, 1))
     for occasion, value in (("baseline", 3), ("target", 1)):
-        score(session, w.authority, c1, "FKO", date(2026, 2, 1), {"value": value},
-              goal_id=goal.id, occasion=occasion)
-    score(session, worker, c1, "FKO", date(2026, 5, 1), {"value": 2}, goal_id=goal.id,
-          occasion="status")
-    for on, ors, srs in ((date(2026, 2, 1), (5, 5.5, 5, 6), (8, 9, 9, 9)),  # 21,5 and 35
-                         (date(2026, 3, 3), (7, 7, 6.5, 7), (9, 9, 9.5, 9.5))):  # 27,5; 37
+        score(
+            session,
+            w.authority,
+            c1,
+            "FKO",
+            date(2026, 2, 1),
+            {"value": value},
+            goal_id=goal.id,
+            occasion=occasion,
+        )
+    score(
+        session,
+        worker,
+        c1,
+        "FKO",
+        date(2026, 5, 1),
+        {"value": 2},
+        goal_id=goal.id,
+        occasion="status",
+    )
+    for on, ors, srs in (
+        (date(2026, 2, 1), (5, 5.5, 5, 6), (8, 9, 9, 9)),  # 21,5 and 35
+        (date(2026, 3, 3), (7, 7, 6.5, 7), (9, 9, 9.5, 9.5)),
+    ):  # 27,5; 37
         score(session, worker, c1, "ORS", on, items("ORS", *ors))
         score(session, worker, c1, "SRS", on, items("SRS", *srs))
     for on, value in ((date(2026, 2, 15), 3), (date(2026, 10, 1), 2)):
@@ -64,8 +88,13 @@ def svgs(page: str) -> list[ET.Element]:
 def test_worker_page_shows_every_chart(w, login_as):
     page = login_as(w.w1).get(f"/borgere/{w.c1.id}").get_data(as_text=True)
     goal_id = w.goal.id
-    for chart_id in ("ors-srs", "rem-radar", "rem-indikatorer", f"fko-{goal_id}",
-                     f"delmaal-{goal_id}"):
+    for chart_id in (
+        "ors-srs",
+        "rem-radar",
+        "rem-indikatorer",
+        f"fko-{goal_id}",
+        f"delmaal-{goal_id}",
+    ):
         assert f'id="chart-{chart_id}"' in page, chart_id
     assert "Seneste ORS: 27,5 (3. mar. 2026) – 6 point højere end første gang" in page
     assert "Siden første REM er 9 af 9 områder blevet bedre" in page
@@ -78,8 +107,9 @@ def test_citizen_sees_her_graphs_worded_to_her(w, login_as):
     page = login_as(w.borger).get("/mig").get_data(as_text=True)
     assert "Din seneste score: 27,5 – 6 point højere end første gang" in page
     assert f'id="chart-fko-{w.goal.id}"' in page
-    assert ("Din seneste vurdering: 2 (Moderat) – 1 trin mindre støttebehov end da I "
-            "startede") in page
+    assert (
+        "Din seneste vurdering: 2 (Moderat) – 1 trin mindre støttebehov end da I startede"
+    ) in page
     assert "Siden din første REM er 9 af 9 områder blevet bedre" in page
     assert "chart-delmaal" not in page and "chart-rem-indikatorer" not in page
     svgs(page)
@@ -96,7 +126,6 @@ def test_no_scorings_yet_shows_words_not_an_empty_chart(w, login_as, session):
     assert "<svg xmlns" not in own_page
 
 
-
 def test_more_scorings_do_not_mean_more_queries(w, login_as, session, count_queries):
     worker, citizen = login_as(w.w1), login_as(w.borger)
 
@@ -109,8 +138,14 @@ def test_more_scorings_do_not_mean_more_queries(w, login_as, session, count_quer
 
     few = queries()
     for k in range(12):
-        score(session, w.w1, w.c1, "ORS", date(2026, 4, 1) + timedelta(days=14 * k),
-              items("ORS", 7, 7, 7, 7))
+        score(
+            session,
+            w.w1,
+            w.c1,
+            "ORS",
+            date(2026, 4, 1) + timedelta(days=14 * k),
+            items("ORS", 7, 7, 7, 7),
+        )
     session.commit()
     assert queries() == few
 
@@ -120,7 +155,9 @@ def test_the_ors_cut_off_follows_the_age_from_the_instrument_file():
     # born 2009: 16 in 2025, 18 from 1 January 2027
     cut = ors_cutoffs(ORS, 2009, [date(2025, 5, 1), date(2026, 3, 1), date(2027, 2, 1)])
     assert [(c.start, c.value, c.group) for c in cut] == [
-        (date(2025, 5, 1), teen, "13–17 år"), (date(2027, 1, 1), adult, "")]
+        (date(2025, 5, 1), teen, "13–17 år"),
+        (date(2027, 1, 1), adult, ""),
+    ]
     (kid,) = ors_cutoffs(ORS, 2015, [date(2025, 5, 1)])
     assert (kid.value, kid.group) == (child, "6–12 år")
     (grown,) = ors_cutoffs(ORS, 1980, [date(2025, 5, 1), date(2026, 5, 1)])

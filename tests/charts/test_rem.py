@@ -23,8 +23,7 @@ SCALE = scale_of(REM)
 FIRST = dict.fromkeys(REM.item_ids, 3.0) | {"oekonomi": 4.0}
 MIDDLE = FIRST | {"struktureringsevne": 2.0}
 LATEST = FIRST | {"struktureringsevne": 1.0, "helbred_vaner": 4.0}
-SCORINGS = [(date(2025, 3, 25), FIRST), (date(2025, 9, 20), MIDDLE),
-            (date(2026, 3, 22), LATEST)]
+SCORINGS = [(date(2025, 3, 25), FIRST), (date(2025, 9, 20), MIDDLE), (date(2026, 3, 22), LATEST)]
 
 
 def test_radar_has_a_web_for_the_first_and_the_latest_scoring():
@@ -56,7 +55,8 @@ def test_radar_words_and_table():
     assert c.summary == (
         "Fra første REM 25. mar. 2025 til seneste 22. mar. 2026 er 1 bedre, 7 uændrede og "
         "1 dårligere; flest udfordringer nu ved Økonomi og Helbred/vaner (4, store "
-        "udfordringer).")
+        "udfordringer)."
+    )
     assert c.callout == "Siden første REM er 1 af 9 områder blevet bedre"
     assert "Bedre er længere ude" in (c.note or "")
     assert c.table.rows[0] == ("Struktureringsevne", "3", "1", "2 bedre")
@@ -73,12 +73,15 @@ def test_one_rem_scoring_is_one_web_and_no_multiples():
     radar = rem_radar(ITEMS, SCORINGS[:1], scale=SCALE)
     root = layouts(radar)[0]
     assert len(points(root, "latest")) == 9 and not points(root, "first")
-    assert radar.summary == ("Der er én REM-scoring, 25. mar. 2025: flest udfordringer ved "
-                             "Økonomi (4, store udfordringer).")
+    assert radar.summary == (
+        "Der er én REM-scoring, 25. mar. 2025: flest udfordringer ved "
+        "Økonomi (4, store udfordringer)."
+    )
     multiples = rem_multiples(ITEMS, SCORINGS[:1], scale=SCALE)
     assert multiples.empty
-    assert multiples.summary == ("Udviklingen pr. indikator vises, når der er mindst to "
-                                 "REM-scoringer.")
+    assert multiples.summary == (
+        "Udviklingen pr. indikator vises, når der er mindst to REM-scoringer."
+    )
 
 
 def test_no_rem_scoring_is_empty():
@@ -101,6 +104,8 @@ def test_small_multiples_one_panel_an_indicator_better_on_top():
             for mark, (d, values) in zip(marks, SCORINGS, strict=True):
                 x, y = center(mark)
                 assert near(x, ax.x(d)) and near(y, ax.y(values[item]))
-    assert c.summary == ("REM er scoret 3 gange fra 25. mar. 2025 til 22. mar. 2026; bedre: "
-                         "Struktureringsevne; dårligere: Helbred/vaner.")
+    assert c.summary == (
+        "REM er scoret 3 gange fra 25. mar. 2025 til 22. mar. 2026; bedre: "
+        "Struktureringsevne; dårligere: Helbred/vaner."
+    )
     assert c.table.columns == ("Indikator", "25. mar. 2025", "20. sep. 2025", "22. mar. 2026")

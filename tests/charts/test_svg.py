@@ -9,16 +9,18 @@ from bostotte.charts import svg
 
 def contrast(a: str, b: str = "#ffffff") -> float:
     def luminance(colour: str) -> float:
-        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
 
-@pytest.mark.parametrize("colour", sorted({s.colour for s in svg.STYLES}
-                                          | {svg.TEXT, svg.MUTED, svg.BLUE, svg.ORANGE,
-                                             svg.GREEN}))
+@pytest.mark.parametrize(
+    "colour",
+    sorted({s.colour for s in svg.STYLES} | {svg.TEXT, svg.MUTED, svg.BLUE, svg.ORANGE, svg.GREEN}),
+)
 def test_series_and_text_colours_meet_wcag_aa(colour):
     # they label as well as draw: text contrast on white, graphics contrast on any tint
     assert contrast(colour) >= 4.5

@@ -23,9 +23,13 @@ Constraints = dict[str, set[tuple[str | None, str]]]
 
 def _check_constraints(conn: Connection, schema: str | None = None) -> Constraints:
     inspector = inspect(conn)
-    return {t.name: {(c["name"], c["sqltext"])
-                     for c in inspector.get_check_constraints(t.name, schema=schema)}
-            for t in db.metadata.sorted_tables}
+    return {
+        t.name: {
+            (c["name"], c["sqltext"])
+            for c in inspector.get_check_constraints(t.name, schema=schema)
+        }
+        for t in db.metadata.sorted_tables
+    }
 
 
 def _from_models(conn: Connection) -> Constraints:
@@ -67,7 +71,10 @@ def test_value_constraints_come_from_the_label_dicts() -> None:
     }
     tables = db.metadata.tables
     for (table, name), sql in expected.items():
-        (constraint,) = [c for c in tables[table].constraints
-                         if isinstance(c, CheckConstraint) and c.name == name]
+        (constraint,) = [
+            c
+            for c in tables[table].constraints
+            if isinstance(c, CheckConstraint) and c.name == name
+        ]
         assert str(constraint.sqltext) == sql
     assert in_values("gender", GENDERS) == "gender IN ('k', 'm', 'a')"

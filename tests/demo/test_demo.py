@@ -40,21 +40,43 @@ def fingerprint(session: Session) -> list[Any]:
     """Everything a user sees, without ids or timestamps."""
     rows: list[Any] = []
     for c in session.scalars(select(Citizen).order_by(Citizen.case_ref)):
-        rows.append((c.display_name, c.case_ref, c.birth_year, c.gender, c.legal_basis,
-                     c.start_date, c.end_date, tuple(c.methods), c.pakke1))
+        rows.append(
+            (
+                c.display_name,
+                c.case_ref,
+                c.birth_year,
+                c.gender,
+                c.legal_basis,
+                c.start_date,
+                c.end_date,
+                tuple(c.methods),
+                c.pakke1,
+            )
+        )
     rows += session.execute(
         select(Citizen.case_ref, Goal.specific, Goal.status, Goal.created_on, Goal.target_date)
-        .join(Goal.citizen).order_by(Citizen.case_ref, Goal.created_on, Goal.specific)).all()
-    rows += session.execute(
-        select(SubGoal.title, SubGoal.status, SubGoalNote.noted_on, SubGoalNote.text)
-        .join(SubGoal.notes).order_by(SubGoalNote.noted_on, SubGoal.title, SubGoalNote.text)
+        .join(Goal.citizen)
+        .order_by(Citizen.case_ref, Goal.created_on, Goal.specific)
     ).all()
     rows += session.execute(
-        select(Citizen.case_ref, Scoring.instrument, Scoring.occasion, Scoring.scored_on,
-               Scoring.total, Scoring.participation)
+        select(SubGoal.title, SubGoal.status, SubGoalNote.noted_on, SubGoalNote.text)
+        .join(SubGoal.notes)
+        .order_by(SubGoalNote.noted_on, SubGoal.title, SubGoalNote.text)
+    ).all()
+    rows += session.execute(
+        select(
+            Citizen.case_ref,
+            Scoring.instrument,
+            Scoring.occasion,
+            Scoring.scored_on,
+            Scoring.total,
+            Scoring.participation,
+        )
         .join(Citizen, Scoring.citizen_id == Citizen.id)
-        .order_by(Citizen.case_ref, Scoring.instrument, Scoring.scored_on, Scoring.occasion,
-                  Scoring.total)).all()
+        .order_by(
+            Citizen.case_ref, Scoring.instrument, Scoring.scored_on, Scoring.occasion, Scoring.total
+        )
+    ).all()
     return rows
 
 
@@ -109,8 +131,9 @@ def check_citizens(session: Session) -> None:
     assert Counter(c.team.name for c in citizens) == {"Team Nord": 20, "Team Syd": 20}
     ages = [TODAY.year - c.birth_year for c in citizens]
     assert min(ages) >= 18 and max(ages) <= 75
-    assert all(any(lo <= a <= hi for a in ages)
-               for lo, hi in ((18, 29), (30, 49), (50, 64), (65, 120)))
+    assert all(
+        any(lo <= a <= hi for a in ages) for lo, hi in ((18, 29), (30, 49), (50, 64), (65, 120))
+    )
     assert {c.gender for c in citizens} == {"k", "m", "a"}
     authority = _user(session, "myndighed@demo.dk")
     assert sum(c.caseworker_id == authority.id for c in citizens) > 20
@@ -150,8 +173,12 @@ def check_scorings(session: Session) -> None:
     assert instruments == {"FKO", "ORS", "SRS", "REM"}
     assert (session.scalar(select(func.max(Scoring.scored_on))) or TODAY) <= TODAY
     pakke1 = session.scalars(select(Citizen.id).where(Citizen.pakke1.is_(True))).all()
-    assert pakke1 and not session.scalars(select(Scoring).where(
-        Scoring.instrument == "REM", Scoring.citizen_id.in_(pakke1))).all()
+    assert (
+        pakke1
+        and not session.scalars(
+            select(Scoring).where(Scoring.instrument == "REM", Scoring.citizen_id.in_(pakke1))
+        ).all()
+    )
     for s in _scorings(session, instrument="FKO", occasion="baseline"):
         assert s.scored_by is not None and s.scored_by.role == Role.AUTHORITY
         assert 2 <= s.total <= 4
@@ -163,16 +190,23 @@ def check_scorings(session: Session) -> None:
     # Overdue quarterly FKO statuses, for the reminders.
     overdue = 0
     for goal in session.scalars(select(Goal).where(Goal.status == "active")):
-        last = session.scalar(select(func.max(Scoring.scored_on)).where(
-            Scoring.goal_id == goal.id, Scoring.occasion.in_(("baseline", "status"))))
+        last = session.scalar(
+            select(func.max(Scoring.scored_on)).where(
+                Scoring.goal_id == goal.id, Scoring.occasion.in_(("baseline", "status"))
+            )
+        )
         overdue += last is not None and (TODAY - last).days > 100
     assert overdue >= 3
     # ORS: most improve, at least one reliably declines.
     changes = []
     for citizen_id in session.scalars(select(Citizen.id).where(Citizen.uses_fit.is_(True))):
-        totals = [s.total for s in sorted(_scorings(session, citizen_id=citizen_id,
-                                                    instrument="ORS"),
-                                          key=lambda s: s.scored_on)]
+        totals = [
+            s.total
+            for s in sorted(
+                _scorings(session, citizen_id=citizen_id, instrument="ORS"),
+                key=lambda s: s.scored_on,
+            )
+        ]
         if len(totals) >= 2:
             changes.append(totals[-1] - totals[0])
     assert any(c <= -5 for c in changes)

@@ -29,8 +29,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-                      "SECRET_KEY": "e2e-secret"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "e2e-secret"}
+    )
     with app.app_context():
         upgrade(revision="heads")
         load_demo(db.session, TODAY)
@@ -51,8 +52,14 @@ def browser():  # type: ignore[no-untyped-def]
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -65,8 +72,14 @@ def page(browser):  # type: ignore[no-untyped-def]
     errors: list[str] = []
     # Console errors include CSP violations and failed asset loads (404s). A form shown
     # again with its errors answers 400 on purpose; the browser logs that too.
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
-            and "status of 400" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "status of 400" not in msg.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()

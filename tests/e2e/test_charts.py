@@ -20,8 +20,11 @@ def shoot_charts(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
 
 def visible_svg_layout(page, chart_id: str) -> str:  # type: ignore[no-untyped-def]
     svgs = page.locator(f"#chart-{chart_id} svg.chart__svg")
-    shown = [svgs.nth(i).get_attribute("data-layout") for i in range(svgs.count())
-             if svgs.nth(i).is_visible()]
+    shown = [
+        svgs.nth(i).get_attribute("data-layout")
+        for i in range(svgs.count())
+        if svgs.nth(i).is_visible()
+    ]
     assert len(shown) == 1, f"{chart_id}: exactly one layout should show, not {shown}"
     return shown[0]
 
@@ -75,7 +78,8 @@ def test_citizen_sees_her_latest_score_in_words_on_a_phone(page, live_server):  
     expect(page.locator("#chart-ors-srs")).to_contain_text("Din seneste score:")
     expect(page.locator("#chart-rem-radar")).to_contain_text("Siden din første REM")
     expect(page.locator("figure.chart[id^=chart-fko-]").first).to_contain_text(
-        "Din seneste vurdering:")
+        "Din seneste vurdering:"
+    )
     assert visible_svg_layout(page, "ors-srs") == "narrow"
     assert_fits_phone(page)
     screenshot(page, "charts-03-mig-375")

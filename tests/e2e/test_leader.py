@@ -48,8 +48,9 @@ def test_leader_reads_the_dashboard_and_downloads_the_reports(page, live_server)
     page.locator("#f-maal_tema").select_option(label="Sundhed")
     page.locator("#f-andel").fill("mange")
     page.get_by_role("button", name="Gem mål").click()
-    expect(page.get_by_text("Skriv målet som en procent mellem 0 og 100, fx 63.").first
-           ).to_be_visible()
+    expect(
+        page.get_by_text("Skriv målet som en procent mellem 0 og 100, fx 63.").first
+    ).to_be_visible()
     expect(page.locator("#f-andel")).to_have_value("mange")
     screenshot(page, "leader-03-maal-fejl")
     page.locator("#f-andel").fill("48")

@@ -15,8 +15,7 @@ def own_score(page):  # type: ignore[no-untyped-def]
 
 @pytest.fixture()
 def page_without_js(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 390, "height": 844},
-                                  java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     yield context.new_page()
     context.close()
 

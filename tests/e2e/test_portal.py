@@ -33,8 +33,16 @@ def check_axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document)")
-    found = [{"page": name, "rule": v["id"], "impact": v["impact"], "help": v["help"],
-              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    found = [
+        {
+            "page": name,
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
     report = json.loads(AXE_REPORT.read_text()) if AXE_REPORT.exists() else {}
     report[name] = {"violations": found, "passes": len(result["passes"])}
     AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +105,7 @@ def test_citizen_uses_her_pages_on_a_phone(phone, live_server, browser, tmp_path
     page.get_by_role("textbox", name="Nære relationer").fill("7")
     page.get_by_role("textbox", name="Socialt").fill("5,5")
     page.get_by_role("textbox", name="Generelt").fill("8")
-    page.get_by_label("Vil du skrive noget til din mestringsvejleder?").fill(
-        "Jeg har sovet bedre")
+    page.get_by_label("Vil du skrive noget til din mestringsvejleder?").fill("Jeg har sovet bedre")
     check_axe(page, "udfyld-ors")
     screenshot(page, "portal-03-ors-udfyldt-375")
     page.get_by_role("button", name="Gem mine svar").click()
@@ -139,8 +146,9 @@ def test_citizen_uses_her_pages_on_a_phone(phone, live_server, browser, tmp_path
         page.get_by_role("link", name=re.compile("Hent som JSON")).click()
     data = json.loads(Path(json_download.value.path()).read_text())
     assert data["citizen"]["display_name"] == "Louise Kjær"
-    assert any(c["text"] == "Socialt var nok lidt højere"
-               for s in data["scorings"] for c in s["comments"])
+    assert any(
+        c["text"] == "Socialt var nok lidt højere" for s in data["scorings"] for c in s["comments"]
+    )
 
     page.goto(f"{live_server}/mig/hvem-har-set")
     expect(page.get_by_role("heading", name="Hvem har set mine oplysninger")).to_be_visible()
@@ -166,7 +174,8 @@ def test_worker_sees_the_self_filled_ors_and_invites_a_citizen(phone, live_serve
     page.locator("#fra-borgeren").screenshot(path=str(OUTPUT / "portal-08-fra-borgeren.png"))
     ors.screenshot(path=str(OUTPUT / "portal-08-ors-selv-udfyldt.png"))
     page.locator("#borgerens-adgang").screenshot(
-        path=str(OUTPUT / "portal-08-borgerens-adgang.png"))
+        path=str(OUTPUT / "portal-08-borgerens-adgang.png")
+    )
 
     # invite another citizen of hers, who has no login yet
     page.goto(f"{live_server}/borgere")

@@ -24,8 +24,13 @@ from tests.reminders.conftest import at
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Like `live_server`, and the daily job has run once at 06:00 on TODAY."""
     tmp = tmp_path_factory.mktemp("e2e-reminders")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-                      "SECRET_KEY": "e2e-secret", "BOSTOTTE_OUTBOX": str(tmp / "outbox")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
+            "SECRET_KEY": "e2e-secret",
+            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
+        }
+    )
     with app.app_context():
         upgrade(revision="heads")
         load_demo(db.session, TODAY)
@@ -55,8 +60,12 @@ def test_worker_resolves_a_task_by_recording_the_scoring(page, server):  # type:
     task.get_by_role("link", name=re.compile("^Registrér ORS")).click()
 
     expect(page.get_by_role("heading", name=re.compile("ORS"))).to_be_visible()
-    for label, value in (("Individuelt", "6"), ("Nære relationer", "6,5"), ("Socialt", "7"),
-                         ("Generelt", "7")):
+    for label, value in (
+        ("Individuelt", "6"),
+        ("Nære relationer", "6,5"),
+        ("Socialt", "7"),
+        ("Generelt", "7"),
+    ):
         page.get_by_role("textbox", name=re.compile(f"^{label} \\(")).first.fill(value)
     page.get_by_role("button", name="Gem ORS").click()
     expect(page.get_by_text("ORS – trivsel er gemt.")).to_be_visible()

@@ -50,8 +50,9 @@ def test_worker_adds_goal_subgoal_and_ors(page, live_server):  # type: ignore[no
     page.get_by_label("Metode").select_option("MI")
     page.get_by_role("button", name="Tilføj delmål").click()
     expect(page.get_by_text("Delmålet er tilføjet.")).to_be_visible()
-    expect(goal.locator(".subgoal__title", has_text="Gå en tur rundt om søen om mandagen")
-           ).to_be_visible()
+    expect(
+        goal.locator(".subgoal__title", has_text="Gå en tur rundt om søen om mandagen")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Registrér ORS").click()
     # a wrong value first: the message stands next to the field and nothing is lost

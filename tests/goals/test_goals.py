@@ -8,9 +8,15 @@ from bostotte.goals import services
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from tests import factories as make
 
-GOAL_FORM = {"theme": "sundhed", "specific": "Jeg vil gå en tur hver dag",
-             "measurable": "Jeg har gået 5 dage om ugen i en måned", "agreed": "1",
-             "agreed_on": "2026-02-01", "realistic": "Jeg sover bedre", "target_date": "2026-10-01"}
+GOAL_FORM = {
+    "theme": "sundhed",
+    "specific": "Jeg vil gå en tur hver dag",
+    "measurable": "Jeg har gået 5 dage om ugen i en måned",
+    "agreed": "1",
+    "agreed_on": "2026-02-01",
+    "realistic": "Jeg sover bedre",
+    "target_date": "2026-10-01",
+}
 
 
 def goal_count(session, plan_id):
@@ -22,7 +28,12 @@ def test_add_goal_through_the_form(w, login_as, session):
     assert r.status_code == 302
     goal = session.scalars(select(Goal)).one()
     assert (goal.theme, goal.specific, goal.agreed, goal.agreed_on, goal.target_date) == (
-        "sundhed", "Jeg vil gå en tur hver dag", True, date(2026, 2, 1), date(2026, 10, 1))
+        "sundhed",
+        "Jeg vil gå en tur hver dag",
+        True,
+        date(2026, 2, 1),
+        date(2026, 10, 1),
+    )
     page = login_as(w.w1).get(f"/borgere/{w.c1.id}").get_data(as_text=True)
     assert "Jeg vil gå en tur hver dag" in page and "Sundhed" in page
 
@@ -56,9 +67,16 @@ def test_closed_goals_do_not_count_and_reopening_respects_the_limit(w, session):
 
 
 def test_goal_form_bad_input_is_shown_next_to_the_fields(w, login_as, session):
-    r = login_as(w.w1).post(f"/borgere/{w.c1.id}/maal/ny", data={
-        "theme": "ukendt", "specific": "", "measurable": "x", "agreed": "1",
-        "target_date": "31-02-2026"})
+    r = login_as(w.w1).post(
+        f"/borgere/{w.c1.id}/maal/ny",
+        data={
+            "theme": "ukendt",
+            "specific": "",
+            "measurable": "x",
+            "agreed": "1",
+            "target_date": "31-02-2026",
+        },
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "Vælg en af mulighederne." in page
@@ -70,8 +88,9 @@ def test_goal_form_bad_input_is_shown_next_to_the_fields(w, login_as, session):
 
 
 def test_target_date_before_plan_start_is_refused(w, login_as, session):
-    r = login_as(w.w1).post(f"/borgere/{w.c1.id}/maal/ny",
-                               data={**GOAL_FORM, "target_date": "2025-01-01"})
+    r = login_as(w.w1).post(
+        f"/borgere/{w.c1.id}/maal/ny", data={**GOAL_FORM, "target_date": "2025-01-01"}
+    )
     assert r.status_code == 400
     assert "før planens start" in r.get_data(as_text=True)
 
@@ -79,20 +98,27 @@ def test_target_date_before_plan_start_is_refused(w, login_as, session):
 def test_edit_goal(w, login_as, session):
     g = make.goal(session, w.w1, w.p1)
     session.commit()
-    r = login_as(w.w1).post(f"/borgere/{w.c1.id}/maal/{g.id}/rediger",
-                               data={**GOAL_FORM, "specific": "Nyt ordvalg"})
+    r = login_as(w.w1).post(
+        f"/borgere/{w.c1.id}/maal/{g.id}/rediger", data={**GOAL_FORM, "specific": "Nyt ordvalg"}
+    )
     assert r.status_code == 302
     assert session.get(Goal, g.id).specific == "Nyt ordvalg"
 
 
-@pytest.mark.parametrize(("form", "status", "error"), [
-    ({"status": "achieved", "closed_on": "2026-06-01"}, "achieved", None),
-    ({"status": "partly_achieved", "closed_on": "2026-06-01"}, "partly_achieved", None),
-    ({"status": "abandoned", "closed_on": "2026-06-01", "close_reason": "Flyttet"}, "abandoned",
-     None),
-    ({"status": "abandoned", "closed_on": "2026-06-01"}, "active", "Skriv en begrundelse."),
-    ({"closed_on": "2026-06-01"}, "active", "Udfyld feltet."),
-])
+@pytest.mark.parametrize(
+    ("form", "status", "error"),
+    [
+        ({"status": "achieved", "closed_on": "2026-06-01"}, "achieved", None),
+        ({"status": "partly_achieved", "closed_on": "2026-06-01"}, "partly_achieved", None),
+        (
+            {"status": "abandoned", "closed_on": "2026-06-01", "close_reason": "Flyttet"},
+            "abandoned",
+            None,
+        ),
+        ({"status": "abandoned", "closed_on": "2026-06-01"}, "active", "Skriv en begrundelse."),
+        ({"closed_on": "2026-06-01"}, "active", "Udfyld feltet."),
+    ],
+)
 def test_close_goal(w, login_as, session, form, status, error):
     g = make.goal(session, w.w1, w.p1)
     session.commit()
@@ -108,17 +134,28 @@ def test_subgoal_and_notes(w, login_as, session):
     g = make.goal(session, w.w1, w.p1)
     session.commit()
     client = login_as(w.w1)
-    r = client.post(f"/borgere/{w.c1.id}/maal/{g.id}/delmaal/ny", data={
-        "title": "Lave en madplan", "method": "praktisk", "approach": "Sammen om mandagen",
-        "target_date": "2026-05-01", "status": "in_progress"})
+    r = client.post(
+        f"/borgere/{w.c1.id}/maal/{g.id}/delmaal/ny",
+        data={
+            "title": "Lave en madplan",
+            "method": "praktisk",
+            "approach": "Sammen om mandagen",
+            "target_date": "2026-05-01",
+            "status": "in_progress",
+        },
+    )
     assert r.status_code == 302
     sg = session.scalars(select(SubGoal)).one()
     assert (sg.title, sg.method, sg.status) == ("Lave en madplan", "praktisk", "in_progress")
-    r = client.post(f"/borgere/{w.c1.id}/delmaal/{sg.id}/note",
-                    data={"noted_on": "2026-03-02", "text": "Første madplan lavet."})
+    r = client.post(
+        f"/borgere/{w.c1.id}/delmaal/{sg.id}/note",
+        data={"noted_on": "2026-03-02", "text": "Første madplan lavet."},
+    )
     assert r.status_code == 302
-    r = client.post(f"/borgere/{w.c1.id}/delmaal/{sg.id}/rediger", data={
-        "title": "Lave en madplan", "method": "praktisk", "status": "achieved"})
+    r = client.post(
+        f"/borgere/{w.c1.id}/delmaal/{sg.id}/rediger",
+        data={"title": "Lave en madplan", "method": "praktisk", "status": "achieved"},
+    )
     assert r.status_code == 302 and session.get(SubGoal, sg.id).status == "achieved"
     page = client.get(f"/borgere/{w.c1.id}").get_data(as_text=True)
     assert "Første madplan lavet." in page and "Praktisk træning" in page
@@ -128,8 +165,9 @@ def test_subgoal_and_notes(w, login_as, session):
 def test_subgoal_bad_input(w, login_as, session):
     g = make.goal(session, w.w1, w.p1)
     session.commit()
-    r = login_as(w.w1).post(f"/borgere/{w.c1.id}/maal/{g.id}/delmaal/ny",
-                               data={"title": "", "method": "hokus"})
+    r = login_as(w.w1).post(
+        f"/borgere/{w.c1.id}/maal/{g.id}/delmaal/ny", data={"title": "", "method": "hokus"}
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 400 and "Udfyld feltet." in page and "Vælg en af" in page
     assert session.scalar(select(func.count()).select_from(SubGoal)) == 0
@@ -139,8 +177,9 @@ def test_note_in_the_future_is_refused(w, session):
     g = make.goal(session, w.w1, w.p1)
     sg = make.subgoal(session, g)
     with pytest.raises(DomainError, match="fremtiden"):
-        services.add_note(session, w.w1, sg, {"noted_on": date(2026, 3, 2), "text": "x"},
-                          today=date(2026, 3, 1))
+        services.add_note(
+            session, w.w1, sg, {"noted_on": date(2026, 3, 2), "text": "x"}, today=date(2026, 3, 1)
+        )
     assert session.scalar(select(func.count()).select_from(SubGoalNote)) == 0
 
 

@@ -5,9 +5,17 @@ from bostotte import instruments
 DOMAIN_ITEMS = {
     "ORS": ["individuelt", "interpersonelt", "socialt", "generelt"],
     "SRS": ["relation", "maal_og_emner", "tilgang", "generelt"],
-    "REM": ["struktureringsevne", "foelelsesmaessig_habitus", "selvopfattelse",
-            "omstillingsevne", "vedligeholdelse_af_bolig", "oekonomi", "kontakt_til_familie",
-            "kontakt_til_venner", "helbred_vaner"],
+    "REM": [
+        "struktureringsevne",
+        "foelelsesmaessig_habitus",
+        "selvopfattelse",
+        "omstillingsevne",
+        "vedligeholdelse_af_bolig",
+        "oekonomi",
+        "kontakt_til_familie",
+        "kontakt_til_venner",
+        "helbred_vaner",
+    ],
     "FKO": ["value"],
 }
 
@@ -42,17 +50,19 @@ def test_ors_valid_values_and_total():
     assert ors.total(values) == 26.7
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("10.1", "Værdien skal være mellem 0 og 10."),
-    ("-1", "Værdien skal være mellem 0 og 10."),
-    ("7,25", "Brug højst én decimal, fx 7,5."),
-    ("", "Udfyld en værdi."),
-    ("syv", "Skriv et tal, fx 7,5."),
-    ("nan", "Skriv et tal, fx 7,5."),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("10.1", "Værdien skal være mellem 0 og 10."),
+        ("-1", "Værdien skal være mellem 0 og 10."),
+        ("7,25", "Brug højst én decimal, fx 7,5."),
+        ("", "Udfyld en værdi."),
+        ("syv", "Skriv et tal, fx 7,5."),
+        ("nan", "Skriv et tal, fx 7,5."),
+    ],
+)
 def test_ors_bad_values_are_refused_per_item(raw, message):
-    values, errors = instruments.validate_values(instruments.get("ORS"),
-                                                 ors_values(socialt=raw))
+    values, errors = instruments.validate_values(instruments.get("ORS"), ors_values(socialt=raw))
     assert errors == {"socialt": [message]}
     assert "socialt" not in values
 
@@ -77,8 +87,9 @@ def test_rem_and_fko_take_whole_numbers_0_to_4():
     assert errors == {"value": ["Værdien skal være mellem 0 og 4."]}
 
 
-@pytest.mark.parametrize(("age", "cutoff"), [(6, 32), (12, 32), (13, 28), (17, 28), (18, 25),
-                                             (80, 25), (4, 32)])
+@pytest.mark.parametrize(
+    ("age", "cutoff"), [(6, 32), (12, 32), (13, 28), (17, 28), (18, 25), (80, 25), (4, 32)]
+)
 def test_ors_cutoff_by_age(age, cutoff):
     # domain.md: 25 for adults; 28 for 13–17; 32 for 6–12 (the youngest group covers below)
     assert instruments.get("ORS").cutoff_for_age(age) == cutoff

@@ -23,23 +23,51 @@ def items(instrument_id: str, *values: float) -> dict[str, float]:
 
 
 def score(session, actor, citizen, instrument, on, values, **meta):  # type: ignore[no-untyped-def]
-    return record_scoring(session, actor, citizen, instrument,
-                          {"scored_on": on, "participation": "together", **meta}, values,
-                          today=TODAY)
+    return record_scoring(
+        session,
+        actor,
+        citizen,
+        instrument,
+        {"scored_on": on, "participation": "together", **meta},
+        values,
+        today=TODAY,
+    )
 
 
 def _history(session, world, citizen, plan, worker, tag: str):  # type: ignore[no-untyped-def]
-    goal = make.goal(session, worker, plan, specific=f"Mål for {tag}",
-                     measurable=f"Målbart for {tag}")
-    step = make.subgoal(session, goal, title=f"Skridt for {tag}", status="in_progress",
-                        target_date=date(2026, 12, 1))
+    goal = make.goal(
+        session, worker, plan, specific=f"Mål for {tag}", measurable=f"Målbart for {tag}"
+    )
+    step = make.subgoal(
+        session,
+        goal,
+        title=f"Skridt for {tag}",
+        status="in_progress",
+        target_date=date(2026, 12, 1),
+    )
     make.subgoal(session, goal, title=f"Klaret skridt for {tag}", status="achieved")
-    add_note(session, worker, step, {"noted_on": date(2026, 3, 1),
-                                     "text": f"Note om {tag}"}, today=TODAY)
-    score(session, world.authority, citizen, "FKO", date(2026, 2, 1), {"value": 3},
-          goal_id=goal.id, occasion="baseline")
-    score(session, worker, citizen, "ORS", date(2026, 3, 3), items("ORS", 5, 6, 7, 8),
-          worker_note=f"Arbejdsnote om {tag}")
+    add_note(
+        session, worker, step, {"noted_on": date(2026, 3, 1), "text": f"Note om {tag}"}, today=TODAY
+    )
+    score(
+        session,
+        world.authority,
+        citizen,
+        "FKO",
+        date(2026, 2, 1),
+        {"value": 3},
+        goal_id=goal.id,
+        occasion="baseline",
+    )
+    score(
+        session,
+        worker,
+        citizen,
+        "ORS",
+        date(2026, 3, 3),
+        items("ORS", 5, 6, 7, 8),
+        worker_note=f"Arbejdsnote om {tag}",
+    )
     return goal, step
 
 

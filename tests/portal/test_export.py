@@ -24,21 +24,47 @@ from tests.portal.conftest import items
 
 def _more_records(session, w, tag: str, citizen, worker, user):  # type: ignore[no-untyped-def]
     """A revision, a later comment, a decline, an invitation, a reminder and a signal ack."""
-    ors = session.scalar(select(Scoring).where(Scoring.citizen_id == citizen.id,
-                                               Scoring.instrument == "ORS"))
-    edit_scoring(session, worker, ors, {"scored_on": ors.scored_on, "participation": "together",
-                                        "worker_note": f"Rettet note {tag}"},
-                 items("ORS", 6, 6, 7, 8), today=TODAY)
+    ors = session.scalar(
+        select(Scoring).where(Scoring.citizen_id == citizen.id, Scoring.instrument == "ORS")
+    )
+    edit_scoring(
+        session,
+        worker,
+        ors,
+        {
+            "scored_on": ors.scored_on,
+            "participation": "together",
+            "worker_note": f"Rettet note {tag}",
+        },
+        items("ORS", 6, 6, 7, 8),
+        today=TODAY,
+    )
 
     add_comment(session, user, citizen, ors, f"Kommentar fra {tag}")
-    session.add(ScoringDecline(citizen_id=citizen.id, instrument="REM",
-                               reason=f"Grund {tag}", author_id=user.id))
+    session.add(
+        ScoringDecline(
+            citizen_id=citizen.id, instrument="REM", reason=f"Grund {tag}", author_id=user.id
+        )
+    )
     invite(session, worker, citizen, f"invite-{tag}@mail.dk", now=utcnow())
-    session.add(Reminder(citizen_id=citizen.id, rule="fko_status", subject=f"goal:{tag}",
-                         due_date=date(2026, 12, 24)))
-    session.add(SignalAck(citizen_id=citizen.id, kind="ors_down", subject="",
-                          basis=date(2026, 3, 3), note=f"Signalnote {tag}",
-                          seen_by_id=worker.id))
+    session.add(
+        Reminder(
+            citizen_id=citizen.id,
+            rule="fko_status",
+            subject=f"goal:{tag}",
+            due_date=date(2026, 12, 24),
+        )
+    )
+    session.add(
+        SignalAck(
+            citizen_id=citizen.id,
+            kind="ors_down",
+            subject="",
+            basis=date(2026, 3, 3),
+            note=f"Signalnote {tag}",
+            seen_by_id=worker.id,
+        )
+    )
     session.commit()
     return ors
 
@@ -70,14 +96,20 @@ def test_json_holds_every_record_of_hers_and_nothing_of_anyone_elses(w, login_as
     [goal] = plan["goals"]
     assert goal["specific"] == "Mål for en" and goal["measurable"] == "Målbart for en"
     assert [sg["title"] for sg in goal["subgoals"]] == ["Skridt for en", "Klaret skridt for en"]
-    assert goal["subgoals"][0]["notes"] == [{"noted_on": "2026-03-01", "text": "Note om en",
-                                             "by": w.w1.name}]
+    assert goal["subgoals"][0]["notes"] == [
+        {"noted_on": "2026-03-01", "text": "Note om en", "by": w.w1.name}
+    ]
     scorings = {s["id"]: s for s in data["scorings"]}
-    assert set(scorings) == set(session.scalars(select(Scoring.id).where(
-        Scoring.citizen_id == w.c1.id)))
+    assert set(scorings) == set(
+        session.scalars(select(Scoring.id).where(Scoring.citizen_id == w.c1.id))
+    )
     ors = scorings[mine.id]
     assert [(i["item"], i["value"]) for i in ors["items"]] == [
-        ("individuelt", 6.0), ("interpersonelt", 6.0), ("socialt", 7.0), ("generelt", 8.0)]
+        ("individuelt", 6.0),
+        ("interpersonelt", 6.0),
+        ("socialt", 7.0),
+        ("generelt", 8.0),
+    ]
     assert ors["version"] == 2 and ors["worker_note"] == "Rettet note en"
     assert [r["data"]["worker_note"] for r in ors["revisions"]] == ["Arbejdsnote om en"]
     assert ors["comments"][0]["text"] == "Kommentar fra en"
@@ -88,11 +120,21 @@ def test_json_holds_every_record_of_hers_and_nothing_of_anyone_elses(w, login_as
     assert [a["note"] for a in data["signals_seen"]] == ["Signalnote en"]
     assert [(e["by"], e["role"], e["teams"], e["what"]) for e in data["access_log"]] == [
         (w.w1.name, "mestringsvejleder", ["Team Nord"], "borgerside"),
-        (w.borger.name, "borger", [], "henter mine data (JSON)")]
+        (w.borger.name, "borger", [], "henter mine data (JSON)"),
+    ]
 
     # nothing of the other citizen, nor of the staff who only work with her
-    for leak in (w.c2.display_name, "for to", "om to", "fra to", "Grund to", "goal:to",
-                 "Signalnote to", "invite-to@", w.w2.name):
+    for leak in (
+        w.c2.display_name,
+        "for to",
+        "om to",
+        "fra to",
+        "Grund to",
+        "goal:to",
+        "Signalnote to",
+        "invite-to@",
+        w.w2.name,
+    ):
         assert leak not in raw, leak
     assert theirs.id not in scorings
 
@@ -104,11 +146,22 @@ def test_pdf_is_readable_and_holds_her_records_only(w, login_as, session):
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(r.data))
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Mine data", w.c1.display_name, "Mål for en", "Skridt for en",
-                     "Note om en", "Kommentar fra en", "Grund en", "Hvem har set dine",
-                     "Rettet note en", "Arbejdsnote om en", "Signalnote en",
-                     # dates read as Danish, not ISO: the note of 1 March, the ORS of 3 March
-                     "Note 1. mar. 2026", "3. mar. 2026"):
+    for expected in (
+        "Mine data",
+        w.c1.display_name,
+        "Mål for en",
+        "Skridt for en",
+        "Note om en",
+        "Kommentar fra en",
+        "Grund en",
+        "Hvem har set dine",
+        "Rettet note en",
+        "Arbejdsnote om en",
+        "Signalnote en",
+        # dates read as Danish, not ISO: the note of 1 March, the ORS of 3 March
+        "Note 1. mar. 2026",
+        "3. mar. 2026",
+    ):
         assert expected in text, expected
     assert "2026-03-03" not in text
     for leak in (w.c2.display_name, "for to", "Note om to", "Kommentar fra to", w.w2.name):

@@ -18,11 +18,14 @@ from bostotte.invitations import services
 from bostotte.invitations.models import Invitation
 from tests import factories as make
 
-LINK = re.compile(r'readonly aria-describedby="invitation-link-hint">(https?://\S+/invitation/([^<\s]+))<')
+LINK = re.compile(
+    r'readonly aria-describedby="invitation-link-hint">(https?://\S+/invitation/([^<\s]+))<'
+)
 
 
-def send_invitation(client, citizen_id: int, email: str = "louise@mail.dk",
-                    mail: bool = False) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def send_invitation(
+    client, citizen_id: int, email: str = "louise@mail.dk", mail: bool = False
+) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     data = {"email": email}
     if mail:
         data["send_mail"] = "1"
@@ -33,12 +36,14 @@ def send_invitation(client, citizen_id: int, email: str = "louise@mail.dk",
 
 
 def accept(client, token: str, password: str = "min-kode-123", again: str | None = None):  # type: ignore[no-untyped-def]
-    return client.post(f"/invitation/{token}",
-                       data={"password": password, "password_again": again or password})
+    return client.post(
+        f"/invitation/{token}", data={"password": password, "password_again": again or password}
+    )
 
 
-def test_worker_invites_citizen_sets_password_and_is_logged_in(w, login_as, client, session,
-                                                                outbox):
+def test_worker_invites_citizen_sets_password_and_is_logged_in(
+    w, login_as, client, session, outbox
+):
     c2 = w.c2  # no borger login for c2 in this test: remove the fixture's one
     session.delete(w.borger2)
     session.commit()
@@ -100,8 +105,9 @@ def test_an_expired_link_is_refused(w, login_as, client, session):
     assert session.get(User, w.borger.id).password_hash is None
 
 
-def test_a_new_invitation_resets_the_password_and_stops_the_old_link(w, login_as, client, app,
-                                                                      session):
+def test_a_new_invitation_resets_the_password_and_stops_the_old_link(
+    w, login_as, client, app, session
+):
     worker = login_as(w.w1)
     _, first = send_invitation(worker, w.c1.id, w.borger.email)
     assert accept(client, first, "gammel-kode-1").status_code == 302
@@ -111,12 +117,19 @@ def test_a_new_invitation_resets_the_password_and_stops_the_old_link(w, login_as
     assert r.status_code == 410 and "Brug det nyeste" in r.get_data(as_text=True)
     assert accept(app.test_client(), third, "ny-kode-123").status_code == 302
     login = app.test_client()
-    assert login.post("/login", data={"email": w.borger.email,
-                                      "password": "gammel-kode-1"}).status_code == 400
-    assert login.post("/login", data={"email": w.borger.email,
-                                      "password": "ny-kode-123"}).status_code == 302
-    states = [i.state(utcnow()) for i in session.scalars(select(Invitation)
-                                                          .order_by(Invitation.id))]
+    assert (
+        login.post(
+            "/login", data={"email": w.borger.email, "password": "gammel-kode-1"}
+        ).status_code
+        == 400
+    )
+    assert (
+        login.post("/login", data={"email": w.borger.email, "password": "ny-kode-123"}).status_code
+        == 302
+    )
+    states = [
+        i.state(utcnow()) for i in session.scalars(select(Invitation).order_by(Invitation.id))
+    ]
     assert states == ["used", "revoked", "used"]
 
 

@@ -23,9 +23,12 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def latest(session, citizen_id: int, instrument: str) -> Scoring | None:  # type: ignore[no-untyped-def]
-    return session.scalar(select(Scoring).where(Scoring.citizen_id == citizen_id,
-                                                Scoring.instrument == instrument)
-                          .order_by(Scoring.id.desc()).limit(1))
+    return session.scalar(
+        select(Scoring)
+        .where(Scoring.citizen_id == citizen_id, Scoring.instrument == instrument)
+        .order_by(Scoring.id.desc())
+        .limit(1)
+    )
 
 
 def test_mine_maal_shows_goals_steps_focus_and_how_each_measure_works(w, login_as):
@@ -35,7 +38,8 @@ def test_mine_maal_shows_goals_steps_focus_and_how_each_measure_works(w, login_a
     # what she has reached, and the next meeting's focus (her open delmål)
     reached = page.split('id="naaet"')[1].split('id="naeste-moede"')[0]
     assert "Klaret skridt for en" in reached and "Skridt for en" not in reached.replace(
-        "Klaret skridt for en", "")
+        "Klaret skridt for en", ""
+    )
     focus = page.split('id="naeste-moede"')[1].split('id="maalinger"')[0]
     assert "Skridt for en" in focus and "Klaret skridt" not in focus
     assert "Din seneste ORS er <strong>26 af 40</strong> fra 3. mar. 2026." in page
@@ -49,15 +53,19 @@ def test_self_filled_ors_is_stored_as_self_filled_and_the_worker_sees_it(w, logi
     form = text(citizen.get("/mig/udfyld/ORS"))
     assert 'type="range"' in form and 'inputmode="decimal"' in form and " hidden>" in form
     for item in GOOD_ORS:
-        assert f'<label class="form-label portal-scale__label" id="f-{item}-label" ' \
-               f'for="f-{item}">' in form
+        assert (
+            f'<label class="form-label portal-scale__label" id="f-{item}-label" '
+            f'for="f-{item}">' in form
+        )
     r = citizen.post("/mig/udfyld/ORS", data={**GOOD_ORS, "citizen_comment": "Det går bedre"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/mig#maalinger")
     s = latest(session, w.c1.id, "ORS")
     assert s is not None and s.participation == "citizen_self"
     assert s.scored_by_id == w.borger.id and s.citizen_comment == "Det går bedre"
-    assert s.values == {"individuelt": 7.5, "interpersonelt": 6.0, "socialt": 5.5,
-                        "generelt": 8.0} and s.total == 27.0
+    assert (
+        s.values == {"individuelt": 7.5, "interpersonelt": 6.0, "socialt": 5.5, "generelt": 8.0}
+        and s.total == 27.0
+    )
     worker_page = text(login_as(w.w1).get(f"/borgere/{w.c1.id}"))
     ors_block = worker_page.split('id="instrument-ORS"')[1].split('id="instrument-SRS"')[0]
     assert "<strong>Seneste: 27</strong>" in ors_block
@@ -65,9 +73,16 @@ def test_self_filled_ors_is_stored_as_self_filled_and_the_worker_sees_it(w, logi
 
 
 def test_self_filled_srs_after_the_meeting(w, login_as, session):
-    r = login_as(w.borger).post("/mig/udfyld/SRS", data=dict(
-        zip(("relation", "maal_og_emner", "tilgang", "generelt"), ("9", "8,5", "10", "9"),
-            strict=True)))
+    r = login_as(w.borger).post(
+        "/mig/udfyld/SRS",
+        data=dict(
+            zip(
+                ("relation", "maal_og_emner", "tilgang", "generelt"),
+                ("9", "8,5", "10", "9"),
+                strict=True,
+            )
+        ),
+    )
     assert r.status_code == 302
     s = latest(session, w.c1.id, "SRS")
     assert s is not None and s.participation == "citizen_self" and s.total == 36.5
@@ -75,17 +90,25 @@ def test_self_filled_srs_after_the_meeting(w, login_as, session):
 
 def test_bad_values_are_explained_next_to_each_field_and_nothing_is_lost(w, login_as, session):
     before = session.scalar(select(Scoring.id).order_by(Scoring.id.desc()).limit(1))
-    data = {"individuelt": "11", "interpersonelt": "sej", "socialt": "7,55", "generelt": "",
-            "citizen_comment": "Min tekst"}
+    data = {
+        "individuelt": "11",
+        "interpersonelt": "sej",
+        "socialt": "7,55",
+        "generelt": "",
+        "citizen_comment": "Min tekst",
+    }
     r = login_as(w.borger).post("/mig/udfyld/ORS", data=data)
     page = text(r)
     assert r.status_code == 400
-    errors = dict(re.findall(r'id="f-(\w+)-error"><span class="sr-only">Fejl: </span>([^<]+)',
-                             page))
-    assert errors == {"individuelt": "Værdien skal være mellem 0 og 10.",
-                      "interpersonelt": "Skriv et tal, fx 7,5.",
-                      "socialt": "Brug højst én decimal, fx 7,5.",
-                      "generelt": "Udfyld en værdi."}
+    errors = dict(
+        re.findall(r'id="f-(\w+)-error"><span class="sr-only">Fejl: </span>([^<]+)', page)
+    )
+    assert errors == {
+        "individuelt": "Værdien skal være mellem 0 og 10.",
+        "interpersonelt": "Skriv et tal, fx 7,5.",
+        "socialt": "Brug højst én decimal, fx 7,5.",
+        "generelt": "Udfyld en værdi.",
+    }
     assert 'value="11"' in page and 'value="sej"' in page and 'value="7,55"' in page
     assert "Min tekst" in page and "Der er fejl i formularen" in page
     assert session.scalar(select(Scoring.id).order_by(Scoring.id.desc()).limit(1)) == before
@@ -111,7 +134,11 @@ def test_she_comments_on_a_scoring_and_the_worker_sees_it(w, login_as, session):
     assert r.status_code == 302
     [comment] = session.scalars(select(ScoringComment)).all()
     assert (comment.scoring_id, comment.citizen_id, comment.author_id, comment.text) == (
-        scoring.id, w.c1.id, w.borger.id, "Jeg synes, det var 7")
+        scoring.id,
+        w.c1.id,
+        w.borger.id,
+        "Jeg synes, det var 7",
+    )
     assert scoring.version == 1  # a comment is not an edit of the scoring
     assert "Jeg synes, det var 7" in text(citizen.get(f"/mig/maalinger/{scoring.id}"))
     worker = login_as(w.w1)
@@ -150,7 +177,9 @@ def test_she_says_no_thank_you_and_can_take_it_back(w, login_as, session):
 
     declines = session.scalars(select(ScoringDecline).order_by(ScoringDecline.id)).all()
     assert [(d.instrument, d.author_id) for d in declines] == [
-        ("ORS", w.borger.id), (None, w.borger.id)]
+        ("ORS", w.borger.id),
+        (None, w.borger.id),
+    ]
     for d in declines:
         assert citizen.post(f"/mig/nej-tak/{d.id}/fortryd").status_code == 302
     session.expire_all()
@@ -167,12 +196,13 @@ def test_who_has_seen_my_record(w, login_as):
     citizen = login_as(w.borger)
     citizen.get("/mig")
     page = text(citizen.get("/mig/hvem-har-set"))
-    rows = re.findall(r"<tr>\s*<td data-title=\"Hvornår\">(.*?)</td>\s*<td data-title=\"Hvem\">"
-                      r"(.*?)</td>\s*<td data-title=\"Rolle\">(.*?)</td>\s*"
-                      r"<td data-title=\"Team\">(.*?)</td>\s*<td data-title=\"Hvad\">(.*?)</td>",
-                      page)
-    assert [r[1:] for r in rows] == [(w.w1.name, "Mestringsvejleder", "Team Nord",
-                                      "Borgerside")]
+    rows = re.findall(
+        r"<tr>\s*<td data-title=\"Hvornår\">(.*?)</td>\s*<td data-title=\"Hvem\">"
+        r"(.*?)</td>\s*<td data-title=\"Rolle\">(.*?)</td>\s*"
+        r"<td data-title=\"Team\">(.*?)</td>\s*<td data-title=\"Hvad\">(.*?)</td>",
+        page,
+    )
+    assert [r[1:] for r in rows] == [(w.w1.name, "Mestringsvejleder", "Team Nord", "Borgerside")]
     assert rows[0][0].endswith(tuple("0123456789")) and " kl. " in rows[0][0]
     assert w.w2.name not in page and w.c2.display_name not in page
 
@@ -180,13 +210,22 @@ def test_who_has_seen_my_record(w, login_as):
 def test_every_portal_page_is_access_logged(w, login_as, session):
     scoring = latest(session, w.c1.id, "ORS")
     citizen = login_as(w.borger)
-    urls = ["/mig", "/mig/udfyld/ORS", "/mig/maalinger", f"/mig/maalinger/{scoring.id}",
-            "/mig/nej-tak", "/mig/mine-data", "/mig/mine-data.json", "/mig/hvem-har-set"]
+    urls = [
+        "/mig",
+        "/mig/udfyld/ORS",
+        "/mig/maalinger",
+        f"/mig/maalinger/{scoring.id}",
+        "/mig/nej-tak",
+        "/mig/mine-data",
+        "/mig/mine-data.json",
+        "/mig/hvem-har-set",
+    ]
     for url in urls:
         assert citizen.get(url).status_code == 200, url
     rows = session.scalars(select(AccessLog).order_by(AccessLog.id)).all()
     assert [(r.path, r.actor_id, r.citizen_id) for r in rows] == [
-        (url, w.borger.id, w.c1.id) for url in urls]
+        (url, w.borger.id, w.c1.id) for url in urls
+    ]
 
 
 def test_she_sees_only_herself(w, login_as, session):
@@ -204,13 +243,26 @@ def test_she_sees_only_herself(w, login_as, session):
     assert citizen.post(f"/mig/nej-tak/{other_decline.id}/fortryd").status_code == 404
     session.refresh(other_decline)
     assert other_decline.withdrawn_at is None
-    for url in (f"/borgere/{w.c2.id}", f"/borgere/{w.c1.id}",
-                f"/borgere/{w.c2.id}/scoringer/{other_scoring.id}",
-                f"/borgere/{w.c1.id}/invitation", "/borgere", "/opgaver", "/admin"):
+    for url in (
+        f"/borgere/{w.c2.id}",
+        f"/borgere/{w.c1.id}",
+        f"/borgere/{w.c2.id}/scoringer/{other_scoring.id}",
+        f"/borgere/{w.c1.id}/invitation",
+        "/borgere",
+        "/opgaver",
+        "/admin",
+    ):
         assert citizen.get(url).status_code in (403, 404), url
     assert citizen.get(f"/mig?citizen_id={w.c2.id}").status_code == 200
-    for url in ("/mig", f"/mig?citizen_id={w.c2.id}", "/mig/maalinger", "/mig/nej-tak",
-                "/mig/hvem-har-set", "/mig/mine-data.json", "/mig/udfyld/ORS"):
+    for url in (
+        "/mig",
+        f"/mig?citizen_id={w.c2.id}",
+        "/mig/maalinger",
+        "/mig/nej-tak",
+        "/mig/hvem-har-set",
+        "/mig/mine-data.json",
+        "/mig/udfyld/ORS",
+    ):
         page = text(citizen.get(url))
         for leak in (w.c2.display_name, "Mål for to", "Skridt for to", "Note om to"):
             assert leak not in page, (url, leak)
@@ -219,8 +271,15 @@ def test_she_sees_only_herself(w, login_as, session):
 @pytest.mark.parametrize("role", ["w1", "leader", "authority", "admin"])
 def test_staff_have_no_mig_pages(w, login_as, role):
     client = login_as(getattr(w, role))
-    for url in ("/mig", "/mig/udfyld/ORS", "/mig/maalinger", "/mig/nej-tak",
-                "/mig/mine-data.json", "/mig/mine-data.pdf", "/mig/hvem-har-set"):
+    for url in (
+        "/mig",
+        "/mig/udfyld/ORS",
+        "/mig/maalinger",
+        "/mig/nej-tak",
+        "/mig/mine-data.json",
+        "/mig/mine-data.pdf",
+        "/mig/hvem-har-set",
+    ):
         assert client.get(url).status_code == 403, url
 
 

@@ -25,8 +25,9 @@ def outbox(app, tmp_path: Path, monkeypatch) -> Path:  # type: ignore[no-untyped
 
 @pytest.fixture()
 def mail(outbox: Path) -> MailSettings:
-    return MailSettings(sender="Bostøtte <bostotte@test.dk>", outbox=outbox,
-                        base_url="https://bostotte.test")
+    return MailSettings(
+        sender="Bostøtte <bostotte@test.dk>", outbox=outbox, base_url="https://bostotte.test"
+    )
 
 
 def at(day: date, hour: int = 6) -> datetime:

@@ -19,10 +19,18 @@ from bostotte.reminders.cadence import (
 
 
 def facts(**kw):
-    base = {"uses_fko": True, "uses_fit": False, "uses_rem": False, "pakke1": False,
-            "legal_basis": "§85", "start_date": date(2026, 1, 15),
-            "plan_start": date(2026, 1, 15), "plan_end": date(2027, 1, 14),
-            "active_goals": ((1, None),), "last_scored": {}}
+    base = {
+        "uses_fko": True,
+        "uses_fit": False,
+        "uses_rem": False,
+        "pakke1": False,
+        "legal_basis": "§85",
+        "start_date": date(2026, 1, 15),
+        "plan_start": date(2026, 1, 15),
+        "plan_end": date(2027, 1, 14),
+        "active_goals": ((1, None),),
+        "last_scored": {},
+    }
     base.update(kw)
     return CitizenFacts(**base)
 
@@ -53,12 +61,14 @@ def test_rem_first_within_three_months_but_not_for_pakke1():
     due = next_scoring_due(facts(uses_fko=False, uses_rem=True))
     assert (due.rule, due.due) == ("rem_first", date(2026, 4, 15))
     assert next_scoring_due(facts(uses_fko=False, uses_rem=True, pakke1=True)) is None
-    due = next_scoring_due(facts(uses_fko=False, uses_rem=True,
-                                 last_scored={("REM", None): date(2026, 3, 1)}))
+    due = next_scoring_due(
+        facts(uses_fko=False, uses_rem=True, last_scored={("REM", None): date(2026, 3, 1)})
+    )
     assert (due.rule, due.due) == ("rem_follow_up", date(2027, 3, 1))
 
 
 # --- Each rule around its boundaries ---------------------------------------------------
+
 
 def keys(items):
     return {(d.rule, d.due, d.goal_id, d.subgoal_id) for d in items}
@@ -84,10 +94,19 @@ def test_fko_final_at_plan_end_until_a_status_inside_its_window():
     assert ("fko_final", end, 1, None) in keys(due_items(facts(last_scored=early)))
 
 
-@pytest.mark.parametrize(("rule", "lead"), [
-    ("fko_status", 14), ("fko_final", 14), ("rem_first", 14), ("rem_follow_up", 30),
-    ("ors", 0), ("goal_target", 14), ("subgoal_target", 14), ("plan_review", 30),
-])
+@pytest.mark.parametrize(
+    ("rule", "lead"),
+    [
+        ("fko_status", 14),
+        ("fko_final", 14),
+        ("rem_first", 14),
+        ("rem_follow_up", 30),
+        ("ors", 0),
+        ("goal_target", 14),
+        ("subgoal_target", 14),
+        ("plan_review", 30),
+    ],
+)
 def test_each_reminder_shows_its_lead_time_before_the_due_date(rule, lead):
     due = date(2026, 6, 30)
     item = Due(rule, RULES[rule].label, due)
@@ -95,34 +114,41 @@ def test_each_reminder_shows_its_lead_time_before_the_due_date(rule, lead):
 
 
 def test_reminders_due_uses_the_lead_times():
-    f = facts(uses_fit=True, last_scored={("FKO", 1): date(2026, 1, 15),
-                                          ("ORS", None): date(2026, 3, 1)})
+    f = facts(
+        uses_fit=True, last_scored={("FKO", 1): date(2026, 1, 15), ("ORS", None): date(2026, 3, 1)}
+    )
     assert keys(reminders_due(f, date(2026, 3, 28))) == set()
     assert keys(reminders_due(f, date(2026, 3, 29))) == {("ors", date(2026, 3, 29), None, None)}
     assert ("fko_status", date(2026, 4, 15), 1, None) in keys(reminders_due(f, date(2026, 4, 1)))
     assert ("fko_status", date(2026, 4, 15), 1, None) not in keys(
-        reminders_due(f, date(2026, 3, 31)))
+        reminders_due(f, date(2026, 3, 31))
+    )
 
 
 def test_goal_delmaal_and_plan_review_dates():
-    f = facts(uses_fko=False, active_goals=((1, date(2026, 6, 1)), (2, None)),
-              open_subgoals=((7, 1, date(2026, 5, 1)), (8, 1, None)))
+    f = facts(
+        uses_fko=False,
+        active_goals=((1, date(2026, 6, 1)), (2, None)),
+        open_subgoals=((7, 1, date(2026, 5, 1)), (8, 1, None)),
+    )
     assert keys(due_items(f)) == {
         ("goal_target", date(2026, 6, 1), 1, None),
         ("subgoal_target", date(2026, 5, 1), 1, 7),
         ("plan_review", date(2027, 1, 14), None, None),
     }
     items = {d.rule: d for d in due_items(f)}
-    assert (items["goal_target"].subject, items["subgoal_target"].subject,
-            items["plan_review"].subject) == ("goal:1", "subgoal:7", "")
+    assert (
+        items["goal_target"].subject,
+        items["subgoal_target"].subject,
+        items["plan_review"].subject,
+    ) == ("goal:1", "subgoal:7", "")
 
 
 def test_methods_flags_plans_and_ended_indsats():
     # no FKO for a citizen without FKO; no REM for pakke 1 or outside §85
     assert not [d for d in due_items(facts(uses_fko=False)) if d.rule.startswith("fko")]
     assert not [d for d in due_items(facts(uses_rem=True, pakke1=True)) if "rem" in d.rule]
-    assert not [d for d in due_items(facts(uses_rem=True, legal_basis="§82b"))
-                if "rem" in d.rule]
+    assert not [d for d in due_items(facts(uses_rem=True, legal_basis="§82b")) if "rem" in d.rule]
     # without an active plan nothing plan-bound is due; an ended indsats has nothing at all
     no_plan = facts(plan_start=None, plan_end=None, active_goals=(), uses_fit=True)
     assert {d.rule for d in due_items(no_plan)} == {"ors"}
@@ -133,4 +159,8 @@ def test_methods_flags_plans_and_ended_indsats():
 
 def test_cadence_intervals_come_from_the_instrument_files():
     assert (FKO_STATUS_MONTHS, REM_FIRST_MONTHS, REM_FOLLOW_UP_MONTHS, ORS_FLAG_DAYS) == (
-        3, 3, 12, 28)
+        3,
+        3,
+        12,
+        28,
+    )

@@ -77,8 +77,9 @@ def test_two_concurrent_inserts_create_each_reminder_once(pg_url, many, session)
     assert sum(created) == total  # whoever came second created nothing
 
 
-def test_two_concurrent_daily_runs_create_and_mail_everything_once(pg_url, many, session,
-                                                                   mail, outbox):
+def test_two_concurrent_daily_runs_create_and_mail_everything_once(
+    pg_url, many, session, mail, outbox
+):
     results = in_two_threads(pg_url, lambda s: run_daily(s, DAY, at(DAY), mail=mail))
     reminders = session.scalar(select(func.count()).select_from(Reminder))
     assert sum(r.created for r in results) == reminders == 154

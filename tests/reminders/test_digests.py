@@ -37,14 +37,14 @@ def named(w, session):
     """Personal data that must never appear in a mail."""
     w.c1.display_name, w.c1.case_ref = "Søren Sørensen", "SAG-2026-0042"
     w.c2.display_name = "Lone Lund"
-    make.goal(session, w.w1, w.p1, specific="Jeg vil klare min post selv",
-              target_date=date(2026, 4, 1))
+    make.goal(
+        session, w.w1, w.p1, specific="Jeg vil klare min post selv", target_date=date(2026, 4, 1)
+    )
     session.commit()
     return w
 
 
-def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session, mail,
-                                                                  outbox):
+def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session, mail, outbox):
     w = named
     result = run(session, FRIDAY, mail)
     msgs = mails(outbox)
@@ -55,8 +55,17 @@ def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session
     assert "- 1 opgave med overskredet frist" in body and "- 3 opgaver med frist snart" in body
     assert "https://bostotte.test/opgaver" in body
     text = str(digest)
-    for private in ("Søren", "Sørensen", "SAG-2026-0042", "Lone", "klare min post", "1980",
-                    "ORS", "REM", "FKO"):
+    for private in (
+        "Søren",
+        "Sørensen",
+        "SAG-2026-0042",
+        "Lone",
+        "klare min post",
+        "1980",
+        "ORS",
+        "REM",
+        "FKO",
+    ):
         assert private not in text
     # team Syd's citizen has no contact person: its worker gets the digest
     assert len(to(msgs, w.w2)) == 1
@@ -69,9 +78,14 @@ def test_a_digest_is_sent_once_per_person_and_day(named, session, mail, outbox):
     assert run(session, FRIDAY, mail).mailed == 3
     assert run(session, FRIDAY, mail).mailed == 0
     assert len(mails(outbox)) == 3
-    assert session.scalar(select(DigestLog.id).where(
-        DigestLog.user_id == w.w1.id, DigestLog.kind == "daily",
-        DigestLog.day == FRIDAY)) is not None
+    assert (
+        session.scalar(
+            select(DigestLog.id).where(
+                DigestLog.user_id == w.w1.id, DigestLog.kind == "daily", DigestLog.day == FRIDAY
+            )
+        )
+        is not None
+    )
     # the next day: nothing new, but still something overdue
     assert run(session, FRIDAY + timedelta(days=1), mail).mailed == 2
     latest = to(mails(outbox), w.w1)[-1]
@@ -79,8 +93,7 @@ def test_a_digest_is_sent_once_per_person_and_day(named, session, mail, outbox):
     assert "- 0 nye opgaver siden sidst" in latest.get_content()
 
 
-def test_catch_up_sends_one_digest_for_the_day_not_one_per_missed_day(named, session, mail,
-                                                                      outbox):
+def test_catch_up_sends_one_digest_for_the_day_not_one_per_missed_day(named, session, mail, outbox):
     w = named
     run(session, FRIDAY, mail)
     before = len(to(mails(outbox), w.w1))
@@ -112,9 +125,15 @@ def test_a_new_signal_is_counted_in_the_digest(w, session, mail, outbox):
     run(session, FRIDAY, mail)
     values = {"individuelt": 8, "interpersonelt": 8, "socialt": 8, "generelt": 8}
     for on, value in ((date(2026, 3, 1), 8), (date(2026, 3, 21), 6)):
-        record_scoring(session, w.w1, w.c1, "ORS",
-                       {"scored_on": on, "participation": "together"},
-                       dict.fromkeys(values, value), today=on)
+        record_scoring(
+            session,
+            w.w1,
+            w.c1,
+            "ORS",
+            {"scored_on": on, "participation": "together"},
+            dict.fromkeys(values, value),
+            today=on,
+        )
     session.commit()
     run(session, FRIDAY + timedelta(days=1), mail)
     latest = to(mails(outbox), w.w1)[-1]
@@ -178,8 +197,14 @@ class FakeSMTP:
 def smtp(monkeypatch, mail):  # type: ignore[no-untyped-def]
     FakeSMTP.sent, FakeSMTP.fail = [], False
     monkeypatch.setattr(mailer.smtplib, "SMTP", FakeSMTP)
-    return mailer.MailSettings(sender=mail.sender, outbox=mail.outbox, host="smtp.test",
-                               port=587, user="bostotte", password="hemmelig")
+    return mailer.MailSettings(
+        sender=mail.sender,
+        outbox=mail.outbox,
+        host="smtp.test",
+        port=587,
+        user="bostotte",
+        password="hemmelig",
+    )
 
 
 def test_smtp_from_the_settings(w, session, smtp, outbox):
@@ -200,9 +225,15 @@ def test_a_failed_send_is_retried_by_the_next_run(w, session, smtp):
 
 
 def test_settings_come_from_the_environment_config(app):
-    settings = mailer.MailSettings.from_config({
-        "BOSTOTTE_SMTP_FROM": "a@b.dk", "BOSTOTTE_OUTBOX": "/tmp/x",
-        "BOSTOTTE_BASE_URL": "https://x", "BOSTOTTE_SMTP_HOST": "", "BOSTOTTE_SMTP_PORT": 25})
+    settings = mailer.MailSettings.from_config(
+        {
+            "BOSTOTTE_SMTP_FROM": "a@b.dk",
+            "BOSTOTTE_OUTBOX": "/tmp/x",
+            "BOSTOTTE_BASE_URL": "https://x",
+            "BOSTOTTE_SMTP_HOST": "",
+            "BOSTOTTE_SMTP_PORT": 25,
+        }
+    )
     assert settings.uses_outbox and settings.port == 25
     assert app.config["BOSTOTTE_SMTP_FROM"] and app.config["BOSTOTTE_BASE_URL"]
 
@@ -216,8 +247,7 @@ def test_digest_text_is_singular_and_plural_danish():
 def test_outbox_in_dev_is_listed_for_the_administrator(w, session, mail, outbox, login_as):
     run(session, FRIDAY, mail)
     entries = mailer.outbox_entries(outbox)
-    assert len(entries) == 3 and {e.to for e in entries} == {
-        w.w1.email, w.w2.email, w.leader.email}
+    assert len(entries) == 3 and {e.to for e in entries} == {w.w1.email, w.w2.email, w.leader.email}
     page = login_as(w.admin).get("/admin/udbakke")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

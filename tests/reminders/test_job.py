@@ -16,14 +16,32 @@ from tests.reminders.conftest import at, reminders, run
 
 MAR20 = date(2026, 3, 20)
 ORS = {"individuelt": 7, "interpersonelt": 7, "socialt": 7, "generelt": 7}
-REM = dict.fromkeys(("struktureringsevne", "foelelsesmaessig_habitus", "selvopfattelse",
-                     "omstillingsevne", "vedligeholdelse_af_bolig", "oekonomi",
-                     "kontakt_til_familie", "kontakt_til_venner", "helbred_vaner"), 2)
+REM = dict.fromkeys(
+    (
+        "struktureringsevne",
+        "foelelsesmaessig_habitus",
+        "selvopfattelse",
+        "omstillingsevne",
+        "vedligeholdelse_af_bolig",
+        "oekonomi",
+        "kontakt_til_familie",
+        "kontakt_til_venner",
+        "helbred_vaner",
+    ),
+    2,
+)
 
 
 def score(session, w, instrument, on, values, **meta):
-    record_scoring(session, w.w1, w.c1, instrument,
-                   {"scored_on": on, "participation": "together", **meta}, values, today=on)
+    record_scoring(
+        session,
+        w.w1,
+        w.c1,
+        instrument,
+        {"scored_on": on, "participation": "together", **meta},
+        values,
+        today=on,
+    )
     session.commit()
 
 
@@ -39,8 +57,10 @@ def test_first_run_creates_what_shows_by_today_and_a_second_run_nothing(w, sessi
         ("goal_target", date(2026, 4, 1), f"goal:{goal.id}"),
         ("subgoal_target", date(2026, 4, 3), f"subgoal:{goal.subgoals[0].id}"),
     }
-    assert reminders(session, w.c2) == {("ors", date(2026, 1, 29), ""),
-                                           ("rem_first", date(2026, 4, 1), "")}
+    assert reminders(session, w.c2) == {
+        ("ors", date(2026, 1, 29), ""),
+        ("rem_first", date(2026, 4, 1), ""),
+    }
     assert (result.created, result.resolved, result.mailed) == (7, 0, 0)
     again = run(session, MAR20, mail, digests=False)
     assert (again.created, again.resolved) == (0, 0)
@@ -56,8 +76,15 @@ def test_a_reminder_shows_on_its_first_day_and_not_the_day_before(w, session, ma
 
 def test_the_database_refuses_a_second_identical_reminder(w, session, mail):
     run(session, MAR20, mail, digests=False)
-    session.add(Reminder(citizen_id=w.c1.id, rule="ors", subject="",
-                         due_date=date(2026, 1, 29), created_at=at(MAR20)))
+    session.add(
+        Reminder(
+            citizen_id=w.c1.id,
+            rule="ors",
+            subject="",
+            due_date=date(2026, 1, 29),
+            created_at=at(MAR20),
+        )
+    )
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
@@ -74,12 +101,12 @@ def test_catch_up_after_downtime_creates_what_was_missed(w, session, mail):
 
 def test_recording_the_scoring_resolves_its_reminder_at_once(w, session, mail, login_as):
     run(session, MAR20, mail, digests=False)
-    form = {"scored_on": "2026-03-20", "participation": "together",
-            **{f"v_{k}": "7" for k in ORS}}
+    form = {"scored_on": "2026-03-20", "participation": "together", **{f"v_{k}": "7" for k in ORS}}
     r = login_as(w.w1).post(f"/borgere/{w.c1.id}/scoringer/ORS/ny", data=form)
     assert r.status_code == 302
-    resolved = session.scalars(select(Reminder).where(
-        Reminder.citizen_id == w.c1.id, Reminder.rule == "ors")).one()
+    resolved = session.scalars(
+        select(Reminder).where(Reminder.citizen_id == w.c1.id, Reminder.rule == "ors")
+    ).one()
     assert resolved.status == "resolved" and resolved.resolved_at is not None
     assert ("ors", date(2026, 1, 29), "") in reminders(session, w.c2)  # not the other's
     # the next run neither recreates it nor creates the next ORS before its 4 weeks
@@ -93,11 +120,12 @@ def test_rem_and_fko_scorings_resolve_theirs_and_the_next_one_follows(w, session
     session.commit()
     run(session, MAR20, mail, digests=False)
     score(session, w, "REM", date(2026, 3, 25), REM)
-    score(session, w, "FKO", date(2026, 3, 25), {"value": 2}, goal_id=goal.id,
-          occasion="status")
+    score(session, w, "FKO", date(2026, 3, 25), {"value": 2}, goal_id=goal.id, occasion="status")
     assert {r[0] for r in reminders(session, w.c1)} == {"ors"}
     assert reminders(session, w.c1, status="resolved") == {
-        ("rem_first", date(2026, 4, 1), ""), ("fko_status", date(2026, 4, 1), f"goal:{goal.id}")}
+        ("rem_first", date(2026, 4, 1), ""),
+        ("fko_status", date(2026, 4, 1), f"goal:{goal.id}"),
+    }
     run(session, date(2026, 6, 17), mail, digests=False)  # 14 days before the next quarter
     assert ("fko_status", date(2026, 7, 1), f"goal:{goal.id}") in reminders(session, w.c1)
 
@@ -110,7 +138,8 @@ def test_closing_a_goal_or_a_delmaal_resolves_its_reminders(w, session, mail):
     goals.update_subgoal(session, sub, {"status": "achieved"})
     session.commit()
     assert ("subgoal_target", date(2026, 4, 3), f"subgoal:{sub.id}") in reminders(
-        session, w.c1, status="resolved")
+        session, w.c1, status="resolved"
+    )
     goals.close_goal(session, goal, {"status": "achieved", "closed_on": MAR20})
     session.commit()
     assert {r[0] for r in reminders(session, w.c1)} == {"ors", "rem_first"}
@@ -147,7 +176,11 @@ def test_a_closed_plan_and_an_ended_indsats_resolve_everything_plan_bound(w, ses
     result = run(session, date(2026, 3, 21), mail, digests=False)
     assert reminders(session, w.c1) == set() and result.created == 0
     assert {r[0] for r in reminders(session, w.c1, status="resolved")} == {
-        "ors", "rem_first", "fko_status", "goal_target"}
+        "ors",
+        "rem_first",
+        "fko_status",
+        "goal_target",
+    }
 
 
 def test_resolve_done_creates_nothing(w, session):

@@ -19,16 +19,20 @@ def fire_times(start: datetime, n: int) -> list[datetime]:
     return times
 
 
-@pytest.mark.parametrize(("start", "expected_utc"), [
-    # last Sunday of March 2026: clocks go forward on the 29th at 02:00 (CET → CEST)
-    (datetime(2026, 3, 27, 12, tzinfo=UTC), [(28, 5), (29, 4), (30, 4), (31, 4)]),
-    # last Sunday of October 2026: clocks go back on the 25th at 03:00 (CEST → CET)
-    (datetime(2026, 10, 23, 12, tzinfo=UTC), [(24, 4), (25, 5), (26, 5), (27, 5)]),
-])
+@pytest.mark.parametrize(
+    ("start", "expected_utc"),
+    [
+        # last Sunday of March 2026: clocks go forward on the 29th at 02:00 (CET → CEST)
+        (datetime(2026, 3, 27, 12, tzinfo=UTC), [(28, 5), (29, 4), (30, 4), (31, 4)]),
+        # last Sunday of October 2026: clocks go back on the 25th at 03:00 (CEST → CET)
+        (datetime(2026, 10, 23, 12, tzinfo=UTC), [(24, 4), (25, 5), (26, 5), (27, 5)]),
+    ],
+)
 def test_the_job_runs_at_six_local_time_across_daylight_saving(start, expected_utc):
     times = fire_times(start, 4)
     assert [(t.astimezone(LOCAL_TZ).hour, t.astimezone(LOCAL_TZ).minute) for t in times] == [
-        (6, 0)] * 4
+        (6, 0)
+    ] * 4
     assert [(t.astimezone(UTC).day, t.astimezone(UTC).hour) for t in times] == expected_utc
 
 
@@ -92,5 +96,7 @@ def test_embedded_scheduler_starts_once_and_never_in_tests(app, monkeypatch, fak
     first = scheduler.start_embedded(app)
     assert scheduler.start_embedded(app) is first
     assert len(fake_schedulers.started) == 1
-    assert [j[2].get("id") for j in first.jobs] == [scheduler.JOB_ID, scheduler.JOB_ID
-                                                    + "-catch-up"]
+    assert [j[2].get("id") for j in first.jobs] == [
+        scheduler.JOB_ID,
+        scheduler.JOB_ID + "-catch-up",
+    ]

@@ -18,8 +18,15 @@ ORS_ITEMS = ("individuelt", "interpersonelt", "socialt", "generelt")
 
 
 def ors(session, worker, citizen, on, each):
-    record_scoring(session, worker, citizen, "ORS", {"scored_on": on, "participation": "together"},
-                   dict.fromkeys(ORS_ITEMS, each), today=on)
+    record_scoring(
+        session,
+        worker,
+        citizen,
+        "ORS",
+        {"scored_on": on, "participation": "together"},
+        dict.fromkeys(ORS_ITEMS, each),
+        today=on,
+    )
     session.commit()
 
 
@@ -35,7 +42,6 @@ def page(client, url="/opgaver"):
     return r.get_data(as_text=True)
 
 
-
 def test_a_worker_starts_on_mine_opgaver(w, client, session):
 
     w.w1.password_hash = hash_password("hemmelig123")
@@ -47,7 +53,8 @@ def test_a_worker_starts_on_mine_opgaver(w, client, session):
 
 
 def test_mine_opgaver_lists_her_citizens_tasks_soonest_first_with_their_forms(
-        w, session, mail, login_as):
+    w, session, mail, login_as
+):
     goal = make.goal(session, w.w1, w.p1, target_date=date(2026, 4, 1))
     session.commit()
     run(session, DAY, mail, digests=False)
@@ -86,9 +93,14 @@ def test_recording_the_scoring_removes_the_task(w, session, mail, login_as):
     run(session, DAY, mail, digests=False)
     client = login_as(w.w1)
     assert "Registrér ORS" in page(client)
-    r = client.post(f"/borgere/{w.c1.id}/scoringer/ORS/ny", data={
-        "scored_on": "2026-03-20", "participation": "together",
-        **{f"v_{i}": "7" for i in ORS_ITEMS}})
+    r = client.post(
+        f"/borgere/{w.c1.id}/scoringer/ORS/ny",
+        data={
+            "scored_on": "2026-03-20",
+            "participation": "together",
+            **{f"v_{i}": "7" for i in ORS_ITEMS},
+        },
+    )
     assert r.status_code == 302
     html = page(client)
     assert "Registrér ORS" not in html and "Registrér REM" in html
@@ -98,8 +110,10 @@ def test_a_signal_explained_and_linked_to_the_graph_then_marked_as_seen(w, sessi
     declined(session, w)
     client = login_as(w.w1)
     html = page(client)
-    assert ("ORS er faldet 8 point fra første måling (32 den 10. jan. 2026) til 24 den "
-            "10. mar. 2026 – et pålideligt fald.") in html
+    assert (
+        "ORS er faldet 8 point fra første måling (32 den 10. jan. 2026) til 24 den "
+        "10. mar. 2026 – et pålideligt fald."
+    ) in html
     assert f'href="/borgere/{w.c1.id}#instrument-ORS"' in html
     assert 'name="csrf_token"' in html
     assert "1 signal" in page(client, "/borgere")  # the marker in Mine borgere
@@ -121,8 +135,10 @@ def test_a_signal_explained_and_linked_to_the_graph_then_marked_as_seen(w, sessi
 
 def test_a_newer_score_makes_a_new_signal_even_after_seen(w, session, login_as):
     declined(session, w)
-    login_as(w.w1).post(f"/opgaver/signaler/{w.c1.id}", data={
-        "kind": "ors_decline", "basis": "2026-03-10", "note": "Set"})
+    login_as(w.w1).post(
+        f"/opgaver/signaler/{w.c1.id}",
+        data={"kind": "ors_decline", "basis": "2026-03-10", "note": "Set"},
+    )
     ors(session, w.w1, w.c1, date(2026, 3, 17), 5)
     assert "ORS er faldet 12 point" in page(login_as(w.w1))
 
@@ -130,10 +146,8 @@ def test_a_newer_score_makes_a_new_signal_even_after_seen(w, session, login_as):
 def test_signals_are_only_for_those_who_may_see_the_citizen(w, session, login_as):
     declined(session, w)
     form = {"kind": "ors_decline", "basis": "2026-03-10", "note": "Set"}
-    assert login_as(w.w2).post(f"/opgaver/signaler/{w.c1.id}", data=form
-                                  ).status_code == 404
-    assert login_as(w.leader).post(f"/opgaver/signaler/{w.c1.id}", data=form
-                                      ).status_code == 403
+    assert login_as(w.w2).post(f"/opgaver/signaler/{w.c1.id}", data=form).status_code == 404
+    assert login_as(w.leader).post(f"/opgaver/signaler/{w.c1.id}", data=form).status_code == 403
     assert "ORS er faldet" not in page(login_as(w.w2), "/opgaver?alle=1")
     stale = {**form, "basis": "2026-03-11"}
     r = login_as(w.w1).post(f"/opgaver/signaler/{w.c1.id}", data=stale)
@@ -177,7 +191,9 @@ def test_pages_issue_a_bounded_number_of_queries(w, session, mail, login_as, url
 def test_marking_seen_needs_the_forms_csrf_token(w, session, login_as, monkeypatch, app):
     declined(session, w)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    r = login_as(w.w1).post(f"/opgaver/signaler/{w.c1.id}", data={
-        "kind": "ors_decline", "basis": "2026-03-10", "note": "Set"})
+    r = login_as(w.w1).post(
+        f"/opgaver/signaler/{w.c1.id}",
+        data={"kind": "ors_decline", "basis": "2026-03-10", "note": "Set"},
+    )
     assert r.status_code == 400
     assert session.scalar(select(func.count()).select_from(SignalAck)) == 0

@@ -24,8 +24,8 @@ class Spec:
     count: int
     worker_id: int | None = None
     gender: str = "k"
-    theme: str | None = None        # None: the four themes in turn
-    status: int = 2                  # FKO status in 2026 (baseline 3: 2 = improved)
+    theme: str | None = None  # None: the four themes in turn
+    status: int = 2  # FKO status in 2026 (baseline 3: 2 = improved)
     name: str = "Bulkborger"
 
 
@@ -39,25 +39,70 @@ def add(session: Session, spec: Spec) -> list[int]:
     citizens, plans, goals, scorings = [], [], [], []
     for k in range(spec.count):
         c, p, g = cid + k, pid + k, gid + k
-        citizens.append({"id": c, "display_name": f"{spec.name} {c}", "birth_year": 1960 + k % 40,
-                         "gender": spec.gender, "team_id": spec.team_id, "legal_basis": "§85",
-                         "start_date": START, "uses_fko": True, "uses_fit": True,
-                         "uses_rem": False, "pakke1": False,
-                         "primary_worker_id": spec.worker_id})
-        plans.append({"id": p, "citizen_id": c, "legal_basis": "§85", "start_date": START,
-                      "end_date": date(2026, 12, 31), "status": "active"})
-        goals.append({"id": g, "plan_id": p, "citizen_id": c,
-                      "theme": spec.theme or THEMES[k % len(THEMES)],
-                      "specific": "Mål", "created_on": START, "status": "active"})
+        citizens.append(
+            {
+                "id": c,
+                "display_name": f"{spec.name} {c}",
+                "birth_year": 1960 + k % 40,
+                "gender": spec.gender,
+                "team_id": spec.team_id,
+                "legal_basis": "§85",
+                "start_date": START,
+                "uses_fko": True,
+                "uses_fit": True,
+                "uses_rem": False,
+                "pakke1": False,
+                "primary_worker_id": spec.worker_id,
+            }
+        )
+        plans.append(
+            {
+                "id": p,
+                "citizen_id": c,
+                "legal_basis": "§85",
+                "start_date": START,
+                "end_date": date(2026, 12, 31),
+                "status": "active",
+            }
+        )
+        goals.append(
+            {
+                "id": g,
+                "plan_id": p,
+                "citizen_id": c,
+                "theme": spec.theme or THEMES[k % len(THEMES)],
+                "specific": "Mål",
+                "created_on": START,
+                "status": "active",
+            }
+        )
         for occasion, on, total in (("baseline", START, 3), ("status", STATUS_ON, spec.status)):
-            scorings.append({"id": sid, "citizen_id": c, "goal_id": g, "instrument": "FKO",
-                             "instrument_version": "1", "occasion": occasion, "scored_on": on,
-                             "total": total})
+            scorings.append(
+                {
+                    "id": sid,
+                    "citizen_id": c,
+                    "goal_id": g,
+                    "instrument": "FKO",
+                    "instrument_version": "1",
+                    "occasion": occasion,
+                    "scored_on": on,
+                    "total": total,
+                }
+            )
             sid += 1
         for on, total in ((date(2025, 6, 1), 20.0), (date(2026, 6, 1), 26.0 + k % 3)):
-            scorings.append({"id": sid, "citizen_id": c, "goal_id": None, "instrument": "ORS",
-                             "instrument_version": "1", "occasion": None, "scored_on": on,
-                             "total": total})
+            scorings.append(
+                {
+                    "id": sid,
+                    "citizen_id": c,
+                    "goal_id": None,
+                    "instrument": "ORS",
+                    "instrument_version": "1",
+                    "occasion": None,
+                    "scored_on": on,
+                    "total": total,
+                }
+            )
             sid += 1
     for model, rows in ((Citizen, citizens), (Plan, plans), (Goal, goals), (Scoring, scorings)):
         session.execute(insert(model), rows)

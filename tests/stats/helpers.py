@@ -10,15 +10,27 @@ from bostotte.goals.models import Goal
 from bostotte.scoring.models import Scoring, ScoringItem
 
 
-def add_scoring(session, citizen: Citizen, instrument: str, on: date,
-                values: dict[str, float], goal: Goal | None = None,
-                occasion: str | None = None) -> Scoring:
+def add_scoring(
+    session,
+    citizen: Citizen,
+    instrument: str,
+    on: date,
+    values: dict[str, float],
+    goal: Goal | None = None,
+    occasion: str | None = None,
+) -> Scoring:
     inst = instruments.get(instrument)
-    s = Scoring(citizen_id=citizen.id, goal_id=goal.id if goal else None, instrument=instrument,
-                instrument_version=inst.version, occasion=occasion, scored_on=on,
-                participation="together", total=inst.total(values),
-                items=[ScoringItem(item=k, position=i, value=v)
-                       for i, (k, v) in enumerate(values.items())])
+    s = Scoring(
+        citizen_id=citizen.id,
+        goal_id=goal.id if goal else None,
+        instrument=instrument,
+        instrument_version=inst.version,
+        occasion=occasion,
+        scored_on=on,
+        participation="together",
+        total=inst.total(values),
+        items=[ScoringItem(item=k, position=i, value=v) for i, (k, v) in enumerate(values.items())],
+    )
     session.add(s)
     return s
 

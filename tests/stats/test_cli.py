@@ -34,40 +34,89 @@ def test_stats_json_has_the_shape_of_domain_md(app, session):
     assert out["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     assert out["min_cell"] == 5
     total = out["fko"]["total"]
-    assert (total["n"], total["maintained_or_improved"], total["improved"],
-            total["target_reached"]) == (6, 4, 4, 0)
+    assert (
+        total["n"],
+        total["maintained_or_improved"],
+        total["improved"],
+        total["target_reached"],
+    ) == (6, 4, 4, 0)
     assert total["share"] == 4 / 6 and total["ci_low"] < total["share"] < total["ci_high"]
-    assert set(out["fko"]["by_theme"]) >= {"mestring", "sundhed", "socialt_liv",
-                                           "uddannelse_beskaeftigelse"}
+    assert set(out["fko"]["by_theme"]) >= {
+        "mestring",
+        "sundhed",
+        "socialt_liv",
+        "uddannelse_beskaeftigelse",
+    }
     assert out["fko"]["by_theme"]["sundhed"] == {"n": None, "suppressed": True}
-    assert set(out["ors"]) == {"n", "mean_first", "mean_latest", "mean_change",
-                               "reliably_improved", "reliably_deteriorated",
-                               "clinically_significant", "effect_size"}
+    assert set(out["ors"]) == {
+        "n",
+        "mean_first",
+        "mean_latest",
+        "mean_change",
+        "reliably_improved",
+        "reliably_deteriorated",
+        "clinically_significant",
+        "effect_size",
+    }
     assert out["ors"]["mean_change"] == 6.0 and out["ors"]["effect_size"] is None
     assert set(out["rem"]["by_indicator"]) >= {"struktureringsevne", "helbred_vaner"}
 
 
 def test_stats_csv_with_breakdown(app, session):
     data(session)
-    r = run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv",
-            "--by", "gender", "--min-cell", "3")
+    r = run(
+        app,
+        "stats",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--format",
+        "csv",
+        "--by",
+        "gender",
+        "--min-cell",
+        "3",
+    )
     rows = list(csv.DictReader(io.StringIO(r.output)))
-    by_gender = {row["group"]: row for row in rows
-                 if row["dimension"] == "gender" and row["measure"] == "fko"
-                 and row["key"] == "total"}
+    by_gender = {
+        row["group"]: row
+        for row in rows
+        if row["dimension"] == "gender" and row["measure"] == "fko" and row["key"] == "total"
+    }
     assert (by_gender["k"]["n"], by_gender["k"]["maintained_or_improved"]) == ("3", "3")
     assert (by_gender["m"]["n"], by_gender["m"]["maintained_or_improved"]) == ("3", "1")
 
 
 def test_target_is_stored_and_shown(app, session):
     data(session)
-    r = run(app, "target", "--theme", "mestring", "--share", "63%", "--from", "2025-01-01",
-            "--to", "2025-12-31")
+    r = run(
+        app,
+        "target",
+        "--theme",
+        "mestring",
+        "--share",
+        "63%",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+    )
     assert r.exit_code == 0 and "63%" in r.output
     out = json.loads(run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31").output)
     assert out["fko"]["by_theme"]["mestring"]["target"] == 0.63
-    bad = run(app, "target", "--theme", "mestring", "--share", "1.5", "--from", "2025-01-01",
-              "--to", "2025-12-31")
+    bad = run(
+        app,
+        "target",
+        "--theme",
+        "mestring",
+        "--share",
+        "1.5",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+    )
     assert bad.exit_code == 2 and "mellem 0 og 1" in bad.output
 
 
@@ -87,6 +136,7 @@ def test_min_cell_defaults_to_the_setting(app, session, monkeypatch):
     out = json.loads(run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31").output)
     assert out["min_cell"] == 7
     assert out["fko"]["total"] == {"n": None, "suppressed": True}  # 6 goals, below 7
-    out = json.loads(run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31",
-                         "--min-cell", "5").output)
+    out = json.loads(
+        run(app, "stats", "--from", "2025-01-01", "--to", "2025-12-31", "--min-cell", "5").output
+    )
     assert out["min_cell"] == 5 and out["fko"]["total"]["n"] == 6

@@ -22,8 +22,8 @@ def two_teams(session):
     anna = make.user(session, Role.WORKER, [nord], name="Anna Worker")
     bo = make.user(session, Role.WORKER, [syd], name="Bo Worker")
     session.commit()
-    bulk.add(session, bulk.Spec(nord.id, 12, anna.id, status=2))   # all improved
-    bulk.add(session, bulk.Spec(syd.id, 8, bo.id, status=4))       # all worse
+    bulk.add(session, bulk.Spec(nord.id, 12, anna.id, status=2))  # all improved
+    bulk.add(session, bulk.Spec(syd.id, 8, bo.id, status=4))  # all worse
     return nord, syd, anna, bo
 
 
@@ -41,7 +41,9 @@ def test_a_team_scope_gives_that_teams_numbers(session, two_teams):
     assert syd_only["fko"]["total"]["maintained_or_improved"] == 0
     # a leader of no team sees nothing, not everything
     assert services.compute(session, P, today=TODAY, scope=Scope(()))["fko"]["total"] == {
-        "n": None, "suppressed": True}
+        "n": None,
+        "suppressed": True,
+    }
 
 
 def test_a_theme_scope_counts_as_the_theme_breakdown(session, two_teams):
@@ -68,11 +70,11 @@ def test_each_quarter_of_the_trend_is_that_quarter_as_a_period(session):
         others += [make.goal(session, worker, p, theme=t) for t in ("mestring", "sundhed")]
     for k, g in enumerate(goals + others):
         fko(session, g, "baseline", date(2024, 1, 1), 2)
-        fko(session, g, "status", date(2025, 2, 1), 1 + k % 3)    # Q1 2025
-        fko(session, g, "status", date(2025, 3, 31), 2)           # later in Q1: wins
+        fko(session, g, "status", date(2025, 2, 1), 1 + k % 3)  # Q1 2025
+        fko(session, g, "status", date(2025, 3, 31), 2)  # later in Q1: wins
         if k % 2:
-            fko(session, g, "final", date(2025, 5, 1), 4)         # Q2: only half of them
-        fko(session, g, "status", date(2025, 6, 30), 1)           # Q2, loses to the final
+            fko(session, g, "final", date(2025, 5, 1), 4)  # Q2: only half of them
+        fko(session, g, "status", date(2025, 6, 30), 1)  # Q2, loses to the final
     session.commit()
 
     quarters = services.quarters_until(date(2025, 8, 15), 4)
@@ -81,11 +83,13 @@ def test_each_quarter_of_the_trend_is_that_quarter_as_a_period(session):
     for q in trend:
         alone = services.compute(session, services.quarter_period(q["quarter"]), min_cell=1)
         assert q["total"] == alone["fko"]["total"]
-        assert q["by_theme"] == {t: {k: v for k, v in c.items() if k != "target"}
-                                 for t, c in alone["fko"]["by_theme"].items()}
+        assert q["by_theme"] == {
+            t: {k: v for k, v in c.items() if k != "target"}
+            for t, c in alone["fko"]["by_theme"].items()
+        }
     q1, q2 = trend[1]["total"], trend[2]["total"]
     assert (q1["n"], q1["maintained_or_improved"]) == (9, 9)
-    assert (q2["n"], q2["maintained_or_improved"]) == (9, 5)   # 4 finals at 4 are worse
+    assert (q2["n"], q2["maintained_or_improved"]) == (9, 5)  # 4 finals at 4 are worse
     assert trend[0]["total"] == {"n": None, "suppressed": True}
 
 
@@ -101,8 +105,9 @@ def test_previous_period():
     leap = Period(date(2024, 1, 1), date(2024, 12, 31))
     assert services.previous_period(leap) == Period(date(2023, 1, 1), date(2023, 12, 31))
     assert services.previous_period(Period(date(2024, 2, 29), date(2024, 5, 31))) == Period(
-        date(2023, 2, 28), date(2023, 5, 31))
-    agreement = Period(date(2019, 1, 1), date(2020, 12, 31))   # seed 001's two years
+        date(2023, 2, 28), date(2023, 5, 31)
+    )
+    agreement = Period(date(2019, 1, 1), date(2020, 12, 31))  # seed 001's two years
     assert services.previous_period(agreement) == Period(date(2017, 1, 1), date(2018, 12, 31))
 
 
@@ -123,25 +128,28 @@ def test_documentation_per_worker_counts_late_scorings_by_kind(session, two_team
 
 def test_a_worker_with_few_due_scorings_is_hidden_and_so_is_her_smallest_colleague(session):
     team = make.team(session, "Team Nord")
-    small, mid, big = (make.user(session, Role.WORKER, [team], name=n)
-                       for n in ("Ane", "Bent", "Carl"))
+    small, mid, big = (
+        make.user(session, Role.WORKER, [team], name=n) for n in ("Ane", "Bent", "Carl")
+    )
     session.commit()
-    bulk.add(session, bulk.Spec(team.id, 1, small.id))   # 4 due scorings: < 5
-    bulk.add(session, bulk.Spec(team.id, 2, mid.id))     # 8
-    bulk.add(session, bulk.Spec(team.id, 3, big.id))     # 12
-    bulk.add(session, bulk.Spec(team.id, 2, None))       # no contact person: 8
+    bulk.add(session, bulk.Spec(team.id, 1, small.id))  # 4 due scorings: < 5
+    bulk.add(session, bulk.Spec(team.id, 2, mid.id))  # 8
+    bulk.add(session, bulk.Spec(team.id, 3, big.id))  # 12
+    bulk.add(session, bulk.Spec(team.id, 2, None))  # no contact person: 8
     workers = {w["name"]: w for w in services.documentation_by_worker(session, P, today=TODAY)}
-    assert workers["Ane"] == {"worker_id": small.id, "name": "Ane", "late": {},
-                              "documentation": {"n": None, "suppressed": True}}
+    assert workers["Ane"] == {
+        "worker_id": small.id,
+        "name": "Ane",
+        "late": {},
+        "documentation": {"n": None, "suppressed": True},
+    }
     hidden = [n for n, w in workers.items() if w["documentation"].get("suppressed")]
-    assert sorted(hidden) == ["Ane", "Bent"] or sorted(hidden) == ["Ane",
-                                                                   "Ingen kontaktperson"]
+    assert sorted(hidden) == ["Ane", "Bent"] or sorted(hidden) == ["Ane", "Ingen kontaktperson"]
     assert workers["Carl"]["documentation"]["n"] == 12
     assert list(workers)[-1] == "Ingen kontaktperson"
 
 
-def test_dashboard_has_every_part_in_a_fixed_number_of_queries(session, two_teams,
-                                                               count_queries):
+def test_dashboard_has_every_part_in_a_fixed_number_of_queries(session, two_teams, count_queries):
     scope = Scope((two_teams[0].id,))
     with count_queries() as statements:
         dash = services.dashboard(session, P, today=TODAY, scope=scope)
@@ -151,13 +159,24 @@ def test_dashboard_has_every_part_in_a_fixed_number_of_queries(session, two_team
     assert dash["trend"][-1]["quarter"] == (2026, 4)
     assert set(dash["breakdowns"]) == set(services.BREAKDOWNS)
     for by in services.BREAKDOWNS:  # all of them in one go = each on its own
-        assert dash["breakdowns"][by] == services.compute(session, P, by=by, today=TODAY,
-                                                          scope=scope)["by"]
+        assert (
+            dash["breakdowns"][by]
+            == services.compute(session, P, by=by, today=TODAY, scope=scope)["by"]
+        )
     assert list(dash["breakdowns"]["team"]["groups"]) == ["Team Nord"]
     assert [w["name"] for w in dash["workers"]] == ["Anna Worker"]
     rows = services.dashboard_rows(dash)
     first = rows[0]
     assert (first["measure"], first["dimension"], first["key"], first["n"]) == (
-        "fko", "", "total", 12)
-    assert {r["dimension"] for r in rows} == {"", *services.BREAKDOWNS, "worker", "previous",
-                                              "quarter"}
+        "fko",
+        "",
+        "total",
+        12,
+    )
+    assert {r["dimension"] for r in rows} == {
+        "",
+        *services.BREAKDOWNS,
+        "worker",
+        "previous",
+        "quarter",
+    }

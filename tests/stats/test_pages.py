@@ -28,10 +28,8 @@ P = Period(date(2026, 1, 1), date(2026, 11, 23))
 def w(w, session):
     """The leader leads Team Nord only. Team Nord: 10 women (improved) and 3 men (worse);
     Team Syd: 9 citizens (worse)."""
-    bulk.add(session, bulk.Spec(w.t1.id, 10, w.w1.id, gender="k", status=2,
-                                name="Nordkvinde"))
-    bulk.add(session, bulk.Spec(w.t1.id, 3, w.w1.id, gender="m", status=4,
-                                name="Nordmand"))
+    bulk.add(session, bulk.Spec(w.t1.id, 10, w.w1.id, gender="k", status=2, name="Nordkvinde"))
+    bulk.add(session, bulk.Spec(w.t1.id, 3, w.w1.id, gender="m", status=4, name="Nordmand"))
     bulk.add(session, bulk.Spec(w.t2.id, 9, w.w2.id, status=4, name="Sydborger"))
     return w
 
@@ -43,20 +41,21 @@ def _text(html: bytes) -> str:
 def _table(html: bytes, anchor: str) -> str:
     page = html.decode()
     start = page.index(anchor)
-    return page[start:page.index("</table>", start)]
+    return page[start : page.index("</table>", start)]
 
 
 def _row(table: str, label: str) -> list[str]:
     """The cells of the row whose header is `label`, as text."""
     row = re.search(r'<th scope="row">' + re.escape(label) + r"</th>(.*?)</tr>", table, re.S)
     assert row, f"no row {label}"
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
-                                                                   row.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    ]
 
 
 @pytest.mark.parametrize("who", ["w1", "borger", "authority", "admin"])
-@pytest.mark.parametrize("path", ["/statistik", "/statistik/export.csv",
-                                  "/statistik/rapport.pdf"])
+@pytest.mark.parametrize("path", ["/statistik", "/statistik/export.csv", "/statistik/rapport.pdf"])
 def test_only_leaders_get_in(w, login_as, who, path):
     assert login_as(getattr(w, who)).get(path).status_code == 403
 
@@ -72,7 +71,7 @@ def test_the_leader_sees_her_own_teams_only(w, login_as):
     assert response.status_code == 200
     text = _text(response.data)
     total = _row(_table(response.data, 'id="fko-heading"'), "Alle temaer")
-    assert total[-1] == "13"                  # Team Nord's 13 goals, not Syd's 9
+    assert total[-1] == "13"  # Team Nord's 13 goals, not Syd's 9
     assert "Team Syd" not in text
     assert f'<option value="{w.t2.id}"' not in response.data.decode()
     # another team in the URL is refused, for the page and for the files
@@ -97,13 +96,16 @@ def test_default_period_is_the_year_so_far(w, login_as):
     assert f'value="{today.year}-01-01"' in page and f'value="{today.isoformat()}"' in page
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"fra": "2026-13-01"}, "Skriv en gyldig dato"),
-    ({"fra": "2026-06-01", "til": "2026-01-01"}, "Slutdatoen ligger før startdatoen."),
-    ({"til": "1066-10-14"}, "Vælg en dato mellem 2000 og 2100."),
-    ({"tema": "golf"}, "Vælg en af mulighederne."),
-    ({"team": "nord"}, "Skriv et helt tal."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"fra": "2026-13-01"}, "Skriv en gyldig dato"),
+        ({"fra": "2026-06-01", "til": "2026-01-01"}, "Slutdatoen ligger før startdatoen."),
+        ({"til": "1066-10-14"}, "Vælg en dato mellem 2000 og 2100."),
+        ({"tema": "golf"}, "Vælg en af mulighederne."),
+        ({"team": "nord"}, "Skriv et helt tal."),
+    ],
+)
 def test_bad_filters_get_a_danish_message(w, login_as, args, message):
     response = login_as(w.leader).get("/statistik", query_string=args)
     assert response.status_code == 400
@@ -125,8 +127,10 @@ def test_suppression_holds_on_every_breakdown(w, login_as):
     for by in ("method", "age", "legal_basis"):
         table = _table(html, f'id="opdeling-{by}"')
         for cells in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.S):
-            values = [re.sub(r"<[^>]+>", "", c).strip()
-                      for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+            values = [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+            ]
             n = values[1]
             assert n == "&lt;5" or int(n) >= 5
 
@@ -140,16 +144,20 @@ def test_the_min_cell_setting_decides_what_is_hidden(w, app, login_as, monkeypat
     assert _row(gender, "Mand")[1] == "3" and _row(gender, "Kvinde")[1] == "10"
     assert "færre end 3 mål eller borgere vises som &lt;3" in _text(html)
     csv_rows = _csv(leader.get("/statistik/export.csv", query_string=YEAR))
-    men = next(r for r in csv_rows if r[0] == "FKO mestring" and r[3] == "Køn"
-               and r[4] == "Mand" and r[5] == "I alt")
+    men = next(
+        r
+        for r in csv_rows
+        if r[0] == "FKO mestring" and r[3] == "Køn" and r[4] == "Mand" and r[5] == "I alt"
+    )
     assert men[6] == "3"
 
     monkeypatch.setitem(app.config, "BOSTOTTE_MIN_CELL", 14)
     html = leader.get("/statistik", query_string=YEAR).data
     assert _row(_table(html, 'id="fko-heading"'), "Alle temaer")[-1] == "&lt;14"
     csv_rows = _csv(leader.get("/statistik/export.csv", query_string=YEAR))
-    total = next(r for r in csv_rows if r[0] == "FKO mestring" and r[3] == "I alt"
-                 and r[5] == "I alt")
+    total = next(
+        r for r in csv_rows if r[0] == "FKO mestring" and r[3] == "I alt" and r[5] == "I alt"
+    )
     assert total[6] == "<14" and all(c == "" for c in total[7:])
 
 
@@ -162,17 +170,25 @@ def test_csv_opens_in_danish_excel_with_the_expected_columns(w, login_as):
     response = login_as(w.leader).get("/statistik/export.csv", query_string=YEAR)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert 'filename="statistik-2026-01-01-2026-11-23.csv"' in (
-        response.headers["Content-Disposition"])
+    assert (
+        'filename="statistik-2026-01-01-2026-11-23.csv"'
+        in (response.headers["Content-Disposition"])
+    )
     rows = _csv(response)
     assert rows[0] == [label for _, label in report.CSV_FIELDS]
-    assert rows[0][:7] == ["Måling", "Periode fra", "Periode til", "Opdeling", "Gruppe",
-                           "Tema eller indikator", "Antal (n)"]
-    total = next(r for r in rows if r[0] == "FKO mestring" and r[3] == "I alt"
-                 and r[5] == "I alt")
+    assert rows[0][:7] == [
+        "Måling",
+        "Periode fra",
+        "Periode til",
+        "Opdeling",
+        "Gruppe",
+        "Tema eller indikator",
+        "Antal (n)",
+    ]
+    total = next(r for r in rows if r[0] == "FKO mestring" and r[3] == "I alt" and r[5] == "I alt")
     assert total[1:3] == ["01-01-2026", "23-11-2026"]
     assert total[6] == "13"
-    assert total[7] == "0,7692"          # 10 of 13, decimal comma
+    assert total[7] == "0,7692"  # 10 of 13, decimal comma
     ors = next(r for r in rows if r[0] == "ORS" and r[3] == "I alt")
     assert ors[14:17] == ["20", "26,9231", "6,9231"]  # first 20; latest 350 / 13
     # suppressed cells: "<5" and no other number, on every breakdown row
@@ -217,28 +233,41 @@ def test_leader_sets_a_target(w, login_as, session):
     leader = login_as(w.leader)
     page = leader.get("/statistik", query_string=YEAR).data.decode()
     assert 'name="csrf_token"' in page or "csrf_token" in page  # the form carries its token
-    response = leader.post("/statistik/maal", query_string=YEAR, data={
-        "maal_tema": "mestring", "andel": "63,5 %", "maal_fra": "2026-01-01",
-        "maal_til": "2026-12-31"})
+    response = leader.post(
+        "/statistik/maal",
+        query_string=YEAR,
+        data={
+            "maal_tema": "mestring",
+            "andel": "63,5 %",
+            "maal_fra": "2026-01-01",
+            "maal_til": "2026-12-31",
+        },
+    )
     assert response.status_code == 302
     assert "fra=2026-01-01" in response.headers["Location"]
     target = session.scalars(select(StatTarget)).one()
-    assert (target.theme, target.share, target.set_by_id) == ("mestring", 0.635,
-                                                               w.leader.id)
+    assert (target.theme, target.share, target.set_by_id) == ("mestring", 0.635, w.leader.id)
     html = leader.get(response.headers["Location"]).data
     assert _row(_table(html, 'id="fko-heading"'), "Mestring af eget liv")[3] == "64\u00a0%"
 
 
-@pytest.mark.parametrize("form, field, message", [
-    ({"andel": "mange"}, "andel", "Skriv målet som en procent mellem 0 og 100, fx 63."),
-    ({"andel": "120"}, "andel", "Skriv målet som en procent mellem 0 og 100, fx 63."),
-    ({"maal_tema": ""}, "maal_tema", "Udfyld feltet."),
-    ({"maal_til": "2025-01-01"}, "maal_til", "Slutdatoen ligger før startdatoen."),
-])
-def test_a_bad_target_is_refused_and_nothing_is_lost(w, login_as, session, form, field,
-                                                     message):
-    data = {"maal_tema": "sundhed", "andel": "48", "maal_fra": "2026-01-01",
-            "maal_til": "2026-12-31", **form}
+@pytest.mark.parametrize(
+    "form, field, message",
+    [
+        ({"andel": "mange"}, "andel", "Skriv målet som en procent mellem 0 og 100, fx 63."),
+        ({"andel": "120"}, "andel", "Skriv målet som en procent mellem 0 og 100, fx 63."),
+        ({"maal_tema": ""}, "maal_tema", "Udfyld feltet."),
+        ({"maal_til": "2025-01-01"}, "maal_til", "Slutdatoen ligger før startdatoen."),
+    ],
+)
+def test_a_bad_target_is_refused_and_nothing_is_lost(w, login_as, session, form, field, message):
+    data = {
+        "maal_tema": "sundhed",
+        "andel": "48",
+        "maal_fra": "2026-01-01",
+        "maal_til": "2026-12-31",
+        **form,
+    }
     response = login_as(w.leader).post("/statistik/maal", query_string=YEAR, data=data)
     assert response.status_code == 400
     html = response.data.decode()
@@ -249,8 +278,7 @@ def test_a_bad_target_is_refused_and_nothing_is_lost(w, login_as, session, form,
     assert session.scalars(select(StatTarget)).all() == []
 
 
-def test_page_queries_are_bounded_on_40_and_4000_citizens(w, login_as, count_queries,
-                                                           session):
+def test_page_queries_are_bounded_on_40_and_4000_citizens(w, login_as, count_queries, session):
     leader = login_as(w.leader)
     bulk.add(session, bulk.Spec(w.t1.id, 40 - 13, w.w1.id))
     with count_queries() as small:
@@ -261,10 +289,11 @@ def test_page_queries_are_bounded_on_40_and_4000_citizens(w, login_as, count_que
     assert response.status_code == 200
     assert _row(_table(response.data, 'id="fko-heading"'), "Alle temaer")[-1] == "4000"
     # the same page, numbers from the engine: Team Nord's goals, all of them
-    assert compute(session, P, today=date(2026, 11, 23),
-                   scope=Scope((w.t1.id,)))["fko"]["total"]["n"] == 4000
+    assert (
+        compute(session, P, today=date(2026, 11, 23), scope=Scope((w.t1.id,)))["fko"]["total"]["n"]
+        == 4000
+    )
     assert len(large) == len(small) <= 40
-
 
 
 def test_theme_filter_shows_that_theme_only(w, login_as):

@@ -29,16 +29,17 @@ THEMES = ["mestring", "sundhed", "socialt_liv", "uddannelse_beskaeftigelse"]
 REM_ITEMS = instruments.get("REM").item_ids
 
 day = st.integers(min_value=0, max_value=3 * 365)
-fko_event = st.tuples(st.sampled_from(["baseline", "target", "status", "final"]), day,
-                      st.integers(0, 4))
+fko_event = st.tuples(
+    st.sampled_from(["baseline", "target", "status", "final"]), day, st.integers(0, 4)
+)
 goal_st = st.tuples(st.sampled_from(THEMES), st.lists(fko_event, max_size=5))
 ors_st = st.lists(st.tuples(day, st.integers(0, 400)), max_size=4)  # tenths of a point
-rem_st = st.lists(st.tuples(day, st.lists(st.integers(0, 4), min_size=9, max_size=9)),
-                  max_size=3)
+rem_st = st.lists(st.tuples(day, st.lists(st.integers(0, 4), min_size=9, max_size=9)), max_size=3)
 citizen_st = st.tuples(st.integers(1950, 2010), st.lists(goal_st, max_size=3), ors_st, rem_st)
 
 
 # ------------------------------------------------------------- the reference, from domain.md
+
 
 def ref_fko(goals, p: Period):
     rows = []
@@ -47,13 +48,19 @@ def ref_fko(goals, p: Period):
         follow = [e for e in events if e[0] in ("status", "final") and p.start <= e[1] <= p.end]
         if not base or not follow:
             continue
-        baseline = base[-1][2]          # latest by date, ties by insertion order
+        baseline = base[-1][2]  # latest by date, ties by insertion order
         targets = [e for e in events if e[0] == "target"]
         target = targets[-1][2] if targets else None
         finals = [e for e in follow if e[0] == "final"]
         outcome = (finals or follow)[-1][2]
-        rows.append((theme, outcome <= baseline, outcome < baseline,
-                     target is not None and outcome <= target))
+        rows.append(
+            (
+                theme,
+                outcome <= baseline,
+                outcome < baseline,
+                target is not None and outcome <= target,
+            )
+        )
     return rows
 
 
@@ -73,11 +80,12 @@ def sort_events(events):
     return sorted(enumerate(events), key=lambda x: (x[1][1], x[0]))
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
-@given(citizens=st.lists(citizen_st, min_size=1, max_size=6),
-       start=day, length=st.integers(0, 500))
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(citizens=st.lists(citizen_st, min_size=1, max_size=6), start=day, length=st.integers(0, 500))
 def test_sql_equals_reference(session, citizens, start, length):
     p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
     team = make.team(session)
@@ -96,8 +104,13 @@ def test_sql_equals_reference(session, citizens, start, length):
         for d, tenths in sorted(ors_list, key=lambda x: x[0]):
             total = tenths / 10
             on = DAY0 + timedelta(days=d)
-            add_scoring(session, c, "ORS", on, {"individuelt": total, "interpersonelt": 0,
-                                                "socialt": 0, "generelt": 0})
+            add_scoring(
+                session,
+                c,
+                "ORS",
+                on,
+                {"individuelt": total, "interpersonelt": 0, "socialt": 0, "generelt": 0},
+            )
             series.append((on, total))
         if fl := first_latest(series, p):
             age = p.end.year - birth_year
@@ -117,10 +130,17 @@ def test_sql_equals_reference(session, citizens, start, length):
         fko_rows = ref_fko(ref_goals, p)
         total = stats["fko"]["total"]
         if fko_rows:
-            assert (total["n"], total["maintained_or_improved"], total["improved"],
-                    total["target_reached"]) == (
-                len(fko_rows), sum(r[1] for r in fko_rows), sum(r[2] for r in fko_rows),
-                sum(r[3] for r in fko_rows))
+            assert (
+                total["n"],
+                total["maintained_or_improved"],
+                total["improved"],
+                total["target_reached"],
+            ) == (
+                len(fko_rows),
+                sum(r[1] for r in fko_rows),
+                sum(r[2] for r in fko_rows),
+                sum(r[3] for r in fko_rows),
+            )
         else:
             assert total.get("suppressed")
         for theme in THEMES:
@@ -128,7 +148,9 @@ def test_sql_equals_reference(session, citizens, start, length):
             cell = stats["fko"]["by_theme"][theme]
             if rows and not cell.get("suppressed"):
                 assert (cell["n"], cell["maintained_or_improved"]) == (
-                    len(rows), sum(r[1] for r in rows))
+                    len(rows),
+                    sum(r[1] for r in rows),
+                )
         # ORS
         cell = stats["ors"]
         if ref_ors:
@@ -141,10 +163,12 @@ def test_sql_equals_reference(session, citizens, start, length):
             assert cell["reliably_deteriorated"] == sum(ch <= -5 for ch in changes)
             assert cell["clinically_significant"] == sum(
                 f < cut and latest >= cut and round(latest - f, 1) >= 5
-                for f, latest, cut in ref_ors)
+                for f, latest, cut in ref_ors
+            )
             if len(firsts) >= 2 and statistics.stdev(firsts) > 1e-9:
                 assert cell["effect_size"] == pytest.approx(
-                    statistics.fmean(changes) / statistics.stdev(firsts), rel=1e-6)
+                    statistics.fmean(changes) / statistics.stdev(firsts), rel=1e-6
+                )
             else:
                 assert cell["effect_size"] is None
         else:
@@ -155,9 +179,11 @@ def test_sql_equals_reference(session, citizens, start, length):
             cell = stats["rem"]["by_indicator"][item]
             if rows:
                 assert (cell["n"], cell["improved"], cell["unchanged"], cell["worsened"]) == (
-                    len(rows), sum(latest < f for f, latest in rows),
+                    len(rows),
+                    sum(latest < f for f, latest in rows),
                     sum(latest == f for f, latest in rows),
-                    sum(latest > f for f, latest in rows))
+                    sum(latest > f for f, latest in rows),
+                )
                 assert cell["mean_first"] == pytest.approx(statistics.fmean(f for f, _ in rows))
             else:
                 assert cell.get("suppressed")
@@ -176,6 +202,7 @@ def _empty_tables():
 
 # ------------------------------------------------------------ documentation on time
 
+
 def ref_documentation(plans, p: Period, today: date) -> tuple[int, int]:
     """(n, on_time) of domain.md's cadences for FKO, read literally: a status every 3 months
     of the plan (each counted in the window that ends 14 days after its due date) and a final
@@ -184,6 +211,7 @@ def ref_documentation(plans, p: Period, today: date) -> tuple[int, int]:
     grace = timedelta(days=14)
     for start, end, goals in plans:
         for created, closed, events in goals:
+
             def open_at(due, created=created, closed=closed):
                 return created <= due and (closed is None or closed >= due)
 
@@ -202,18 +230,27 @@ def ref_documentation(plans, p: Period, today: date) -> tuple[int, int]:
     return n, on_time
 
 
-doc_goal_st = st.tuples(st.integers(-30, 400), st.one_of(st.none(), st.integers(0, 900)),
-                        st.lists(st.tuples(st.sampled_from(["status", "final"]),
-                                           st.integers(-20, 1000)), max_size=8))
-doc_plan_st = st.tuples(st.integers(0, 3 * 365), st.integers(90, 900),
-                        st.lists(doc_goal_st, min_size=1, max_size=3))
+doc_goal_st = st.tuples(
+    st.integers(-30, 400),
+    st.one_of(st.none(), st.integers(0, 900)),
+    st.lists(st.tuples(st.sampled_from(["status", "final"]), st.integers(-20, 1000)), max_size=8),
+)
+doc_plan_st = st.tuples(
+    st.integers(0, 3 * 365), st.integers(90, 900), st.lists(doc_goal_st, min_size=1, max_size=3)
+)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
-@given(plans=st.lists(doc_plan_st, min_size=1, max_size=4), start=day,
-       length=st.integers(60, 800), today=st.integers(0, 5 * 365))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    plans=st.lists(doc_plan_st, min_size=1, max_size=4),
+    start=day,
+    length=st.integers(60, 800),
+    today=st.integers(0, 5 * 365),
+)
 def test_documentation_equals_reference(session, plans, start, length, today):
     p = Period(DAY0 + timedelta(days=start), DAY0 + timedelta(days=start + length))
     today_date = DAY0 + timedelta(days=today)
@@ -249,6 +286,7 @@ def test_documentation_equals_reference(session, plans, start, length, today):
 
 # ------------------------------------------------ breakdowns from one cross table
 
+
 def _same(a, b, path="") -> None:
     """Equal, floats up to rounding (a cross table sums its cells in another order)."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -262,17 +300,29 @@ def _same(a, b, path="") -> None:
 
 
 breakdown_citizen_st = st.tuples(
-    st.integers(0, 2), st.sampled_from(["k", "m", "a"]), st.sampled_from(["§85", "§82b"]),
+    st.integers(0, 2),
+    st.sampled_from(["k", "m", "a"]),
+    st.sampled_from(["§85", "§82b"]),
     st.tuples(st.booleans(), st.booleans(), st.booleans()),  # uses FKO, FIT, REM
-    st.integers(1940, 2012), st.integers(0, 3 * 365), st.lists(goal_st, max_size=3),
-    ors_st, rem_st)
+    st.integers(1940, 2012),
+    st.integers(0, 3 * 365),
+    st.lists(goal_st, max_size=3),
+    ors_st,
+    rem_st,
+)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
-@given(citizens=st.lists(breakdown_citizen_st, min_size=1, max_size=8), start=day,
-       length=st.integers(0, 500), min_cell=st.sampled_from([1, 3]))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    citizens=st.lists(breakdown_citizen_st, min_size=1, max_size=8),
+    start=day,
+    length=st.integers(0, 500),
+    min_cell=st.sampled_from([1, 3]),
+)
 def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
     """The page's totals and breakdowns, counted as one cross table of team, gender, age,
     legal basis and method, equal compute() without a breakdown and with each dimension on
@@ -283,23 +333,43 @@ def test_dashboard_equals_compute(session, citizens, start, length, min_cell):
     teams = [make.team(session) for _ in range(3)]
     worker = make.user(session, Role.WORKER, teams)
     for team, gender, basis, methods, birth_year, begins, goals, ors_list, rem_list in citizens:
-        c = make.citizen(session, teams[team], gender=gender, legal_basis=basis,
-                         birth_year=birth_year, start_date=DAY0 + timedelta(days=begins),
-                         **dict(zip(("uses_fko", "uses_fit", "uses_rem"), methods, strict=True)))
+        c = make.citizen(
+            session,
+            teams[team],
+            gender=gender,
+            legal_basis=basis,
+            birth_year=birth_year,
+            start_date=DAY0 + timedelta(days=begins),
+            **dict(zip(("uses_fko", "uses_fit", "uses_rem"), methods, strict=True)),
+        )
         days = 180 if basis == "§82b" else 400  # a § 82 b forløb lasts at most 6 months
-        plan = make.plan(session, c, start=c.start_date,
-                         end=c.start_date + timedelta(days=days), legal_basis=basis)
+        plan = make.plan(
+            session,
+            c,
+            start=c.start_date,
+            end=c.start_date + timedelta(days=days),
+            legal_basis=basis,
+        )
         for theme, events in goals:
             g = make.goal(session, worker, plan, theme=theme, target_date=plan.end_date)
             for occasion, d, value in [e for _, e in sort_events(events)]:
                 fko(session, g, occasion, DAY0 + timedelta(days=d), value)
         for d, tenths in ors_list:
-            add_scoring(session, c, "ORS", DAY0 + timedelta(days=d),
-                        {"individuelt": tenths / 10, "interpersonelt": 0, "socialt": 0,
-                         "generelt": 0})
+            add_scoring(
+                session,
+                c,
+                "ORS",
+                DAY0 + timedelta(days=d),
+                {"individuelt": tenths / 10, "interpersonelt": 0, "socialt": 0, "generelt": 0},
+            )
         for d, values in rem_list:
-            add_scoring(session, c, "REM", DAY0 + timedelta(days=d),
-                        dict(zip(REM_ITEMS, values, strict=True)))
+            add_scoring(
+                session,
+                c,
+                "REM",
+                DAY0 + timedelta(days=d),
+                dict(zip(REM_ITEMS, values, strict=True)),
+            )
     session.commit()
     try:
         dash = dashboard(session, p, today=today, min_cell=min_cell)
@@ -315,8 +385,6 @@ def test_mark_index_equals_calendar_months(session):
     """The arithmetic for 'the first quarterly mark on or after a day' against the calendar,
     on dates near month ends and leap days, over plans of up to 30 years."""
 
-
-
     rng = random.Random(85)
     starts = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 11, 30), date(2099, 12, 31)]
     starts += [date(1990, 1, 1) + timedelta(days=rng.randrange(40000)) for _ in range(40)]
@@ -326,10 +394,15 @@ def test_mark_index_equals_calendar_months(session):
             mark = add_months(start, 3 * rng.randrange(0, 120))
             cases += [(start, mark + timedelta(days=rng.choice((-4, -3, -1, 0, 1, 3, 4))))]
         cases.append((start, start + timedelta(days=rng.randrange(-30, 30 * 365))))
-    selects = [select(literal(i).label("i"),
-                      _mark_index(literal(s, Date), literal(d, Date),
-                                  days_between(literal(s, Date), literal(d, Date))).label("k"))
-               for i, (s, d) in enumerate(cases)]
+    selects = [
+        select(
+            literal(i).label("i"),
+            _mark_index(
+                literal(s, Date), literal(d, Date), days_between(literal(s, Date), literal(d, Date))
+            ).label("k"),
+        )
+        for i, (s, d) in enumerate(cases)
+    ]
     got = dict(session.execute(union_all(*selects)).all())
     for i, (start, day) in enumerate(cases):
         expected = next(k for k in range(1, 200) if add_months(start, 3 * k) >= day)
@@ -339,14 +412,15 @@ def test_mark_index_equals_calendar_months(session):
 def test_add_months_equals_python(session):
     """The SQL month arithmetic clamps to the month's end exactly like common.time's."""
 
-
     days = [date(2024, 1, 28) + timedelta(days=i) for i in range(0, 400, 3)]
     cases = [(d, n) for d in days for n in (-13, -1, 1, 3, 12, 37)][:480]
-    selects = [select(literal(i).label("i"),
-                      sql_add_months(literal(d, Date), literal(n)).label("d"))
-               for i, (d, n) in enumerate(cases)]
+    selects = [
+        select(literal(i).label("i"), sql_add_months(literal(d, Date), literal(n)).label("d"))
+        for i, (d, n) in enumerate(cases)
+    ]
     got = dict(session.execute(union_all(*selects)).all())
     for i, (d, n) in enumerate(cases):
         value = got[i]
         assert (value if isinstance(value, date) else date.fromisoformat(value)) == (
-            add_months(d, n)), (d, n)
+            add_months(d, n)
+        ), (d, n)

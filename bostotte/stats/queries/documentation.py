@@ -78,51 +78,85 @@ def _fko_status_due() -> list[Select[Any]]:
     def index(day: Any) -> Any:
         return _mark_index(p.start_date, day, days_between(p.start_date, day))
 
-    plans = (select(p.id.label("plan_id"), p.start_date.label("start"),
-                    index(P_START).label("first_k"),
-                    (index(closes) - 1).label("last_k"))
-             .where(p.start_date <= P_END, p.end_date >= P_START,
-                    # A goal's citizen is its plan's: filtered here, before the marks.
-                    p.citizen_id.in_(select(c.id).where(c.uses_fko)))
-             .cte("plan_span").prefix_with("MATERIALIZED"))
+    plans = (
+        select(
+            p.id.label("plan_id"),
+            p.start_date.label("start"),
+            index(P_START).label("first_k"),
+            (index(closes) - 1).label("last_k"),
+        )
+        .where(
+            p.start_date <= P_END,
+            p.end_date >= P_START,
+            # A goal's citizen is its plan's: filtered here, before the marks.
+            p.citizen_id.in_(select(c.id).where(c.uses_fko)),
+        )
+        .cte("plan_span")
+        .prefix_with("MATERIALIZED")
+    )
     ps = plans.c
     k = _quarters(select(func.max(ps.last_k)).scalar_subquery())
     due = add_months(ps.start, k.c.k * 3)
-    marks = (select(ps.plan_id, due.label("due"),
-                    add_days(due, GRACE_DAYS).label("deadline"),
-                    case((k.c.k == 1, ps.start),
-                         else_=add_days(add_months(ps.start, (k.c.k - 1) * 3), GRACE_DAYS))
-                    .label("previous"))
-             .join(k, and_(k.c.k >= ps.first_k, k.c.k <= ps.last_k))
-             # In plan order, so the goal marks come out a plan's goals at a time and each
-             # goal's statuses, looked up mark by mark, stay in the cache: PostgreSQL
-             # otherwise made the marks quarter by quarter and probed its hash of the
-             # statuses all over (17 % slower at 50,000 citizens).
-             .order_by(ps.plan_id, k.c.k)
-             .cte("plan_marks").prefix_with("MATERIALIZED"))
+    marks = (
+        select(
+            ps.plan_id,
+            due.label("due"),
+            add_days(due, GRACE_DAYS).label("deadline"),
+            case(
+                (k.c.k == 1, ps.start),
+                else_=add_days(add_months(ps.start, (k.c.k - 1) * 3), GRACE_DAYS),
+            ).label("previous"),
+        )
+        .join(k, and_(k.c.k >= ps.first_k, k.c.k <= ps.last_k))
+        # In plan order, so the goal marks come out a plan's goals at a time and each
+        # goal's statuses, looked up mark by mark, stay in the cache: PostgreSQL
+        # otherwise made the marks quarter by quarter and probed its hash of the
+        # statuses all over (17 % slower at 50,000 citizens).
+        .order_by(ps.plan_id, k.c.k)
+        .cte("plan_marks")
+        .prefix_with("MATERIALIZED")
+    )
     m = marks.c
     goal_marks = (
-        select(g.id.label("goal_id"), g.citizen_id, m.previous, m.deadline,
-               case((m.deadline < TODAY, 1), else_=0).label("late"))
-        .select_from(marks).join(g, g.plan_id == m.plan_id)
+        select(
+            g.id.label("goal_id"),
+            g.citizen_id,
+            m.previous,
+            m.deadline,
+            case((m.deadline < TODAY, 1), else_=0).label("late"),
+        )
+        .select_from(marks)
+        .join(g, g.plan_id == m.plan_id)
         .where(g.created_on <= m.due, (g.closed_on.is_(None)) | (g.closed_on >= m.due))
-        .cte("goal_marks").prefix_with("MATERIALIZED")
+        .cte("goal_marks")
+        .prefix_with("MATERIALIZED")
     )
     gm = goal_marks.c
     # Only statuses near P can meet one of its marks: a range PostgreSQL can hash at once,
     # where SQLite seeks per mark.
-    done = select(s.id).where(
-        s.goal_id == gm.goal_id, s.instrument == "FKO", s.occasion.in_(("status", "final")),
-        s.scored_on > NEAR_FROM, s.scored_on <= NEAR_TO,
-        s.scored_on > gm.previous, s.scored_on <= gm.deadline).exists()
+    done = (
+        select(s.id)
+        .where(
+            s.goal_id == gm.goal_id,
+            s.instrument == "FKO",
+            s.occasion.in_(("status", "final")),
+            s.scored_on > NEAR_FROM,
+            s.scored_on <= NEAR_TO,
+            s.scored_on > gm.previous,
+            s.scored_on <= gm.deadline,
+        )
+        .exists()
+    )
     kind = literal("fko_status").label("kind")
     # A mark counts when done (on time) or late: the done ones, plus the late ones less
     # those late ones that were done, so each mark's EXISTS runs once (a semi-join).
     return [
-        select(gm.citizen_id, kind, (1 - gm.late).label("n"), literal(1).label("on_time"))
-        .where(done),
-        select(gm.citizen_id, kind, literal(1).label("n"), literal(0).label("on_time"))
-        .where(gm.late == 1),
+        select(gm.citizen_id, kind, (1 - gm.late).label("n"), literal(1).label("on_time")).where(
+            done
+        ),
+        select(gm.citizen_id, kind, literal(1).label("n"), literal(0).label("on_time")).where(
+            gm.late == 1
+        ),
     ]
 
 
@@ -134,35 +168,63 @@ def _due_scorings() -> CTE:
     s, c, g, p = Scoring, Citizen, Goal, Plan
 
     def row(citizen_id: Any, kind: str, due: Any, done: Any) -> list[Any]:
-        return [citizen_id.label("citizen_id"), literal(kind).label("kind"), due.label("due"),
-                case((done, 1), else_=0).label("on_time")]
+        return [
+            citizen_id.label("citizen_id"),
+            literal(kind).label("kind"),
+            due.label("due"),
+            case((done, 1), else_=0).label("on_time"),
+        ]
 
-    final_done = select(s.id).where(
-        s.goal_id == g.id, s.instrument == "FKO", s.occasion == "final",
-        s.scored_on > p.start_date, s.scored_on <= add_days(p.end_date, GRACE_DAYS)).exists()
+    final_done = (
+        select(s.id)
+        .where(
+            s.goal_id == g.id,
+            s.instrument == "FKO",
+            s.occasion == "final",
+            s.scored_on > p.start_date,
+            s.scored_on <= add_days(p.end_date, GRACE_DAYS),
+        )
+        .exists()
+    )
     fko_final = (
         select(*row(g.citizen_id, "fko_final", p.end_date, final_done))
-        .select_from(g).join(p, p.id == g.plan_id).join(c, c.id == g.citizen_id)
-        .where(c.uses_fko, p.end_date.between(P_START, P_END),
-               g.created_on <= p.end_date,
-               (g.closed_on.is_(None)) | (g.closed_on >= p.end_date))
+        .select_from(g)
+        .join(p, p.id == g.plan_id)
+        .join(c, c.id == g.citizen_id)
+        .where(
+            c.uses_fko,
+            p.end_date.between(P_START, P_END),
+            g.created_on <= p.end_date,
+            (g.closed_on.is_(None)) | (g.closed_on >= p.end_date),
+        )
     )
     rem_due = add_months(c.start_date, 3)
-    rem_done = select(s.id).where(s.citizen_id == c.id, s.instrument == "REM",
-                                  s.scored_on <= add_days(rem_due, GRACE_DAYS)).exists()
-    rem_first = (
-        select(*row(c.id, "rem_first", rem_due, rem_done))
-        .where(c.uses_rem, ~c.pakke1, c.legal_basis == "§85",
-               rem_due.between(P_START, P_END))
+    rem_done = (
+        select(s.id)
+        .where(
+            s.citizen_id == c.id,
+            s.instrument == "REM",
+            s.scored_on <= add_days(rem_due, GRACE_DAYS),
+        )
+        .exists()
+    )
+    rem_first = select(*row(c.id, "rem_first", rem_due, rem_done)).where(
+        c.uses_rem, ~c.pakke1, c.legal_basis == "§85", rem_due.between(P_START, P_END)
     )
     # Each REM whose follow-up may fall due in P and the date of the citizen's next REM (by
     # date, then id), looked up in her own index.
     later = alias(Scoring).c
-    next_on = (select(func.min(later.scored_on))
-               .where(later.citizen_id == s.citizen_id, later.instrument == "REM",
-                      or_(later.scored_on > s.scored_on,
-                          and_(later.scored_on == s.scored_on, later.id > s.id)))
-               .scalar_subquery())
+    next_on = (
+        select(func.min(later.scored_on))
+        .where(
+            later.citizen_id == s.citizen_id,
+            later.instrument == "REM",
+            or_(
+                later.scored_on > s.scored_on, and_(later.scored_on == s.scored_on, later.id > s.id)
+            ),
+        )
+        .scalar_subquery()
+    )
     rem_series = (
         select(s.citizen_id, s.scored_on, next_on.label("next_on"))
         .where(s.instrument == "REM", s.scored_on >= REM_FROM)
@@ -170,25 +232,41 @@ def _due_scorings() -> CTE:
     )
     follow_due = add_months(rem_series.c.scored_on, 12)
     rem_follow = (
-        select(*row(rem_series.c.citizen_id, "rem_follow_up", follow_due,
-                    rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS)))
+        select(
+            *row(
+                rem_series.c.citizen_id,
+                "rem_follow_up",
+                follow_due,
+                rem_series.c.next_on <= add_days(follow_due, GRACE_DAYS),
+            )
+        )
         .join(c, c.id == rem_series.c.citizen_id)
-        .where(c.uses_rem, ~c.pakke1, follow_due.between(P_START, P_END),
-               (c.end_date.is_(None)) | (c.end_date >= follow_due))
+        .where(
+            c.uses_rem,
+            ~c.pakke1,
+            follow_due.between(P_START, P_END),
+            (c.end_date.is_(None)) | (c.end_date >= follow_due),
+        )
     )
     # Materialised: each row's on_time (an EXISTS) is read twice below; computed once.
-    others = (union_all(fko_final, rem_first, rem_follow)
-              .cte("other_due").prefix_with("MATERIALIZED"))
+    others = (
+        union_all(fko_final, rem_first, rem_follow).cte("other_due").prefix_with("MATERIALIZED")
+    )
     o = others.c
     settled = case((or_(o.on_time == 1, add_days(o.due, GRACE_DAYS) < TODAY), 1), else_=0)
-    return union_all(*_fko_status_due(),
-                     select(o.citizen_id, o.kind, settled.label("n"), o.on_time)
-                     ).cte("due_scorings")
+    return union_all(
+        *_fko_status_due(), select(o.citizen_id, o.kind, settled.label("n"), o.on_time)
+    ).cte("due_scorings")
 
 
-def documentation_counts(session: Session, period: Period, dimension: Dimension,
-                         today: date, scope: Scope = EVERYONE, by_kind: bool = False
-                         ) -> list[dict[str, Any]]:
+def documentation_counts(
+    session: Session,
+    period: Period,
+    dimension: Dimension,
+    today: date,
+    scope: Scope = EVERYONE,
+    by_kind: bool = False,
+) -> list[dict[str, Any]]:
     """Rows (grp, n, on_time): due scorings in P that are done, or late by `today`.
 
     by_kind: one row per group and kind of scoring (fko_status, fko_final, rem_first,
@@ -198,12 +276,14 @@ def documentation_counts(session: Session, period: Period, dimension: Dimension,
 
 
 @lru_cache(maxsize=256)
-def _documentation_statement(dimension: Dimension, scope: Scope, by_kind: bool
-                             ) -> Select[Any]:
+def _documentation_statement(dimension: Dimension, scope: Scope, by_kind: bool) -> Select[Any]:
     due = _due_scorings()
     joined, grp = grouped(due, dimension)
     kinds = [due.c.kind] if by_kind else []
-    return (select(*grp, *kinds, func.sum(due.c.n).label("n"),
-                   func.sum(due.c.on_time).label("on_time"))
-            .select_from(joined).where(*in_scope(scope, due.c.citizen_id))
-            .group_by(*grp, *kinds).having(func.sum(due.c.n) > 0))
+    return (
+        select(*grp, *kinds, func.sum(due.c.n).label("n"), func.sum(due.c.on_time).label("on_time"))
+        .select_from(joined)
+        .where(*in_scope(scope, due.c.citizen_id))
+        .group_by(*grp, *kinds)
+        .having(func.sum(due.c.n) > 0)
+    )

@@ -44,22 +44,29 @@ from bostotte.stats.sqldates import add_days, days_between
 # Totals carry one decimal; differences of floats are compared with this tolerance.
 EPS = 1e-6
 
+
 def _ors_cutoff() -> ColumnElement[float]:
     ors = instruments.get("ORS")
     age = citizen_age()
-    return case(*[(age <= high, value) for _low, high, value in ors.age_cutoffs],
-                else_=ors.cutoffs["adult"])
+    return case(
+        *[(age <= high, value) for _low, high, value in ors.age_cutoffs], else_=ors.cutoffs["adult"]
+    )
 
 
-def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, selected: Any,
-                  *where: Any) -> Any:
+def _citizen_pick(
+    citizen_id: Any, instrument: str, newest_first: bool, selected: Any, *where: Any
+) -> Any:
     """`selected(s)` of a citizen's first (or latest) scoring of an instrument: one
     index-only seek on (citizen_id, instrument, scored_on, id, total), correlated to
     `citizen_id`."""
     s = alias(Scoring).c
-    return (select(selected(s)).where(s.citizen_id == citizen_id, s.instrument == instrument,
-                                      *(w(s) for w in where))
-            .order_by(*order(newest_first, s)).limit(1).scalar_subquery())
+    return (
+        select(selected(s))
+        .where(s.citizen_id == citizen_id, s.instrument == instrument, *(w(s) for w in where))
+        .order_by(*order(newest_first, s))
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 # A scoring's date and one value in one integer (day number * width + value), so that one
@@ -67,9 +74,14 @@ def _citizen_pick(citizen_id: Any, instrument: str, newest_first: bool, selected
 # day numbers count from year 1, so every date gives a positive number.
 PACK_EPOCH = date.min
 # column: (width, value packed from a scoring, value unpacked from the remainder)
-PACKINGS = {"total": (10**4, lambda s: cast(func.round(s.total * 10), BigInteger),
-                      lambda v: cast(v, Float) / literal(10.0, Float)),
-            "id": (10**10, lambda s: s.id, lambda v: v)}
+PACKINGS = {
+    "total": (
+        10**4,
+        lambda s: cast(func.round(s.total * 10), BigInteger),
+        lambda v: cast(v, Float) / literal(10.0, Float),
+    ),
+    "id": (10**10, lambda s: s.id, lambda v: v),
+}
 
 
 def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "total") -> Any:
@@ -94,25 +106,41 @@ def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tota
         return s.scored_on.between(P_START, P_END)
 
     name = instrument.lower()
-    firsts = (select(Citizen.id.label("citizen_id"),
-                     _citizen_pick(Citizen.id, instrument, False, packed, up_to_end)
-                     .label("first_packed"), *extra)
-              .where(*in_scope(scope, Citizen.id))
-              .cte(f"{name}_firsts").prefix_with("MATERIALIZED"))
+    firsts = (
+        select(
+            Citizen.id.label("citizen_id"),
+            _citizen_pick(Citizen.id, instrument, False, packed, up_to_end).label("first_packed"),
+            *extra,
+        )
+        .where(*in_scope(scope, Citizen.id))
+        .cte(f"{name}_firsts")
+        .prefix_with("MATERIALIZED")
+    )
     f = firsts.c
     first_on = add_days(epoch, f.first_packed // width)
     first = unpack(f.first_packed % width)
-    latest = _citizen_pick(f.citizen_id, instrument, True, lambda s: s[column], in_period,
-                           lambda s: s.scored_on > first_on)
-    ends = (select(f.citizen_id, *(f[e.name] for e in extra), first.label("first"),
-                   latest.label("latest"))
-            .where(f.first_packed.is_not(None))
-            .cte(f"{name}_ends").prefix_with("MATERIALIZED"))
+    latest = _citizen_pick(
+        f.citizen_id,
+        instrument,
+        True,
+        lambda s: s[column],
+        in_period,
+        lambda s: s.scored_on > first_on,
+    )
+    ends = (
+        select(
+            f.citizen_id, *(f[e.name] for e in extra), first.label("first"), latest.label("latest")
+        )
+        .where(f.first_packed.is_not(None))
+        .cte(f"{name}_ends")
+        .prefix_with("MATERIALIZED")
+    )
     return select(ends).where(ends.c.latest.is_not(None)).subquery(f"{name}_units")
 
 
-def ors_counts(session: Session, period: Period, dimension: Dimension,
-               scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+def ors_counts(
+    session: Session, period: Period, dimension: Dimension, scope: Scope = EVERYONE
+) -> list[dict[str, Any]]:
     """Rows per group: n, sums of first/latest/change, sum of first², the three counts."""
     return fetch(session, _ors_statement(dimension, scope), period)
 
@@ -121,24 +149,30 @@ def ors_counts(session: Session, period: Period, dimension: Dimension,
 def _ors_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
     e = citizen_ends("ORS", scope, _ors_cutoff().label("cutoff")).c
     reliable = instruments.get("ORS").reliable_change or 0
-    units = (
-        select(e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"),
-               e.cutoff)
-        .subquery("ors_units")
-    )
+    units = select(
+        e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"), e.cutoff
+    ).subquery("ors_units")
     joined, grp = grouped(units, dimension)
     u = units.c
     return (
-        select(*grp, func.count().label("n"),
-               func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
-               func.sum(u.change).label("sum_change"),
-               func.sum(cast(u.first, Float) * u.first).label("sum_first_sq"),
-               func.sum(case((u.change >= reliable - EPS, 1), else_=0))
-               .label("reliably_improved"),
-               func.sum(case((u.change <= -reliable + EPS, 1), else_=0))
-               .label("reliably_deteriorated"),
-               func.sum(case((and_(u.first < u.cutoff, u.latest >= u.cutoff,
-                                   u.change >= reliable - EPS), 1), else_=0))
-               .label("clinically_significant"))
-        .select_from(joined).group_by(*grp)
+        select(
+            *grp,
+            func.count().label("n"),
+            func.sum(u.first).label("sum_first"),
+            func.sum(u.latest).label("sum_latest"),
+            func.sum(u.change).label("sum_change"),
+            func.sum(cast(u.first, Float) * u.first).label("sum_first_sq"),
+            func.sum(case((u.change >= reliable - EPS, 1), else_=0)).label("reliably_improved"),
+            func.sum(case((u.change <= -reliable + EPS, 1), else_=0)).label(
+                "reliably_deteriorated"
+            ),
+            func.sum(
+                case(
+                    (and_(u.first < u.cutoff, u.latest >= u.cutoff, u.change >= reliable - EPS), 1),
+                    else_=0,
+                )
+            ).label("clinically_significant"),
+        )
+        .select_from(joined)
+        .group_by(*grp)
     )

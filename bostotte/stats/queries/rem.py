@@ -30,8 +30,9 @@ from bostotte.stats.queries.shared import (
 )
 
 
-def rem_counts(session: Session, period: Period, dimension: Dimension,
-               scope: Scope = EVERYONE) -> list[dict[str, Any]]:
+def rem_counts(
+    session: Session, period: Period, dimension: Dimension, scope: Scope = EVERYONE
+) -> list[dict[str, Any]]:
     """Rows per group and indicator: n, sums of first and latest, the three counts."""
     return fetch(session, _rem_statement(dimension, scope), period)
 
@@ -42,29 +43,50 @@ def _rem_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
     # indicator's first and latest are those of the citizen's first and latest REM.
     ends = citizen_ends("REM", scope, column="id")
     e = ends.c
-    items = union_all(*[select(literal(item).label("item"))
-                        for item in instruments.get("REM").item_ids]).subquery("rem_items")
+    items = union_all(
+        *[select(literal(item).label("item")) for item in instruments.get("REM").item_ids]
+    ).subquery("rem_items")
 
     def value(scoring_id: Any) -> Any:
         # By primary key, whatever the estimates: joined, PostgreSQL hashed every item of
         # every scoring when it guessed many citizens with a REM.
         si = alias(ScoringItem).c
-        return (select(si.value).where(si.scoring_id == scoring_id, si.item == items.c.item)
-                .scalar_subquery())
+        return (
+            select(si.value)
+            .where(si.scoring_id == scoring_id, si.item == items.c.item)
+            .scalar_subquery()
+        )
 
-    values = (select(e.citizen_id, items.c.item, value(e.first).label("first"),
-                     value(e.latest).label("latest"))
-              .select_from(ends).join(items, true())
-              .cte("rem_values").prefix_with("MATERIALIZED"))
-    units = (select(values).where(values.c.first.is_not(None), values.c.latest.is_not(None))
-             .subquery("rem_units"))
+    values = (
+        select(
+            e.citizen_id,
+            items.c.item,
+            value(e.first).label("first"),
+            value(e.latest).label("latest"),
+        )
+        .select_from(ends)
+        .join(items, true())
+        .cte("rem_values")
+        .prefix_with("MATERIALIZED")
+    )
+    units = (
+        select(values)
+        .where(values.c.first.is_not(None), values.c.latest.is_not(None))
+        .subquery("rem_units")
+    )
     joined, grp = grouped(units, dimension)
     u = units.c
     return (
-        select(*grp, u.item, func.count().label("n"),
-               func.sum(u.first).label("sum_first"), func.sum(u.latest).label("sum_latest"),
-               func.sum(case((u.latest < u.first, 1), else_=0)).label("improved"),
-               func.sum(case((u.latest == u.first, 1), else_=0)).label("unchanged"),
-               func.sum(case((u.latest > u.first, 1), else_=0)).label("worsened"))
-        .select_from(joined).group_by(*grp, u.item)
+        select(
+            *grp,
+            u.item,
+            func.count().label("n"),
+            func.sum(u.first).label("sum_first"),
+            func.sum(u.latest).label("sum_latest"),
+            func.sum(case((u.latest < u.first, 1), else_=0)).label("improved"),
+            func.sum(case((u.latest == u.first, 1), else_=0)).label("unchanged"),
+            func.sum(case((u.latest > u.first, 1), else_=0)).label("worsened"),
+        )
+        .select_from(joined)
+        .group_by(*grp, u.item)
     )

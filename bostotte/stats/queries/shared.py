@@ -29,8 +29,13 @@ from bostotte.goals.models import Goal
 from bostotte.scoring.models import Scoring
 
 DIMENSIONS = ("team", "theme", "method", "gender", "age", "legal_basis")
-AGE_BANDS = (("under_18", 0, 17), ("18-29", 18, 29), ("30-49", 30, 49), ("50-64", 50, 64),
-             ("65+", 65, 200))
+AGE_BANDS = (
+    ("under_18", 0, 17),
+    ("18-29", 18, 29),
+    ("30-49", 30, 49),
+    ("50-64", 50, 64),
+    ("65+", 65, 200),
+)
 
 
 @dataclass(frozen=True)
@@ -55,14 +60,14 @@ EVERYONE = Scope()
 # several of CROSSED (rows by their cross table).
 Dimension = str | tuple[str, ...] | None
 
-GRACE_DAYS = 14          # done no later than 14 days after due (domain.md)
+GRACE_DAYS = 14  # done no later than 14 days after due (domain.md)
 
 # The dates the statements depend on, as bound parameters: each statement is built once per
 # shape (measure, breakdown, scope) and run with a period's dates (building one costs more
 # than PostgreSQL takes to run it on a small municipality's data).
 P_START, P_END = bindparam("p_start", type_=Date), bindparam("p_end", type_=Date)
-P_AFTER = bindparam("p_after", type_=Date)            # the day after P
-P_YEAR = bindparam("p_year", type_=Integer)           # P.to's year (ages)
+P_AFTER = bindparam("p_after", type_=Date)  # the day after P
+P_YEAR = bindparam("p_year", type_=Integer)  # P.to's year (ages)
 TODAY = bindparam("today", type_=Date)
 # Only FKO statuses near P can meet one of its quarterly marks (a window opens at most 92
 # days before its mark), and only REMs made at most 366 days before P fall due in it.
@@ -71,15 +76,21 @@ REM_FROM = bindparam("rem_from", type_=Date)
 
 
 def _values(period: Period, today: date = date.max) -> dict[str, Any]:
-    return {"p_start": period.start, "p_end": period.end,
-            "p_after": period.end + timedelta(days=1), "p_year": period.end.year,
-            "today": today, "near_from": period.start - timedelta(days=92),
-            "near_to": period.end + timedelta(days=GRACE_DAYS),
-            "rem_from": period.start - timedelta(days=366)}
+    return {
+        "p_start": period.start,
+        "p_end": period.end,
+        "p_after": period.end + timedelta(days=1),
+        "p_year": period.end.year,
+        "today": today,
+        "near_from": period.start - timedelta(days=92),
+        "near_to": period.end + timedelta(days=GRACE_DAYS),
+        "rem_from": period.start - timedelta(days=366),
+    }
 
 
-def fetch(session: Session, statement: Select[Any], period: Period,
-          today: date = date.max) -> list[dict[str, Any]]:
+def fetch(
+    session: Session, statement: Select[Any], period: Period, today: date = date.max
+) -> list[dict[str, Any]]:
     """Run a statement built once per shape with the period's dates, as plain rows."""
     return [dict(r._mapping) for r in session.execute(statement, _values(period, today))]
 
@@ -94,8 +105,7 @@ def in_scope(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
     """Conditions on a citizen id column for a citizen measure (ORS, REM, documentation)."""
     conditions = in_teams(scope, citizen_id)
     if scope.theme is not None:
-        conditions.append(citizen_id.in_(select(Goal.citizen_id)
-                                         .where(Goal.theme == scope.theme)))
+        conditions.append(citizen_id.in_(select(Goal.citizen_id).where(Goal.theme == scope.theme)))
     return conditions
 
 
@@ -106,8 +116,7 @@ def citizen_age() -> ColumnElement[int]:
 
 def _age_band() -> ColumnElement[str]:
     age = citizen_age()
-    return case(*[(age.between(lo, hi), label) for label, lo, hi in AGE_BANDS],
-                else_="65+")
+    return case(*[(age.between(lo, hi), label) for label, lo, hi in AGE_BANDS], else_="65+")
 
 
 def _method_flags() -> tuple[tuple[str, Any], ...]:
@@ -143,15 +152,15 @@ def _citizen_groups(dimension: str) -> Select[Any]:
             # citizens table stays a plain join (not a union of three scans), so the planner
             # can reach it by primary key from the units.
             flags = _method_flags()
-            methods = union_all(*[select(literal(name).label("grp"))
-                                  for name, _flag in flags]).subquery("methods")
-            return (select(c.id.label("citizen_id"), methods.c.grp)
-                    .join(methods, or_(*[and_(methods.c.grp == name, flag)
-                                         for name, flag in flags])))
+            methods = union_all(
+                *[select(literal(name).label("grp")) for name, _flag in flags]
+            ).subquery("methods")
+            return select(c.id.label("citizen_id"), methods.c.grp).join(
+                methods, or_(*[and_(methods.c.grp == name, flag) for name, flag in flags])
+            )
         case "theme":
             # Citizen measures by theme: the themes of the citizen's goals.
-            return (select(Goal.citizen_id.label("citizen_id"), Goal.theme.label("grp"))
-                    .distinct())
+            return select(Goal.citizen_id.label("citizen_id"), Goal.theme.label("grp")).distinct()
     groups = select(c.id.label("citizen_id"), _one_group(dimension).label("grp"))
     return groups.join(Team, Team.id == c.team_id) if dimension == "team" else groups
 
@@ -181,8 +190,10 @@ def _citizen_cells(dimensions: tuple[str, ...]) -> Select[Any]:
     columns = [c.id.label("citizen_id")]
     for d in dimensions:
         if d == "method":
-            columns += [case((flag, 1), else_=0).label(f"grp_method_{name}")
-                        for name, flag in _method_flags()]
+            columns += [
+                case((flag, 1), else_=0).label(f"grp_method_{name}")
+                for name, flag in _method_flags()
+            ]
         else:
             columns.append(_one_group(d).label(f"grp_{d}"))
     cells = select(*columns)
@@ -197,7 +208,9 @@ def grouped(units: Any, dimension: Dimension) -> tuple[Any, list[Any]]:
     if isinstance(dimension, tuple):
         assert set(dimension) <= set(CROSSED), dimension
         cells = _citizen_cells(dimension).subquery("cells")
-        return (units.join(cells, cells.c.citizen_id == units.c.citizen_id),
-                [col for col in cells.c if col.name != "citizen_id"])
+        return (
+            units.join(cells, cells.c.citizen_id == units.c.citizen_id),
+            [col for col in cells.c if col.name != "citizen_id"],
+        )
     groups = _citizen_groups(dimension).subquery()
     return units.join(groups, groups.c.citizen_id == units.c.citizen_id), [groups.c.grp]
