@@ -7,7 +7,6 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from bostotte.config import normalise_db_url
 from bostotte.extensions import db
 from tests import factories as make
 
-TODAY = date(2026, 11, 23)
+TODAY = make.TODAY
 
 
 def database_url(tmp_dir: Path) -> str:

@@ -9,13 +9,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bostotte import instruments
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.services import create_user
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import create_plan
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.goals.services import add_goal, add_subgoal
+from bostotte.scoring.models import Scoring
+from bostotte.scoring.services import record_scoring
 
+TODAY = date(2026, 11, 23)  # the suite's today (tests.conftest.TODAY)
 _seq = itertools.count(1)
 
 
@@ -141,3 +145,41 @@ def world(session: Session) -> World:
         p1=p1,
         borger=borger,
     )
+
+
+def items(instrument_id: str, *values: float) -> dict[str, float]:
+    """The instrument's items with these values, in its order."""
+    return dict(zip(instruments.get(instrument_id).item_ids, values, strict=True))
+
+
+def score(
+    session: Session,
+    actor: User,
+    citizen: Citizen,
+    instrument: str,
+    on: date,
+    values: dict[str, float],
+    **meta: Any,
+) -> Scoring:
+    """A scoring recorded together with the citizen, through the service."""
+    return record_scoring(
+        session,
+        actor,
+        citizen,
+        instrument,
+        {"scored_on": on, "participation": "together", **meta},
+        values,
+        today=TODAY,
+    )
+
+
+@dataclass
+class GoalWorld(World):
+    g1: Goal
+
+
+def with_goal(session: Session, w: World) -> GoalWorld:
+    """The cast with a goal for citizen 1."""
+    g1 = goal(session, w.w1, w.p1)
+    session.commit()
+    return GoalWorld(**vars(w), g1=g1)

@@ -220,7 +220,7 @@ def carry_over_goals(
     goals are marked 'replaced'. Target dates are kept: the worker revises them with the
     citizen in the new plan."""
     carried = []
-    for goal in old.active_goals[:3]:
+    for goal in old.active_goals[:MAX_ACTIVE_GOALS]:
         clone = Goal(
             plan=new,
             citizen_id=new.citizen_id,

@@ -1,24 +1,14 @@
-from dataclasses import dataclass
-
 import pytest
 from sqlalchemy import select
 
 from bostotte.audit.models import AccessLog
 from bostotte.audit.services import log_access
-from bostotte.goals.models import Goal
 from tests import factories as make
-
-
-@dataclass
-class GoalWorld(make.World):
-    g1: Goal
 
 
 @pytest.fixture()
 def w(w, session):
-    g1 = make.goal(session, w.w1, w.p1)
-    session.commit()
-    return GoalWorld(**vars(w), g1=g1)
+    return make.with_goal(session, w)
 
 
 # Every citizen-bound route against every role: tests/auth/test_routes.py.

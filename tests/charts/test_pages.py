@@ -11,29 +11,11 @@ from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.charts.citizen import ors_cutoffs
 from bostotte.goals.models import Goal
-from bostotte.scoring.services import record_scoring
 from tests import factories as make
-from tests.conftest import TODAY
 
 ORS = instruments.get("ORS")
 REM = instruments.get("REM")
 SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', re.S)
-
-
-def score(session, actor, citizen, instrument, on, values, **meta):  # type: ignore[no-untyped-def]
-    return record_scoring(
-        session,
-        actor,
-        citizen,
-        instrument,
-        {"scored_on": on, "participation": "together", **meta},
-        values,
-        today=TODAY,
-    )
-
-
-def items(instrument_id: str, *values: float) -> dict[str, float]:
-    return dict(zip(instruments.get(instrument_id).item_ids, values, strict=True))
 
 
 @dataclass
@@ -47,7 +29,7 @@ def w(w, session):
     goal = make.goal(session, worker, w.p1, specific="Jeg vil selv betale regninger")
     make.subgoal(session, goal, title="Åbne posten om mandagen", target_date=date(2026, 5, 1))
     for occasion, value in (("baseline", 3), ("target", 1)):
-        score(
+        make.score(
             session,
             w.authority,
             c1,
@@ -57,7 +39,7 @@ def w(w, session):
             goal_id=goal.id,
             occasion=occasion,
         )
-    score(
+    make.score(
         session,
         worker,
         c1,
@@ -71,10 +53,10 @@ def w(w, session):
         (date(2026, 2, 1), (5, 5.5, 5, 6), (8, 9, 9, 9)),  # 21,5 and 35
         (date(2026, 3, 3), (7, 7, 6.5, 7), (9, 9, 9.5, 9.5)),
     ):  # 27,5; 37
-        score(session, worker, c1, "ORS", on, items("ORS", *ors))
-        score(session, worker, c1, "SRS", on, items("SRS", *srs))
+        make.score(session, worker, c1, "ORS", on, make.items("ORS", *ors))
+        make.score(session, worker, c1, "SRS", on, make.items("SRS", *srs))
     for on, value in ((date(2026, 2, 15), 3), (date(2026, 10, 1), 2)):
-        score(session, worker, c1, "REM", on, dict.fromkeys(REM.item_ids, value))
+        make.score(session, worker, c1, "REM", on, dict.fromkeys(REM.item_ids, value))
     session.commit()
     return ChartWorld(**vars(w), goal=goal)
 
@@ -138,13 +120,13 @@ def test_more_scorings_do_not_mean_more_queries(w, login_as, session, count_quer
 
     few = queries()
     for k in range(12):
-        score(
+        make.score(
             session,
             w.w1,
             w.c1,
             "ORS",
             date(2026, 4, 1) + timedelta(days=14 * k),
-            items("ORS", 7, 7, 7, 7),
+            make.items("ORS", 7, 7, 7, 7),
         )
     session.commit()
     assert queries() == few

@@ -8,30 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bostotte import instruments
 from bostotte.auth.models import Role, User
 from bostotte.citizens.models import Plan
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.goals.services import add_note
-from bostotte.scoring.services import record_scoring
 from tests import factories as make
 from tests.conftest import TODAY
-
-
-def items(instrument_id: str, *values: float) -> dict[str, float]:
-    return dict(zip(instruments.get(instrument_id).item_ids, values, strict=True))
-
-
-def score(session, actor, citizen, instrument, on, values, **meta):  # type: ignore[no-untyped-def]
-    return record_scoring(
-        session,
-        actor,
-        citizen,
-        instrument,
-        {"scored_on": on, "participation": "together", **meta},
-        values,
-        today=TODAY,
-    )
 
 
 def _history(session, world, citizen, plan, worker, tag: str):  # type: ignore[no-untyped-def]
@@ -49,7 +31,7 @@ def _history(session, world, citizen, plan, worker, tag: str):  # type: ignore[n
     add_note(
         session, worker, step, {"noted_on": date(2026, 3, 1), "text": f"Note om {tag}"}, today=TODAY
     )
-    score(
+    make.score(
         session,
         world.authority,
         citizen,
@@ -59,13 +41,13 @@ def _history(session, world, citizen, plan, worker, tag: str):  # type: ignore[n
         goal_id=goal.id,
         occasion="baseline",
     )
-    score(
+    make.score(
         session,
         worker,
         citizen,
         "ORS",
         date(2026, 3, 3),
-        items("ORS", 5, 6, 7, 8),
+        make.items("ORS", 5, 6, 7, 8),
         worker_note=f"Arbejdsnote om {tag}",
     )
     return goal, step

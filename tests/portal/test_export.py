@@ -18,8 +18,8 @@ from bostotte.portal.services import add_comment
 from bostotte.reminders.models import Reminder, SignalAck
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import edit_scoring
+from tests import factories as make
 from tests.conftest import TODAY
-from tests.portal.conftest import items
 
 
 def _more_records(session, w, tag: str, citizen, worker, user):  # type: ignore[no-untyped-def]
@@ -36,7 +36,7 @@ def _more_records(session, w, tag: str, citizen, worker, user):  # type: ignore[
             "participation": "together",
             "worker_note": f"Rettet note {tag}",
         },
-        items("ORS", 6, 6, 7, 8),
+        make.items("ORS", 6, 6, 7, 8),
         today=TODAY,
     )
 

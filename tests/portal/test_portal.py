@@ -13,7 +13,6 @@ from bostotte.audit.models import AccessLog
 from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.scoring.models import Scoring
 from tests import factories as make
-from tests.portal.conftest import items, score
 
 GOOD_ORS = {"individuelt": "7,5", "interpersonelt": "6", "socialt": "5.5", "generelt": "8"}
 
@@ -297,7 +296,7 @@ def test_a_citizen_login_without_a_citizen_gets_404(w, login_as, session):
 
 
 def test_her_own_scores_are_drawn_with_the_others(w, login_as, session):
-    score(session, w.borger, w.c1, "ORS", date(2026, 4, 1), items("ORS", 9, 9, 9, 9))
+    make.score(session, w.borger, w.c1, "ORS", date(2026, 4, 1), make.items("ORS", 9, 9, 9, 9))
     session.commit()
     page = text(login_as(w.borger).get("/mig"))
     assert "Din seneste ORS er <strong>36 af 40</strong> fra 1. apr. 2026." in page

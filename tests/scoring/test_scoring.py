@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -6,7 +5,6 @@ from sqlalchemy import func, select
 
 from bostotte import instruments
 from bostotte.common.schema import DomainError, InvalidInput
-from bostotte.goals.models import Goal
 from bostotte.scoring import services
 from bostotte.scoring.models import Scoring, ScoringRevision
 from tests import factories as make
@@ -23,16 +21,9 @@ ORS_FORM = {
 }
 
 
-@dataclass
-class GoalWorld(make.World):
-    g1: Goal
-
-
 @pytest.fixture()
 def w(w, session):
-    g1 = make.goal(session, w.w1, w.p1)
-    session.commit()
-    return GoalWorld(**vars(w), g1=g1)
+    return make.with_goal(session, w)
 
 
 def count(session):
