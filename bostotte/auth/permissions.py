@@ -247,7 +247,8 @@ class CitizenFlags:
 
     can_edit: bool
     can_add_goal: bool
-    can_extend: bool
+    can_count_session: bool  # a § 82 b plan with granted sessions
+    can_extend: bool  # ... and fewer than twice the first grant
     can_invite: bool
     record: dict[str, bool]  # instrument id → may open its form (ORS, SRS, REM …)
     fko_occasions: frozenset[str]  # the FKO occasions she records from a goal
@@ -259,6 +260,7 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
     return CitizenFlags(
         can_edit=can_edit,
         can_add_goal=can_edit and plan is not None and len(plan.active_goals) < MAX_ACTIVE_GOALS,
+        can_count_session=can_edit and plan is not None and bool(plan.sessions_granted),
         can_extend=can_edit
         and plan is not None
         and plan.sessions_granted is not None

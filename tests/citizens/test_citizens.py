@@ -159,6 +159,12 @@ def test_82b_sessions_are_counted_and_extended_once(w, login_as, session):
     plan.sessions_used = 9
     session.commit()
     client = login_as(w.w1)
+    page = client.get(f"/borgere/{c.id}").get_data(as_text=True)
+    assert "Registrér en samtale" in page and "Forlæng med 10 samtaler" in page
+    page = login_as(w.leader).get(f"/borgere/{c.id}").get_data(as_text=True)
+    assert "Registrér en samtale" not in page and "Forlæng med 10 samtaler" not in page
+    page = client.get(f"/borgere/{w.c1.id}").get_data(as_text=True)  # § 85: no sessions
+    assert "Registrér en samtale" not in page
     url = f"/borgere/{c.id}/plan/{plan.id}"
     client.post(f"{url}/samtale")
     assert session.get(Plan, plan.id).sessions_used == 10
@@ -172,6 +178,7 @@ def test_82b_sessions_are_counted_and_extended_once(w, login_as, session):
     assert session.get(Plan, plan.id).sessions_granted == 20
     page = client.get(f"/borgere/{c.id}").get_data(as_text=True)
     assert "10 af 20 brugt" in page
+    assert "Registrér en samtale" in page and "Forlæng med 10 samtaler" not in page
 
 
 def test_an_ended_indsats_has_nothing_due(w, login_as, session):
