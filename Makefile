@@ -38,7 +38,7 @@ lock:
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) bostotte demo --if-empty
-	BOSTOTTE_SCHEDULER=embedded $(FLASK) run --host 127.0.0.1 --port 5000
+	BOSTOTTE_DEMO_MODE=1 BOSTOTTE_SCHEDULER=embedded $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 browser:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from bostotte.admin.views import bp as admin_bp
 from bostotte.audit import models as _audit_models  # noqa: F401
 from bostotte.auth import models as _auth_models  # noqa: F401
+from bostotte.auth import oidc
 from bostotte.auth.permissions import Denied, menu
 from bostotte.auth.views import bp as auth_bp
 from bostotte.citizens import models as _citizens_models  # noqa: F401
@@ -57,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    oidc.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
     app.after_request(_security_headers)

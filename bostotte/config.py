@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +54,60 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "BOSTOTTE_SMTP_FROM": os.environ.get("BOSTOTTE_SMTP_FROM", "Bostøtte <bostotte@localhost>"),
         "BOSTOTTE_OUTBOX": os.environ.get("BOSTOTTE_OUTBOX", str(instance_path / "outbox")),
         "BOSTOTTE_BASE_URL": os.environ.get("BOSTOTTE_BASE_URL", "http://127.0.0.1:5000"),
+        **identity_settings(os.environ),
+    }
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    return default if value is None or value == "" else value.strip().lower() in TRUE
+
+
+TRUE = {"1", "true", "yes", "ja", "on"}
+
+
+def _json(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(env.get(name) or "{}")
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"{name} er ikke gyldig JSON ({exc.msg}) / is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise SystemExit(f"{name} skal være et JSON-objekt / must be a JSON object")
+    return value
+
+
+def identity_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Logins, sessions and the identity providers (README, "Log ind")."""
+    demo = _flag(env, "BOSTOTTE_DEMO_MODE", False)
+    return {
+        # `make run` serves the demo with local logins and no second factor.
+        "BOSTOTTE_DEMO_MODE": demo,
+        # The defaults of what the administrator can change on the admin page.
+        "BOSTOTTE_REQUIRE_TOTP": _flag(env, "BOSTOTTE_REQUIRE_TOTP", not demo),
+        "BOSTOTTE_CITIZEN_PASSWORD_LOGIN": _flag(env, "BOSTOTTE_CITIZEN_PASSWORD_LOGIN", True),
+        # Sessions end after this long without a request, and after 12 hours in any case.
+        "BOSTOTTE_IDLE_MINUTES_STAFF": int(env.get("BOSTOTTE_IDLE_MINUTES_STAFF") or "30"),
+        "BOSTOTTE_IDLE_MINUTES_CITIZEN": int(env.get("BOSTOTTE_IDLE_MINUTES_CITIZEN") or "15"),
+        "BOSTOTTE_SESSION_HOURS": int(env.get("BOSTOTTE_SESSION_HOURS") or "12"),
+        # Staff single sign-on (OpenID Connect) against the municipality's own provider.
+        "BOSTOTTE_OIDC_ISSUER": env.get("BOSTOTTE_OIDC_ISSUER", "").rstrip("/"),
+        "BOSTOTTE_OIDC_CLIENT_ID": env.get("BOSTOTTE_OIDC_CLIENT_ID", ""),
+        "BOSTOTTE_OIDC_CLIENT_SECRET": env.get("BOSTOTTE_OIDC_CLIENT_SECRET", ""),
+        "BOSTOTTE_OIDC_SUBJECT_CLAIM": env.get("BOSTOTTE_OIDC_SUBJECT_CLAIM", "sub"),
+        "BOSTOTTE_OIDC_REQUIRE_MFA": _flag(env, "BOSTOTTE_OIDC_REQUIRE_MFA", False),
+        "BOSTOTTE_OIDC_GROUPS_CLAIM": env.get("BOSTOTTE_OIDC_GROUPS_CLAIM", "groups"),
+        # JSON: {"<group>": {"role": "mestringsvejleder", "team": "Team Nord"}, ...}; when
+        # set, an unknown subject in a mapped group is created, and role and teams follow
+        # the groups at every login.
+        "BOSTOTTE_OIDC_GROUP_ROLES": _json(env, "BOSTOTTE_OIDC_GROUP_ROLES"),
+        # Citizens: MitID through an OpenID Connect broker (NemLog-in, Signaturgruppen …).
+        "BOSTOTTE_MITID_ISSUER": env.get("BOSTOTTE_MITID_ISSUER", "").rstrip("/"),
+        "BOSTOTTE_MITID_CLIENT_ID": env.get("BOSTOTTE_MITID_CLIENT_ID", ""),
+        "BOSTOTTE_MITID_CLIENT_SECRET": env.get("BOSTOTTE_MITID_CLIENT_SECRET", ""),
+        "BOSTOTTE_MITID_SUBJECT_CLAIM": env.get("BOSTOTTE_MITID_SUBJECT_CLAIM", "sub"),
+        "BOSTOTTE_MITID_LOA_CLAIM": env.get(
+            "BOSTOTTE_MITID_LOA_CLAIM", "https://data.gov.dk/concept/core/nsis/loa"
+        ),
     }
 
 

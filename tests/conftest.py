@@ -18,7 +18,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from bostotte import create_app
+from bostotte.auth import sessions
+from bostotte.auth.identity import SESSION_KEY
 from bostotte.auth.models import User
+from bostotte.common.time import utcnow
 from bostotte.config import normalise_db_url
 from bostotte.extensions import db
 from tests import factories as make
@@ -69,6 +72,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "test-secret",
+            # Off by default here; tests/auth/test_two_factor.py turns it on as an
+            # administrator does (in production it is on unless BOSTOTTE_DEMO_MODE=1).
+            "BOSTOTTE_REQUIRE_TOTP": False,
         }
     )
     app.test_client_class = IsolatedClient
@@ -114,10 +120,14 @@ def client(app: Flask, session: Session) -> FlaskClient:
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Log a user in without a password round-trip (login itself is tested in tests/auth)."""
+    """Log a user in without a password round-trip (login itself is tested in tests/auth):
+    a session row as `complete_login` makes it, and its token in the cookie."""
+    token = sessions.start(db.session, user, "password", utcnow())
+    db.session.commit()
     with client.session_transaction() as s:
         s["_user_id"] = str(user.id)
         s["_fresh"] = True
+        s[SESSION_KEY] = token
     return client
 
 

@@ -20,4 +20,11 @@ class UserSchema(FormSchema):
     name = Str(required=True, validate=required_text(120))
     role = Str(required=True, validate=one_of(STAFF_ROLE_LABELS))
     team_ids = fields.List(Int(), load_default=list)
-    password = Str(required=True, validate=max_len(200))
+    password = Str(load_default="", validate=max_len(200))
+    # The user's subject at the municipality's single sign-on (`sub`, or `oid` in Entra ID).
+    sso_subject = Str(load_default="", validate=max_len(200))
+
+
+class SettingsSchema(FormSchema):
+    require_totp = fields.Boolean(load_default=False)
+    citizen_password_login = fields.Boolean(load_default=False)

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bostotte.auth import oidc, sessions
+from bostotte.auth import services as auth_services
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.services import create_user
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
+from bostotte.common.time import utcnow
 
 
 def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
@@ -50,19 +54,46 @@ def create_staff_user(session: Session, data: dict[str, Any]) -> User:
         raise DomainError(
             "En mestringsvejleder eller leder skal høre til mindst ét team.", "team_ids"
         )
-    return create_user(
+    subject = data["sso_subject"].strip()
+    if not subject and not data["password"]:
+        raise DomainError("Giv en første adgangskode eller et single sign-on-id.", "password")
+    issuer = current_app.config["BOSTOTTE_OIDC_ISSUER"]
+    if subject and not issuer:
+        raise DomainError("Single sign-on er ikke sat op (BOSTOTTE_OIDC_ISSUER).", "sso_subject")
+    user = create_user(
         session,
         email=data["email"],
         name=data["name"],
         role=data["role"],
-        password=data["password"],
+        password=data["password"] or None,
         teams=teams,
     )
+    if subject:
+        oidc.link_staff_identity(session, user, subject, issuer, utcnow())
+    return user
+
+
+def reset_second_factor(session: Session, user: User) -> None:
+    auth_services.reset_second_factor(session, user, utcnow())
+
+
+def save_settings(session: Session, data: dict[str, Any]) -> None:
+    for key in auth_services.SETTINGS:
+        auth_services.set_setting(session, key, bool(data[key]))
+
+
+def settings(session: Session) -> dict[str, bool]:
+    return {
+        key: auth_services.setting(session, key, current_app.config)
+        for key in auth_services.SETTINGS
+    }
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> User:
     if user.id == actor.id and not active:
         raise DomainError("Du kan ikke deaktivere dig selv.")
     user.active = active
+    if not active:
+        sessions.end_all(session, user, utcnow())  # out at once, on every device
     session.flush()
     return user

@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte.admin import services
-from bostotte.admin.schemas import STAFF_ROLE_LABELS, TeamSchema, UserSchema
+from bostotte.admin.schemas import STAFF_ROLE_LABELS, SettingsSchema, TeamSchema, UserSchema
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, requires
 from bostotte.common.mail import MailSettings, outbox_entries
@@ -33,6 +33,8 @@ def _page(team_errors: Errors | None = None, user_errors: Errors | None = None) 
         "admin/index.html",
         teams=services.teams_with_counts(db.session),
         users=services.staff_users(db.session),
+        settings=services.settings(db.session),
+        sso=bool(current_app.config["BOSTOTTE_OIDC_ISSUER"]),
         roles=STAFF_ROLE_LABELS,
         form=request.form,
         team_errors=team_errors or {},
@@ -83,6 +85,34 @@ def toggle_user(user_id: int, action: str) -> Response:
     )
     flash_outcome(errors, f"{user.name} er {'aktiveret' if user.active else 'deaktiveret'}.")
     return redirect(url_for("admin.index"))
+
+
+@bp.post("/brugere/<int:user_id>/nulstil-tofaktor")
+@requires(Action.ADMIN)
+def reset_second_factor(user_id: int) -> Response:
+    """A lost phone: she sets up two factors again at her next login."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role == Role.CITIZEN:
+        abort(404)
+    _, errors = submit(
+        FormSchema(), request.form, lambda _data: services.reset_second_factor(db.session, user)
+    )
+    flash_outcome(
+        errors,
+        f"To-faktor-login for {user.name} er nulstillet. Hun er logget ud "
+        "overalt og sætter det op igen ved næste login.",
+    )
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/indstillinger")
+@requires(Action.ADMIN)
+def save_settings() -> Response:
+    _, errors = submit(
+        SettingsSchema(), request.form, lambda data: services.save_settings(db.session, data)
+    )
+    flash_outcome(errors, "Indstillingerne er gemt.")
+    return redirect(url_for("admin.index", _anchor="login"))
 
 
 @bp.get("/udbakke")

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
@@ -66,6 +66,15 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords since the last good one, counted in the database so that every
+    # process sees the same count; at LOCK_AFTER the account is locked for a while.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP (RFC 6238) for local logins: the shared secret and the last time step used, so
+    # a code is accepted once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, back_populates="members")
     citizen: Mapped[Citizen | None] = relationship(foreign_keys=[citizen_id])
@@ -81,3 +90,59 @@ class User(UserMixin, db.Model):
     @property
     def team_ids(self) -> set[int]:
         return {t.id for t in self.teams}
+
+
+class UserSession(db.Model):
+    """One login on one device. The browser's cookie carries a random token; only its
+    SHA-256 is stored. Ending the row ends every copy of that cookie at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(20))  # identity.METHODS
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For RP-initiated logout at the identity provider (its id_token_hint).
+    id_token: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()
+
+
+class Identity(db.Model):
+    """A login at an identity provider (staff single sign-on, MitID through a broker) bound
+    to a user. The provider's subject is stored hashed with its issuer: never in clear."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("provider", "subject_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(10))  # "staff" or "mitid"
+    subject_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One-time codes for a lost authenticator; only their SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SiteSetting(db.Model):
+    """Settings an administrator changes on the admin page (defaults from the config)."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bostotte.auth import sessions
 from bostotte.auth.models import Role, User
 from bostotte.auth.passwords import hash_password
 from bostotte.auth.services import check_new_password, create_user, normalise_email
@@ -144,6 +145,14 @@ def redeem(session: Session, token: str, password: str, repeated: str, *, now: d
         errors["password_again"] = ["De to adgangskoder er ikke ens."]
     if errors:
         raise InvalidInput(errors)
+    user = claim(session, invitation, now)
+    user.password_hash = hash_password(password)
+    sessions.end_all(session, user, now)  # a new password ends every earlier session
+    return user
+
+
+def claim(session: Session, invitation: Invitation, now: datetime) -> User:
+    """Use the link up and return the citizen's login. Raises DomainError."""
     # Claimed in one statement, so two tabs (or two people) cannot both use the link.
     claimed = session.execute(
         update(Invitation)
@@ -160,7 +169,6 @@ def redeem(session: Session, token: str, password: str, repeated: str, *, now: d
     user = session.get_one(User, invitation.user_id)
     if not user.active:
         raise DomainError("Dit login er slået fra. Kontakt din mestringsvejleder.")
-    user.password_hash = hash_password(password)
     return user
 
 

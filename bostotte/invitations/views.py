@@ -6,12 +6,13 @@ import smtplib
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from bostotte.auth import oidc
 from bostotte.auth.identity import complete_login
 from bostotte.auth.permissions import Action, citizen_for, requires
-from bostotte.auth.services import MIN_PASSWORD_LENGTH
+from bostotte.auth.services import MIN_PASSWORD_LENGTH, setting
 from bostotte.common.mail import MailSettings
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import utcnow
@@ -72,7 +73,10 @@ def accept(token: str) -> tuple[str, int] | Response:
     invitation = services.find(db.session, token)
     refused = services.refusal(invitation, utcnow())
     errors: dict[str, list[str]] = {}
-    if refused is None and request.method == "POST":
+    passwords = setting(db.session, "citizen_password_login", current_app.config)
+    if refused is None and request.method == "POST" and not passwords:
+        errors["_form"] = ["Brug MitID til at logge ind."]
+    elif refused is None and request.method == "POST":
         user, errors = submit(
             FormSchema(),
             request.form,
@@ -85,7 +89,6 @@ def accept(token: str) -> tuple[str, int] | Response:
             ),
         )
         if user is not None:
-            logout_user()  # whoever was logged in on this browser
             complete_login(db.session, user, "invitation")
             flash("Din adgangskode er gemt. Du er logget ind.", "success")
             return redirect(url_for("portal.index"))
@@ -98,4 +101,6 @@ def accept(token: str) -> tuple[str, int] | Response:
         errors=errors,
         invitation=invitation,
         min_length=MIN_PASSWORD_LENGTH,
+        mitid=oidc.enabled("mitid"),
+        passwords=passwords,
     ), status_for(errors)

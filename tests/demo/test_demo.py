@@ -12,7 +12,7 @@ from bostotte.auth.models import Role, Team, User
 from bostotte.auth.services import authenticate
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
-from bostotte.common.time import add_months
+from bostotte.common.time import add_months, utcnow
 from bostotte.demo.services import LOGINS_TEXT, database_state, load_demo
 from bostotte.goals.models import THEMES, Goal, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring, ScoringRevision
@@ -111,7 +111,7 @@ def test_demo_data(session):
 def check_logins(session: Session) -> None:
     for email, role in LOGINS.items():
         assert email in LOGINS_TEXT
-        user = authenticate(session, email, "demo1234")
+        user = authenticate(session, email, "demo1234", utcnow())
         assert user is not None and user.role == role and user.is_demo, email
     teams = {t.name: t for t in session.scalars(select(Team))}
     assert set(teams) == {"Team Nord", "Team Syd"}

@@ -30,7 +30,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "e2e-secret"}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SECRET_KEY": "e2e-secret",
+            "BOSTOTTE_REQUIRE_TOTP": False,  # the demo, as `make run` serves it
+        }
     )
     with app.app_context():
         upgrade(revision="heads")
