@@ -7,8 +7,9 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     oidc.init_app(app)
+    app.config["BOSTOTTE_CSP"] = content_security_policy(app.config)
     _register_blueprints(app)
     _register_errors(app)
     app.after_request(_security_headers)
@@ -94,12 +96,30 @@ def _register_blueprints(app: Flask) -> None:
 # Everything is served from this origin; no inline script or style is used.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    "frame-ancestors 'none'; form-action 'self'{providers}; base-uri 'none'; object-src 'none'"
 )
 
 
+def content_security_policy(config: Mapping[str, Any]) -> str:
+    """The policy, with the identity providers' origins as form targets: the logout form
+    ends at the provider's logout page, and browsers check form-action on redirects too."""
+    origins = sorted(
+        {
+            _origin(config[f"{prefix}_ISSUER"])
+            for prefix in oidc.PROVIDERS.values()
+            if config[f"{prefix}_ISSUER"]
+        }
+    )
+    return CSP.format(providers="".join(f" {o}" for o in origins))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", current_app.config["BOSTOTTE_CSP"])
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

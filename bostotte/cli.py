@@ -6,14 +6,16 @@ import sys
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bostotte.auth import oidc
 from bostotte.auth.models import Role, Team
 from bostotte.auth.services import create_user
 from bostotte.common.db import analyze
 from bostotte.common.schema import DomainError
-from bostotte.common.time import local_today
+from bostotte.common.time import local_today, utcnow
 from bostotte.demo import services as demo
 from bostotte.extensions import db
 from bostotte.imports.cli import export_command, import_command
@@ -66,9 +68,20 @@ def demo_command(today: str | None, if_empty: bool) -> None:
     "--role", required=True, type=click.Choice([r.value for r in Role if r != Role.CITIZEN])
 )
 @click.option("--team", "teams", multiple=True, help="Team name (repeatable).")
-@click.password_option()
+@click.option(
+    "--sso-subject",
+    default="",
+    help="Her subject at the single sign-on provider (sub, or oid in Entra ID); "
+    "then no password is asked for.",
+)
+@click.option("--password", default=None, help="Asked for (hidden) when not given.")
 def create_user_command(
-    email: str, name: str, role: str, teams: tuple[str, ...], password: str
+    email: str,
+    name: str,
+    role: str,
+    teams: tuple[str, ...],
+    sso_subject: str,
+    password: str | None,
 ) -> None:
     """Create a staff login."""
     found = list(db.session.scalars(select(Team).where(Team.name.in_(teams))))
@@ -76,8 +89,17 @@ def create_user_command(
     if missing:
         click.echo(f"Ukendt team: {', '.join(sorted(missing))}", err=True)
         sys.exit(1)
+    if not sso_subject and password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    issuer = current_app.config["BOSTOTTE_OIDC_ISSUER"]
     try:
-        create_user(db.session, email=email, name=name, role=role, password=password, teams=found)
+        if sso_subject and not issuer:
+            raise DomainError("Single sign-on er ikke sat op (BOSTOTTE_OIDC_ISSUER).")
+        user = create_user(
+            db.session, email=email, name=name, role=role, password=password or None, teams=found
+        )
+        if sso_subject:
+            oidc.link_staff_identity(db.session, user, sso_subject, issuer, utcnow())
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)

@@ -19,7 +19,7 @@ from requests import RequestException
 from werkzeug.wrappers import Response
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from bostotte.auth import oidc, services, totp
+from bostotte.auth import oidc, services, sessions, totp
 from bostotte.auth.identity import complete_login, end_login, session_user
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, home_endpoint, may
@@ -275,4 +275,19 @@ def logout() -> Response:
 @bp.get("/konto")
 @login_required
 def account() -> str:
-    return render_template("auth/account.html", administers=may(current_user, Action.ADMIN))
+    return render_template(
+        "auth/account.html",
+        administers=may(current_user, Action.ADMIN),
+        sessions=sessions.open_sessions(db.session, current_user),
+        recovery_left=services.unused_recovery_codes(db.session, current_user),
+    )
+
+
+@bp.post("/konto/log-ud-overalt")
+@login_required
+def logout_everywhere() -> Response:
+    """A lost phone or a shared computer: every session of hers ends, this one too."""
+    sessions.end_all(db.session, current_user, utcnow())
+    end_login(db.session)
+    flash("Du er logget ud på alle enheder.", "success")
+    return redirect(url_for("auth.login"))

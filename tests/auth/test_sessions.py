@@ -144,3 +144,11 @@ def test_sixty_colleagues_behind_one_address_all_get_in(app, session):
     finally:
         limiter.reset()
         limiter.enabled = False
+
+
+def test_logout_everywhere_from_the_account_page(session, login_as, w):
+    phone, laptop = login_as(w.w1), login_as(w.w1)
+    page = laptop.get("/konto").text
+    assert "Aktive logins" in page and "Log ud på alle enheder" in page
+    assert laptop.post("/konto/log-ud-overalt").status_code == 302
+    assert phone.get("/borgere").status_code == 302 and laptop.get("/borgere").status_code == 302

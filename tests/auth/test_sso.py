@@ -250,3 +250,40 @@ def test_an_id_token_must_name_this_client_as_its_audience():
     assert not oidc._for_us({"aud": ["bostotte", "api"], "azp": "api"}, "bostotte")
     assert not oidc._for_us({"aud": "another"}, "bostotte")
     assert not oidc._for_us({}, "bostotte")
+
+
+def test_the_cli_creates_a_user_bound_to_her_subject_with_no_password(
+    sso_app, client, provider, session
+):
+    make.team(session, "Team Nord")
+    session.commit()
+    with sso_app.app_context():  # the CLI runs in the app already pushed: this one
+        result = sso_app.test_cli_runner().invoke(
+            args=[
+                "bostotte",
+                "create-user",
+                "--email",
+                "cli@kommune.dk",
+                "--name",
+                "Cli Bruger",
+                "--role",
+                "mestringsvejleder",
+                "--team",
+                "Team Nord",
+                "--sso-subject",
+                "cli-oid",
+            ]
+        )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.email == "cli@kommune.dk")).one()
+    assert user.password_hash is None
+    provider.login_as("cli-oid")
+    assert _login(client, provider).headers["Location"].endswith("/opgaver")
+
+
+def test_the_logout_form_may_end_at_the_provider(client, provider):
+    """Browsers check form-action on the redirects after a form: the provider's origin is
+    allowed, and nothing else beside this site."""
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    form_action = next(p for p in policy.split("; ") if p.startswith("form-action"))
+    assert form_action == f"form-action 'self' {provider.issuer}"

@@ -29,6 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
             "SECRET_KEY": "e2e-secret",
             "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
+            "BOSTOTTE_REQUIRE_TOTP": False,  # the demo, as `make run` serves it
         }
     )
     with app.app_context():
