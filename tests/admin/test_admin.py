@@ -80,3 +80,11 @@ def test_deactivate_and_reactivate(w, login_as, session):
         as_text=True
     )
     assert "Du kan ikke deaktivere dig selv." in page
+
+
+def test_the_login_settings_sit_in_the_page_not_its_title(w, login_as):
+    page = login_as(w.admin).get("/admin").text
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<form" not in title and "Administration" in title
+    body = page[page.index("<main") :]
+    assert body.count('id="login"') == 1 and "Kræv to-faktor-login" in body
