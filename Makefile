@@ -57,8 +57,8 @@ test: setup browser
 	else echo "PostgreSQL not available at $(PG_TEST_URL): skipped the PostgreSQL run"; fi
 
 lint: setup
-	$(BIN)/ruff check bostotte tests scripts bench
-	$(BIN)/ruff format --check bostotte tests scripts bench
+	$(BIN)/ruff check bostotte tests scripts bench deploy
+	$(BIN)/ruff format --check bostotte tests scripts bench deploy
 	$(BIN)/mypy bostotte
 
 bench: setup

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every model module is imported here, so metadata (and Alembic autogenerate) sees all tables.
 from bostotte.admin.views import bp as admin_bp
@@ -31,6 +33,10 @@ from bostotte.goals import models as _goals_models  # noqa: F401
 from bostotte.goals.views import bp as goals_bp
 from bostotte.invitations import models as _invitations_models  # noqa: F401
 from bostotte.invitations.views import bp as invitations_bp
+from bostotte.ops import logs, production
+from bostotte.ops import models as _ops_models  # noqa: F401
+from bostotte.ops.services import migration_heads
+from bostotte.ops.views import bp as ops_bp
 from bostotte.portal import models as _portal_models  # noqa: F401
 from bostotte.portal.views import bp as portal_bp
 from bostotte.reminders import hooks
@@ -65,6 +71,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_errors(app)
     app.after_request(_security_headers)
     app.after_request(_commit)
+    logs.init_app(app)  # after _commit, so its after_request runs first: the log sees all
+    app.config["BOSTOTTE_HEADS"] = migration_heads()
+    if app.config["BOSTOTTE_PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    production_run = app.config["BOSTOTTE_ENV"] == "production" and not app.testing
+    if production_run and (found := production.problems(app.config, os.environ)):
+        raise SystemExit("bostotte starter ikke / will not start:\n  " + "\n  ".join(found))
     formatting.init_app(app)
     app.add_template_global(menu, "main_menu")
     app.cli.add_command(bostotte_cli)
@@ -80,6 +93,7 @@ def _start_reminders(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     for bp in (
+        ops_bp,
         auth_bp,
         citizens_bp,
         goals_bp,

@@ -55,6 +55,19 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "BOSTOTTE_OUTBOX": os.environ.get("BOSTOTTE_OUTBOX", str(instance_path / "outbox")),
         "BOSTOTTE_BASE_URL": os.environ.get("BOSTOTTE_BASE_URL", "http://127.0.0.1:5000"),
         **identity_settings(os.environ),
+        **operations_settings(os.environ),
+    }
+
+
+def operations_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Running it (README, "Drift")."""
+    production = env.get("BOSTOTTE_ENV", "") == "production"
+    return {
+        # production: refuse to start on unsafe settings (bostotte/ops/production.py)
+        "BOSTOTTE_ENV": "production" if production else "development",
+        "BOSTOTTE_LOG_FORMAT": env.get("BOSTOTTE_LOG_FORMAT") or ("json" if production else "text"),
+        # Trust X-Forwarded-For/-Proto/-Host from one reverse proxy in front (and only then).
+        "BOSTOTTE_PROXY_FIX": _flag(env, "BOSTOTTE_PROXY_FIX", False),
     }
 
 

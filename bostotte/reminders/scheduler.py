@@ -22,6 +22,7 @@ from flask import Flask
 
 from bostotte.common.time import LOCAL_TZ, utcnow
 from bostotte.extensions import db
+from bostotte.ops.services import SCHEDULER, beat
 from bostotte.reminders.jobs import RunResult, run_daily
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def run_job(app: Flask, *, digests: bool = True) -> RunResult:
         now = utcnow()
         try:
             result = run_daily(db.session, now.astimezone(LOCAL_TZ).date(), now, digests=digests)
+            beat(db.session, SCHEDULER, utcnow())  # /readyz: the scheduler is alive
+            db.session.commit()
         finally:
             db.session.remove()
     log.info("reminders: %s", result)

@@ -1,0 +1,1 @@
+"""Running bostotte in production: health and readiness, start-up checks, JSON logs."""

@@ -1,0 +1,219 @@
+"""Running it: /healthz and /readyz, the production start-up checks, JSON request logs, and
+gunicorn started with deploy/gunicorn.conf.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from flask_migrate import upgrade
+
+from bostotte import create_app
+from bostotte.common.time import utcnow
+from bostotte.config import PROJECT_ROOT
+from bostotte.ops import production
+from bostotte.ops.services import SCHEDULER, beat
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def test_healthz_answers_without_a_login_or_the_database(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json == {"status": "ok"}
+
+
+def test_readyz_needs_the_database_the_migrations_and_a_recent_scheduler(client, session):
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "scheduler": "never ran",
+    }
+    beat(session, SCHEDULER, utcnow() - timedelta(hours=27))
+    session.commit()
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json["checks"]["scheduler"].startswith("last ran")
+    beat(session, SCHEDULER, utcnow() - timedelta(hours=25))
+    session.commit()
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.json == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "scheduler": "ok"},
+    }
+
+
+def test_readyz_tells_a_database_behind_the_code(app, client, session, monkeypatch):
+    monkeypatch.setitem(app.config, "BOSTOTTE_HEADS", {"a-newer-revision"})
+    beat(session, SCHEDULER, utcnow())
+    session.commit()
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json["checks"]["migrations"] == "not at head"
+
+
+def test_readyz_tells_an_unreachable_database(app):
+    broken = create_app(
+        {**app.config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    r = broken.test_client().get("/readyz")
+    assert r.status_code == 503 and r.json["checks"]["database"] == "unreachable"
+
+
+def _production(tmp_path, **over):  # type: ignore[no-untyped-def]
+    config = {
+        "SESSION_COOKIE_SECURE": True,
+        "BOSTOTTE_DEMO_MODE": False,
+        "BOSTOTTE_SCHEDULER": "",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
+    }
+    return {**config, **over}
+
+
+@pytest.mark.parametrize(
+    ("over", "env", "words"),
+    [
+        ({}, {}, "SECRET_KEY mangler"),
+        ({"SESSION_COOKIE_SECURE": False}, {"SECRET_KEY": "k"}, "BOSTOTTE_SECURE_COOKIES=1"),
+        ({"BOSTOTTE_DEMO_MODE": True}, {"SECRET_KEY": "k"}, "Demo-tilstand"),
+        ({"BOSTOTTE_SCHEDULER": "embedded"}, {"SECRET_KEY": "k"}, "flask bostotte scheduler"),
+        (
+            {"SQLALCHEMY_DATABASE_URI": "sqlite:////tmp/bostotte.db"},
+            {"SECRET_KEY": "k"},
+            "ikke et varigt sted",
+        ),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, {"SECRET_KEY": "k"}, "ikke et varigt sted"),
+        (
+            {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            {"SECRET_KEY": "k"},
+            "Databasen svarer ikke",
+        ),
+    ],
+)
+def test_production_refuses_unsafe_settings_one_line_each(tmp_path, over, env, words):
+    found = production.problems(_production(Path.home(), **over), env)
+    assert len(found) == 1 and words in found[0] and " / " in found[0]
+
+
+def test_production_accepts_safe_settings(tmp_path):
+    home_db = Path.home() / f"bostotte-check-{os.getpid()}.db"
+    try:
+        assert (
+            production.problems(
+                _production(Path.home(), SQLALCHEMY_DATABASE_URI=f"sqlite:///{home_db}"),
+                {"SECRET_KEY": "k"},
+            )
+            == []
+        )
+    finally:
+        home_db.unlink(missing_ok=True)
+
+
+def test_the_flask_command_refuses_to_start_in_production_with_reasons(tmp_path):
+    env = {**os.environ, "BOSTOTTE_ENV": "production", "BOSTOTTE_DATABASE_URL": "sqlite://"}
+    env.pop("SECRET_KEY", None)
+    done = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "bostotte", "routes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode != 0
+    assert "bostotte starter ikke / will not start" in done.stderr
+    assert "SECRET_KEY mangler" in done.stderr and "BOSTOTTE_SECURE_COOKIES=1" in done.stderr
+
+
+def test_a_request_is_one_json_line_with_no_personal_data(app, login_as, w, caplog):
+    app.config["BOSTOTTE_LOG_FORMAT"] = "json"
+    with caplog.at_level(logging.INFO, logger="bostotte.requests"):
+        r = login_as(w.w1).get(
+            f"/borgere?q={w.c1.display_name}", headers={"X-Request-Id": "proxy-123"}
+        )
+        login_as(w.w1).get(f"/borgere/{w.c1.id}")
+    assert r.headers["X-Request-Id"] == "proxy-123"
+    first, second = (rec for rec in caplog.records if rec.name == "bostotte.requests")
+    assert (first.request_id, first.user_id, first.route, first.status) == (
+        "proxy-123",
+        w.w1.id,
+        "/borgere",
+        200,
+    )
+    assert second.route == "/borgere/<int:citizen_id>" and second.duration_ms >= 0
+    for record in (first, second):
+        assert w.c1.display_name not in json.dumps(record.__dict__, default=str)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def lasting_folder():  # type: ignore[no-untyped-def]
+    """A folder production accepts for SQLite (not /tmp), removed afterwards."""
+    folder = PROJECT_ROOT / "test-output" / f"gunicorn-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    for file in folder.iterdir():
+        file.unlink()
+    folder.rmdir()
+
+
+def test_gunicorn_serves_it_with_the_repository_settings(lasting_folder):
+    """deploy/gunicorn.conf.py as the README's Drift section runs it, in production mode
+    on a migrated SQLite file: /healthz answers and the log lines are JSON."""
+    db_file = lasting_folder / "bostotte.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="heads")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BOSTOTTE_ENV": "production",
+        "SECRET_KEY": "gunicorn-test",
+        "BOSTOTTE_SECURE_COOKIES": "1",
+        "BOSTOTTE_DATABASE_URL": f"sqlite:///{db_file}",
+        "BOSTOTTE_BIND": f"127.0.0.1:{port}",
+        "BOSTOTTE_WORKERS": "2",
+    }
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "deploy/gunicorn.conf.py")],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            if server.poll() is not None:
+                raise AssertionError(f"gunicorn stopped: {server.communicate()[1][-2000:]}")
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not answer")
+        assert r.status_code == 200 and r.json() == {"status": "ok"}
+        assert (
+            requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json()["checks"][
+                "migrations"
+            ]
+            == "ok"
+        )
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
