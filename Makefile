@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: syslibs setup run test test-sqlite test-postgres lint bench browser vendor-dkfds clean lock
+.PHONY: syslibs setup run test test-sqlite test-postgres lint bench browser deploytools vendor-dkfds clean lock
 
 setup: $(STAMP) syslibs
 
@@ -46,8 +46,16 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| { echo "Could not install chromium (run as root, or: sudo apt-get install chromium)"; exit 1; }; }
 
+# The deploy/ checks need nginx (Debian's; installed without starting it) and
+# systemd-analyze; openssl makes their test certificate.
+deploytools:
+	@{ test -x /usr/sbin/nginx && command -v systemd-analyze >/dev/null && command -v openssl >/dev/null; } \
+		|| { echo "Installing nginx, systemd and openssl for the deploy/ checks"; \
+		(apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx systemd openssl) \
+		|| { echo "Could not install them (run as root, or: sudo apt-get install nginx systemd openssl)"; exit 1; }; }
+
 # The whole suite on SQLite, then on PostgreSQL when it answers (required under CI=true).
-test: setup browser
+test: setup browser deploytools
 	$(BIN)/pytest -q
 	@if $(BIN)/python scripts/pg_available.py "$(PG_TEST_URL)"; then \
 		echo "== PostgreSQL run =="; \

@@ -19,6 +19,7 @@ from bostotte.common.time import local_today, utcnow
 from bostotte.demo import services as demo
 from bostotte.extensions import db
 from bostotte.imports.cli import export_command, import_command
+from bostotte.ops.cli import backup_command, restore_command
 from bostotte.reminders.cli import reminders_group, scheduler_command
 from bostotte.stats.cli import stats_command, target_command
 
@@ -30,6 +31,8 @@ for _command in (
     target_command,
     reminders_group,
     scheduler_command,
+    backup_command,
+    restore_command,
 ):
     bostotte_cli.add_command(_command)
 

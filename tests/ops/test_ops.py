@@ -6,20 +6,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
-from flask_migrate import upgrade
 
 from bostotte import create_app
 from bostotte.common.time import utcnow
-from bostotte.config import PROJECT_ROOT
 from bostotte.ops import production
 from bostotte.ops.services import SCHEDULER, beat
 
@@ -152,68 +148,14 @@ def test_a_request_is_one_json_line_with_no_personal_data(app, login_as, w, capl
         assert w.c1.display_name not in json.dumps(record.__dict__, default=str)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture()
-def lasting_folder():  # type: ignore[no-untyped-def]
-    """A folder production accepts for SQLite (not /tmp), removed afterwards."""
-    folder = PROJECT_ROOT / "test-output" / f"gunicorn-{os.getpid()}"
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
-    for file in folder.iterdir():
-        file.unlink()
-    folder.rmdir()
-
-
-def test_gunicorn_serves_it_with_the_repository_settings(lasting_folder):
+def test_gunicorn_serves_it_with_the_repository_settings(gunicorn_server):
     """deploy/gunicorn.conf.py as the README's Drift section runs it, in production mode
     on a migrated SQLite file: /healthz answers and the log lines are JSON."""
-    db_file = lasting_folder / "bostotte.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "TESTING": True})
-    with app.app_context():
-        upgrade(revision="heads")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BOSTOTTE_ENV": "production",
-        "SECRET_KEY": "gunicorn-test",
-        "BOSTOTTE_SECURE_COOKIES": "1",
-        "BOSTOTTE_DATABASE_URL": f"sqlite:///{db_file}",
-        "BOSTOTTE_BIND": f"127.0.0.1:{port}",
-        "BOSTOTTE_WORKERS": "2",
-    }
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "deploy/gunicorn.conf.py")],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise AssertionError(f"gunicorn stopped: {server.communicate()[1][-2000:]}")
-            try:
-                r = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.2)
-        else:
-            raise AssertionError("gunicorn did not answer")
-        assert r.status_code == 200 and r.json() == {"status": "ok"}
-        assert (
-            requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json()["checks"][
-                "migrations"
-            ]
-            == "ok"
-        )
-    finally:
-        server.terminate()
-        _out, err = server.communicate(timeout=30)
+    base, server = gunicorn_server(PROXY_FIX=False)
+    r = requests.get(f"{base}/healthz", timeout=5)
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    assert requests.get(f"{base}/readyz", timeout=5).json()["checks"]["migrations"] == "ok"
+    server.terminate()
+    _out, err = server.communicate(timeout=30)
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
