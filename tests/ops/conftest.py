@@ -38,53 +38,75 @@ def lasting_folder() -> Iterator[Path]:
     folder.rmdir()
 
 
+class Gunicorn:
+    """A gunicorn process serving bostotte with deploy/gunicorn.conf.py on a port."""
+
+    def __init__(self, env: dict[str, str], port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.log: str | None = None
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "deploy/gunicorn.conf.py")],
+            env={
+                **os.environ,
+                "BOSTOTTE_BIND": f"127.0.0.1:{port}",
+                "BOSTOTTE_WORKERS": "2",
+                **env,
+            },
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait(self) -> Gunicorn:
+        for _ in range(150):
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn stopped: {self.process.communicate()[1][-2000:]}")
+            try:
+                requests.get(f"{self.base}/healthz", timeout=10)
+                return self
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        raise AssertionError("gunicorn did not answer")
+
+    def stop(self) -> str:
+        """Stop it; returns what it wrote to standard error (the JSON log lines)."""
+        if self.log is None:
+            self.process.terminate()
+            self.log = self.process.communicate(timeout=30)[1]
+        return self.log
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> Gunicorn:
+    return Gunicorn(env, port).wait()
+
+
 @pytest.fixture()
 def gunicorn_server(lasting_folder: Path) -> Iterator[Any]:
-    """gunicorn_server(**settings) -> (base URL, process): gunicorn with
-    deploy/gunicorn.conf.py in production mode on a migrated SQLite file."""
-    started: list[subprocess.Popen[str]] = []
+    """gunicorn_server(**settings) -> Gunicorn: deploy/gunicorn.conf.py in production mode
+    on a migrated SQLite file."""
+    started: list[Gunicorn] = []
 
-    def start(**settings: str | bool) -> tuple[str, subprocess.Popen[str]]:
+    def start(**settings: str | bool) -> Gunicorn:
         db_file = lasting_folder / "bostotte.db"
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "TESTING": True})
         with app.app_context():
             upgrade(revision="heads")
         port = free_port()
         env = {
-            **os.environ,
             "BOSTOTTE_ENV": "production",
             "SECRET_KEY": "gunicorn-test",
             "BOSTOTTE_SECURE_COOKIES": "1",
             "BOSTOTTE_DATABASE_URL": f"sqlite:///{db_file}",
-            "BOSTOTTE_BIND": f"127.0.0.1:{port}",
-            "BOSTOTTE_WORKERS": "2",
             **{
                 f"BOSTOTTE_{k}": ("1" if v is True else "0" if v is False else v)
                 for k, v in settings.items()
             },
         }
-        server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "deploy/gunicorn.conf.py")],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server = start_gunicorn(env, port)
         started.append(server)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            if server.poll() is not None:
-                raise AssertionError(f"gunicorn stopped: {server.communicate()[1][-2000:]}")
-            try:
-                requests.get(f"{base}/healthz", timeout=10)
-                return base, server
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.2)
-        raise AssertionError("gunicorn did not answer")
+        return server
 
     yield start
     for server in started:
-        if server.poll() is None:
-            server.terminate()
-            server.communicate(timeout=30)
+        server.stop()

@@ -81,8 +81,7 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 def test_nginx_carries_a_request_over_tls_to_gunicorn(tmp_path, gunicorn_server):
     nginx = _tool("nginx")
-    base, _server = gunicorn_server(PROXY_FIX=True)
-    upstream = base.removeprefix("http://")
+    upstream = gunicorn_server(PROXY_FIX=True).base.removeprefix("http://")
     cert, key = _certificate(tmp_path)
     http_port, tls_port = free_port(), free_port()
     site = (DEPLOY / "nginx" / "bostotte.conf").read_text()

@@ -151,11 +151,9 @@ def test_a_request_is_one_json_line_with_no_personal_data(app, login_as, w, capl
 def test_gunicorn_serves_it_with_the_repository_settings(gunicorn_server):
     """deploy/gunicorn.conf.py as the README's Drift section runs it, in production mode
     on a migrated SQLite file: /healthz answers and the log lines are JSON."""
-    base, server = gunicorn_server(PROXY_FIX=False)
-    r = requests.get(f"{base}/healthz", timeout=5)
+    server = gunicorn_server(PROXY_FIX=False)
+    r = requests.get(f"{server.base}/healthz", timeout=5)
     assert r.status_code == 200 and r.json() == {"status": "ok"}
-    assert requests.get(f"{base}/readyz", timeout=5).json()["checks"]["migrations"] == "ok"
-    server.terminate()
-    _out, err = server.communicate(timeout=30)
-    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert requests.get(f"{server.base}/readyz", timeout=5).json()["checks"]["migrations"] == "ok"
+    lines = [json.loads(line) for line in server.stop().splitlines() if line.startswith("{")]
     assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
