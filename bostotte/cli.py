@@ -21,6 +21,7 @@ from bostotte.extensions import db
 from bostotte.imports.cli import export_command, import_command
 from bostotte.ops.cli import backup_command, restore_command
 from bostotte.reminders.cli import reminders_group, scheduler_command
+from bostotte.retention.cli import retention_command
 from bostotte.stats.cli import stats_command, target_command
 
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
@@ -33,6 +34,7 @@ for _command in (
     scheduler_command,
     backup_command,
     restore_command,
+    retention_command,
 ):
     bostotte_cli.add_command(_command)
 

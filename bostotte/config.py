@@ -66,6 +66,10 @@ def operations_settings(env: Mapping[str, str]) -> dict[str, object]:
         # production: refuse to start on unsafe settings (bostotte/ops/production.py)
         "BOSTOTTE_ENV": "production" if production else "development",
         "BOSTOTTE_LOG_FORMAT": env.get("BOSTOTTE_LOG_FORMAT") or ("json" if production else "text"),
+        # Retention: citizens anonymised this long after their indsats ended; the access
+        # log's own rows deleted after this many years.
+        "BOSTOTTE_RETENTION_YEARS": int(env.get("BOSTOTTE_RETENTION_YEARS") or "5"),
+        "BOSTOTTE_ACCESS_LOG_YEARS": int(env.get("BOSTOTTE_ACCESS_LOG_YEARS") or "5"),
         # Trust X-Forwarded-For/-Proto/-Host from one reverse proxy in front (and only then).
         "BOSTOTTE_PROXY_FIX": _flag(env, "BOSTOTTE_PROXY_FIX", False),
     }

@@ -20,15 +20,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from bostotte.common.time import LOCAL_TZ, utcnow
+from bostotte.common.time import LOCAL_TZ, local_today, utcnow
 from bostotte.extensions import db
 from bostotte.ops.services import SCHEDULER, beat
 from bostotte.reminders.jobs import RunResult, run_daily
+from bostotte.retention import services as retention
 
 log = logging.getLogger(__name__)
 
 RUN_AT = time(6, 0)
 JOB_ID = "bostotte-reminders-daily"
+RETENTION_JOB_ID = "bostotte-retention-monthly"
 # A run delayed by a busy or suspended process still happens if it is late by less than this.
 MISFIRE_GRACE_SECONDS = 6 * 3600
 
@@ -60,13 +62,40 @@ def catch_up(app: Flask) -> RunResult:
     return run_job(app, digests=digests_due(utcnow()))
 
 
+def run_retention(app: Flask) -> None:
+    """The monthly retention run (bostotte/retention): anonymise, prune the access log."""
+    with app.app_context():
+        try:
+            result = retention.apply(
+                db.session,
+                local_today(),
+                utcnow(),
+                app.config["BOSTOTTE_RETENTION_YEARS"],
+                app.config["BOSTOTTE_ACCESS_LOG_YEARS"],
+            )
+            db.session.commit()
+        finally:
+            db.session.remove()
+    log.info("retention: %s", result)
+
+
 def add_daily_job(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
-    """The scheduler with the daily job at 06:00 on it."""
+    """The scheduler with the daily job at 06:00 on it, and retention on the 1st at 05:00."""
     scheduler.add_job(
         run_job,
         daily_trigger(),
         args=[app],
         id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )
+    scheduler.add_job(
+        run_retention,
+        CronTrigger(day=1, hour=5, minute=0, timezone=LOCAL_TZ),
+        args=[app],
+        id=RETENTION_JOB_ID,
         replace_existing=True,
         coalesce=True,
         max_instances=1,
