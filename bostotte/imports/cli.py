@@ -10,6 +10,12 @@ import click
 from bostotte.common.db import analyze
 from bostotte.common.time import local_today
 from bostotte.extensions import db
+from bostotte.imports.complete import (
+    CompleteImportFailed,
+    export_complete,
+    has_complete,
+    import_complete,
+)
 from bostotte.imports.export import export_folder
 from bostotte.imports.services import ImportFailed, import_folder
 
@@ -17,7 +23,21 @@ from bostotte.imports.services import ImportFailed, import_folder
 @click.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_command(folder: Path) -> None:
-    """Import teams.csv, citizens.csv, goals.csv and scorings.csv: all or nothing."""
+    """Import a folder: the complete export (alle/) if it holds one, else teams.csv,
+    citizens.csv, goals.csv and scorings.csv. All or nothing."""
+    if has_complete(folder):
+        try:
+            complete = import_complete(db.session, folder)
+        except CompleteImportFailed as exc:
+            db.session.rollback()
+            click.echo(exc.message, err=True)
+            click.echo("Intet er importeret.", err=True)
+            sys.exit(1)
+        db.session.commit()
+        analyze(db.session)
+        for line in complete.lines():
+            click.echo(line)
+        return
     try:
         report = import_folder(db.session, folder, local_today())
     except ImportFailed as exc:
@@ -35,7 +55,10 @@ def import_command(folder: Path) -> None:
 @click.command("export")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export_command(folder: Path) -> None:
-    """Export everything to the interchange format."""
+    """Export everything: the four-file interchange format for case systems, and every
+    table, losslessly, in alle/ (to move or keep the data)."""
     counts = export_folder(db.session, folder)
     for name, n in counts.items():
         click.echo(f"{name}: {n} rækker skrevet")
+    complete = export_complete(db.session, folder)
+    click.echo(f"alle/: {len(complete)} tabeller, {sum(complete.values())} rækker skrevet")
