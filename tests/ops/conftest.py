@@ -29,8 +29,9 @@ def free_port() -> int:
 
 @pytest.fixture()
 def lasting_folder() -> Iterator[Path]:
-    """A folder production accepts for SQLite (not /tmp), removed afterwards."""
-    folder = PROJECT_ROOT / "test-output" / f"ops-{os.getpid()}"
+    """A folder production accepts for SQLite (never under /tmp, where a checkout may
+    be), removed afterwards."""
+    folder = Path.home() / ".cache" / "bostotte-tests" / f"ops-{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=True)
     yield folder
     for file in folder.iterdir():
@@ -59,15 +60,16 @@ class Gunicorn:
         )
 
     def wait(self) -> Gunicorn:
-        for _ in range(150):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn stopped: {self.process.communicate()[1][-2000:]}")
             try:
-                requests.get(f"{self.base}/healthz", timeout=10)
+                requests.get(f"{self.base}/healthz", timeout=5)
                 return self
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
-        raise AssertionError("gunicorn did not answer")
+        raise AssertionError(f"gunicorn did not answer in 60 s: {self.stop()[-2000:]}")
 
     def stop(self) -> str:
         """Stop it; returns what it wrote to standard error (the JSON log lines)."""
