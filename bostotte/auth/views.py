@@ -17,7 +17,6 @@ from flask import session as cookie
 from flask_login import current_user, login_required
 from requests import RequestException
 from werkzeug.wrappers import Response
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from bostotte.auth import oidc, services, sessions, totp
 from bostotte.auth.identity import complete_login, end_login, session_user
@@ -60,7 +59,7 @@ def root() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _failed_only(response: WerkzeugResponse) -> bool:
+def _failed_only(response: Response) -> bool:
     """Only failures count against an address: a municipality's staff share one proxy
     address, and 60 colleagues logging in within the hour must all get in."""
     return response.status_code >= 400
