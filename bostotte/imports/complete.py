@@ -26,9 +26,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Table, func, insert, select, text, tuple_
+import psycopg
+from psycopg.types.json import Json
+from sqlalchemy import Column, Table, exists, func, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import Integer
+from sqlalchemy.types import JSON, Integer
 
 from bostotte.common.db import Session
 from bostotte.extensions import db
@@ -235,6 +237,8 @@ def _import_table(
     late: list[tuple[Table, dict[str, Any]]],
 ) -> tuple[int, int]:
     columns = {c.name: c for c in _columns(table)}
+    # Into an empty table (a move, a new server) nothing can exist: no lookups.
+    was_empty = not session.scalar(select(exists().select_from(table)))
     deferred = [name for name, column in columns.items() if _late(column)]
     keys = list(table.primary_key.columns)
     inserted = unchanged = 0
@@ -242,7 +246,9 @@ def _import_table(
 
     def flush() -> None:
         nonlocal inserted, unchanged
-        existing = _existing(session, table, keys, [row for _n, row, _l in batch])
+        existing = (
+            {} if was_empty else _existing(session, table, keys, [row for _n, row, _l in batch])
+        )
         new = []
         for number, row, line in batch:
             key = tuple(row[k.name] for k in keys)
@@ -269,11 +275,12 @@ def _import_table(
                 new.append(_defaults_for_secrets(table, values))
         if new:
             try:  # no savepoint: a failure ends the whole import (the caller rolls back)
-                session.execute(insert(table), new)
-            except IntegrityError as error:
+                _insert(session, table, new)
+            except (IntegrityError, psycopg.Error) as error:
+                cause = getattr(error, "orig", None) or error
                 raise CompleteImportFailed(
                     f"{path.name}: rækkerne strider mod data, der allerede er i databasen "
-                    f"({type(error.orig).__name__})."
+                    f"({type(cause).__name__})."
                 ) from None
             inserted += len(new)
         batch.clear()
@@ -281,12 +288,33 @@ def _import_table(
     for number, row in _read(path, entry):
         if set(row) != set(columns):
             raise CompleteImportFailed(f"{path.name} linje {number}: kolonnerne passer ikke.")
-        batch.append((number, row, _line(row)))
+        batch.append((number, row, "" if was_empty else _line(row)))
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
     return inserted, unchanged
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL takes the rows by COPY, in the session's own transaction; SQLite by
+    executemany."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
+    quoted = ", ".join(f'"{n}"' for n in names)
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [Json(row[n]) if n in as_json and row[n] is not None else row[n] for n in names]
+            )
 
 
 def _existing(
