@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +16,8 @@ from bostotte.common.formatting import dk_number
 from bostotte.goals.models import Goal
 from bostotte.imports.schemas import COLUMNS, METHOD_NAMES
 from bostotte.scoring.models import Scoring, ScoringItem
+
+CITIZENS_PER_READ = 500
 
 
 def _ext(obj: Team | Citizen | Goal, prefix: str) -> str:
@@ -85,40 +87,52 @@ def export_folder(session: Session, folder: Path) -> dict[str, int]:
         ),
     }
     registry = instruments.registry()
-    rows = []
-    for cid, gid, inst, occasion, scored_on, item, value in session.execute(
-        select(
-            Scoring.citizen_id,
-            Scoring.goal_id,
-            Scoring.instrument,
-            Scoring.occasion,
-            Scoring.scored_on,
-            ScoringItem.item,
-            ScoringItem.value,
-        ).join(ScoringItem, ScoringItem.scoring_id == Scoring.id)
-    ):
-        order = registry[inst].item_ids.index(item) if inst in registry else 0
-        rows.append(
-            (
-                (
-                    citizen_ext[cid],
-                    inst,
-                    scored_on.isoformat(),
-                    goal_ext[gid] if gid else "",
-                    occasion or "",
-                    order,
-                ),
-                (
-                    citizen_ext[cid],
-                    goal_ext[gid] if gid else "",
-                    inst,
-                    occasion or "",
-                    scored_on.isoformat(),
-                    item,
-                    dk_number(value, machine=True),
-                ),
-            )
-        )
-    rows.sort(key=lambda r: r[0])
-    counts["scorings.csv"] = _write(folder, "scorings.csv", (r[1] for r in rows))
+
+    def scoring_rows() -> Iterator[tuple[object, ...]]:
+        """In citizen-id order, a few hundred citizens at a time: the file's first sort
+        key is the citizen, so sorting each group is sorting the whole, and memory stays
+        flat however many scorings there are."""
+        in_order = sorted(citizen_ext, key=citizen_ext.__getitem__)
+        for start in range(0, len(in_order), CITIZENS_PER_READ):
+            group = in_order[start : start + CITIZENS_PER_READ]
+            rows = []
+            for cid, gid, inst, occasion, scored_on, item, value in session.execute(
+                select(
+                    Scoring.citizen_id,
+                    Scoring.goal_id,
+                    Scoring.instrument,
+                    Scoring.occasion,
+                    Scoring.scored_on,
+                    ScoringItem.item,
+                    ScoringItem.value,
+                )
+                .join(ScoringItem, ScoringItem.scoring_id == Scoring.id)
+                .where(Scoring.citizen_id.in_(group))
+            ):
+                order = registry[inst].item_ids.index(item) if inst in registry else 0
+                rows.append(
+                    (
+                        (
+                            citizen_ext[cid],
+                            inst,
+                            scored_on.isoformat(),
+                            goal_ext[gid] if gid else "",
+                            occasion or "",
+                            order,
+                        ),
+                        (
+                            citizen_ext[cid],
+                            goal_ext[gid] if gid else "",
+                            inst,
+                            occasion or "",
+                            scored_on.isoformat(),
+                            item,
+                            dk_number(value, machine=True),
+                        ),
+                    )
+                )
+            rows.sort(key=lambda r: r[0])
+            yield from (r[1] for r in rows)
+
+    counts["scorings.csv"] = _write(folder, "scorings.csv", scoring_rows())
     return counts
