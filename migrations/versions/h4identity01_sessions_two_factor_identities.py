@@ -80,7 +80,14 @@ def downgrade():
     op.drop_table('identities')
     op.drop_index(op.f('ix_user_sessions_user_id'), table_name='user_sessions')
     op.drop_table('user_sessions')
+    # SQLite drops columns by copying the table: other tables' foreign keys to users must
+    # not be checked while the old one is dropped (outside a transaction, so it applies).
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=OFF')
     with op.batch_alter_table('users') as batch:
         for column in ('totp_enabled_at', 'totp_last_step', 'totp_secret', 'locked_until',
                        'failed_logins'):
             batch.drop_column(column)
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=ON')
