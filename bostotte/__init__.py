@@ -35,7 +35,6 @@ from bostotte.invitations import models as _invitations_models  # noqa: F401
 from bostotte.invitations.views import bp as invitations_bp
 from bostotte.ops import logs, production
 from bostotte.ops import models as _ops_models  # noqa: F401
-from bostotte.ops.services import migration_heads
 from bostotte.ops.views import bp as ops_bp
 from bostotte.portal import models as _portal_models  # noqa: F401
 from bostotte.portal.views import bp as portal_bp
@@ -72,7 +71,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     app.after_request(_commit)
     logs.init_app(app)  # after _commit, so its after_request runs first: the log sees all
-    app.config["BOSTOTTE_HEADS"] = migration_heads()
     if app.config["BOSTOTTE_PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     production_run = app.config["BOSTOTTE_ENV"] == "production" and not app.testing

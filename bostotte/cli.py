@@ -6,7 +6,6 @@ import sys
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -96,10 +95,8 @@ def create_user_command(
         sys.exit(1)
     if not sso_subject and password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    issuer = current_app.config["BOSTOTTE_OIDC_ISSUER"]
     try:
-        if sso_subject and not issuer:
-            raise DomainError("Single sign-on er ikke sat op (BOSTOTTE_OIDC_ISSUER).")
+        issuer = oidc.staff_issuer() if sso_subject else ""
         user = create_user(
             db.session, email=email, name=name, role=role, password=password or None, teams=found
         )

@@ -57,9 +57,7 @@ def create_staff_user(session: Session, data: dict[str, Any]) -> User:
     subject = data["sso_subject"].strip()
     if not subject and not data["password"]:
         raise DomainError("Giv en første adgangskode eller et single sign-on-id.", "password")
-    issuer = current_app.config["BOSTOTTE_OIDC_ISSUER"]
-    if subject and not issuer:
-        raise DomainError("Single sign-on er ikke sat op (BOSTOTTE_OIDC_ISSUER).", "sso_subject")
+    issuer = oidc.staff_issuer() if subject else ""
     user = create_user(
         session,
         email=data["email"],

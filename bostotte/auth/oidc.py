@@ -246,6 +246,15 @@ def _apply(session: Session, user: User, grant: Grant, now: datetime) -> None:
         session.flush()
 
 
+def staff_issuer() -> str:
+    """The staff provider's issuer, to bind users to; DomainError when single sign-on is
+    not set up."""
+    issuer = str(current_app.config["BOSTOTTE_OIDC_ISSUER"])
+    if not issuer:
+        raise DomainError("Single sign-on er ikke sat op (BOSTOTTE_OIDC_ISSUER).", "sso_subject")
+    return issuer
+
+
 def link_staff_identity(
     session: Session, user: User, subject: str, issuer: str, now: datetime
 ) -> None:

@@ -326,9 +326,9 @@ def _existing(
     found = session.execute(select(*columns).where(tuple_(*keys).in_(wanted))).all()
     out = {}
     for values in found:
-        row = dict(zip((c.name for c in columns), values, strict=True))
-        exported = json.loads(_line(row))
-        out[tuple(exported[k.name] for k in keys)] = _line(exported)
+        line = _line(dict(zip((c.name for c in columns), values, strict=True)))
+        exported = json.loads(line)  # the key as the file has it
+        out[tuple(exported[k.name] for k in keys)] = line
     return out
 
 

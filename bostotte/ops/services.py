@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,14 +30,15 @@ def beat(session: Session, name: str, now: datetime) -> None:
     session.flush()
 
 
-def migration_heads(directory: Path = PROJECT_ROOT / "migrations") -> set[str]:
-    """The heads this code expects the database to be at."""
+@functools.cache
+def migration_heads(directory: Path = PROJECT_ROOT / "migrations") -> frozenset[str]:
+    """The heads this code expects the database to be at (read once per process)."""
     config = Config()
     config.set_main_option("script_location", str(directory))
-    return set(ScriptDirectory.from_config(config).get_heads())
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
 
 
-def readiness(session: Session, now: datetime, expected_heads: set[str]) -> dict[str, str]:
+def readiness(session: Session, now: datetime, expected_heads: frozenset[str]) -> dict[str, str]:
     """Each check "ok" or why not (no personal data: this answers without a login)."""
     try:
         session.execute(text("SELECT 1"))

@@ -3,7 +3,7 @@ and monitoring, with no login and no personal data."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
 from bostotte.common.time import utcnow
@@ -22,6 +22,6 @@ def healthz() -> Response:
 @bp.get("/readyz")
 @limiter.exempt
 def readyz() -> tuple[Response, int]:
-    checks = services.readiness(db.session, utcnow(), current_app.config["BOSTOTTE_HEADS"])
+    checks = services.readiness(db.session, utcnow(), services.migration_heads())
     ready = all(value == "ok" for value in checks.values())
     return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503

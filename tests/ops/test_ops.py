@@ -16,7 +16,7 @@ import requests
 
 from bostotte import create_app
 from bostotte.common.time import utcnow
-from bostotte.ops import production
+from bostotte.ops import production, services
 from bostotte.ops.services import SCHEDULER, beat
 
 VENV_BIN = Path(sys.executable).parent
@@ -48,7 +48,7 @@ def test_readyz_needs_the_database_the_migrations_and_a_recent_scheduler(client,
 
 
 def test_readyz_tells_a_database_behind_the_code(app, client, session, monkeypatch):
-    monkeypatch.setitem(app.config, "BOSTOTTE_HEADS", {"a-newer-revision"})
+    monkeypatch.setattr(services, "migration_heads", lambda: frozenset({"a-newer-revision"}))
     beat(session, SCHEDULER, utcnow())
     session.commit()
     r = client.get("/readyz")
