@@ -88,3 +88,16 @@ def test_the_login_settings_sit_in_the_page_not_its_title(w, login_as):
     assert "<form" not in title and "Administration" in title
     body = page[page.index("<main") :]
     assert body.count('id="login"') == 1 and "Kræv to-faktor-login" in body
+
+
+def test_the_login_settings_and_reset_are_the_administrators_alone(w, login_as, client, session):
+    urls = ["/admin/indstillinger", f"/admin/brugere/{w.w1.id}/nulstil-tofaktor"]
+    for role in ("w1", "leader", "authority", "borger"):
+        for url in urls:
+            assert login_as(getattr(w, role)).post(url, data={}).status_code == 403, (role, url)
+    for url in [*urls, "/konto/log-ud-overalt"]:
+        r = client.post(url, data={})
+        assert r.status_code == 302 and "/login" in r.headers["Location"], url
+    assert (
+        login_as(w.admin).post(f"/admin/brugere/{w.borger.id}/nulstil-tofaktor").status_code == 404
+    )
