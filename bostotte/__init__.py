@@ -14,10 +14,14 @@ from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every model module is imported here, so metadata (and Alembic autogenerate) sees all tables.
+from bostotte import api
 from bostotte.admin.views import bp as admin_bp
+from bostotte.api import models as _api_models  # noqa: F401
+from bostotte.api import problems
 from bostotte.audit import models as _audit_models  # noqa: F401
 from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
@@ -67,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     oidc.init_app(app)
     app.config["BOSTOTTE_CSP"] = content_security_policy(app.config)
     _register_blueprints(app)
+    api.init_app(app)
     _register_errors(app)
     app.after_request(_security_headers)
     app.after_request(_commit)
@@ -151,28 +156,41 @@ def _commit(response: Response) -> Response:
 
 
 def _register_errors(app: Flask) -> None:
+    """Pages get a Danish page; /api/ gets problem+json (api/problems.py)."""
+
     def page(code: int):  # type: ignore[no-untyped-def]
-        def handler(_error: Exception) -> tuple[str, int]:
+        def handler(error: Exception) -> Any:
             if code == 500:
                 db.session.rollback()
+            if problems.is_api_request():
+                return problems.from_http(_as_http(error, code))
             return render_template(f"errors/{code}.html"), code
 
         return handler
 
-    for code in (400, 403, 404, 500):
+    for code in (400, 403, 404, 429, 500):
         app.register_error_handler(code, page(code))
 
-    @app.errorhandler(Denied)
-    def denied(error: Denied) -> tuple[str, int]:
-        return render_template(f"errors/{error.status}.html"), error.status
+    @app.errorhandler(HTTPException)
+    def other(error: HTTPException) -> Any:
+        # 401, 405, 412, 422, 428 …: problem+json under /api/, Werkzeug's page elsewhere.
+        return problems.from_http(error) if problems.is_api_request() else error
 
-    @app.errorhandler(429)
-    def too_many(_error: Exception) -> tuple[str, int]:
-        return render_template("errors/429.html"), 429
+    @app.errorhandler(Denied)
+    def denied(error: Denied) -> Any:
+        if problems.is_api_request():
+            return problems.problem(error.status, str(error) or None)
+        return render_template(f"errors/{error.status}.html"), error.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:
         return render_template("errors/400.html", csrf_expired=True), 400
+
+
+def _as_http(error: Exception, code: int) -> HTTPException:
+    if isinstance(error, HTTPException):
+        return error
+    return InternalServerError() if code == 500 else HTTPException()
 
 
 @event.listens_for(Engine, "connect")

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bostotte.api.cli import token_group
 from bostotte.auth import oidc
 from bostotte.auth.models import Role, Team
 from bostotte.auth.services import create_user
@@ -34,6 +35,7 @@ for _command in (
     backup_command,
     restore_command,
     retention_command,
+    token_group,
 ):
     bostotte_cli.add_command(_command)
 
@@ -69,7 +71,9 @@ def demo_command(today: str | None, if_empty: bool) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option(
-    "--role", required=True, type=click.Choice([r.value for r in Role if r != Role.CITIZEN])
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role if r not in (Role.CITIZEN, Role.SERVICE)]),
 )
 @click.option("--team", "teams", multiple=True, help="Team name (repeatable).")
 @click.option(

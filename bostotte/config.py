@@ -43,6 +43,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
+        # Requests per API token (Flask-Limiter's notation); above it: 429 with Retry-After.
+        "BOSTOTTE_API_RATE_LIMIT": os.environ.get("BOSTOTTE_API_RATE_LIMIT", "600/minute"),
         # Reminders: "embedded" starts the daily job inside the web process (`make run`);
         # production runs `flask bostotte scheduler` as its own process instead.
         "BOSTOTTE_SCHEDULER": os.environ.get("BOSTOTTE_SCHEDULER", ""),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,7 +13,9 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from bostotte.common.time import UTCDateTime, utcnow
 
 # Named constraints so Alembic migrations (and SQLite batch mode) can refer to them.
 NAMING = {
@@ -33,6 +37,21 @@ def in_values(column: str, values: Iterable[str]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """A record that is edited: every UPDATE names the version it read, so a concurrent save
+    fails (StaleDataError) instead of overwriting, and the API's ETag and If-Match rest on
+    it. `updated_at` lets an integration fetch what changed since its last sync."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 db = SQLAlchemy(model_class=Base)

@@ -5,7 +5,9 @@ from marshmallow import fields
 from bostotte.auth.models import ROLE_LABELS, Role
 from bostotte.common.schema import FormSchema, Int, Str, max_len, one_of, required_text
 
-STAFF_ROLE_LABELS = {str(r): label for r, label in ROLE_LABELS.items() if r != Role.CITIZEN}
+STAFF_ROLE_LABELS = {
+    str(r): label for r, label in ROLE_LABELS.items() if r not in (Role.CITIZEN, Role.SERVICE)
+}
 
 
 class TeamSchema(FormSchema):

@@ -29,7 +29,8 @@ def staff_users(session: Session) -> list[User]:
     return list(
         session.scalars(
             select(User)
-            .where(User.role != Role.CITIZEN)
+            # Integrations are listed with their tokens, not as staff.
+            .where(User.role.not_in((Role.CITIZEN, Role.SERVICE)))
             .options(selectinload(User.teams))
             .order_by(User.active.desc(), User.name)
         )

@@ -76,7 +76,7 @@ def create_user() -> tuple[str, int] | Response:
 @requires(Action.ADMIN)
 def toggle_user(user_id: int, action: str) -> Response:
     user = db.session.get(User, user_id)
-    if user is None or user.role == Role.CITIZEN:
+    if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
         abort(404)
     _, errors = submit(
         FormSchema(),
@@ -92,7 +92,7 @@ def toggle_user(user_id: int, action: str) -> Response:
 def reset_second_factor(user_id: int) -> Response:
     """A lost phone: she sets up two factors again at her next login."""
     user = db.session.get(User, user_id)
-    if user is None or user.role == Role.CITIZEN:
+    if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
         abort(404)
     _, errors = submit(
         FormSchema(), request.form, lambda _data: services.reset_second_factor(db.session, user)

@@ -22,4 +22,6 @@ class AccessLog(db.Model):
     citizen_id: Mapped[int]
     what: Mapped[str] = mapped_column(String(80))
     path: Mapped[str | None] = mapped_column(String(300))
+    # Set when the read came through the API: the token's name.
+    via: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

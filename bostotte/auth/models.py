@@ -21,6 +21,9 @@ class Role(StrEnum):
     WORKER = "mestringsvejleder"
     AUTHORITY = "myndighed"
     CITIZEN = "borger"
+    # A case system or data warehouse, through a service token (bostotte/api): records what a
+    # worker records, in its teams, within its token's scopes. It has no login.
+    SERVICE = "integration"
 
 
 ROLE_LABELS = {
@@ -29,6 +32,7 @@ ROLE_LABELS = {
     Role.WORKER: "Mestringsvejleder",
     Role.AUTHORITY: "Myndighed",
     Role.CITIZEN: "Borger",
+    Role.SERVICE: "Integration",
 }
 
 user_teams = Table(

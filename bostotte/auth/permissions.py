@@ -60,18 +60,21 @@ class Action(StrEnum):
 
 STAFF = frozenset({Role.WORKER, Role.LEADER, Role.AUTHORITY})
 EDITORS = frozenset({Role.WORKER, Role.AUTHORITY})
+# An integration (a service token's user, API only) reads and writes what a worker of its
+# teams may, and reads its teams' statistics; its token's scopes narrow it further.
+SERVICE = frozenset({Role.SERVICE})
 
 ROLES: dict[Action, frozenset[Role]] = {
-    Action.READ: STAFF,
-    Action.EDIT: EDITORS,
-    Action.SCORE: EDITORS,
+    Action.READ: STAFF | SERVICE,
+    Action.EDIT: EDITORS | SERVICE,
+    Action.SCORE: EDITORS | SERVICE,
     Action.INVITE: frozenset({Role.WORKER}),
     Action.OWN: frozenset({Role.CITIZEN}),
-    Action.LIST: STAFF,
-    Action.CREATE: EDITORS,
+    Action.LIST: STAFF | SERVICE,
+    Action.CREATE: EDITORS | SERVICE,
     Action.TASKS: frozenset({Role.WORKER}),
     Action.OVERVIEW: frozenset({Role.LEADER}),
-    Action.STATS: frozenset({Role.LEADER}),
+    Action.STATS: frozenset({Role.LEADER}) | SERVICE,
     Action.ADMIN: frozenset({Role.ADMIN}),
 }
 
@@ -116,7 +119,7 @@ def requires(action: Action) -> Callable[[F], F]:
 def citizen_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the citizens `user` may read."""
     match user.role:
-        case Role.WORKER | Role.LEADER:
+        case Role.WORKER | Role.LEADER | Role.SERVICE:
             teams = select(user_teams.c.team_id).where(user_teams.c.user_id == user.id)
             return Citizen.team_id.in_(teams)
         case Role.AUTHORITY:
@@ -131,7 +134,7 @@ def citizen_scope(user: User) -> ColumnElement[bool]:
 def can_view(user: User, citizen: Citizen) -> bool:
     """`citizen_scope` for one citizen already loaded."""
     match user.role:
-        case Role.WORKER | Role.LEADER:
+        case Role.WORKER | Role.LEADER | Role.SERVICE:
             return citizen.team_id in user.team_ids
         case Role.AUTHORITY:
             return citizen.caseworker_id == user.id
@@ -234,8 +237,10 @@ def scoring_for(
 
 
 def may_record(user: User, instrument_id: str, occasion: str | None) -> bool:
-    """Who records which instrument and occasion is data (the instrument files)."""
-    return instruments.get(instrument_id).may_record(user.role, occasion)
+    """Who records which instrument and occasion is data (the instrument files); an
+    integration records what a worker records (a case system writes the worker's notes)."""
+    role = Role.WORKER if user.role == Role.SERVICE else user.role
+    return instruments.get(instrument_id).may_record(role, occasion)
 
 
 # --------------------------------------------------------------------- what pages may show

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db, in_values
+from bostotte.extensions import Versioned, db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import Team, User
@@ -28,7 +28,7 @@ PLAN_STATUSES = {"active": "Aktiv", "closed": "Afsluttet"}
 SESSIONS_82B = 10
 
 
-class Citizen(db.Model):
+class Citizen(Versioned, db.Model):
     __tablename__ = "citizens"
     __table_args__ = (
         CheckConstraint(in_values("gender", GENDERS), name="gender"),
@@ -79,7 +79,7 @@ class Citizen(db.Model):
         return GENDERS.get(self.gender, self.gender)
 
 
-class Plan(db.Model):
+class Plan(Versioned, db.Model):
     """Handleplan (§141) or a §82b borgerplan: the period the goals belong to."""
 
     __tablename__ = "plans"

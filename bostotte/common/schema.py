@@ -95,6 +95,8 @@ class FormSchema(Schema):
 
     @pre_load
     def _clean(self, data: Any, **_kwargs: Any) -> dict[str, Any]:
+        if not hasattr(data, "keys"):  # a JSON list or number sent to the API
+            raise ValidationError("Send et JSON-objekt.")
         cleaned: dict[str, Any] = {}
         for key in list(data.keys()):
             # Multi-valued form fields (checkbox groups) arrive as lists.

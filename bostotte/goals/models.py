@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
-from bostotte.extensions import db, in_values
+from bostotte.extensions import Versioned, db, in_values
 
 if TYPE_CHECKING:
     from bostotte.auth.models import User
@@ -60,7 +60,7 @@ SUBGOAL_METHODS = {
 }
 
 
-class Goal(db.Model):
+class Goal(Versioned, db.Model):
     """Indsatsmål: at most three active per plan."""
 
     __tablename__ = "goals"
@@ -101,7 +101,7 @@ class Goal(db.Model):
         return GOAL_STATUSES[self.status]
 
 
-class SubGoal(db.Model):
+class SubGoal(Versioned, db.Model):
     """Delmål: a concrete step towards a goal, worked on with a method."""
 
     __tablename__ = "subgoals"

@@ -60,6 +60,8 @@ class Scoring(db.Model):
             "scored_on",
             "goal_id",
         ),
+        # An integration's sync: what changed since its last visit.
+        Index("ix_scorings_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +80,9 @@ class Scoring(db.Model):
     scored_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The version names an edit (its revisions carry it); edit_scoring sets it, and the
+    # UPDATE names the version it read, so a concurrent save fails instead of overwriting.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     goal: Mapped[Goal | None] = relationship()
     scored_by: Mapped[User | None] = relationship()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
 from bostotte.auth.models import Role, User
+from bostotte.auth.permissions import may_record
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError, Errors, InvalidInput
@@ -55,7 +56,7 @@ def _validate(
             errors["goal_id"] = ["Vælg et af borgerens mål."]
         if occasion not in instrument.occasions:
             errors["occasion"] = ["Vælg hvilken slags score det er."]
-        elif not instrument.may_record(actor.role, occasion):
+        elif not may_record(actor, instrument.id, occasion):
             who = " eller ".join(instrument.occasions[occasion].recorded_by)
             errors["occasion"] = [f"{instrument.occasions[occasion].label} registreres af {who}."]
         elif goal is not None and occasion in SINGLE_OCCASIONS:
@@ -68,7 +69,7 @@ def _validate(
                 errors["occasion"] = ["Målet har allerede denne score. Ret den eksisterende."]
     else:
         meta["goal_id"], meta["occasion"] = None, None
-        if not instrument.may_record(actor.role, None):
+        if not may_record(actor, instrument.id, None):
             raise DomainError("Du kan ikke registrere denne måling.")
     if actor.role == Role.CITIZEN:
         meta["participation"] = "citizen_self"

@@ -1,0 +1,108 @@
+"""Citizens and plans, and a citizen's access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from bostotte.api import auth
+from bostotte.api.idempotency import idempotent
+from bostotte.api.paging import ListArgs, SyncArgs, changed_since, page, page_schema
+from bostotte.api.resources.common import ids, log_reads, owner, write
+from bostotte.api.schemas import AccessOut, CitizenIn, CitizenOut, PlanIn, PlanOut
+from bostotte.audit.models import AccessLog
+from bostotte.auth.permissions import Action, citizen_for, citizen_scope, plan_for
+from bostotte.citizens import services
+from bostotte.citizens.models import Citizen, Plan
+from bostotte.extensions import db
+
+blp = Blueprint("api_citizens", __name__, description="Borgere, planer og adgangslog.")
+
+
+@blp.route("/citizens")
+class Citizens(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.arguments(SyncArgs, location="query")
+    @blp.response(200, page_schema(CitizenOut, "CitizenPage"))
+    def get(self, args: dict[str, Any]) -> Any:
+        """The citizens the token may see (a worker's or leader's teams, myndighed's own)."""
+        query = select(Citizen).where(citizen_scope(auth.user()))
+        if args.get("team") is not None:
+            query = query.where(Citizen.team_id == args["team"])
+        if args.get("citizen") is not None:
+            query = query.where(Citizen.id == args["citizen"])
+        result = page(db.session, changed_since(query, Citizen.updated_at, args), Citizen.id, args)
+        log_reads(ids(result["items"], "id"), "API: borger")
+        return result
+
+    @idempotent
+    @auth.scoped("write:citizens")
+    @blp.arguments(CitizenIn)
+    @blp.response(201, CitizenOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """A new citizen, in one of the token's teams."""
+        citizen = write(lambda: services.create_citizen(db.session, auth.user(), data))
+        return citizen, 201, {"Location": url_for(".CitizenResource", citizen_id=citizen.id)}
+
+
+@blp.route("/citizens/<int:citizen_id>")
+class CitizenResource(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.etag
+    @blp.response(200, CitizenOut)
+    def get(self, citizen_id: int) -> Any:
+        return citizen_for(db.session, auth.user(), citizen_id, "API: borger")
+
+
+@blp.route("/plans")
+class Plans(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.arguments(SyncArgs, location="query")
+    @blp.response(200, page_schema(PlanOut, "PlanPage"))
+    def get(self, args: dict[str, Any]) -> Any:
+        query = select(Plan).join(Citizen).where(citizen_scope(auth.user()))
+        if args.get("team") is not None:
+            query = query.where(Citizen.team_id == args["team"])
+        if args.get("citizen") is not None:
+            query = query.where(Plan.citizen_id == args["citizen"])
+        result = page(db.session, changed_since(query, Plan.updated_at, args), Plan.id, args)
+        log_reads(ids(result["items"]), "API: plan")
+        return result
+
+    @idempotent
+    @auth.scoped("write:citizens")
+    @blp.arguments(PlanIn)
+    @blp.response(201, PlanOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """A new plan; the citizen must have no active plan."""
+        citizen = citizen_for(
+            db.session, auth.user(), data.pop("citizen_id"), "API: ny plan", Action.EDIT
+        )
+        plan = write(lambda: services.create_plan(db.session, citizen, data))
+        return plan, 201, {"Location": url_for(".PlanResource", plan_id=plan.id)}
+
+
+@blp.route("/plans/<int:plan_id>")
+class PlanResource(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.etag
+    @blp.response(200, PlanOut)
+    def get(self, plan_id: int) -> Any:
+        citizen_id = owner(Plan, plan_id)
+        return plan_for(db.session, auth.user(), citizen_id, plan_id, "API: plan", Action.READ)[1]
+
+
+@blp.route("/citizens/<int:citizen_id>/access-log")
+class AccessLogResource(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, page_schema(AccessOut, "AccessPage"))
+    def get(self, args: dict[str, Any], citizen_id: int) -> Any:
+        """Who read this citizen's record, when, and through which token."""
+        citizen = citizen_for(db.session, auth.user(), citizen_id, "API: adgangslog")
+        query = select(AccessLog).where(AccessLog.citizen_id == citizen.id)
+        return page(db.session, query, AccessLog.id, args)

@@ -1,0 +1,172 @@
+"""Goals, delmål and their notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bostotte.api import auth
+from bostotte.api.idempotency import idempotent
+from bostotte.api.paging import SyncArgs, changed_since, page, page_schema
+from bostotte.api.resources.common import ids, log_reads, owner, write
+from bostotte.api.schemas import (
+    GoalClose,
+    GoalIn,
+    GoalOut,
+    GoalUpdate,
+    NoteIn,
+    NoteOut,
+    SubGoalIn,
+    SubGoalOut,
+    SubGoalUpdate,
+)
+from bostotte.auth.permissions import Action, citizen_scope, goal_for, plan_for, subgoal_for
+from bostotte.citizens.models import Citizen, Plan
+from bostotte.common.time import local_today
+from bostotte.extensions import db
+from bostotte.goals import services
+from bostotte.goals.models import Goal, SubGoal
+
+blp = Blueprint("api_goals", __name__, description="Mål, delmål og noter.")
+
+
+def _subgoal_citizen(subgoal: SubGoal) -> int:
+    return subgoal.goal.citizen_id
+
+
+def _goal(goal_id: int, what: str, action: Action) -> Goal:
+    return goal_for(db.session, auth.user(), owner(Goal, goal_id), goal_id, what, action)[1]
+
+
+def _subgoal(subgoal_id: int, what: str, action: Action) -> SubGoal:
+    citizen_id = owner(SubGoal, subgoal_id, _subgoal_citizen)
+    return subgoal_for(db.session, auth.user(), citizen_id, subgoal_id, what, action)[1]
+
+
+@blp.route("/goals")
+class Goals(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.arguments(SyncArgs, location="query")
+    @blp.response(200, page_schema(GoalOut, "GoalPage"))
+    def get(self, args: dict[str, Any]) -> Any:
+        query = select(Goal).join(Citizen, Goal.citizen_id == Citizen.id)
+        query = query.where(citizen_scope(auth.user()))
+        if args.get("team") is not None:
+            query = query.where(Citizen.team_id == args["team"])
+        if args.get("citizen") is not None:
+            query = query.where(Goal.citizen_id == args["citizen"])
+        result = page(db.session, changed_since(query, Goal.updated_at, args), Goal.id, args)
+        log_reads(ids(result["items"]), "API: mål")
+        return result
+
+    @idempotent
+    @auth.scoped("write:goals")
+    @blp.arguments(GoalIn)
+    @blp.response(201, GoalOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """A new goal in an active plan (at most three active goals per plan)."""
+        plan_id = data.pop("plan_id")
+        citizen_id = owner(Plan, plan_id)
+        user = auth.user()
+        plan = plan_for(db.session, user, citizen_id, plan_id, "API: nyt mål", Action.EDIT)[1]
+        goal = write(lambda: services.add_goal(db.session, user, plan, data, local_today()))
+        return goal, 201, {"Location": url_for(".GoalResource", goal_id=goal.id)}
+
+
+@blp.route("/goals/<int:goal_id>")
+class GoalResource(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.etag
+    @blp.response(200, GoalOut)
+    def get(self, goal_id: int) -> Any:
+        return _goal(goal_id, "API: mål", Action.READ)
+
+    @auth.scoped("write:goals")
+    @blp.etag
+    @blp.arguments(GoalUpdate)
+    @blp.response(200, GoalOut)
+    def put(self, data: dict[str, Any], goal_id: int) -> Any:
+        """Replace the goal's SMART text and dates (If-Match required)."""
+        goal = _goal(goal_id, "API: ret mål", Action.EDIT)
+        blp.check_etag(goal, GoalOut)
+        return write(lambda: services.update_goal(db.session, goal, data))
+
+
+@blp.route("/goals/<int:goal_id>/close")
+class GoalClosing(MethodView):
+    @auth.scoped("write:goals")
+    @blp.etag
+    @blp.arguments(GoalClose)
+    @blp.response(200, GoalOut)
+    def post(self, data: dict[str, Any], goal_id: int) -> Any:
+        """Close the goal: achieved, partly achieved, abandoned or replaced (If-Match)."""
+        goal = _goal(goal_id, "API: afslut mål", Action.EDIT)
+        blp.check_etag(goal, GoalOut)
+        return write(lambda: services.close_goal(db.session, goal, data))
+
+
+@blp.route("/subgoals")
+class SubGoals(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.arguments(SyncArgs, location="query")
+    @blp.response(200, page_schema(SubGoalOut, "SubGoalPage"))
+    def get(self, args: dict[str, Any]) -> Any:
+        query = (
+            select(SubGoal)
+            .join(Goal, SubGoal.goal_id == Goal.id)
+            .join(Citizen, Goal.citizen_id == Citizen.id)
+            .where(citizen_scope(auth.user()))
+            .options(selectinload(SubGoal.notes), selectinload(SubGoal.goal))
+        )
+        if args.get("team") is not None:
+            query = query.where(Citizen.team_id == args["team"])
+        if args.get("citizen") is not None:
+            query = query.where(Goal.citizen_id == args["citizen"])
+        result = page(db.session, changed_since(query, SubGoal.updated_at, args), SubGoal.id, args)
+        log_reads([_subgoal_citizen(s) for s in result["items"]], "API: delmål")
+        return result
+
+    @idempotent
+    @auth.scoped("write:goals")
+    @blp.arguments(SubGoalIn)
+    @blp.response(201, SubGoalOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        goal = _goal(data.pop("goal_id"), "API: nyt delmål", Action.EDIT)
+        subgoal = write(lambda: services.add_subgoal(db.session, goal, data, local_today()))
+        return subgoal, 201, {"Location": url_for(".SubGoalResource", subgoal_id=subgoal.id)}
+
+
+@blp.route("/subgoals/<int:subgoal_id>")
+class SubGoalResource(MethodView):
+    @auth.scoped("read:citizens")
+    @blp.etag
+    @blp.response(200, SubGoalOut)
+    def get(self, subgoal_id: int) -> Any:
+        return _subgoal(subgoal_id, "API: delmål", Action.READ)
+
+    @auth.scoped("write:goals")
+    @blp.etag
+    @blp.arguments(SubGoalUpdate)
+    @blp.response(200, SubGoalOut)
+    def put(self, data: dict[str, Any], subgoal_id: int) -> Any:
+        subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.EDIT)
+        blp.check_etag(subgoal, SubGoalOut)
+        return write(lambda: services.update_subgoal(db.session, subgoal, data))
+
+
+@blp.route("/subgoals/<int:subgoal_id>/notes")
+class Notes(MethodView):
+    @idempotent
+    @auth.scoped("write:goals")
+    @blp.arguments(NoteIn)
+    @blp.response(201, NoteOut)
+    def post(self, data: dict[str, Any], subgoal_id: int) -> Any:
+        """A note on the delmål's progress."""
+        subgoal = _subgoal(subgoal_id, "API: ny note", Action.EDIT)
+        user = auth.user()
+        return write(lambda: services.add_note(db.session, user, subgoal, data, local_today()))
