@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: syslibs setup run test test-sqlite test-postgres lint bench browser deploytools vendor-dkfds clean lock
+.PHONY: syslibs setup run test test-sqlite test-postgres lint bench browser deploytools vendor-dkfds vendor-swagger-ui clean lock
 
 setup: $(STAMP) syslibs
 
@@ -75,6 +75,10 @@ bench: setup
 
 vendor-dkfds:
 	bash scripts/vendor-dkfds.sh
+
+# Swagger UI for the API's documentation page (/api/v1/docs).
+vendor-swagger-ui:
+	bash scripts/vendor-swagger-ui.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
