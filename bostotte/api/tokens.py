@@ -129,6 +129,7 @@ def create_service(
         email=f"integration-{secrets.token_hex(8)}@bostotte.invalid",
         name=name.strip()[:120],
         role=Role.SERVICE,
+        active=True,
         password_hash=None,
         teams=teams,
     )

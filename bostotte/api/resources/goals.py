@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bostotte.api import auth
+from bostotte.api import auth, etags
 from bostotte.api.idempotency import idempotent
 from bostotte.api.paging import SyncArgs, changed_since, page, page_schema
 from bostotte.api.resources.common import ids, log_reads, owner, write
@@ -87,27 +87,27 @@ class GoalResource(MethodView):
         return _goal(goal_id, "API: mål", Action.READ)
 
     @auth.scoped("write:goals")
-    @blp.etag
     @blp.arguments(GoalUpdate)
     @blp.response(200, GoalOut)
     def put(self, data: dict[str, Any], goal_id: int) -> Any:
         """Replace the goal's SMART text and dates (If-Match required)."""
         goal = _goal(goal_id, "API: ret mål", Action.EDIT)
-        blp.check_etag(goal, GoalOut)
-        return write(lambda: services.update_goal(db.session, goal, data))
+        etags.require_match(goal, GoalOut)
+        write(lambda: services.update_goal(db.session, goal, data))
+        return goal, 200, etags.header(goal, GoalOut)
 
 
 @blp.route("/goals/<int:goal_id>/close")
 class GoalClosing(MethodView):
     @auth.scoped("write:goals")
-    @blp.etag
     @blp.arguments(GoalClose)
     @blp.response(200, GoalOut)
     def post(self, data: dict[str, Any], goal_id: int) -> Any:
         """Close the goal: achieved, partly achieved, abandoned or replaced (If-Match)."""
         goal = _goal(goal_id, "API: afslut mål", Action.EDIT)
-        blp.check_etag(goal, GoalOut)
-        return write(lambda: services.close_goal(db.session, goal, data))
+        etags.require_match(goal, GoalOut)
+        write(lambda: services.close_goal(db.session, goal, data))
+        return goal, 200, etags.header(goal, GoalOut)
 
 
 @blp.route("/subgoals")
@@ -150,13 +150,13 @@ class SubGoalResource(MethodView):
         return _subgoal(subgoal_id, "API: delmål", Action.READ)
 
     @auth.scoped("write:goals")
-    @blp.etag
     @blp.arguments(SubGoalUpdate)
     @blp.response(200, SubGoalOut)
     def put(self, data: dict[str, Any], subgoal_id: int) -> Any:
         subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.EDIT)
-        blp.check_etag(subgoal, SubGoalOut)
-        return write(lambda: services.update_subgoal(db.session, subgoal, data))
+        etags.require_match(subgoal, SubGoalOut)
+        write(lambda: services.update_subgoal(db.session, subgoal, data))
+        return subgoal, 200, etags.header(subgoal, SubGoalOut)
 
 
 @blp.route("/subgoals/<int:subgoal_id>/notes")

@@ -11,12 +11,20 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bostotte.api import auth
+from bostotte import instruments
+from bostotte.api import auth, etags
 from bostotte.api.idempotency import idempotent
 from bostotte.api.paging import SyncArgs, changed_since, page, page_schema
 from bostotte.api.resources.common import ids, log_reads, owner, write
 from bostotte.api.schemas import ScoringIn, ScoringOut, ScoringUpdate
-from bostotte.auth.permissions import Action, citizen_for, citizen_scope, scoring_for
+from bostotte.auth.permissions import (
+    Action,
+    Forbidden,
+    citizen_for,
+    citizen_scope,
+    may_record,
+    scoring_for,
+)
 from bostotte.citizens.models import Citizen
 from bostotte.common.schema import Str
 from bostotte.common.time import local_today
@@ -42,6 +50,18 @@ def _field(name: str) -> str:
     if name.startswith(services.CITIZEN_PREFIX):
         return "citizen_values." + name.removeprefix(services.CITIZEN_PREFIX)
     return "values." + name
+
+
+def _may_record(instrument_id: str, occasion: str | None) -> None:
+    """As on the pages: 403 for an instrument or FKO occasion the role never records (an
+    occasion that does not exist is the service's 422)."""
+    instrument = instruments.get(instrument_id)
+    if instrument.subject != "goal":
+        occasion = None
+    elif occasion not in instrument.occasions:
+        return
+    if not may_record(auth.user(), instrument_id, occasion):
+        raise Forbidden("Din rolle registrerer ikke denne måling.")
 
 
 def _scoring(scoring_id: int, what: str, action: Action) -> Scoring:
@@ -83,6 +103,7 @@ class Scorings(MethodView):
             db.session, user, data.pop("citizen_id"), "API: ny scoring", Action.SCORE
         )
         instrument = data.pop("instrument")
+        _may_record(instrument, data.get("occasion"))
         values, citizen_values = data.pop("values"), data.pop("citizen_values")
         scoring = write(
             lambda: services.record_scoring(
@@ -109,17 +130,17 @@ class ScoringResource(MethodView):
         return _scoring(scoring_id, "API: scoring", Action.READ)
 
     @auth.scoped("write:scorings")
-    @blp.etag
     @blp.arguments(ScoringUpdate)
     @blp.response(200, ScoringOut)
     def put(self, data: dict[str, Any], scoring_id: int) -> Any:
         """A new version of the scoring; the one it replaces is kept (If-Match required)."""
         scoring = _scoring(scoring_id, "API: ret scoring", Action.SCORE)
-        blp.check_etag(scoring, ScoringOut)
+        etags.require_match(scoring, ScoringOut)
         values, citizen_values = data.pop("values"), data.pop("citizen_values")
-        return write(
+        write(
             lambda: services.edit_scoring(
                 db.session, auth.user(), scoring, data, values, citizen_values, today=local_today()
             ),
             _field,
         )
+        return scoring, 200, etags.header(scoring, ScoringOut)
