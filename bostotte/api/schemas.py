@@ -10,7 +10,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from bostotte import instruments
 from bostotte.citizens.schemas import CitizenSchema, PlanSchema
-from bostotte.common.schema import FormSchema, Int, Str
+from bostotte.common.schema import Date, FormSchema, Int, Str, max_len
 from bostotte.goals.schemas import CloseGoalSchema, GoalSchema, NoteSchema, SubGoalSchema
 from bostotte.scoring.schemas import ScoringMetaSchema
 from bostotte.stats.queries import DIMENSIONS
@@ -35,8 +35,11 @@ class Strict(FormSchema):
     }
 
 
+EXTERNAL_ID = {"description": "Id i kommunens eget system (entydigt)."}
+
+
 class CitizenIn(CitizenSchema, Strict):
-    pass
+    external_id = Str(load_default=None, validate=max_len(64), metadata=EXTERNAL_ID)
 
 
 class PlanIn(PlanSchema, Strict):
@@ -45,6 +48,11 @@ class PlanIn(PlanSchema, Strict):
 
 class GoalIn(GoalSchema, Strict):
     plan_id = Int(required=True, metadata=d("Planen, målet hører til (borgerens aktive plan)."))
+    external_id = Str(load_default=None, validate=max_len(64), metadata=EXTERNAL_ID)
+    created_on = Date(
+        load_default=None,
+        metadata=d("Hvornår målet blev sat (standard: i dag), fx fra sagssystemet."),
+    )
 
 
 class GoalUpdate(GoalSchema, Strict):

@@ -143,8 +143,17 @@ def _check_refs(session: Session, user: User, data: dict[str, Any]) -> None:
         raise DomainError("Vælg mindst én metode.", "methods")
 
 
+def check_external_id(session: Session, model: Any, external_id: str | None) -> None:
+    """The id a municipality's own system gives (the API and import carry it): unique."""
+    if external_id and session.scalar(
+        select(model.id).where(model.external_id == external_id).limit(1)
+    ):
+        raise DomainError("Id'et bruges allerede af en anden.", "external_id")
+
+
 def create_citizen(session: Session, user: User, data: dict[str, Any]) -> Citizen:
     _check_refs(session, user, data)
+    check_external_id(session, Citizen, data.get("external_id"))
     citizen = Citizen(**data)
     if user.role == Role.AUTHORITY and citizen.caseworker_id is None:
         citizen.caseworker_id = user.id

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bostotte.auth.models import User
 from bostotte.citizens.models import Plan
+from bostotte.citizens.services import check_external_id
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import utcnow
@@ -41,10 +42,16 @@ def add_goal(session: Session, user: User, plan: Plan, data: dict[str, Any], tod
     if count_active_goals(session, plan) >= MAX_ACTIVE_GOALS:
         raise DomainError(TOO_MANY_GOALS)
     _check_target_date(plan, data.get("target_date"))
+    data = dict(data)
+    # An integration may bring a goal made earlier in its own system; a form makes it today.
+    created_on = data.pop("created_on", None) or today
+    if created_on > today:
+        raise DomainError("Datoen må ikke ligge i fremtiden.", "created_on")
+    check_external_id(session, Goal, data.get("external_id"))
     goal = Goal(
         plan=plan,
         citizen_id=plan.citizen_id,
-        created_on=today,
+        created_on=created_on,
         created_by=user,
         status="active",
         **data,
