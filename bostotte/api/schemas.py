@@ -168,6 +168,13 @@ class PlanOut(VersionedOut):
     created_at = fields.AwareDateTime()
 
 
+class FkoPoint(Schema):
+    scoring_id = fields.Integer(attribute="id")
+    occasion = fields.String(metadata=d("baseline, target, status eller final."))
+    scored_on = fields.Date()
+    value = fields.Float(attribute="total", metadata=d("Støttebehovet (0–4)."))
+
+
 class GoalOut(VersionedOut):
     id = fields.Integer()
     plan_id = fields.Integer()
@@ -183,6 +190,11 @@ class GoalOut(VersionedOut):
     close_reason = fields.String(allow_none=True)
     closed_on = fields.Date(allow_none=True)
     created_on = fields.Date()
+    history = fields.List(
+        fields.Nested(FkoPoint),
+        attribute="fko_history",
+        metadata=d("Målets FKO-scoringer, ældste først: støttebehovet over tid."),
+    )
 
 
 class NoteOut(Schema):

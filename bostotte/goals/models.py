@@ -12,6 +12,7 @@ from bostotte.extensions import Versioned, db, in_values
 if TYPE_CHECKING:
     from bostotte.auth.models import User
     from bostotte.citizens.models import Citizen, Plan
+    from bostotte.scoring.models import Scoring
 
 # The four goal themes of the Randers agreement (seed 001) and VUM's themes as a second list.
 THEMES = {
@@ -91,6 +92,10 @@ class Goal(Versioned, db.Model):
     citizen: Mapped[Citizen] = relationship()
     created_by: Mapped[User | None] = relationship()
     subgoals: Mapped[list[SubGoal]] = relationship(back_populates="goal", order_by="SubGoal.id")
+    # The goal's FKO scorings, oldest first: its history of support need (read by the API).
+    fko_history: Mapped[list[Scoring]] = relationship(
+        viewonly=True, order_by="(Scoring.scored_on, Scoring.id)"
+    )
 
     @property
     def theme_label(self) -> str:

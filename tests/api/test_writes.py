@@ -91,6 +91,14 @@ def test_fko_occasions_follow_the_role(w, api, token_for, session):
     assert api.post("/scorings", worker, json=status).status_code == 201
     unknown = api.post("/scorings", worker, json={**status, "occasion": "sometimes"})
     assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "occasion"
+    # The goal carries its history of support need.
+    history = api.get(f"/goals/{goal.id}", worker).json["history"]
+    assert [(h["occasion"], h["scored_on"], h["value"]) for h in history] == [
+        ("baseline", "2026-02-01", 3.0),
+        ("status", "2026-05-01", 2.0),
+    ]
+    listed = api.get("/goals", worker).json["items"]
+    assert [len(g["history"]) for g in listed] == [2]
 
 
 def test_a_fourth_active_goal_is_refused(w, api, token_for, session):
