@@ -285,3 +285,10 @@ def test_a_service_token_sees_its_teams_only(w, api, service_token):
     assert created.status_code == 201
     assert created.json["scored_by_id"] is not None
     assert date.fromisoformat(created.json["scored_on"]) == date(2026, 11, 1)
+
+
+def test_cors_is_off(w, api, token_for):
+    """No browser on another origin may read the API with a user's token."""
+    response = api.get("/citizens", token_for(w.w1), headers={"Origin": "https://evil.example"})
+    assert response.status_code == 200
+    assert not any(h.lower().startswith("access-control-") for h in response.headers.keys())
