@@ -41,7 +41,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,  # a 429's Retry-After: extensions.retry_after
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
         # Requests per API token (Flask-Limiter's notation); above it: 429 with Retry-After.
         "BOSTOTTE_API_RATE_LIMIT": os.environ.get("BOSTOTTE_API_RATE_LIMIT", "600/minute"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -60,3 +62,12 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # In-memory counts per process; set RATELIMIT_STORAGE_URI (e.g. redis://) for several workers.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def retry_after() -> dict[str, str]:
+    """Retry-After for a 429: when the limit that was hit lets the next request in. (Set
+    here rather than by Flask-Limiter's headers, which put it on every response.)"""
+    current = limiter.current_limit
+    if current is None:
+        return {}
+    return {"Retry-After": str(max(1, math.ceil(current.reset_at - time.time())))}

@@ -10,6 +10,7 @@ from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
 from bostotte.common.schema import Errors
+from bostotte.extensions import retry_after
 
 MEDIA_TYPE = "application/problem+json"
 PREFIX = "/api/"
@@ -75,6 +76,8 @@ def from_http(error: HTTPException) -> Response:
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="bostotte"'
+    if status == 429:
+        headers.update(retry_after())
     detail = None if errors or status >= 500 else _detail(error)
     return problem(status, detail, errors or None, headers)
 
