@@ -11,6 +11,7 @@ from flask_smorest import Api
 
 from bostotte.api import auth
 from bostotte.api.resources import citizens, goals, insight, reference, scorings
+from bostotte.api.resources import fhir as fhir_resources  # `fhir` is bostotte.api.fhir
 from bostotte.extensions import csrf, limiter
 
 PREFIX = "/api/v1"
@@ -20,6 +21,7 @@ BLUEPRINTS = (
     goals.blp,
     scorings.blp,
     insight.blp,
+    fhir_resources.blp,
 )
 
 DESCRIPTION = """\
