@@ -112,3 +112,26 @@ def test_filters_by_citizen_team_and_instrument(w, many, api, token_for, session
     assert api.get("/scorings", token, query_string={"team": w.t2.id}).json["items"] == []
     mine = api.get("/citizens", token, query_string={"citizen": w.c1.id}).json["items"]
     assert [c["id"] for c in mine] == [w.c1.id]
+
+
+@pytest.mark.parametrize("path", ["/citizens", "/plans", "/goals", "/subgoals", "/scorings"])
+def test_a_page_costs_the_same_queries_for_3_and_for_12_citizens(
+    w, api, token_for, session, count_queries, path
+):
+    """Related rows are loaded per page, and the access-log rows go in one statement."""
+    token = token_for(w.w1)
+    api.get("/teams", token)  # the token's first use is written once (its last_used_at)
+
+    def grow(by: int) -> int:
+        for _ in range(by):
+            citizen = make.citizen(session, w.t1)
+            goal = make.goal(session, w.w1, make.plan(session, citizen))
+            make.subgoal(session, goal)
+            make.score(session, w.w1, citizen, "ORS", date(2026, 3, 1), ORS)
+        session.commit()
+        with count_queries() as statements:
+            assert api.get(path, token, query_string={"limit": 200}).status_code == 200
+        return len(statements)
+
+    small, large = grow(2), grow(9)
+    assert small == large

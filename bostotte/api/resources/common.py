@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import PreconditionFailed, UnprocessableEntity
 
 from bostotte.api import auth
-from bostotte.audit.services import log_access
+from bostotte.audit.services import log_accesses
 from bostotte.auth.permissions import NotFound
 from bostotte.common.schema import DomainError
 from bostotte.extensions import db
@@ -42,9 +42,7 @@ def write(action: Callable[[], T], field: Callable[[str], str] = str) -> T:
 
 def log_reads(citizen_ids: Iterable[int], what: str) -> None:
     """A list is a read of every citizen on the page: one access-log row each."""
-    user = auth.user()
-    for citizen_id in sorted(set(citizen_ids)):
-        log_access(db.session, user, citizen_id, what, request.path)
+    log_accesses(db.session, auth.user(), citizen_ids, what, request.path)
 
 
 def owner(model: Any, record_id: int, of: Callable[[Any], int] = attrgetter("citizen_id")) -> int:
