@@ -22,6 +22,7 @@ from bostotte import api
 from bostotte.admin.views import bp as admin_bp
 from bostotte.api import models as _api_models  # noqa: F401
 from bostotte.api import problems
+from bostotte.api.docs import bp as api_docs_bp
 from bostotte.audit import models as _audit_models  # noqa: F401
 from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         invitations_bp,
         stats_bp,
+        api_docs_bp,
     ):
         app.register_blueprint(bp)
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_smorest import Api
 
-from bostotte.api import auth
+from bostotte.api import auth, openapi
 from bostotte.api.resources import citizens, goals, insight, reference, scorings
 from bostotte.api.resources import fhir as fhir_resources  # `fhir` is bostotte.api.fhir
 from bostotte.extensions import csrf, limiter
@@ -50,9 +50,28 @@ Field descriptions are in Danish, the language of the people who use the data.
 
 
 class BostotteApi(Api):  # type: ignore[misc]
+    ERROR_SCHEMA = openapi.Problem
+
     def _register_error_handlers(self) -> None:
         """None app-wide: the app's own handlers answer problem+json under /api/ and
         pages elsewhere (bostotte/__init__.py)."""
+
+    def _register_responses(self) -> None:
+        """The error responses as they are: problem+json (api/openapi.py)."""
+        for name, response in openapi.problem_responses().items():
+            self.spec.components.response(name, response, lazy=True)
+
+    def _register_etag_headers(self) -> None:
+        self.spec.components.parameter("IF_NONE_MATCH", "header", openapi.IF_NONE_MATCH, lazy=True)
+        self.spec.components.parameter("IF_MATCH", "header", openapi.IF_MATCH, lazy=True)
+        self.spec.components.header("ETAG", openapi.ETAG, lazy=True)
+
+    def register_blueprint(self, blp: Any, **options: Any) -> None:
+        super().register_blueprint(blp, **options)
+        tag = self.spec._tags[-1]  # the blueprint's, just added: named as the plugin names it
+        tag["name"] = openapi.tag_name(tag["name"], tag.get("description"))
+        if tag.get("description", "").rstrip(".") == tag["name"]:
+            del tag["description"]
 
 
 def init_app(app: Flask) -> None:
@@ -67,12 +86,12 @@ def init_app(app: Flask) -> None:
                 "description": DESCRIPTION,
                 "license": {"name": "MPL-2.0", "identifier": "MPL-2.0"},
             },
-            "servers": [{"url": "/"}],
             "security": [{"bearerAuth": []}],
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         },
     )
-    api = BostotteApi(app)
+    api = BostotteApi(app, spec_kwargs={"extra_plugins": [openapi.ProblemsPlugin(app)]})
+    api.ma_plugin.converter.add_attribute_function(openapi.describe)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp, url_prefix=PREFIX)
     app.extensions["bostotte_api"] = api

@@ -65,6 +65,7 @@ def scoped(scope: str) -> Callable[[F], F]:
                 raise Forbidden(f"API-nøglen har ikke adgangen {scope}.")
             return view(*args, **kwargs)
 
+        wrapped.api_scope = scope  # type: ignore[attr-defined]  # for the document (api/openapi.py)
         return wrapped  # type: ignore[return-value]
 
     return decorator

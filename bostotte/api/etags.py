@@ -3,11 +3,21 @@ resource as the API shows it) must still be the resource's, or nothing is writte
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_smorest import Blueprint
 from marshmallow import Schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def required(view: F) -> F:
+    """Marks a view that calls `require_match`, so the document lists If-Match, 412 and
+    428 for it (api/openapi.py)."""
+    view.api_if_match = True  # type: ignore[attr-defined]
+    return view
 
 
 def of(obj: Any, schema: type[Schema]) -> str:

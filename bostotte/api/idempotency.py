@@ -68,6 +68,7 @@ def idempotent(view: F) -> F:
         db.session.flush()
         return response
 
+    wrapped.api_idempotent = True  # type: ignore[attr-defined]  # for the document (api/openapi.py)
     return wrapped  # type: ignore[return-value]
 
 

@@ -86,6 +86,7 @@ class GoalResource(MethodView):
     def get(self, goal_id: int) -> Any:
         return _goal(goal_id, "API: mål", Action.READ)
 
+    @etags.required
     @auth.scoped("write:goals")
     @blp.arguments(GoalUpdate)
     @blp.response(200, GoalOut)
@@ -99,6 +100,7 @@ class GoalResource(MethodView):
 
 @blp.route("/goals/<int:goal_id>/close")
 class GoalClosing(MethodView):
+    @etags.required
     @auth.scoped("write:goals")
     @blp.arguments(GoalClose)
     @blp.response(200, GoalOut)
@@ -149,6 +151,7 @@ class SubGoalResource(MethodView):
     def get(self, subgoal_id: int) -> Any:
         return _subgoal(subgoal_id, "API: delmål", Action.READ)
 
+    @etags.required
     @auth.scoped("write:goals")
     @blp.arguments(SubGoalUpdate)
     @blp.response(200, SubGoalOut)

@@ -129,6 +129,7 @@ class ScoringResource(MethodView):
     def get(self, scoring_id: int) -> Any:
         return _scoring(scoring_id, "API: scoring", Action.READ)
 
+    @etags.required
     @auth.scoped("write:scorings")
     @blp.arguments(ScoringUpdate)
     @blp.response(200, ScoringOut)
