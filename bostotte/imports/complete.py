@@ -5,9 +5,9 @@ another) or keep it outside the database.
 - Everything is in it: teams, staff, citizens, plans, goals, delmål and notes, scorings
   with items and revisions, the citizens' comments and declines, reminders and signals,
   targets, invitations' state, identities at the providers, settings and the access log.
-  No secret is: password hashes, TOTP secrets, invitation tokens, recovery codes and
-  sessions stay behind (staff set a password or log in with single sign-on after a move;
-  open invitation links die).
+  No secret is: password hashes, TOTP secrets, invitation tokens, recovery codes, sessions
+  and API tokens stay behind (staff set a password or log in with single sign-on after a
+  move; open invitation links die; integrations get new tokens).
 - Rows keep their ids, so import → export gives the same bytes, and importing into the
   database the folder came from changes nothing (a row whose id exists must be equal;
   anything else is refused, and nothing is written).
@@ -39,7 +39,14 @@ FOLDER = "alle"
 FORMAT = "bostotte-komplet/1"
 BATCH = 1000
 # Operational state, not data: not exported.
-SKIPPED_TABLES = {"user_sessions", "recovery_codes", "heartbeats", "alembic_version"}
+SKIPPED_TABLES = {
+    "user_sessions",
+    "recovery_codes",
+    "heartbeats",
+    "alembic_version",
+    "api_tokens",
+    "api_idempotency_keys",
+}
 # Secrets (and what means nothing without them): never exported.
 SECRET_COLUMNS = {
     "users": {

@@ -15,9 +15,11 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bostotte import create_app
+from bostotte.api import tokens as api_tokens
 from bostotte.audit.services import log_access
 from bostotte.auth.models import User
 from bostotte.citizens.models import Citizen
+from bostotte.common.time import utcnow
 from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.imports import complete
@@ -112,6 +114,10 @@ def _fill(app) -> None:  # type: ignore[no-untyped-def]
         other = s.scalars(select(Citizen).where(Citizen.id != citizen.id)).first()
         invite(s, worker, other, "ny@borger.dk", now=datetime(2026, 11, 1, 9, tzinfo=UTC))
         log_access(s, worker, citizen.id, "borgerside", "/borgere/1")
+        api_tokens.create_personal(s, worker, "Min nøgle", ["read:citizens"], 30, utcnow())
+        api_tokens.create_service(
+            s, None, "Nexus", ["read:citizens"], [citizen.team_id], 30, utcnow()
+        )
         s.commit()
         run_daily(s, TODAY, datetime(2026, 11, 23, 5, tzinfo=UTC))
         s.commit()
@@ -195,6 +201,7 @@ def test_no_secret_leaves(databases, tmp_path):
     assert b"argon2" not in everything and b"password_hash" not in everything
     assert b"token_hash" not in everything and b"totp" not in everything
     assert "alle/user_sessions.jsonl" not in files and "alle/recovery_codes.jsonl" not in files
+    assert "alle/api_tokens.jsonl" not in files and b"bst_" not in everything
 
 
 def test_a_damaged_or_conflicting_folder_changes_nothing(databases, tmp_path):
