@@ -39,5 +39,5 @@ def retention_command(apply_: bool, dry_run: bool) -> None:
     db.session.commit()
     click.echo(
         f"{result.anonymised} borgere anonymiseret, {result.log_rows} rækker slettet "
-        "fra adgangsloggen."
+        f"fra adgangsloggen, {result.idempotency_keys} gamle Idempotency-Keys fra API'et slettet."
     )

@@ -12,10 +12,11 @@ change, while nothing left names or describes her.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, delete, func, select, update
 
+from bostotte.api.models import IdempotencyKey
 from bostotte.audit.models import AccessLog
 from bostotte.auth import sessions
 from bostotte.auth.models import Identity, RecoveryCode, Team, User
@@ -106,15 +107,29 @@ def prune_access_log(session: Session, today: date, years: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# An Idempotency-Key answers retries: a week is far beyond any client's retry window.
+IDEMPOTENCY_KEEP = timedelta(days=7)
+
+
+def prune_idempotency_keys(session: Session, now: datetime) -> int:
+    stale = delete(IdempotencyKey).where(IdempotencyKey.created_at < now - IDEMPOTENCY_KEEP)
+    return int(session.execute(stale).rowcount or 0)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Result:
     anonymised: int
     log_rows: int
+    idempotency_keys: int = 0
 
 
 def apply(session: Session, today: date, now: datetime, years: int, log_years: int) -> Result:
-    """The monthly run: anonymise who is due, prune the access log."""
+    """The monthly run: anonymise who is due, prune the access log and old API retry keys."""
     found = due(session, today, years)
     for item in found:
         anonymise(session, item.citizen_id, now)
-    return Result(len(found), prune_access_log(session, today, log_years))
+    return Result(
+        len(found),
+        prune_access_log(session, today, log_years),
+        prune_idempotency_keys(session, now),
+    )

@@ -4,11 +4,13 @@ old access-log rows are deleted; a dry run changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from bostotte.api import tokens
+from bostotte.api.models import IdempotencyKey
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import Role, User
 from bostotte.citizens.models import Citizen
@@ -177,3 +179,20 @@ def test_the_dry_run_lists_ids_and_changes_nothing(app, session, cast):
     assert result.exit_code == 0 and "1 borgere anonymiseret" in result.output
     session.expire_all()
     assert "Gammel" not in _texts(session, gone.id)
+
+
+NOW = datetime(2026, 11, 23, 5, tzinfo=UTC)
+
+
+def test_api_retry_keys_older_than_a_week_go(session, w):
+    secret_holder, _ = tokens.create_personal(session, w.w1, "x", ["read:citizens"], 30, NOW)
+    for key, age in (("old", timedelta(days=8)), ("recent", timedelta(days=6))):
+        session.add(
+            IdempotencyKey(
+                token_id=secret_holder.id, key=key, request_hash="h", created_at=NOW - age
+            )
+        )
+    session.commit()
+    result = services.apply(session, TODAY, NOW, 5, 5)
+    assert result.idempotency_keys == 1
+    assert session.scalars(select(IdempotencyKey.key)).all() == ["recent"]
