@@ -23,6 +23,7 @@ from bostotte.admin.views import bp as admin_bp
 from bostotte.api import models as _api_models  # noqa: F401
 from bostotte.api import problems
 from bostotte.api.docs import bp as api_docs_bp
+from bostotte.api.views import bp as tokens_bp
 from bostotte.audit import models as _audit_models  # noqa: F401
 from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations_bp,
         stats_bp,
         api_docs_bp,
+        tokens_bp,
     ):
         app.register_blueprint(bp)
 

@@ -17,18 +17,25 @@ from werkzeug.wrappers import Response
 
 from bostotte.admin import services
 from bostotte.admin.schemas import STAFF_ROLE_LABELS, SettingsSchema, TeamSchema, UserSchema
+from bostotte.api import tokens
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, requires
 from bostotte.common.mail import MailSettings, outbox_entries
 from bostotte.common.schema import Errors, FormSchema
+from bostotte.common.time import utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _page(team_errors: Errors | None = None, user_errors: Errors | None = None) -> tuple[str, int]:
-    errors = {**(team_errors or {}), **(user_errors or {})}
+def admin_page(
+    team_errors: Errors | None = None,
+    user_errors: Errors | None = None,
+    token_errors: Errors | None = None,
+) -> tuple[str, int]:
+    """The page; shown again with one form's errors (the token form's from api/views.py)."""
+    errors = {**(team_errors or {}), **(user_errors or {}), **(token_errors or {})}
     return render_template(
         "admin/index.html",
         teams=services.teams_with_counts(db.session),
@@ -39,13 +46,19 @@ def _page(team_errors: Errors | None = None, user_errors: Errors | None = None) 
         form=request.form,
         team_errors=team_errors or {},
         user_errors=user_errors or {},
+        token_errors=token_errors or {},
+        service_tokens=tokens.service_tokens(db.session),
+        scopes=tokens.SCOPES,
+        max_days=tokens.MAX_DAYS,
+        default_days=tokens.DEFAULT_DAYS,
+        now=utcnow(),
     ), status_for(errors)
 
 
 @bp.get("")
 @requires(Action.ADMIN)
 def index() -> tuple[str, int]:
-    return _page()
+    return admin_page()
 
 
 @bp.post("/teams")
@@ -55,7 +68,7 @@ def create_team() -> tuple[str, int] | Response:
         TeamSchema(), request.form, lambda data: services.create_team(db.session, data)
     )
     if team is None:
-        return _page(team_errors=errors)
+        return admin_page(team_errors=errors)
     flash(f"Teamet {team.name} er oprettet.", "success")
     return redirect(url_for("admin.index"))
 
@@ -67,7 +80,7 @@ def create_user() -> tuple[str, int] | Response:
         UserSchema(), request.form, lambda data: services.create_staff_user(db.session, data)
     )
     if user is None:
-        return _page(user_errors=errors)
+        return admin_page(user_errors=errors)
     flash(f"{user.name} er oprettet som {user.role_label.lower()}.", "success")
     return redirect(url_for("admin.index"))
 

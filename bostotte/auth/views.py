@@ -18,12 +18,15 @@ from flask_login import current_user, login_required
 from requests import RequestException
 from werkzeug.wrappers import Response
 
+from bostotte.api import tokens
+from bostotte.api.forms import personal_scopes
 from bostotte.auth import oidc, services, sessions, totp
 from bostotte.auth.identity import complete_login, end_login, session_user
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, home_endpoint, may
-from bostotte.common.schema import DomainError
+from bostotte.common.schema import DomainError, Errors
 from bostotte.common.time import utcnow
+from bostotte.common.views import status_for
 from bostotte.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -273,13 +276,26 @@ def logout() -> Response:
 
 @bp.get("/konto")
 @login_required
-def account() -> str:
+def account() -> tuple[str, int]:
+    return account_page()
+
+
+def account_page(api_errors: Errors | None = None) -> tuple[str, int]:
+    """Min konto; shown again with the API-token form's errors (api/views.py)."""
+    api_scopes = personal_scopes(current_user)
     return render_template(
         "auth/account.html",
         administers=may(current_user, Action.ADMIN),
         sessions=sessions.open_sessions(db.session, current_user),
         recovery_left=services.unused_recovery_codes(db.session, current_user),
-    )
+        api_scopes=api_scopes,
+        api_tokens=tokens.personal_tokens(db.session, current_user) if api_scopes else [],
+        api_errors=api_errors or {},
+        scopes=tokens.SCOPES,
+        max_days=tokens.MAX_DAYS,
+        default_days=tokens.DEFAULT_DAYS,
+        now=utcnow(),
+    ), status_for(api_errors or {})
 
 
 @bp.post("/konto/log-ud-overalt")
