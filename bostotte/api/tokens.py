@@ -20,6 +20,7 @@ from bostotte.common.schema import DomainError
 PREFIX = "bst_"
 MAX_DAYS = 366
 DEFAULT_DAYS = 90
+NAME_MAX = ApiToken.__table__.c.name.type.length or 120
 # A token's last use is written at most this often: not a write per request.
 LAST_USED_GRAIN = timedelta(minutes=5)
 
@@ -60,6 +61,8 @@ def scopes_for(user: User) -> list[Scope]:
 def _check(user: User, name: str, scopes: list[str], days: int) -> None:
     if not name.strip():
         raise DomainError("Giv nøglen et navn, så du kan kende den igen.", "name")
+    if len(name.strip()) > NAME_MAX:
+        raise DomainError(f"Navnet må højst være {NAME_MAX} tegn.", "name")
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(f"Vælg en levetid mellem 1 og {MAX_DAYS} dage.", "days")
     if not scopes:
@@ -127,7 +130,7 @@ def create_service(
         # No mailbox: the reserved .invalid domain (RFC 2606). There is no password either,
         # so the user cannot log in; it exists to be named in logs and on scorings.
         email=f"integration-{secrets.token_hex(8)}@bostotte.invalid",
-        name=name.strip()[:120],
+        name=name.strip(),
         role=Role.SERVICE,
         active=True,
         password_hash=None,

@@ -50,6 +50,7 @@ def test_administrators_and_citizens_have_no_personal_token(w, session, who):
     ("name", "scopes", "days", "field"),
     [
         ("", ["read:citizens"], 30, "name"),
+        ("x" * 121, ["read:citizens"], 30, "name"),
         ("x", [], 30, "scopes"),
         ("x", ["read:everything"], 30, "scopes"),
         ("x", ["read:stats"], 30, "scopes"),  # a worker
