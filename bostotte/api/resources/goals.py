@@ -54,7 +54,11 @@ class Goals(MethodView):
     @blp.arguments(SyncArgs, location="query")
     @blp.response(200, page_schema(GoalOut, "GoalPage"))
     def get(self, args: dict[str, Any]) -> Any:
-        query = select(Goal).join(Citizen, Goal.citizen_id == Citizen.id)
+        query = (
+            select(Goal)
+            .join(Citizen, Goal.citizen_id == Citizen.id)
+            .options(selectinload(Goal.fko_history))
+        )
         query = query.where(citizen_scope(auth.user()))
         if args.get("team") is not None:
             query = query.where(Citizen.team_id == args["team"])
