@@ -14,10 +14,12 @@ from marshmallow import Schema, fields
 from bostotte.api import problems
 from bostotte.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from bostotte.api.idempotency import MAX_KEY
+from bostotte.api.paging import MAX_ID
 
 METHODS = ("get", "put", "post", "patch", "delete")
-# A body naming the record it belongs to: a missing (or unseen) one is 404, as in a path.
-PARENT_IDS = frozenset({"citizen_id", "plan_id", "goal_id"})
+# A body (or FHIR search) naming the record it belongs to: a missing (or unseen) one is a
+# 404, as in a path. (The lists' filters, `citizen` and `team`, only narrow the list.)
+PARENT_IDS = frozenset({"citizen_id", "plan_id", "goal_id", "patient"})
 
 
 class FieldError(Schema):
@@ -135,6 +137,8 @@ class ProblemsPlugin(BasePlugin):
                 text = PATH_IDS.get(parameter["name"]) or SHARED.get(parameter["name"])
                 if text:
                     parameter.setdefault("description", text)
+                if parameter.get("schema", {}).get("type") == "integer":
+                    parameter["schema"]["maximum"] = MAX_ID
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
@@ -159,7 +163,7 @@ class ProblemsPlugin(BasePlugin):
             if scope:
                 codes.append(403)
                 operation["security"] = [{"bearerAuth": [scope]}]
-            if has_path_id or body & PARENT_IDS:
+            if has_path_id or (body | query) & PARENT_IDS:
                 codes.append(404)
             if body or query:
                 codes.append(422)

@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, fields, validate
 
 from bostotte import instruments
+from bostotte.api.paging import DatabaseInts
 from bostotte.citizens.schemas import CitizenSchema, PlanSchema
 from bostotte.common.schema import Date, FormSchema, Int, Str, max_len
 from bostotte.goals.schemas import CloseGoalSchema, GoalSchema, NoteSchema, SubGoalSchema
@@ -23,7 +24,7 @@ def d(text: str, **extra: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- input
 
 
-class Strict(FormSchema):
+class Strict(FormSchema, DatabaseInts):
     """Unknown fields are refused (a misspelt field must not be silently dropped)."""
 
     class Meta(FormSchema.Meta):

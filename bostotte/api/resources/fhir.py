@@ -19,7 +19,7 @@ from marshmallow import Schema, validate
 from sqlalchemy import Select, func, select
 
 from bostotte.api import auth, fhir
-from bostotte.api.paging import MAX_LIMIT, page
+from bostotte.api.paging import MAX_ID, MAX_LIMIT, page
 from bostotte.api.resources.common import owner
 from bostotte.auth.permissions import Action, NotFound, citizen_for, goal_for, scoring_for
 from bostotte.citizens.models import Citizen
@@ -62,6 +62,8 @@ class SearchArgs(Schema):
 def _citizen_id(args: dict[str, Any]) -> int:
     match = PATIENT.match(args["patient"])
     if match is None:  # the schema let nothing else through
+        raise NotFound
+    if int(match.group(2)) > MAX_ID:  # no citizen has it (and PostgreSQL would refuse it)
         raise NotFound
     return int(match.group(2))
 
