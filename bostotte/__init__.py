@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 # Every model module is imported here, so metadata (and Alembic autogenerate) sees all tables.
 from bostotte import api
@@ -33,8 +34,9 @@ from bostotte.citizens import models as _citizens_models  # noqa: F401
 from bostotte.citizens.views import bp as citizens_bp
 from bostotte.cli import bostotte_cli
 from bostotte.common import formatting
+from bostotte.common.db import MAX_ID
 from bostotte.config import PROJECT_ROOT, load_config
-from bostotte.extensions import csrf, db, limiter, login_manager, migrate
+from bostotte.extensions import csrf, db, limiter, login_manager, migrate, retry_after
 from bostotte.goals import models as _goals_models  # noqa: F401
 from bostotte.goals.views import bp as goals_bp
 from bostotte.invitations import models as _invitations_models  # noqa: F401
@@ -62,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(load_config(Path(app.instance_path)))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # JSON in UTF-8: "Kjær", not "Kj\u00e6r"
     if config:
         app.config.update(config)
 
@@ -72,6 +75,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     oidc.init_app(app)
     app.config["BOSTOTTE_CSP"] = content_security_policy(app.config)
+    # An id in a URL beyond what an id column holds names no record: 404, not a database
+    # error on PostgreSQL (before the blueprints, whose rules take the converter).
+    app.url_map.converters["int"] = BoundedInt
     _register_blueprints(app)
     api.init_app(app)
     _register_errors(app)
@@ -168,7 +174,8 @@ def _register_errors(app: Flask) -> None:
                 db.session.rollback()
             if problems.is_api_request():
                 return problems.from_http(_as_http(error, code))
-            return render_template(f"errors/{code}.html"), code
+            headers = retry_after() if code == 429 else {}
+            return render_template(f"errors/{code}.html"), code, headers
 
         return handler
 
@@ -189,6 +196,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:
         return render_template("errors/400.html", csrf_expired=True), 400
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _as_http(error: Exception, code: int) -> HTTPException:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app
 from flask_smorest import Api
 
 from bostotte.api import auth, openapi
-from bostotte.api.paging import MAX_ID
 from bostotte.api.resources import citizens, goals, insight, reference, scorings
 from bostotte.api.resources import fhir as fhir_resources  # `fhir` is bostotte.api.fhir
 from bostotte.extensions import csrf, limiter
@@ -102,17 +101,9 @@ def _rate() -> str:
     return str(current_app.config["BOSTOTTE_API_RATE_LIMIT"])
 
 
-def _ids_exist() -> None:
-    """An id in the path larger than any id column holds is a record that does not exist
-    (and not a database error)."""
-    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
-        abort(404)
-
-
 # Once per blueprint (not per app: tests make many apps from the same blueprints).
 for _blp in BLUEPRINTS:
     _blp.before_request(auth.load_token)
-    _blp.before_request(_ids_exist)
     csrf.exempt(_blp)
     limiter.limit(_rate, key_func=auth.rate_limit_key)(_blp)
 

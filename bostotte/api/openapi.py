@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 from bostotte.api import problems
 from bostotte.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from bostotte.api.idempotency import MAX_KEY
-from bostotte.api.paging import MAX_ID
+from bostotte.common.db import MAX_ID
 
 METHODS = ("get", "put", "post", "patch", "delete")
 # A body (or FHIR search) naming the record it belongs to: a missing (or unseen) one is a

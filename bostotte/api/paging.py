@@ -11,15 +11,11 @@ from flask import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
-from bostotte.common.db import Session
+from bostotte.common.db import MAX_ID, Session
 from bostotte.common.schema import Int, Str
 from bostotte.common.time import utcnow
 
 MAX_LIMIT = 200
-# Ids are INTEGER columns: 32 bits on PostgreSQL, where a larger number in a query is an
-# error, not a miss. No record has a larger id: in a path it is a 404 (api/__init__.py),
-# in a query or body a 422 (`DatabaseInts`).
-MAX_ID = 2**31 - 1
 
 
 class AwareDateTime(fields.AwareDateTime):

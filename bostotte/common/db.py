@@ -7,6 +7,10 @@ from sqlalchemy.orm import scoped_session
 
 Session: TypeAlias = OrmSession | scoped_session[Any]
 
+# Ids are INTEGER columns: 32 bits on PostgreSQL, where a larger number in a query is an
+# error, not a miss. No record has a larger id (URLs: bostotte/__init__.py's `int`).
+MAX_ID = 2**31 - 1
+
 
 def analyze(session: Session) -> None:
     """Refresh the planner's statistics after bulk writes (an import, the demo data) and

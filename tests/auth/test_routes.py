@@ -216,3 +216,12 @@ def test_the_citizen_gets_her_own_pages(route, w, login_as):
 @pytest.mark.parametrize("route", OWN_RECORD, ids=str)
 def test_another_citizens_record_on_her_pages_is_404(route, w, login_as):
     assert _send(login_as(w.borger), route, _portal_url(route, w, other=True)).status_code == 404
+
+
+@pytest.mark.parametrize("route", STAFF_ROUTES, ids=str)
+def test_an_id_beyond_any_id_column_is_404(route, w, login_as):
+    """PostgreSQL's INTEGER ends at 2**31 - 1; a larger id in a URL names no record."""
+    client = login_as(w.w1)
+    for too_big in (2**31, 2**63):
+        url = route.path.format(c=too_big, p=too_big, g=too_big, s=too_big, sc=too_big)
+        assert _send(client, route, url).status_code == 404, url

@@ -19,10 +19,11 @@ from marshmallow import Schema, validate
 from sqlalchemy import Select, func, select
 
 from bostotte.api import auth, fhir
-from bostotte.api.paging import MAX_ID, MAX_LIMIT, page
+from bostotte.api.paging import MAX_LIMIT, page
 from bostotte.api.resources.common import owner
 from bostotte.auth.permissions import Action, NotFound, citizen_for, goal_for, scoring_for
 from bostotte.citizens.models import Citizen
+from bostotte.common.db import MAX_ID
 from bostotte.common.schema import Int, Str
 from bostotte.extensions import db
 from bostotte.goals.models import Goal
