@@ -55,6 +55,7 @@ class CitizenResource(MethodView):
     @blp.etag
     @blp.response(200, CitizenOut)
     def get(self, citizen_id: int) -> Any:
+        """One citizen (ETag; If-None-Match answers 304)."""
         return citizen_for(db.session, auth.user(), citizen_id, "API: borger")
 
 
@@ -64,6 +65,7 @@ class Plans(MethodView):
     @blp.arguments(SyncArgs, location="query")
     @blp.response(200, page_schema(PlanOut, "PlanPage"))
     def get(self, args: dict[str, Any]) -> Any:
+        """Plans (§141 handleplan, §82b forløb with sessions) of the token's citizens."""
         query = select(Plan).join(Citizen).where(citizen_scope(auth.user()))
         if args.get("team") is not None:
             query = query.where(Citizen.team_id == args["team"])
@@ -92,6 +94,7 @@ class PlanResource(MethodView):
     @blp.etag
     @blp.response(200, PlanOut)
     def get(self, plan_id: int) -> Any:
+        """One plan."""
         citizen_id = owner(Plan, plan_id)
         return plan_for(db.session, auth.user(), citizen_id, plan_id, "API: plan", Action.READ)[1]
 

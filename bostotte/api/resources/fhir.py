@@ -166,6 +166,7 @@ class ObservationResource(MethodView):
     @auth.scoped("read:citizens")
     @blp.response(200, RESOURCE_DOC, content_type=fhir.MEDIA_TYPE)
     def get(self, scoring_id: int) -> Any:
+        """One FKO score as a FHIR Observation (the links in a Bundle point here)."""
         citizen, scoring = scoring_for(
             db.session, auth.user(), owner(Scoring, scoring_id), scoring_id, WHAT, Action.READ
         )
@@ -197,6 +198,7 @@ class GoalResource(MethodView):
     @auth.scoped("read:citizens")
     @blp.response(200, RESOURCE_DOC, content_type=fhir.MEDIA_TYPE)
     def get(self, goal_id: int) -> Any:
+        """One goal as a FHIR Goal."""
         citizen, goal = goal_for(
             db.session, auth.user(), owner(Goal, goal_id), goal_id, WHAT, Action.READ
         )

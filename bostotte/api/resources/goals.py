@@ -54,6 +54,7 @@ class Goals(MethodView):
     @blp.arguments(SyncArgs, location="query")
     @blp.response(200, page_schema(GoalOut, "GoalPage"))
     def get(self, args: dict[str, Any]) -> Any:
+        """Goals, each with its FKO history."""
         query = (
             select(Goal)
             .join(Citizen, Goal.citizen_id == Citizen.id)
@@ -88,6 +89,7 @@ class GoalResource(MethodView):
     @blp.etag
     @blp.response(200, GoalOut)
     def get(self, goal_id: int) -> Any:
+        """One goal with its FKO history (ETag for If-Match)."""
         return _goal(goal_id, "API: mål", Action.READ)
 
     @etags.required
@@ -122,6 +124,7 @@ class SubGoals(MethodView):
     @blp.arguments(SyncArgs, location="query")
     @blp.response(200, page_schema(SubGoalOut, "SubGoalPage"))
     def get(self, args: dict[str, Any]) -> Any:
+        """Delmål with their notes; a new note counts as a change for updated_since."""
         query = (
             select(SubGoal)
             .join(Goal, SubGoal.goal_id == Goal.id)
@@ -142,6 +145,7 @@ class SubGoals(MethodView):
     @blp.arguments(SubGoalIn)
     @blp.response(201, SubGoalOut)
     def post(self, data: dict[str, Any]) -> Any:
+        """A new delmål under an active goal."""
         goal = _goal(data.pop("goal_id"), "API: nyt delmål", Action.EDIT)
         subgoal = write(lambda: services.add_subgoal(db.session, goal, data, local_today()))
         return subgoal, 201, {"Location": url_for(".SubGoalResource", subgoal_id=subgoal.id)}
@@ -153,6 +157,7 @@ class SubGoalResource(MethodView):
     @blp.etag
     @blp.response(200, SubGoalOut)
     def get(self, subgoal_id: int) -> Any:
+        """One delmål with its notes (ETag for If-Match)."""
         return _subgoal(subgoal_id, "API: delmål", Action.READ)
 
     @etags.required
@@ -160,6 +165,7 @@ class SubGoalResource(MethodView):
     @blp.arguments(SubGoalUpdate)
     @blp.response(200, SubGoalOut)
     def put(self, data: dict[str, Any], subgoal_id: int) -> Any:
+        """Replace the delmål's title, method, approach, date and status (If-Match)."""
         subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.EDIT)
         etags.require_match(subgoal, SubGoalOut)
         write(lambda: services.update_subgoal(db.session, subgoal, data))

@@ -57,6 +57,7 @@ def list_instruments() -> Any:
 @blp.get("/instruments/<instrument_id>")
 @blp.response(200, InstrumentOut)
 def get_instrument(instrument_id: str) -> Any:
+    """One instrument's definition."""
     if not instruments.exists(instrument_id):
         abort(404)
     return instruments.get(instrument_id)

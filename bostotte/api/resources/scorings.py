@@ -75,6 +75,7 @@ class Scorings(MethodView):
     @blp.arguments(ScoringArgs, location="query")
     @blp.response(200, page_schema(ScoringOut, "ScoringPage"))
     def get(self, args: dict[str, Any]) -> Any:
+        """Scorings with item values, participation and the citizen's own values."""
         query = (
             select(Scoring)
             .join(Citizen, Scoring.citizen_id == Citizen.id)
@@ -127,6 +128,7 @@ class ScoringResource(MethodView):
     @blp.etag
     @blp.response(200, ScoringOut)
     def get(self, scoring_id: int) -> Any:
+        """One scoring (ETag for If-Match)."""
         return _scoring(scoring_id, "API: scoring", Action.READ)
 
     @etags.required
