@@ -106,9 +106,3 @@ def page(
         "next": _encode(rows[-1].id) if more else None,
         "as_of": as_of,
     }
-
-
-def changed_since(query: Select[Any], updated_at: Any, args: dict[str, Any]) -> Select[Any]:
-    if (since := args.get("updated_since")) is not None:
-        query = query.where(updated_at >= since)
-    return query

@@ -21,22 +21,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bostotte import instruments
 from bostotte.common.time import add_months
 
 Send = Callable[[str, str, Any], tuple[int, Any]]  # (method, path, body) -> (status, json)
 THEMES = ("mestring", "sundhed", "socialt_liv", "uddannelse_beskaeftigelse")
-ORS_ITEMS = ("individuelt", "interpersonelt", "socialt", "generelt")
-REM_ITEMS = (
-    "struktureringsevne",
-    "foelelsesmaessig_habitus",
-    "selvopfattelse",
-    "omstillingsevne",
-    "vedligeholdelse_af_bolig",
-    "oekonomi",
-    "kontakt_til_familie",
-    "kontakt_til_venner",
-    "helbred_vaner",
-)
+ORS_ITEMS = instruments.get("ORS").item_ids
+REM_ITEMS = instruments.get("REM").item_ids
 
 
 @dataclass

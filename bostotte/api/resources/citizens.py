@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from flask import url_for
@@ -11,11 +12,11 @@ from sqlalchemy import select
 
 from bostotte.api import auth
 from bostotte.api.idempotency import idempotent
-from bostotte.api.paging import ListArgs, SyncArgs, changed_since, page, page_schema
-from bostotte.api.resources.common import ids, log_reads, owner, write
+from bostotte.api.paging import ListArgs, SyncArgs, page, page_schema
+from bostotte.api.resources.common import citizens_page, owner, write
 from bostotte.api.schemas import AccessOut, CitizenIn, CitizenOut, PlanIn, PlanOut
 from bostotte.audit.models import AccessLog
-from bostotte.auth.permissions import Action, citizen_for, citizen_scope, plan_for
+from bostotte.auth.permissions import Action, citizen_for, plan_for
 from bostotte.citizens import services
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.extensions import db
@@ -30,14 +31,15 @@ class Citizens(MethodView):
     @blp.response(200, page_schema(CitizenOut, "CitizenPage"))
     def get(self, args: dict[str, Any]) -> Any:
         """The citizens the token may see (a worker's or leader's teams, myndighed's own)."""
-        query = select(Citizen).where(citizen_scope(auth.user()))
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Citizen.id == args["citizen"])
-        result = page(db.session, changed_since(query, Citizen.updated_at, args), Citizen.id, args)
-        log_reads(ids(result["items"], "id"), "API: borger")
-        return result
+        return citizens_page(
+            select(Citizen),
+            args,
+            id_column=Citizen.id,
+            citizen_id=Citizen.id,
+            changed=Citizen.updated_at.__ge__,
+            what="API: borger",
+            citizen_of=attrgetter("id"),
+        )
 
     @idempotent
     @auth.scoped("write:citizens")
@@ -66,14 +68,14 @@ class Plans(MethodView):
     @blp.response(200, page_schema(PlanOut, "PlanPage"))
     def get(self, args: dict[str, Any]) -> Any:
         """Plans (§141 handleplan, §82b forløb with sessions) of the token's citizens."""
-        query = select(Plan).join(Citizen).where(citizen_scope(auth.user()))
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Plan.citizen_id == args["citizen"])
-        result = page(db.session, changed_since(query, Plan.updated_at, args), Plan.id, args)
-        log_reads(ids(result["items"]), "API: plan")
-        return result
+        return citizens_page(
+            select(Plan).join(Citizen),
+            args,
+            id_column=Plan.id,
+            citizen_id=Plan.citizen_id,
+            changed=Plan.updated_at.__ge__,
+            what="API: plan",
+        )
 
     @idempotent
     @auth.scoped("write:citizens")

@@ -4,16 +4,20 @@ access log of list reads, the caller."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from flask import request
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import PreconditionFailed, UnprocessableEntity
 
 from bostotte.api import auth
+from bostotte.api.paging import page
 from bostotte.audit.services import log_accesses
-from bostotte.auth.permissions import NotFound
+from bostotte.auth.permissions import NotFound, citizen_scope
+from bostotte.citizens.models import Citizen
 from bostotte.common.schema import DomainError
 from bostotte.extensions import db
 
@@ -45,6 +49,30 @@ def log_reads(citizen_ids: Iterable[int], what: str) -> None:
     log_accesses(db.session, auth.user(), citizen_ids, what, request.path)
 
 
+def citizens_page(
+    query: Select[Any],
+    args: dict[str, Any],
+    *,
+    id_column: Any,
+    citizen_id: Any,
+    changed: Callable[[datetime], ColumnElement[bool]],
+    what: str,
+    citizen_of: Callable[[Any], int] = attrgetter("citizen_id"),
+) -> dict[str, Any]:
+    """One page of a list of records of the token's citizens (`query` joins Citizen): her
+    scope, the `team`, `citizen` and `updated_since` filters, and the access log."""
+    query = query.where(citizen_scope(auth.user()))
+    if args.get("team") is not None:
+        query = query.where(Citizen.team_id == args["team"])
+    if args.get("citizen") is not None:
+        query = query.where(citizen_id == args["citizen"])
+    if args.get("updated_since") is not None:
+        query = query.where(changed(args["updated_since"]))
+    result = page(db.session, query, id_column, args)
+    log_reads([citizen_of(r) for r in result["items"]], what)
+    return result
+
+
 def owner(model: Any, record_id: int, of: Callable[[Any], int] = attrgetter("citizen_id")) -> int:
     """The citizen a record belongs to, for the permission entry points (which then decide
     404 or 403); a record that does not exist is a 404 like one out of scope."""
@@ -52,7 +80,3 @@ def owner(model: Any, record_id: int, of: Callable[[Any], int] = attrgetter("cit
     if record is None:
         raise NotFound
     return of(record)
-
-
-def ids(rows: Iterable[Any], attribute: str = "citizen_id") -> list[int]:
-    return [getattr(r, attribute) for r in rows]

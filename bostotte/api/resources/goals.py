@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.api import auth, etags
 from bostotte.api.idempotency import idempotent
-from bostotte.api.paging import SyncArgs, changed_since, page, page_schema
-from bostotte.api.resources.common import ids, log_reads, owner, write
+from bostotte.api.paging import SyncArgs, page_schema
+from bostotte.api.resources.common import citizens_page, owner, write
 from bostotte.api.schemas import (
     GoalClose,
     GoalIn,
@@ -25,7 +25,7 @@ from bostotte.api.schemas import (
     SubGoalOut,
     SubGoalUpdate,
 )
-from bostotte.auth.permissions import Action, citizen_scope, goal_for, plan_for, subgoal_for
+from bostotte.auth.permissions import Action, goal_for, plan_for, subgoal_for
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.time import local_today
 from bostotte.extensions import db
@@ -55,19 +55,16 @@ class Goals(MethodView):
     @blp.response(200, page_schema(GoalOut, "GoalPage"))
     def get(self, args: dict[str, Any]) -> Any:
         """Goals, each with its FKO history."""
-        query = (
+        return citizens_page(
             select(Goal)
             .join(Citizen, Goal.citizen_id == Citizen.id)
-            .options(selectinload(Goal.fko_history))
+            .options(selectinload(Goal.fko_history)),
+            args,
+            id_column=Goal.id,
+            citizen_id=Goal.citizen_id,
+            changed=Goal.updated_at.__ge__,
+            what="API: mål",
         )
-        query = query.where(citizen_scope(auth.user()))
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Goal.citizen_id == args["citizen"])
-        result = page(db.session, changed_since(query, Goal.updated_at, args), Goal.id, args)
-        log_reads(ids(result["items"]), "API: mål")
-        return result
 
     @idempotent
     @auth.scoped("write:goals")
@@ -125,20 +122,18 @@ class SubGoals(MethodView):
     @blp.response(200, page_schema(SubGoalOut, "SubGoalPage"))
     def get(self, args: dict[str, Any]) -> Any:
         """Delmål with their notes; a new note counts as a change for updated_since."""
-        query = (
+        return citizens_page(
             select(SubGoal)
             .join(Goal, SubGoal.goal_id == Goal.id)
             .join(Citizen, Goal.citizen_id == Citizen.id)
-            .where(citizen_scope(auth.user()))
-            .options(selectinload(SubGoal.notes), selectinload(SubGoal.goal))
+            .options(selectinload(SubGoal.notes), selectinload(SubGoal.goal)),
+            args,
+            id_column=SubGoal.id,
+            citizen_id=Goal.citizen_id,
+            changed=SubGoal.updated_at.__ge__,
+            what="API: delmål",
+            citizen_of=_subgoal_citizen,
         )
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Goal.citizen_id == args["citizen"])
-        result = page(db.session, changed_since(query, SubGoal.updated_at, args), SubGoal.id, args)
-        log_reads([_subgoal_citizen(s) for s in result["items"]], "API: delmål")
-        return result
 
     @idempotent
     @auth.scoped("write:goals")

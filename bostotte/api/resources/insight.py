@@ -10,10 +10,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from bostotte.api import auth
-from bostotte.api.paging import SyncArgs, page, page_schema
-from bostotte.api.resources.common import ids, log_reads, write
+from bostotte.api.paging import SyncArgs, page_schema
+from bostotte.api.resources.common import citizens_page, write
 from bostotte.api.schemas import ReminderOut, StatisticsArgs
-from bostotte.auth.permissions import citizen_scope
 from bostotte.citizens.models import Citizen
 from bostotte.common.time import local_today
 from bostotte.extensions import db
@@ -53,17 +52,12 @@ class Reminders(MethodView):
     @blp.response(200, page_schema(ReminderOut, "ReminderPage"))
     def get(self, args: dict[str, Any]) -> Any:
         """Scorings and goals falling due, open and done."""
-        query = (
-            select(Reminder)
-            .join(Citizen, Reminder.citizen_id == Citizen.id)
-            .where(citizen_scope(auth.user()))
+        return citizens_page(
+            select(Reminder).join(Citizen, Reminder.citizen_id == Citizen.id),
+            args,
+            id_column=Reminder.id,
+            citizen_id=Reminder.citizen_id,
+            # A reminder changes when it is made and when it is resolved.
+            changed=lambda since: (Reminder.created_at >= since) | (Reminder.resolved_at >= since),
+            what="API: påmindelse",
         )
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Reminder.citizen_id == args["citizen"])
-        if (since := args.get("updated_since")) is not None:
-            query = query.where((Reminder.created_at >= since) | (Reminder.resolved_at >= since))
-        result = page(db.session, query, Reminder.id, args)
-        log_reads(ids(result["items"]), "API: påmindelse")
-        return result

@@ -14,14 +14,13 @@ from sqlalchemy.orm import selectinload
 from bostotte import instruments
 from bostotte.api import auth, etags
 from bostotte.api.idempotency import idempotent
-from bostotte.api.paging import SyncArgs, changed_since, page, page_schema
-from bostotte.api.resources.common import ids, log_reads, owner, write
+from bostotte.api.paging import SyncArgs, page_schema
+from bostotte.api.resources.common import citizens_page, owner, write
 from bostotte.api.schemas import ScoringIn, ScoringOut, ScoringUpdate
 from bostotte.auth.permissions import (
     Action,
     Forbidden,
     citizen_for,
-    citizen_scope,
     may_record,
     scoring_for,
 )
@@ -79,18 +78,18 @@ class Scorings(MethodView):
         query = (
             select(Scoring)
             .join(Citizen, Scoring.citizen_id == Citizen.id)
-            .where(citizen_scope(auth.user()))
             .options(selectinload(Scoring.items))
         )
-        if args.get("team") is not None:
-            query = query.where(Citizen.team_id == args["team"])
-        if args.get("citizen") is not None:
-            query = query.where(Scoring.citizen_id == args["citizen"])
         if args.get("instrument"):
             query = query.where(Scoring.instrument == args["instrument"])
-        result = page(db.session, changed_since(query, Scoring.updated_at, args), Scoring.id, args)
-        log_reads(ids(result["items"]), "API: scoring")
-        return result
+        return citizens_page(
+            query,
+            args,
+            id_column=Scoring.id,
+            citizen_id=Scoring.citizen_id,
+            changed=Scoring.updated_at.__ge__,
+            what="API: scoring",
+        )
 
     @idempotent
     @auth.scoped("write:scorings")
