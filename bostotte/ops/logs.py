@@ -12,6 +12,8 @@ from flask import Flask, Response, g, request
 from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 
+from bostotte.api.auth import TOKEN as API_TOKEN
+
 log = logging.getLogger("bostotte.requests")
 
 
@@ -42,6 +44,8 @@ def _finish(response: Response) -> Response:
     if started is None:
         return response
     user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+    if token := request.environ.get(API_TOKEN):  # an API request: its token's user
+        user_id = token.user_id
     log.info(
         "request",
         extra={

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from bostotte import create_app
+from bostotte.api import tokens
 from bostotte.common.time import utcnow
 from bostotte.ops import production, services
 from bostotte.ops.services import SCHEDULER, beat
@@ -157,3 +158,12 @@ def test_gunicorn_serves_it_with_the_repository_settings(gunicorn_server):
     assert requests.get(f"{server.base}/readyz", timeout=5).json()["checks"]["migrations"] == "ok"
     lines = [json.loads(line) for line in server.stop().splitlines() if line.startswith("{")]
     assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
+
+
+def test_an_api_request_is_logged_as_its_tokens_user(app, w, session, caplog):
+    _, secret = tokens.create_personal(session, w.w1, "Regneark", ["read:citizens"], 30, utcnow())
+    session.commit()
+    with caplog.at_level(logging.INFO, logger="bostotte.requests"):
+        app.test_client().get("/api/v1/teams", headers={"Authorization": f"Bearer {secret}"})
+    [record] = (rec for rec in caplog.records if rec.name == "bostotte.requests")
+    assert (record.user_id, record.route, record.status) == (w.w1.id, "/api/v1/teams", 200)
