@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 
 from flask import flash
 from marshmallow import Schema
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from bostotte.common.schema import DomainError, Errors, load_form
 from bostotte.extensions import db
 
 T = TypeVar("T")
+CONFLICT = "En kollega har gemt ændringer imens. Åbn siden igen, og ret ud fra det nye."
 
 
 def submit(
@@ -34,6 +36,11 @@ def submit(
     except DomainError as exc:
         savepoint.rollback()
         return None, exc.as_errors()
+    except StaleDataError:
+        # A colleague saved the same record in between (its version moved on): hers is
+        # not written over it.
+        savepoint.rollback()
+        return None, {"_form": [CONFLICT]}
     db.session.commit()
     return result, {}
 

@@ -10,7 +10,6 @@ from bostotte.citizens.models import Plan
 from bostotte.citizens.services import check_external_id
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
-from bostotte.common.time import utcnow
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal, SubGoalNote
 
 TOO_MANY_GOALS = (
@@ -119,6 +118,5 @@ def add_note(
         raise DomainError("Datoen må ikke ligge i fremtiden.", "noted_on")
     note = SubGoalNote(subgoal=subgoal, author=user, **data)
     session.add(note)
-    subgoal.updated_at = utcnow()  # a new note is a change of the delmål (the API's sync)
     session.flush()
     return note

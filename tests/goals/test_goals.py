@@ -2,8 +2,11 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bostotte.common.schema import DomainError
+from bostotte.common.views import CONFLICT
+from bostotte.extensions import db
 from bostotte.goals import services
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from tests import factories as make
@@ -189,3 +192,27 @@ def test_myndighed_sets_goal_then_baseline(w, login_as, session):
     assert "instrument=FKO" not in r.headers["Location"]  # path form
     assert "/scoringer/FKO/ny" in r.headers["Location"]
     assert "occasion=baseline" in r.headers["Location"]
+
+
+def test_a_colleagues_save_in_between_is_not_overwritten(w, login_as, session, monkeypatch):
+    """She opened the goal; a colleague saved it meanwhile (its version moved on): her save
+    is refused with a Danish message, and the colleague's text stays."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite writes one at a time: no colleague can save inside her save")
+    g = make.goal(session, w.w1, w.p1)
+    session.commit()
+    update = services.update_goal
+
+    def colleague_first(db_session, goal, data):  # type: ignore[no-untyped-def]
+        with Session(db.engine) as other:
+            other.get(Goal, goal.id).specific = "Kollegaens tekst"
+            other.commit()
+        return update(db_session, goal, data)
+
+    monkeypatch.setattr(services, "update_goal", colleague_first)
+    r = login_as(w.w1).post(
+        f"/borgere/{w.c1.id}/maal/{g.id}/rediger", data={**GOAL_FORM, "specific": "Min tekst"}
+    )
+    assert r.status_code == 400 and CONFLICT in r.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Goal, g.id).specific == "Kollegaens tekst"

@@ -30,7 +30,7 @@ from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.time import local_today
 from bostotte.extensions import db
 from bostotte.goals import services
-from bostotte.goals.models import Goal, SubGoal
+from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 
 blp = Blueprint("api_goals", __name__, description="Mål, delmål og noter.")
 
@@ -130,7 +130,11 @@ class SubGoals(MethodView):
             args,
             id_column=SubGoal.id,
             citizen_id=Goal.citizen_id,
-            changed=SubGoal.updated_at.__ge__,
+            # A new note changes the delmål as the API shows it; the note is not an edit of
+            # the delmål's row (colleagues add notes at once without conflict).
+            changed=lambda since: (
+                (SubGoal.updated_at >= since) | SubGoal.notes.any(SubGoalNote.created_at >= since)
+            ),
             what="API: delmål",
             citizen_of=_subgoal_citizen,
         )
