@@ -10,7 +10,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from bostotte import instruments
 from bostotte.api.paging import DatabaseInts
-from bostotte.citizens.schemas import CitizenSchema, PlanSchema
+from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
 from bostotte.common.schema import Date, FormSchema, Int, Str, max_len
 from bostotte.goals.schemas import CloseGoalSchema, GoalSchema, NoteSchema, SubGoalSchema
 from bostotte.scoring.schemas import ScoringMetaSchema
@@ -45,6 +45,10 @@ class CitizenIn(CitizenSchema, Strict):
 
 class PlanIn(PlanSchema, Strict):
     citizen_id = Int(required=True, metadata=d("Borgeren, planen hører til."))
+
+
+class PlanClose(ClosePlanSchema, Strict):
+    pass
 
 
 class GoalIn(GoalSchema, Strict):

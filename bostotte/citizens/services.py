@@ -143,10 +143,14 @@ def _check_refs(session: Session, user: User, data: dict[str, Any]) -> None:
         raise DomainError("Vælg mindst én metode.", "methods")
 
 
-def check_external_id(session: Session, model: Any, external_id: str | None) -> None:
+def check_external_id(
+    session: Session, model: Any, external_id: str | None, record_id: int | None = None
+) -> None:
     """The id a municipality's own system gives (the API and import carry it): unique."""
     if external_id and session.scalar(
-        select(model.id).where(model.external_id == external_id).limit(1)
+        select(model.id)
+        .where(model.external_id == external_id, model.id != (record_id or 0))
+        .limit(1)
     ):
         raise DomainError("Id'et bruges allerede af en anden.", "external_id")
 
@@ -164,6 +168,7 @@ def create_citizen(session: Session, user: User, data: dict[str, Any]) -> Citize
 
 def update_citizen(session: Session, user: User, citizen: Citizen, data: dict[str, Any]) -> Citizen:
     _check_refs(session, user, data)
+    check_external_id(session, Citizen, data.get("external_id"), citizen.id)
     for key, value in data.items():
         setattr(citizen, key, value)
     session.flush()

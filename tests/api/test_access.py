@@ -103,6 +103,22 @@ ROUTES = [
         },
     ),
     Route(
+        "PUT",
+        "/citizens/{c}",
+        "write:citizens",
+        EDITORS,
+        {
+            "display_name": "Rettet navn",
+            "birth_year": 1990,
+            "gender": "m",
+            "team_id": "{team}",
+            "legal_basis": "§85",
+            "start_date": "2026-01-01",
+            "uses_fko": True,
+        },
+    ),
+    Route("POST", "/plans/{p}/close", "write:citizens", EDITORS, {"closed_on": "2026-11-01"}),
+    Route(
         "POST",
         "/plans",
         "write:citizens",

@@ -245,3 +245,39 @@ def test_a_bad_key_is_a_400(w, api, token_for, key):
         "/scorings", token_for(w.w1), json=_ors(w), headers={"Idempotency-Key": key}
     )
     assert response.status_code == 400
+
+
+def test_a_citizens_indsats_ends_and_her_plan_closes(w, api, token_for, session):
+    token, path = token_for(w.w1), f"/citizens/{w.c1.id}"
+    citizen = api.get(path, token)
+    body = {
+        k: citizen.json[k]
+        for k in ("display_name", "birth_year", "gender", "team_id", "legal_basis", "start_date")
+    } | {"uses_fko": True, "uses_fit": True, "end_date": "2026-11-30", "external_id": "N-1"}
+    updated = api.put(path, token, json=body, headers={"If-Match": citizen.headers["ETag"]})
+    assert updated.status_code == 200 and updated.json["end_date"] == "2026-11-30"
+    assert updated.json["methods"] == ["FKO", "FIT"] and updated.json["version"] == 2
+    # Another citizen cannot take her external id.
+    other = api.get(f"/citizens/{w.c2.id}", token_for(w.w2))
+    taken = api.put(
+        f"/citizens/{w.c2.id}",
+        token_for(w.w2),
+        json=body | {"team_id": w.t2.id, "end_date": None},
+        headers={"If-Match": other.headers["ETag"]},
+    )
+    assert taken.status_code == 422 and taken.json["errors"][0]["field"] == "external_id"
+    plan = api.get(f"/plans/{w.p1.id}", token)
+    closed = api.post(
+        f"/plans/{w.p1.id}/close",
+        token,
+        json={"closed_on": "2026-11-30"},
+        headers={"If-Match": plan.headers["ETag"]},
+    )
+    assert closed.status_code == 200 and closed.json["status"] == "closed"
+    again = api.post(
+        f"/plans/{w.p1.id}/close",
+        token,
+        json={"closed_on": "2026-11-30"},
+        headers={"If-Match": closed.headers["ETag"]},
+    )
+    assert again.status_code == 422 and "allerede afsluttet" in again.json["detail"]

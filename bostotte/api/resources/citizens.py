@@ -10,11 +10,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from bostotte.api import auth
+from bostotte.api import auth, etags
 from bostotte.api.idempotency import idempotent
 from bostotte.api.paging import ListArgs, SyncArgs, page, page_schema
 from bostotte.api.resources.common import citizens_page, owner, write
-from bostotte.api.schemas import AccessOut, CitizenIn, CitizenOut, PlanIn, PlanOut
+from bostotte.api.schemas import AccessOut, CitizenIn, CitizenOut, PlanClose, PlanIn, PlanOut
 from bostotte.audit.models import AccessLog
 from bostotte.auth.permissions import Action, citizen_for, plan_for
 from bostotte.citizens import services
@@ -60,6 +60,18 @@ class CitizenResource(MethodView):
         """One citizen (ETag; If-None-Match answers 304)."""
         return citizen_for(db.session, auth.user(), citizen_id, "API: borger")
 
+    @etags.required
+    @auth.scoped("write:citizens")
+    @blp.arguments(CitizenIn)
+    @blp.response(200, CitizenOut)
+    def put(self, data: dict[str, Any], citizen_id: int) -> Any:
+        """Replace the citizen's details, e.g. her end date when the indsats ends (If-Match)."""
+        user = auth.user()
+        citizen = citizen_for(db.session, user, citizen_id, "API: ret borger", Action.EDIT)
+        etags.require_match(citizen, CitizenOut)
+        write(lambda: services.update_citizen(db.session, user, citizen, data))
+        return citizen, 200, etags.header(citizen, CitizenOut)
+
 
 @blp.route("/plans")
 class Plans(MethodView):
@@ -99,6 +111,21 @@ class PlanResource(MethodView):
         """One plan."""
         citizen_id = owner(Plan, plan_id)
         return plan_for(db.session, auth.user(), citizen_id, plan_id, "API: plan", Action.READ)[1]
+
+
+@blp.route("/plans/<int:plan_id>/close")
+class PlanClosing(MethodView):
+    @etags.required
+    @auth.scoped("write:citizens")
+    @blp.arguments(PlanClose)
+    @blp.response(200, PlanOut)
+    def post(self, data: dict[str, Any], plan_id: int) -> Any:
+        """Close the plan on a day (If-Match); its open goals stay as they are."""
+        user = auth.user()
+        plan = plan_for(db.session, user, owner(Plan, plan_id), plan_id, "API: afslut plan")[1]
+        etags.require_match(plan, PlanOut)
+        write(lambda: services.close_plan(db.session, plan, data["closed_on"]))
+        return plan, 200, etags.header(plan, PlanOut)
 
 
 @blp.route("/citizens/<int:citizen_id>/access-log")
