@@ -1,35 +1,72 @@
 """Import of the interchange format: all or nothing, idempotent on external_id.
 
 Every row is checked first (file, line and a Danish reason for each bad row); only a
-folder without a single bad row is written, in one transaction.
+folder without a single bad row is written, in one transaction: the caller's, which
+commits, or rolls back on ImportFailed.
+
+Memory stays flat however many scorings the folder holds. Teams, citizens and goals (tens
+of thousands at national scale) are read into memory and written with Core statements
+(COPY on PostgreSQL). scorings.csv is streamed: each row is checked as it is read, and the
+rows of a scoring that follow each other in the file go as one row into a temporary staging
+table (COPY on PostgreSQL, batches on SQLite; `staging.Stage`), with the line the scoring
+starts on. The format does not promise that a scoring's rows stand together, so SQL then
+gathers the parts of each scoring (citizen, goal, instrument, occasion, date) and finds any
+with an item missing or given twice; only then is the file read again, to name each such
+line. The new scorings and their items are written from the staging tables with
+INSERT … SELECT; scorings that exist already are compared in SQL, and the changed ones are
+updated a batch at a time, each keeping its earlier version as a revision.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Table, bindparam, func, select, text
+from sqlalchemy.orm.exc import StaleDataError
 
 from bostotte import instruments
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import load_form
-from bostotte.common.time import add_months, utcnow
+from bostotte.common.time import UTCDateTime, add_months, utcnow
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal
 from bostotte.imports.schemas import COLUMNS, METHOD_NAMES, CitizenCsvRow, GoalCsvRow, TeamCsvRow
+from bostotte.imports.staging import Stage, insert_rows, is_postgresql, without_indexes
 from bostotte.reminders import hooks as reminder_hooks
+from bostotte.reminders.models import Reminder
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
 
 FILES = tuple(COLUMNS)
-BATCH = 5000
+SCORING_COLUMNS = len(COLUMNS["scorings.csv"])
+BATCH = 5000  # keys per IN (…) when reading existing records
+UPDATE_BATCH = 1000  # changed scorings per round of revisions and updates
+# New scorings from this many on, when at least as many as the table holds already (a first
+# import, a move), are written with the tables' indexes dropped and built again afterwards
+# (`staging.without_indexes`). Tests lower it.
+BULK_MIN_ROWS = 100_000
+# Bounds on the caches of a scoring row's checks: a file has a few thousand distinct dates
+# and a few hundred distinct values; a file of garbage must not fill the memory with them.
+CACHE_LIMIT = 100_000
+
+# The staging tables (temporary: the connection's own).
+PARTS = "bostotte_import_parts"
+KEYS = "bostotte_import_keys"
+NEW = "bostotte_import_new"
+FOUND = "bostotte_import_found"
+CHANGED = "bostotte_import_changed"
+CITIZEN_IDS = "bostotte_import_citizens"
+GOAL_IDS = "bostotte_import_goals"
+INSTRUMENTS = "bostotte_import_instruments"
+OCCASIONS = "bostotte_import_occasions"
+ITEMS = "bostotte_import_items"
 
 
 @dataclass(frozen=True)
@@ -69,31 +106,70 @@ class Report:
 # --------------------------------------------------------------------------- reading
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of a CSV file as a Danish spreadsheet or a script writes it: UTF-8 with
-    or without BOM, `,` or `;` between fields. Cells come in the order of COLUMNS."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        header_line = fh.readline()
-        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+def _reader(fh: IO[str], path: Path) -> tuple[Any, list[int], int]:
+    """A csv reader past the header of a file as a Danish spreadsheet or a script writes
+    it (UTF-8 with or without BOM, `,` or `;` between fields), the positions of COLUMNS in
+    it, and its width."""
+    header_line = fh.readline()
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    fh.seek(0)
+    if fh.read(1) != "\ufeff":
         fh.seek(0)
-        if fh.read(1) != "\ufeff":
-            fh.seek(0)
-        reader = csv.reader(fh, delimiter=delimiter)
-        header = [h.strip() for h in next(reader, [])]
-        expected = COLUMNS[path.name]
-        missing = [c for c in expected if c not in header]
-        if missing:
-            raise ImportFailed(
-                [RowError(path.name, 1, "mangler kolonnen " + ", ".join(f"«{c}»" for c in missing))]
-            )
-        index = [header.index(c) for c in expected]
-        width = len(header)
+    reader = csv.reader(fh, delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
+    expected = COLUMNS[path.name]
+    missing = [c for c in expected if c not in header]
+    if missing:
+        raise ImportFailed(
+            [RowError(path.name, 1, "mangler kolonnen " + ", ".join(f"«{c}»" for c in missing))]
+        )
+    return reader, [header.index(c) for c in expected], len(header)
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV file, cells stripped and in the order of COLUMNS."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader, index, width = _reader(fh, path)
         for row in reader:
             if not any(row):
                 continue
             if len(row) < width:
                 row += [""] * (width - len(row))
             yield reader.line_num, [row[i].strip() for i in index]
+
+
+@contextmanager
+def raw_rows(path: Path) -> Iterator[tuple[Any, Iterable[list[str]]]]:
+    """(reader, rows) of a CSV file for the millions of rows of scorings.csv: each row's
+    cells as written (not stripped: the checks strip a cell only when it does not match
+    as it is), in the order of COLUMNS, and `reader.line_num` its line. A row may be
+    shorter than COLUMNS (pad it), or empty (skip it). When the columns stand in the order
+    of COLUMNS the rows are the csv reader's own, not copied. The header is checked on
+    entering (ImportFailed)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader, index, width = _reader(fh, path)
+        if index == list(range(len(index))):
+            yield reader, reader
+        else:
+            yield reader, _reordered(reader, index, width)
+
+
+def _reordered(reader: Any, index: list[int], width: int) -> Iterator[list[str]]:
+    for row in reader:
+        if any(row):
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            cells = [row[i] for i in index]
+            if not any(cells):  # filled only outside COLUMNS: still a row (stripped, the
+                cells[0] = " "  # space checks as the empty cell it stands for)
+            yield cells
+
+
+def _padded(cells: list[str]) -> list[str] | None:
+    """A row of scorings.csv shorter than COLUMNS, padded; None if it is empty."""
+    if not any(cells):
+        return None
+    return cells + [""] * (SCORING_COLUMNS - len(cells))
 
 
 def read_dicts(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -111,17 +187,218 @@ def _load(
     return None if field_errors else data
 
 
+# ------------------------------------------------------------- scorings' rows, checked
+
+# A scoring: (citizen code, goal code or 0, instrument code, occasion code or 0, date; the
+# date as ISO text on SQLite, which stores it so).
+Key = tuple[int, int, int, int, date | str]
+
+
+@dataclass
+class _Instrument:
+    code: int
+    instrument: instruments.Instrument
+    positions: dict[str, int]  # item -> position
+    values: dict[str, tuple[float | None, str | None]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.instrument.id
+
+    @property
+    def mask(self) -> int:
+        return (1 << len(self.positions)) - 1
+
+
+class Codes:
+    """Instruments, occasions and items as the small numbers the staging tables hold."""
+
+    def __init__(self) -> None:
+        registry = instruments.registry()
+        self.instruments = [
+            _Instrument(code, registry[name], {i: p for p, i in enumerate(registry[name].item_ids)})
+            for code, name in enumerate(sorted(registry), start=1)
+        ]
+        self.by_name = {e.id: e for e in self.instruments}
+        self.by_code = {e.code: e for e in self.instruments}
+        names = sorted({o for e in self.instruments for o in e.instrument.occasions})
+        self.occasions = {name: code for code, name in enumerate(names, start=1)}
+        self.width = max(len(e.positions) for e in self.instruments)
+        self.values = [f"v{p}" for p in range(self.width)]
+
+
+class ScoringChecks:
+    """The checks of one row of scorings.csv (instrument, citizen, method, goal, occasion,
+    date, item, value, in that order, each with its Danish reason). A row that names the
+    same scoring as the row before it (the usual case) reuses that row's checks of the
+    scoring; only its item and value are checked anew."""
+
+    def __init__(
+        self,
+        codes: Codes,
+        citizens: dict[str, tuple[int, frozenset[str]]],
+        goals: dict[str, tuple[str, int]],
+        known_citizens: int,
+        dates_as_text: bool,
+    ) -> None:
+        self.codes = codes
+        self.citizens = citizens  # external id -> (code, methods)
+        self.goals = goals  # external id -> (citizen's external id, code)
+        self.known_citizens = known_citizens  # codes up to here: citizens in the database
+        self.names_existing = False  # does a scoring name a citizen already in the database?
+        self.dates: dict[str, date | str] = {}  # as written -> as staged
+        self.dates_as_text = dates_as_text  # SQLite keeps dates as ISO text
+        self._head: list[str] | None = None
+        self._scoring: tuple[Key, _Instrument] | str = ""
+
+    def check(self, cells: list[str]) -> tuple[Key, int, float] | str:
+        """(scoring, item position, value), or why the row is refused."""
+        head = cells[:5]
+        if head != self._head:
+            self._head = head
+            self._scoring = self._check_scoring(*map(str.strip, head))
+        scoring = self._scoring
+        if isinstance(scoring, str):
+            return scoring
+        key, entry = scoring
+        item = cells[5]
+        position = entry.positions.get(item)
+        if position is None:
+            item = item.strip()
+            position = entry.positions.get(item)
+            if position is None:
+                return f"{entry.id} har ikke punktet «{item}»"
+        raw = cells[6]
+        parsed = entry.values.get(raw)
+        if parsed is None:
+            parsed = instruments.parse_value(raw, entry.instrument)
+            if len(entry.values) < CACHE_LIMIT:
+                entry.values[raw] = parsed
+        value, error = parsed
+        if error:
+            return f"{item}: {error}"
+        assert value is not None
+        return key, position, value
+
+    def _check_scoring(
+        self, citizen: str, goal: str, name: str, occasion: str, day: str
+    ) -> tuple[Key, _Instrument] | str:
+        entry = self.codes.by_name.get(name)
+        if entry is None:
+            return f"ukendt instrument «{name}»"
+        known = self.citizens.get(citizen)
+        if known is None:
+            return f"ukendt borger «{citizen}»"
+        citizen_code, methods = known
+        inst = entry.instrument
+        if inst.method not in methods:
+            return f"borgeren «{citizen}» bruger ikke {inst.method}"
+        goal_code = occasion_code = 0
+        if inst.subject == "goal":
+            known_goal = self.goals.get(goal)
+            if known_goal is None or known_goal[0] != citizen:
+                return f"ukendt mål «{goal}» for borgeren «{citizen}»"
+            if occasion not in inst.occasions:
+                return f"occasion skal være en af {', '.join(inst.occasions)}"
+            goal_code, occasion_code = known_goal[1], self.codes.occasions[occasion]
+        elif goal or occasion:
+            return f"goal og occasion skal være tomme for {inst.id}"
+        scored_on = self.dates.get(day)
+        if scored_on is None:
+            try:
+                parsed = date.fromisoformat(day)
+            except ValueError:
+                return f"ugyldig dato «{day}» (skriv ÅÅÅÅ-MM-DD)"
+            scored_on = parsed.isoformat() if self.dates_as_text else parsed
+            if len(self.dates) < CACHE_LIMIT:
+                self.dates[day] = scored_on
+        if citizen_code <= self.known_citizens:
+            self.names_existing = True
+        return (citizen_code, goal_code, entry.code, occasion_code, scored_on), entry
+
+
 # ------------------------------------------------------------------------ validation
+
+
+class TeamRow(NamedTuple):
+    line: int
+    name: str
+
+
+class CitizenRow(NamedTuple):
+    line: int
+    display_name: str
+    birth_year: int
+    gender: str
+    team: str
+    legal_basis: str
+    start_date: date
+    end_date: date | None
+    methods: str  # as written; the checked set is in Parsed.citizen_refs
+    pakke1: bool
+
+
+class GoalRow(NamedTuple):
+    line: int
+    citizen: str
+    theme: str
+    specific: str
+    measurable: str | None
+    target_date: date | None
+    status: str
+    created_on: date
+
+
+def _team_row(line: int, d: dict[str, Any], _share: Callable[[Any], Any]) -> TeamRow:
+    return TeamRow(line, d["name"])
+
+
+def _citizen_row(line: int, d: dict[str, Any], share: Callable[[Any], Any]) -> CitizenRow:
+    return CitizenRow(
+        line,
+        d["display_name"],
+        d["birth_year"],
+        share(d["gender"]),
+        share(d["team"]),
+        share(d["legal_basis"]),
+        share(d["start_date"]),
+        share(d["end_date"]),
+        share(d["methods"]),
+        d["pakke1"] == "1",
+    )
+
+
+def _goal_row(line: int, d: dict[str, Any], share: Callable[[Any], Any]) -> GoalRow:
+    return GoalRow(
+        line,
+        share(d["citizen"]),
+        share(d["theme"]),
+        d["specific"],
+        d["measurable"],
+        share(d["target_date"]),
+        share(d["status"]),
+        share(d["created_on"]),
+    )
 
 
 @dataclass
 class Parsed:
-    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
-    citizens: dict[str, dict[str, Any]] = field(default_factory=dict)
-    goals: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # (citizen, goal, instrument, occasion, scored_on) -> {item: value}
-    sessions: dict[tuple[str, str, str, str, date], dict[str, float]] = field(default_factory=dict)
+    """The checked folder: teams, citizens and goals by external id, as small tuples (the
+    values many rows repeat, such as dates and themes, held once)."""
+
+    teams: dict[str, TeamRow] = field(default_factory=dict)
+    citizens: dict[str, CitizenRow] = field(default_factory=dict)
+    goals: dict[str, GoalRow] = field(default_factory=dict)
     read: Counter[str] = field(default_factory=Counter)
+    # Every citizen and goal a scoring may name, the database's and the files': the code
+    # the staging tables know it by until the new ones have ids, and her methods (the
+    # goal's citizen).
+    citizen_refs: dict[str, tuple[int, frozenset[str]]] = field(default_factory=dict)
+    goal_refs: dict[str, tuple[str, int]] = field(default_factory=dict)
+    codes: Codes | None = None
+    scorings_staged: bool = False  # scorings.csv is in the staging tables
+    parts: int = 0  # … in so many parts
+    scorings_name_existing: bool = False  # … and names a citizen already in the database
 
 
 def _unique(kind: dict[str, Any], key: str, name: str, line: int, errors: list[RowError]) -> bool:
@@ -130,16 +407,16 @@ def _unique(kind: dict[str, Any], key: str, name: str, line: int, errors: list[R
             RowError(
                 name,
                 line,
-                f"external_id «{key}» står der to gange "
-                f"(første gang på linje {kind[key]['_line']})",
+                f"external_id «{key}» står der to gange (første gang på linje {kind[key].line})",
             )
         )
         return False
     return True
 
 
-def parse_folder(session: Session, folder: Path) -> Parsed:
-    """Read and check every file; raises ImportFailed listing every bad row."""
+def parse_folder(session: Session, folder: Path, stage: Stage) -> Parsed:
+    """Read and check every file, scorings.csv into `stage`; raises ImportFailed listing
+    every bad row."""
     errors: list[RowError] = []
     parsed = Parsed()
     present = [name for name in FILES if (folder / name).exists()]
@@ -150,14 +427,16 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
     known_teams = set(
         session.scalars(select(Team.external_id).where(Team.external_id.is_not(None)))
     )
-    known_citizens = {
-        ext: methods
-        for ext, *methods in session.execute(
-            select(Citizen.external_id, Citizen.uses_fko, Citizen.uses_fit, Citizen.uses_rem).where(
-                Citizen.external_id.is_not(None)
-            )
+    method_sets: dict[frozenset[str], frozenset[str]] = {}  # one object per combination
+    refs = parsed.citizen_refs
+    for ext, *flags in session.execute(
+        select(Citizen.external_id, Citizen.uses_fko, Citizen.uses_fit, Citizen.uses_rem).where(
+            Citizen.external_id.is_not(None)
         )
-    }
+    ):
+        methods = frozenset(m for m, on in zip(METHOD_NAMES, flags, strict=True) if on)
+        refs[ext] = (len(refs) + 1, method_sets.setdefault(methods, methods))
+    known_citizens = len(refs)  # codes 1 … known_citizens are citizens in the database
     db_goals = {
         ext: (cit, status)
         for ext, cit, status in session.execute(
@@ -167,11 +446,17 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
         )
     }
 
-    for name, schema, target in (
-        ("teams.csv", TeamCsvRow(), parsed.teams),
-        ("citizens.csv", CitizenCsvRow(), parsed.citizens),
-        ("goals.csv", GoalCsvRow(), parsed.goals),
-    ):
+    shared: dict[Any, Any] = {}
+
+    def share(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    files: list[tuple[str, Any, dict[str, Any], Callable[..., Any]]] = [
+        ("teams.csv", TeamCsvRow(), parsed.teams, _team_row),
+        ("citizens.csv", CitizenCsvRow(), parsed.citizens, _citizen_row),
+        ("goals.csv", GoalCsvRow(), parsed.goals, _goal_row),
+    ]
+    for name, schema, target, compact in files:
         if name not in present:
             continue
         try:
@@ -179,57 +464,69 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
                 parsed.read[name] += 1
                 data = _load(schema, name, line, raw, errors)
                 if data is not None and _unique(target, data["external_id"], name, line, errors):
-                    data["_line"] = line
-                    target[data["external_id"]] = data
+                    target[data["external_id"]] = compact(line, data, share)
         except ImportFailed as exc:
             errors.extend(exc.errors)
+    shared.clear()
 
     teams = known_teams | set(parsed.teams)
-    citizen_methods: dict[str, set[str]] = {
-        ext: {m for m, on in zip(METHOD_NAMES, flags, strict=True) if on}
-        for ext, flags in known_citizens.items()
-    }
     for ext, c in parsed.citizens.items():
-        methods = {m.strip() for m in c["methods"].split(";") if m.strip()}
+        methods = frozenset(m.strip() for m in c.methods.split(";") if m.strip())
         unknown = methods - set(METHOD_NAMES)
         if unknown:
             errors.append(
-                RowError("citizens.csv", c["_line"], f"ukendt metode: {', '.join(sorted(unknown))}")
+                RowError("citizens.csv", c.line, f"ukendt metode: {', '.join(sorted(unknown))}")
             )
-        if c["team"] not in teams:
-            errors.append(RowError("citizens.csv", c["_line"], f"ukendt team «{c['team']}»"))
-        if c["end_date"] and c["end_date"] < c["start_date"]:
-            errors.append(RowError("citizens.csv", c["_line"], "end_date ligger før start_date"))
-        c["methods"] = methods & set(METHOD_NAMES)
-        citizen_methods[ext] = c["methods"]
+        if c.team not in teams:
+            errors.append(RowError("citizens.csv", c.line, f"ukendt team «{c.team}»"))
+        if c.end_date and c.end_date < c.start_date:
+            errors.append(RowError("citizens.csv", c.line, "end_date ligger før start_date"))
+        methods &= frozenset(METHOD_NAMES)
+        code = refs[ext][0] if ext in refs else len(refs) + 1
+        refs[ext] = (code, method_sets.setdefault(methods, methods))
 
-    goal_citizen = {ext: cit for ext, (cit, _s) in db_goals.items()}
+    goal_refs = parsed.goal_refs
+    for ext, (cit, _status) in db_goals.items():
+        goal_refs[ext] = (cit, len(goal_refs) + 1)
     active: Counter[str] = Counter(
         cit
         for ext, (cit, status) in db_goals.items()
         if status == "active" and ext not in parsed.goals
     )
+    del db_goals
     for ext, g in parsed.goals.items():
-        if g["citizen"] not in citizen_methods:
-            errors.append(RowError("goals.csv", g["_line"], f"ukendt borger «{g['citizen']}»"))
+        if g.citizen not in refs:
+            errors.append(RowError("goals.csv", g.line, f"ukendt borger «{g.citizen}»"))
             continue
-        goal_citizen[ext] = g["citizen"]
-        if g["status"] == "active":
-            active[g["citizen"]] += 1
-            if active[g["citizen"]] > MAX_ACTIVE_GOALS:
+        code = goal_refs[ext][1] if ext in goal_refs else len(goal_refs) + 1
+        goal_refs[ext] = (g.citizen, code)
+        if g.status == "active":
+            active[g.citizen] += 1
+            if active[g.citizen] > MAX_ACTIVE_GOALS:
                 errors.append(
                     RowError(
                         "goals.csv",
-                        g["_line"],
-                        f"borgeren «{g['citizen']}» har allerede {MAX_ACTIVE_GOALS} aktive mål",
+                        g.line,
+                        f"borgeren «{g.citizen}» har allerede {MAX_ACTIVE_GOALS} aktive mål",
                     )
                 )
 
     if "scorings.csv" in present:
+        parsed.codes = Codes()
+        checks = ScoringChecks(
+            parsed.codes, refs, goal_refs, known_citizens, dates_as_text=not stage.postgresql
+        )
+        path = folder / "scorings.csv"
         try:
-            _parse_scorings(folder / "scorings.csv", parsed, citizen_methods, goal_citizen, errors)
+            _stage_scorings(path, checks, stage, parsed, errors)
         except ImportFailed as exc:
             errors.extend(exc.errors)
+        else:
+            parsed.scorings_staged = True
+            parsed.scorings_name_existing = checks.names_existing
+            flagged = _gather_scorings(stage, parsed.codes)
+            if flagged:
+                errors.extend(_item_errors(path, checks, flagged))
     if errors:
         raise ImportFailed(
             sorted(errors, key=lambda e: (FILES.index(e.file) if e.file in FILES else -1, e.line))
@@ -237,76 +534,151 @@ def parse_folder(session: Session, folder: Path) -> Parsed:
     return parsed
 
 
-def _parse_scorings(
-    path: Path,
-    parsed: Parsed,
-    citizen_methods: dict[str, set[str]],
-    goal_citizen: dict[str, str],
-    errors: list[RowError],
+def _stage_scorings(
+    path: Path, checks: ScoringChecks, stage: Stage, parsed: Parsed, errors: list[RowError]
 ) -> None:
-    """Hand-checked rather than through a schema: this file has millions of rows."""
+    """Check every row; the rows of a scoring that follow each other in the file become one
+    row of PARTS: its number (1, 2, … in the order of the file), the line it starts on,
+    the scoring, how many rows, a bit per item position and the values by position."""
     name = path.name
-    first_line: dict[tuple[str, str, str, str, date], int] = {}
-    dates: dict[str, date] = {}  # a few thousand distinct days among millions of rows
-    registry = instruments.registry()
-    for line, (citizen, goal, inst_name, occasion, day, item, raw_value) in read_rows(path):
-        parsed.read[name] += 1
+    codes = checks.codes
+    stage.create(
+        PARTS,
+        [
+            ("part", "int"),
+            ("first_line", "int"),
+            ("citizen", "int"),
+            ("goal", "int"),
+            ("instrument", "small"),
+            ("occasion", "small"),
+            ("scored_on", "date"),
+            ("n", "small"),
+            ("mask", "int"),
+            *((v, "float") for v in codes.values),
+        ],
+    )
+    columns = ["part", "first_line", "citizen", "goal", "instrument", "occasion", "scored_on"]
+    empty: list[float | None] = [None] * codes.width
+    read = part = 0
+    check = checks.check
+    with (
+        raw_rows(path) as (reader, rows),
+        stage.writer(PARTS, [*columns, "n", "mask", *codes.values]) as write,
+    ):
+        key: Key | None = None
+        first = n = mask = 0
+        values = empty
+        # The scoring's first five cells as the current part's last row had them, and its
+        # instrument's items and values already checked: a row that repeats them (most
+        # rows of a scoring) is taken without another call.
+        head: list[str] | None = None
+        positions: dict[str, int] = {}
+        known: dict[str, tuple[float | None, str | None]] = {}
+        for cells in rows:
+            if len(cells) < SCORING_COLUMNS:
+                padded = _padded(cells)
+                if padded is None:
+                    continue
+                cells = padded
+            elif not cells[0] and not any(cells):
+                continue
+            read += 1
+            if cells[:5] == head:
+                position = positions.get(cells[5])
+                checked = known.get(cells[6])
+                if position is not None and checked is not None and checked[1] is None:
+                    n += 1
+                    if not mask >> position & 1:
+                        mask |= 1 << position
+                        values[position] = checked[0]
+                    continue
+            result = check(cells)
+            if isinstance(result, str):
+                errors.append(RowError(name, reader.line_num, result))
+                continue
+            row_key, position, value = result
+            if row_key != key:
+                if key is not None:
+                    write((part, first, *key, n, mask, *values))
+                part += 1
+                key, first, n, mask, values = row_key, reader.line_num, 0, 0, empty.copy()
+                entry = codes.by_code[row_key[2]]
+                positions, known = entry.positions, entry.values
+            head = cells[:5]
+            n += 1  # a repeated item counts here, and shows as a count beyond the bits
+            if not mask >> position & 1:
+                mask |= 1 << position
+                values[position] = value
+        if key is not None:
+            write((part, first, *key, n, mask, *values))
+    parsed.read[name] += read
+    parsed.parts = part
 
-        def bad(reason: str, line: int = line) -> None:
-            errors.append(RowError(name, line, reason))
 
-        inst = registry.get(inst_name)
-        if inst is None:
-            bad(f"ukendt instrument «{inst_name}»")
-            continue
-        if citizen not in citizen_methods:
-            bad(f"ukendt borger «{citizen}»")
-            continue
-        if inst.method not in citizen_methods[citizen]:
-            bad(f"borgeren «{citizen}» bruger ikke {inst.method}")
-            continue
-        if inst.subject == "goal":
-            if goal_citizen.get(goal) != citizen:
-                bad(f"ukendt mål «{goal}» for borgeren «{citizen}»")
+def _instrument_case(codes: Codes, column: str, value: Callable[[_Instrument], object]) -> str:
+    """SQL: per instrument code in `column`, `value(instrument)`."""
+    whens = " ".join(f"WHEN {e.code} THEN {value(e)}" for e in codes.instruments)
+    return f"CASE {column} {whens} END"
+
+
+def _gather_scorings(stage: Stage, codes: Codes) -> set[Key]:
+    """KEYS: one row per scoring, its parts joined (the first line, the rows, the bits and
+    the values summed over its parts). Returns the scorings with an item missing or
+    repeated: n rows with n bits set, summing to the instrument's full mask, means every
+    item once (two parts with one item each would carry and leave fewer bits)."""
+    values = ", ".join(f"max({v}) AS {v}" for v in codes.values)
+    stage.create_as(
+        KEYS,
+        "SELECT min(part) AS part, min(first_line) AS first_line, citizen, goal, instrument, "  # noqa: S608
+        f"occasion, scored_on, sum(n) AS n, sum(mask) AS mask, {values} FROM {PARTS} "
+        "GROUP BY citizen, goal, instrument, occasion, scored_on",
+        count=False,
+    )
+    items = _instrument_case(codes, "instrument", lambda e: len(e.positions))
+    masks = _instrument_case(codes, "instrument", lambda e: e.mask)
+    rows = stage.session.execute(
+        text(
+            f"SELECT citizen, goal, instrument, occasion, scored_on FROM {KEYS} "  # noqa: S608
+            f"WHERE n <> {items} OR mask <> {masks}"
+        )
+    )
+    return {(c, g, i, o, d) for c, g, i, o, d in rows}
+
+
+def _item_errors(path: Path, checks: ScoringChecks, flagged: set[Key]) -> list[RowError]:
+    """The file again, for the scorings with an item missing or repeated: a repeated item's
+    every later line, and a missing item at the scoring's first line."""
+    name = path.name
+    errors: list[RowError] = []
+    first: dict[Key, int] = {}
+    seen: dict[Key, set[int]] = defaultdict(set)
+    with raw_rows(path) as (reader, rows):
+        for row in rows:
+            cells = _padded(row) if len(row) < SCORING_COLUMNS else row
+            if cells is None or not cells[0] and not any(cells):
                 continue
-            if occasion not in inst.occasions:
-                bad(f"occasion skal være en af {', '.join(inst.occasions)}")
+            result = checks.check(cells)
+            if isinstance(result, str) or result[0] not in flagged:
                 continue
-        elif goal or occasion:
-            bad(f"goal og occasion skal være tomme for {inst.id}")
-            continue
-        scored_on = dates.get(day)
-        if scored_on is None:
-            try:
-                scored_on = dates[day] = date.fromisoformat(day)
-            except ValueError:
-                bad(f"ugyldig dato «{day}» (skriv ÅÅÅÅ-MM-DD)")
-                continue
-        if item not in inst.item_ids:
-            bad(f"{inst.id} har ikke punktet «{item}»")
-            continue
-        value, error = instruments.parse_value(raw_value, inst)
-        if error:
-            bad(f"{item}: {error}")
-            continue
-        key = (citizen, goal, inst.id, occasion, scored_on)
-        values = parsed.sessions.setdefault(key, {})
-        first_line.setdefault(key, line)
-        if item in values:
-            bad(f"punktet «{item}» står to gange for samme scoring")
-            continue
-        assert value is not None
-        values[item] = value
-    for key, values in parsed.sessions.items():
-        missing = [i for i in registry[key[2]].item_ids if i not in values]
+            key, position, _value = result
+            line = reader.line_num
+            first.setdefault(key, line)
+            if position in seen[key]:
+                item = checks.codes.by_code[key[2]].instrument.item_ids[position]
+                errors.append(
+                    RowError(name, line, f"punktet «{item}» står to gange for samme scoring")
+                )
+            seen[key].add(position)
+    for key, line in first.items():
+        entry = checks.codes.by_code[key[2]]
+        missing = [i for p, i in enumerate(entry.instrument.item_ids) if p not in seen[key]]
         if missing:
             errors.append(
                 RowError(
-                    name,
-                    first_line[key],
-                    f"{key[2]} den {key[4]} mangler punktet {', '.join(missing)}",
+                    name, line, f"{entry.id} den {key[4]} mangler punktet {', '.join(missing)}"
                 )
             )
+    return errors
 
 
 # --------------------------------------------------------------------------- writing
@@ -315,280 +687,636 @@ def _parse_scorings(
 def import_folder(session: Session, folder: Path, today: date) -> Report:
     """Check everything, then write everything. The caller commits; its commit resolves
     the reminders the imported records answer (`reminders.hooks`)."""
-    parsed = parse_folder(session, folder)
-    with session.no_autoflush:
-        return _write(session, folder, parsed, today)
+    stage = Stage(session)
+    try:
+        with session.no_autoflush:
+            parsed = parse_folder(session, folder, stage)
+            return _write(session, folder, parsed, stage, today)
+    finally:
+        stage.drop()
 
 
-def _write(session: Session, folder: Path, parsed: Parsed, today: date) -> Report:
+def _write(session: Session, folder: Path, parsed: Parsed, stage: Stage, today: date) -> Report:
     report = Report(
         {name: FileCounts(read=parsed.read[name]) for name in FILES if (folder / name).exists()}
     )
+    if not stage.postgresql:
+        # Take SQLite's write lock now, inside a transaction: the ids read below stay free,
+        # and the DDL that follows is rolled back with everything else on failure.
+        session.execute(text("DELETE FROM scorings WHERE 1 = 0"))
+    now = utcnow()
+    touched: set[int] = set()  # citizens whose reminders may be answered
     team_ids = _write_teams(session, parsed, report)
-    citizen_ids = _write_citizens(session, parsed, team_ids, report)
-    goal_ids = _write_goals(session, parsed, citizen_ids, today, report)
-    _write_scorings(session, parsed, citizen_ids, goal_ids, report)
-    session.flush()
+    citizen_ids = _write_citizens(session, parsed, team_ids, report, now, touched)
+    _write_goals(session, parsed, citizen_ids, today, report, now, touched)
+    _touch(session, touched)
+    if parsed.scorings_staged:
+        del citizen_ids, team_ids
+        _write_scorings(session, stage, parsed, report, now)
     return report
 
 
-def _existing(session: Session, model: Any, keys: Iterable[str]) -> dict[str, Any]:
-    """The records among `keys` that exist already, in one query per batch."""
-    keys = list(keys)
-    found: dict[str, Any] = {}
-    for i in range(0, len(keys), BATCH):
-        found.update(
-            (o.external_id, o)
-            for o in session.scalars(
-                select(model).where(model.external_id.in_(keys[i : i + BATCH]))
+def _touch(session: Session, citizen_ids: set[int]) -> None:
+    """Core writes bypass the flush that tells the reminders hook what was recorded: name
+    the citizens, so that the commit resolves the reminders these records answer, as a
+    form's would. Only citizens with an open reminder can have one resolved
+    (`reminders.sync.resolve_done` creates nothing), so only they are named."""
+    if not citizen_ids:
+        return
+    with_open = set(
+        session.scalars(select(Reminder.citizen_id).where(Reminder.status == "open").distinct())
+    )
+    reminder_hooks.touched(session, citizen_ids & with_open)
+
+
+def _diff(
+    session: Session,
+    table: Table,
+    wanted: dict[str, Any],
+    columns: Sequence[str],
+    values: Callable[[str], tuple[Any, ...]],
+    extra: Sequence[str] = (),
+) -> tuple[set[str], list[tuple[tuple[Any, ...], tuple[Any, ...]]]]:
+    """The external ids among `wanted` that exist already, and for those whose `columns`
+    differ from `values(external id)`: (id, *extra, *columns as they are; the new values).
+    One pass over the table's rows with an external id."""
+    existing: set[str] = set()
+    changed = []
+    query = select(
+        table.c.external_id, table.c.id, *(table.c[c] for c in [*extra, *columns])
+    ).where(table.c.external_id.is_not(None))
+    skip = 1 + len(extra)
+    for ext, *row in session.execute(query.execution_options(yield_per=BATCH)):
+        if ext in wanted:
+            existing.add(ext)
+            new = values(ext)
+            if tuple(row[skip:]) != new:
+                changed.append((tuple(row), new))
+    return existing, changed
+
+
+def _update(session: Session, table: Table, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Changed rows, by id (`_id`); a versioned record's version moves on, as an ORM
+    update's would."""
+    if not rows:
+        return
+    statement = table.update().where(table.c.id == bindparam("_id"))
+    if "version" in table.c:
+        statement = statement.values(version=table.c.version + 1, updated_at=now)
+    session.execute(statement, rows)
+
+
+def _new_ids(session: Session, table: str, n: int) -> list[int]:
+    """Ids for n new rows, so that the rows that refer to them need not be read back."""
+    if n == 0:
+        return []
+    if is_postgresql(session):
+        return list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"t": table, "n": n},
             )
         )
-    return found
-
-
-def _upsert(
-    session: Session,
-    model: Any,
-    existing: dict[str, Any],
-    ext: str,
-    values: dict[str, Any],
-    counts: FileCounts | None,
-) -> Any:
-    obj = existing.get(ext)
-    if obj is None:
-        obj = existing[ext] = model(external_id=ext, **values)
-        session.add(obj)
-        if counts:
-            counts.created += 1
-    elif any(getattr(obj, k) != v for k, v in values.items()):
-        for k, v in values.items():
-            setattr(obj, k, v)
-        if counts:
-            counts.updated += 1
-    return obj
+    top = session.scalar(text(f'SELECT max(id) FROM "{table}"')) or 0  # noqa: S608 (under the write lock)
+    return list(range(top + 1, top + 1 + n))
 
 
 def _ids_by_external_id(session: Session, model: Any) -> dict[str, int]:
-    return {
-        ext: id_
-        for ext, id_ in session.execute(
-            select(model.external_id, model.id).where(model.external_id.is_not(None))
-        )
-        if ext
-    }
+    query = select(model.external_id, model.id).where(model.external_id.is_not(None))
+    rows = session.execute(query.execution_options(yield_per=BATCH))
+    return {ext: id_ for ext, id_ in rows}  # noqa: C416 (dict() takes a Result for a mapping)
 
 
 def _write_teams(session: Session, parsed: Parsed, report: Report) -> dict[str, int]:
     counts = report.files.get("teams.csv")
-    existing = _existing(session, Team, parsed.teams)
-    for ext, t in parsed.teams.items():
-        _upsert(session, Team, existing, ext, {"name": t["name"]}, counts)
-    session.flush()
+    table = Team.__table__
+    existing, changed = _diff(
+        session, table, parsed.teams, ["name"], lambda ext: (parsed.teams[ext].name,)
+    )
+    insert_rows(
+        session,
+        table,
+        (
+            {"external_id": ext, "name": t.name}
+            for ext, t in parsed.teams.items()
+            if ext not in existing
+        ),
+    )
+    _update(session, table, [{"_id": old[0], "name": new[0]} for old, new in changed], utcnow())
+    if counts:
+        counts.created, counts.updated = len(parsed.teams) - len(existing), len(changed)
     return _ids_by_external_id(session, Team)
 
 
+CITIZEN_FIELDS = (
+    "display_name",
+    "birth_year",
+    "gender",
+    "team_id",
+    "legal_basis",
+    "start_date",
+    "end_date",
+    "uses_fko",
+    "uses_fit",
+    "uses_rem",
+    "pakke1",
+)
+
+
 def _write_citizens(
-    session: Session, parsed: Parsed, team_ids: dict[str, int], report: Report
+    session: Session,
+    parsed: Parsed,
+    team_ids: dict[str, int],
+    report: Report,
+    now: datetime,
+    touched: set[int],
 ) -> dict[str, int]:
     counts = report.files.get("citizens.csv")
-    existing = _existing(session, Citizen, parsed.citizens)
-    for ext, c in parsed.citizens.items():
-        _upsert(
-            session,
-            Citizen,
-            existing,
-            ext,
-            {
-                "display_name": c["display_name"],
-                "birth_year": c["birth_year"],
-                "gender": c["gender"],
-                "team_id": team_ids[c["team"]],
-                "legal_basis": c["legal_basis"],
-                "start_date": c["start_date"],
-                "end_date": c["end_date"],
-                "uses_fko": "FKO" in c["methods"],
-                "uses_fit": "FIT" in c["methods"],
-                "uses_rem": "REM" in c["methods"],
-                "pakke1": c["pakke1"] == "1",
-            },
-            counts,
+    table = Citizen.__table__
+
+    def values(ext: str) -> tuple[Any, ...]:
+        c, methods = parsed.citizens[ext], parsed.citizen_refs[ext][1]
+        return (
+            c.display_name,
+            c.birth_year,
+            c.gender,
+            team_ids[c.team],
+            c.legal_basis,
+            c.start_date,
+            c.end_date,
+            "FKO" in methods,
+            "FIT" in methods,
+            "REM" in methods,
+            c.pakke1,
         )
-    session.flush()
+
+    existing, changed = _diff(session, table, parsed.citizens, CITIZEN_FIELDS, values)
+    insert_rows(
+        session,
+        table,
+        (
+            {
+                "external_id": ext,
+                **dict(zip(CITIZEN_FIELDS, values(ext), strict=True)),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for ext in parsed.citizens
+            if ext not in existing
+        ),
+    )
+    _update(
+        session,
+        table,
+        [{"_id": old[0], **dict(zip(CITIZEN_FIELDS, new, strict=True))} for old, new in changed],
+        now,
+    )
+    touched.update(old[0] for old, _new in changed)
+    if counts:
+        counts.created, counts.updated = len(parsed.citizens) - len(existing), len(changed)
     return _ids_by_external_id(session, Citizen)
 
 
-def _plan_for(session: Session, citizen: Citizen, goals: list[dict[str, Any]], today: date) -> Plan:
-    """The plan imported goals belong to: the citizen's active (else latest) plan, or one
-    covering her indsats, made once."""
-    plan = citizen.active_plan or (citizen.plans[0] if citizen.plans else None)
-    if plan is not None:
-        return plan
-    end = citizen.end_date or max(
-        [add_months(citizen.start_date, 12)] + [g["target_date"] for g in goals if g["target_date"]]
-    )
-    plan = Plan(
-        citizen=citizen,
-        legal_basis=citizen.legal_basis,
-        start_date=citizen.start_date,
-        end_date=end,
-        status="closed" if citizen.end_date and end < today else "active",
-        note="Oprettet ved import",
-    )
-    session.add(plan)
-    return plan
+GOAL_FIELDS = ("theme", "specific", "measurable", "target_date", "status", "created_on")
+
+
+def _plans_for(
+    session: Session,
+    by_citizen: dict[int, list[GoalRow]],
+    today: date,
+    now: datetime,
+    touched: set[int],
+) -> dict[int, int]:
+    """The plan each citizen's imported goals belong to: her active (else latest) plan,
+    or one covering her indsats, made once."""
+    chosen: dict[int, tuple[int, bool]] = {}
+    for plan_id, citizen_id, status in session.execute(
+        select(Plan.id, Plan.citizen_id, Plan.status)
+        .order_by(Plan.citizen_id, Plan.start_date.desc(), Plan.id)
+        .execution_options(yield_per=BATCH)
+    ):
+        if citizen_id in by_citizen:
+            best = chosen.get(citizen_id)
+            if best is None or (status == "active" and not best[1]):
+                chosen[citizen_id] = (plan_id, status == "active")
+    plans = {cid: plan_id for cid, (plan_id, _active) in chosen.items()}
+    new = []
+    for cid, legal_basis, start, end_date in session.execute(
+        select(Citizen.id, Citizen.legal_basis, Citizen.start_date, Citizen.end_date)
+        .order_by(Citizen.id)
+        .execution_options(yield_per=BATCH)
+    ):
+        if cid in by_citizen and cid not in plans:
+            end = end_date or max(
+                [add_months(start, 12)] + [g.target_date for g in by_citizen[cid] if g.target_date]
+            )
+            new.append(
+                {
+                    "citizen_id": cid,
+                    "legal_basis": legal_basis,
+                    "start_date": start,
+                    "end_date": end,
+                    "status": "closed" if end_date and end < today else "active",
+                    "note": "Oprettet ved import",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    for row, plan_id in zip(new, _new_ids(session, "plans", len(new)), strict=True):
+        row["id"] = plans[row["citizen_id"]] = plan_id
+        touched.add(row["citizen_id"])
+    insert_rows(session, Plan.__table__, new)
+    return plans
 
 
 def _write_goals(
-    session: Session, parsed: Parsed, citizen_ids: dict[str, int], today: date, report: Report
-) -> dict[str, int]:
+    session: Session,
+    parsed: Parsed,
+    citizen_ids: dict[str, int],
+    today: date,
+    report: Report,
+    now: datetime,
+    touched: set[int],
+) -> None:
     counts = report.files.get("goals.csv")
-    by_citizen: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not parsed.goals:
+        return
+    table = Goal.__table__
+    by_citizen: dict[int, list[GoalRow]] = defaultdict(list)
     for g in parsed.goals.values():
-        by_citizen[g["citizen"]].append(g)
-    existing = _existing(session, Goal, parsed.goals)
-    citizens = {
-        c.id: c
-        for c in session.scalars(
-            select(Citizen)
-            .where(Citizen.id.in_([citizen_ids[e] for e in by_citizen]))
-            .options(selectinload(Citizen.plans))
+        by_citizen[citizen_ids[g.citizen]].append(g)
+
+    def values(ext: str) -> tuple[Any, ...]:
+        g = parsed.goals[ext]
+        return (g.theme, g.specific, g.measurable, g.target_date, g.status, g.created_on)
+
+    # The goal's citizen is read for the reminders only: an import never moves a goal.
+    existing, changed = _diff(session, table, parsed.goals, GOAL_FIELDS, values, ["citizen_id"])
+    plans = _plans_for(session, by_citizen, today, now, touched)
+    del by_citizen
+    new_citizens: set[int] = set()
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        for ext, g in parsed.goals.items():
+            if ext not in existing:
+                citizen_id = citizen_ids[g.citizen]
+                new_citizens.add(citizen_id)
+                yield {
+                    "external_id": ext,
+                    "plan_id": plans[citizen_id],
+                    "citizen_id": citizen_id,
+                    **dict(zip(GOAL_FIELDS, values(ext), strict=True)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+
+    insert_rows(session, table, new_rows())
+    _update(
+        session,
+        table,
+        [{"_id": old[0], **dict(zip(GOAL_FIELDS, new, strict=True))} for old, new in changed],
+        now,
+    )
+    touched.update(new_citizens)
+    touched.update(old[1] for old, _new in changed)
+    if counts:
+        counts.created, counts.updated = len(parsed.goals) - len(existing), len(changed)
+
+
+# ------------------------------------------------------------------ writing scorings
+
+
+def _lookups(stage: Stage, parsed: Parsed) -> None:
+    """Small tables the statements below join: codes to ids (now that the new citizens
+    and goals have theirs), instruments, occasions and items."""
+    codes = parsed.codes
+    assert codes is not None
+    for name, table, refs in (
+        (CITIZEN_IDS, "citizens", ((c, ext) for ext, (c, _m) in parsed.citizen_refs.items())),
+        (GOAL_IDS, "goals", ((c, ext) for ext, (_cit, c) in parsed.goal_refs.items())),
+    ):
+        stage.create(f"{name}_ext", [("code", "int"), ("external_id", "text")])
+        stage.insert(f"{name}_ext", ["code", "external_id"], refs)
+        stage.create(name, [("code", "key"), ("id", "int")])
+        stage.session.execute(
+            text(
+                f"INSERT INTO {name} (code, id) SELECT r.code, t.id FROM {name}_ext r "  # noqa: S608
+                f"JOIN {table} t ON t.external_id = r.external_id"
+            )
         )
-    }
-    plans = {
-        ext: _plan_for(session, citizens[citizen_ids[ext]], goals, today)
-        for ext, goals in by_citizen.items()
-    }
-    session.flush()  # the new plans' ids, for the goals
-    for citizen_ext, goals in by_citizen.items():
-        citizen, plan = citizens[citizen_ids[citizen_ext]], plans[citizen_ext]
-        for g in goals:
-            values = {
-                k: g[k]
-                for k in ("theme", "specific", "measurable", "target_date", "status", "created_on")
-            }
-            if g["external_id"] not in existing:
-                values |= {"plan_id": plan.id, "citizen_id": citizen.id}
-            _upsert(session, Goal, existing, g["external_id"], values, counts)
-    session.flush()
-    return _ids_by_external_id(session, Goal)
+    stage.create(
+        INSTRUMENTS,
+        [("code", "key"), ("name", "text"), ("version", "text"), ("items", "int")],
+    )
+    stage.insert(
+        INSTRUMENTS,
+        ["code", "name", "version", "items"],
+        ((e.code, e.id, e.instrument.version, len(e.positions)) for e in codes.instruments),
+    )
+    stage.create(OCCASIONS, [("code", "key"), ("name", "text")])
+    stage.insert(OCCASIONS, ["code", "name"], ((c, n) for n, c in codes.occasions.items()))
+    stage.create(ITEMS, [("instrument", "int"), ("position", "int"), ("item", "text")])
+    stage.insert(
+        ITEMS,
+        ["instrument", "position", "item"],
+        ((e.code, p, i) for e in codes.instruments for i, p in e.positions.items()),
+    )
+
+
+def _total_sql(codes: Codes, table: str, postgresql: bool) -> str:
+    """SQL: the instrument's total (`Instrument.total`) from the values by position in
+    `table`: the one value, or the sum in item order (the same additions as Python's)
+    rounded to one decimal."""
+
+    def total(entry: _Instrument) -> str:
+        if entry.instrument.total_rule == "value":
+            return f"{table}.v{entry.positions['value']}"
+        summed = " + ".join(f"{table}.v{p}" for p in range(len(entry.positions)))
+        if postgresql:
+            return f"CAST(round(CAST({summed} AS numeric), 1) AS double precision)"
+        return f"round({summed}, 1)"
+
+    return _instrument_case(codes, f"{table}.instrument", total)
 
 
 def _write_scorings(
     session: Session,
+    stage: Stage,
     parsed: Parsed,
-    citizen_ids: dict[str, int],
-    goal_ids: dict[str, int],
     report: Report,
+    now: datetime,
 ) -> None:
-    counts = report.files.get("scorings.csv")
-    if counts is None or not parsed.sessions:
-        return
-    registry = instruments.registry()
-    wanted_citizens = sorted({citizen_ids[k[0]] for k in parsed.sessions})
-    existing: dict[tuple[int, int | None, str, str | None, date], int] = {}
-    for i in range(0, len(wanted_citizens), BATCH):
-        for sid, cid, gid, inst, occ, on in session.execute(
-            select(
-                Scoring.id,
-                Scoring.citizen_id,
-                Scoring.goal_id,
-                Scoring.instrument,
-                Scoring.occasion,
-                Scoring.scored_on,
-            ).where(Scoring.citizen_id.in_(wanted_citizens[i : i + BATCH]))
-        ):
-            existing[(cid, gid, inst, occ, on)] = sid
-    new_rows: list[dict[str, Any]] = []
-    new_values: list[dict[str, float]] = []
-    now = utcnow()
-    for (cit, goal, inst_id, occasion, scored_on), values in parsed.sessions.items():
-        inst = registry[inst_id]
-        key = (
-            citizen_ids[cit],
-            goal_ids[goal] if goal else None,
-            inst_id,
-            occasion or None,
-            scored_on,
+    counts = report.files["scorings.csv"]
+    codes = parsed.codes
+    assert codes is not None
+    _lookups(stage, parsed)
+    pg = stage.postgresql
+    same = "IS NOT DISTINCT FROM" if pg else "IS"
+    if parsed.scorings_name_existing:
+        # The scorings that exist already: the one with the highest id, should the
+        # database hold two alike.
+        stage.create_as(
+            FOUND,
+            f"SELECT k.first_line, max(s.id) AS scoring_id FROM {KEYS} k "  # noqa: S608
+            f"JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
+            f"JOIN {INSTRUMENTS} i ON i.code = k.instrument "
+            f"LEFT JOIN {GOAL_IDS} g ON g.code = k.goal "
+            f"LEFT JOIN {OCCASIONS} o ON o.code = k.occasion "
+            "JOIN scorings s ON s.citizen_id = c.id AND s.instrument = i.name "
+            f"AND s.scored_on = k.scored_on AND s.goal_id {same} g.id "
+            f"AND s.occasion {same} o.name GROUP BY k.first_line",
+            count=False,
         )
-        if key in existing:
-            if _update_scoring(session, existing[key], inst, values):
-                counts.updated += len(values)
-            continue
-        new_rows.append(
+        changed = _changed(stage, codes)
+        absent = f"LEFT JOIN {FOUND} f ON f.first_line = k.first_line WHERE f.first_line IS NULL"
+    else:
+        changed, absent = 0, ""
+    new = session.execute(text(f"SELECT count(*) FROM {KEYS} k {absent}")).scalar_one()  # noqa: S608
+    if new:
+        _insert_new(session, stage, parsed, absent, new, counts, now)
+    if changed:
+        _update_changed(session, stage, codes, counts, now)
+
+
+def _changed(stage: Stage, codes: Codes) -> int:
+    """CHANGED: the existing scorings whose items differ from the file's."""
+    by_position = " ".join(f"WHEN {p} THEN k.{v}" for p, v in enumerate(codes.values))
+    return stage.create_as(
+        CHANGED,
+        f"SELECT f.scoring_id, f.first_line FROM {FOUND} f "  # noqa: S608
+        f"JOIN {KEYS} k ON k.first_line = f.first_line "
+        f"JOIN {INSTRUMENTS} i ON i.code = k.instrument "
+        "LEFT JOIN scoring_items si ON si.scoring_id = f.scoring_id "
+        f"LEFT JOIN {ITEMS} it ON it.instrument = k.instrument AND it.item = si.item "
+        "GROUP BY f.scoring_id, f.first_line, i.items "
+        "HAVING count(si.item) <> i.items OR "
+        f"sum(CASE WHEN si.value = CASE it.position {by_position} END THEN 1 ELSE 0 END) "
+        "<> i.items",
+    )
+
+
+def _insert_new(
+    session: Session,
+    stage: Stage,
+    parsed: Parsed,
+    absent: str,
+    new: int,
+    counts: FileCounts,
+    now: datetime,
+) -> None:
+    """The `new` scorings (KEYS but those `absent` leaves out) and their items, by
+    INSERT … SELECT, numbered in the order the file first names them."""
+    codes = parsed.codes
+    assert codes is not None
+    pg = stage.postgresql
+    bulk = (
+        new >= BULK_MIN_ROWS
+        and new
+        >= session.execute(
+            text("SELECT count(*) FROM (SELECT 1 FROM scorings LIMIT :n) q"), {"n": new}
+        ).scalar_one()
+    )
+    loading = (
+        without_indexes(session, ["scorings", "scoring_items"], ["citizens", "goals", "scorings"])
+        if bulk
+        else nullcontext(False)
+    )
+    values = ", ".join(f"k.{v}" for v in codes.values)
+    chosen = (
+        "SELECT {id} AS id, c.id AS citizen_id, g.id AS goal_id, k.instrument, "  # noqa: S608
+        f"k.occasion, k.scored_on, {values} FROM {KEYS} k "
+        f"JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
+        f"LEFT JOIN {GOAL_IDS} g ON g.code = k.goal {absent}"
+    )
+    with loading as locked:
+        if pg and not locked:
+            # Others may take ids meanwhile: one from the sequence for each, in order.
+            stage.create_as(
+                NEW,
+                chosen.format(id="nextval(pg_get_serial_sequence('scorings', 'id'))")
+                + " ORDER BY k.part",
+                count=False,
+            )
+            source = NEW
+        else:
+            # No one else can insert (SQLite: this transaction holds the write lock;
+            # PostgreSQL in bulk: the tables are locked): a block of ids, one per part of
+            # the file, and each scoring numbered by its first part. No sort, no table.
+            if pg:
+                top = session.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('scorings', 'id'), "
+                        "nextval(pg_get_serial_sequence('scorings', 'id')) + :n - 1) - :n"
+                    ),
+                    {"n": parsed.parts},
+                ).scalar_one()
+            else:
+                top = session.scalar(select(func.max(Scoring.id))) or 0
+            source = f"({chosen.format(id=f'{int(top)} + k.part')})"
+        by_position = " ".join(f"WHEN {p} THEN n.{v}" for p, v in enumerate(codes.values))
+        session.execute(
+            text(
+                "INSERT INTO scorings (id, citizen_id, goal_id, instrument, instrument_version, "  # noqa: S608
+                "occasion, scored_on, participation, total, version, created_at, updated_at) "
+                "SELECT n.id, n.citizen_id, n.goal_id, i.name, i.version, o.name, n.scored_on, "
+                f"'together', {_total_sql(codes, 'n', pg)}, 1, :now, :now FROM {source} n "
+                f"JOIN {INSTRUMENTS} i ON i.code = n.instrument "
+                f"LEFT JOIN {OCCASIONS} o ON o.code = n.occasion"
+            ).bindparams(bindparam("now", now, type_=UTCDateTime()))
+        )
+        result = session.execute(
+            text(
+                "INSERT INTO scoring_items (scoring_id, item, position, value) "  # noqa: S608
+                f"SELECT n.id, it.item, it.position, CASE it.position {by_position} END "
+                f"FROM {source} n JOIN {ITEMS} it ON it.instrument = n.instrument"
+            )
+        )
+    counts.created += result.rowcount  # type: ignore[attr-defined]
+    # Core inserts bypass the flush that tells the reminders hook what was recorded: name
+    # the citizens (those with an open reminder: `_touch`), so that the commit resolves
+    # the reminders these scorings answer, as a form's would.
+    if session.execute(text("SELECT 1 FROM reminders WHERE status = 'open' LIMIT 1")).first():
+        reminded = session.scalars(
+            text(
+                "SELECT DISTINCT citizen_id FROM reminders WHERE status = 'open' "  # noqa: S608
+                f"AND citizen_id IN (SELECT n.citizen_id FROM {source} n)"
+            )
+        )
+        reminder_hooks.touched(session, set(reminded))
+
+
+def _update_changed(
+    session: Session, stage: Stage, codes: Codes, counts: FileCounts, now: datetime
+) -> None:
+    """Changed scorings, a batch at a time: the earlier version kept as a revision, then
+    the values, the total and the version moved on (as `_update_scoring` in the ORM did)."""
+    session.execute(text(f"CREATE INDEX {CHANGED}_id ON {CHANGED} (scoring_id)"))
+    values = ", ".join(f"k.{v}" for v in codes.values)
+    touched: set[int] = set()
+    last = 0
+    while True:
+        batch = session.execute(
+            text(
+                f"SELECT c.scoring_id, k.instrument, {values} FROM {CHANGED} c "  # noqa: S608
+                f"JOIN {KEYS} k ON k.first_line = c.first_line WHERE c.scoring_id > :last "
+                "ORDER BY c.scoring_id LIMIT :n"
+            ),
+            {"last": last, "n": UPDATE_BATCH},
+        ).all()
+        if not batch:
+            break
+        last = batch[-1][0]
+        new_values = {
+            sid: {
+                item: row[position]
+                for item, position in codes.by_code[instrument].positions.items()
+            }
+            for sid, instrument, *row in batch
+        }
+        touched |= _revise(session, codes, new_values, counts, now)
+    _touch(session, touched)
+
+
+def _revise(
+    session: Session,
+    codes: Codes,
+    new_values: dict[int, dict[str, float]],
+    counts: FileCounts,
+    now: datetime,
+) -> set[int]:
+    ids = sorted(new_values)
+    items: dict[int, list[tuple[str, float, float | None]]] = defaultdict(list)
+    for sid, item, value, citizen_value in session.execute(
+        select(
+            ScoringItem.scoring_id, ScoringItem.item, ScoringItem.value, ScoringItem.citizen_value
+        )
+        .where(ScoringItem.scoring_id.in_(ids))
+        .order_by(ScoringItem.scoring_id, ScoringItem.position)
+    ):
+        items[sid].append((item, value, citizen_value))
+    revisions: list[dict[str, Any]] = []
+    scorings: list[dict[str, Any]] = []
+    item_updates: list[dict[str, Any]] = []
+    item_inserts: list[dict[str, Any]] = []
+    citizens: set[int] = set()
+    for s in session.execute(
+        select(
+            Scoring.id,
+            Scoring.citizen_id,
+            Scoring.instrument,
+            Scoring.scored_on,
+            Scoring.occasion,
+            Scoring.participation,
+            Scoring.citizen_comment,
+            Scoring.worker_note,
+            Scoring.total,
+            Scoring.scored_by_id,
+            Scoring.version,
+            Scoring.updated_at,
+        ).where(Scoring.id.in_(ids))
+    ):
+        old = items[s.id]
+        snapshot = {  # Scoring.snapshot()
+            "scored_on": s.scored_on.isoformat(),
+            "occasion": s.occasion,
+            "participation": s.participation,
+            "citizen_comment": s.citizen_comment,
+            "worker_note": s.worker_note,
+            "total": s.total,
+            "values": {item: value for item, value, _c in old},
+            "citizen_values": {item: c for item, _v, c in old if c is not None},
+            "scored_by_id": s.scored_by_id,
+        }
+        revisions.append(
             {
-                "citizen_id": key[0],
-                "goal_id": key[1],
-                "instrument": inst_id,
-                "instrument_version": inst.version,
-                "occasion": key[3],
-                "scored_on": scored_on,
-                "participation": "together",
-                "total": inst.total(values),
-                "version": 1,
-                "created_at": now,
+                "scoring_id": s.id,
+                "version": s.version,
+                "data": snapshot,
+                "valid_from": s.updated_at,
+                "replaced_at": now,
+            }
+        )
+        values = new_values[s.id]
+        scorings.append(
+            {
+                "_id": s.id,
+                "_version": s.version,
+                "total": codes.by_name[s.instrument].instrument.total(values),
+                "version": s.version + 1,
                 "updated_at": now,
             }
         )
-        new_values.append(values)
-    ids = _reserve_ids(session, len(new_rows))
-    scorings, items = Scoring.__table__, ScoringItem.__table__
-    for i in range(0, len(new_rows), BATCH):
-        batch = [
-            {**row, "id": sid}
-            for row, sid in zip(new_rows[i : i + BATCH], ids[i : i + BATCH], strict=True)
-        ]
-        # Core executemany on the tables: the ORM's per-object work is not needed here.
-        session.execute(insert(scorings), batch)
-        session.execute(
-            insert(items),
-            [
-                {"scoring_id": row["id"], "item": item, "position": pos, "value": vals[item]}
-                for row, vals in zip(batch, new_values[i : i + BATCH], strict=True)
-                for pos, item in enumerate(registry[row["instrument"]].item_ids)
-            ],
-        )
-        counts.created += sum(len(v) for v in new_values[i : i + BATCH])
-    # Core inserts bypass the flush that tells the reminders hook what was recorded: name
-    # the citizens, so the commit resolves the reminders these scorings answer, as a form's.
-    reminder_hooks.touched(session, {row["citizen_id"] for row in new_rows})
-
-
-def _reserve_ids(session: Session, n: int) -> list[int]:
-    """Ids for n new scorings, so items can be inserted without a RETURNING per row."""
-    if n == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        return list(
-            session.scalars(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('scorings', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            )
-        )
-    # SQLite: this transaction has written already, so it holds the database's write lock.
-    start = (session.scalar(select(func.max(Scoring.id))) or 0) + 1
-    return list(range(start, start + n))
-
-
-def _update_scoring(session: Session, scoring_id: int, inst: Any, values: dict[str, float]) -> bool:
-    """A changed row updates its scoring; the earlier version is kept as a revision."""
-    scoring = session.get_one(Scoring, scoring_id)
-    if scoring.values == values:
-        return False
-    session.add(
-        ScoringRevision(
-            scoring=scoring,
-            version=scoring.version,
-            data=scoring.snapshot(),
-            valid_from=scoring.updated_at,
-        )
+        had = {item for item, _v, _c in old}
+        positions = codes.by_name[s.instrument].positions
+        for item, value in values.items():
+            if item in had:
+                item_updates.append({"_id": s.id, "_item": item, "value": value})
+            else:  # an item the scoring lacks: added
+                item_inserts.append(
+                    {"scoring_id": s.id, "item": item, "position": positions[item], "value": value}
+                )
+        counts.updated += len(values)
+        citizens.add(s.citizen_id)
+    session.execute(ScoringRevision.__table__.insert(), revisions)
+    table = Scoring.__table__
+    result = session.execute(
+        table.update().where(
+            table.c.id == bindparam("_id"), table.c.version == bindparam("_version")
+        ),
+        scorings,
     )
-    by_item = {i.item: i for i in scoring.items}
-    for item, value in values.items():
-        by_item[item].value = value
-    scoring.total = inst.total(values)
-    scoring.version += 1
-    scoring.updated_at = utcnow()
-    return True
+    updated: int = result.rowcount  # type: ignore[attr-defined]
+    if session.get_bind().dialect.supports_sane_multi_rowcount and updated != len(scorings):
+        raise StaleDataError("a scoring changed while the import ran")
+    items_table = ScoringItem.__table__
+    session.execute(
+        items_table.update().where(
+            items_table.c.scoring_id == bindparam("_id"), items_table.c.item == bindparam("_item")
+        ),
+        item_updates,
+    )
+    if item_inserts:
+        session.execute(items_table.insert(), item_inserts)
+    return citizens
