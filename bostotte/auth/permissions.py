@@ -257,11 +257,17 @@ class CitizenFlags:
     can_invite: bool
     record: dict[str, bool]  # instrument id → may open its form (ORS, SRS, REM …)
     fko_occasions: frozenset[str]  # the FKO occasions she records from a goal
+    can_record_quarter: bool = False  # every active goal's FKO status on one page
 
 
 def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> CitizenFlags:
     plan = citizen.active_plan
     can_edit = may(user, Action.EDIT)
+    fko_occasions = frozenset(
+        o
+        for o in ("baseline", "target", "status")
+        if may(user, Action.SCORE) and may_record(user, "FKO", o)
+    )
     return CitizenFlags(
         can_edit=can_edit,
         can_add_goal=can_edit and plan is not None and len(plan.active_goals) < MAX_ACTIVE_GOALS,
@@ -272,11 +278,11 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
         and plan.sessions_granted < 2 * SESSIONS_82B,
         can_invite=may(user, Action.INVITE),
         record={i: may(user, Action.SCORE) and may_record(user, i, None) for i in instrument_ids},
-        fko_occasions=frozenset(
-            o
-            for o in ("baseline", "target", "status")
-            if may(user, Action.SCORE) and may_record(user, "FKO", o)
-        ),
+        fko_occasions=fko_occasions,
+        can_record_quarter="status" in fko_occasions
+        and "FKO" in citizen.methods
+        and plan is not None
+        and bool(plan.active_goals),
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -214,3 +215,156 @@ def scorings_for(session: Session, citizen_id: int) -> list[Scoring]:
             .order_by(Scoring.scored_on.desc(), Scoring.id.desc())
         )
     )
+
+
+# ------------------------------------------------------------------ the quarter's FKO status
+
+# One participation for every goal of the quarter. "Disagreed" needs the citizen's own value
+# per goal, so that is recorded goal by goal on the ordinary form.
+QUARTER_PARTICIPATION = ("together", "citizen_self", "worker_draft")
+QUARTER_NOTE_MAX = 4000
+NOTHING_ENTERED = "Vælg støttebehovet for mindst ét mål. Mål uden ny status kan stå tomme."
+
+
+@dataclass(frozen=True)
+class QuarterGoal:
+    """An active goal of the quarter page with the FKO scores she compares against."""
+
+    goal: Goal
+    baseline: Scoring | None
+    target: Scoring | None
+    latest: Scoring | None  # the newest status (or final status)
+
+
+@dataclass(frozen=True)
+class QuarterEntry:
+    """What the form holds for one goal, as typed: a value and a note may both be empty."""
+
+    goal_id: int
+    value: str
+    worker_note: str
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.value.strip() or self.worker_note.strip())
+
+
+def quarter_field(goal_id: int, field: str) -> str:
+    """The form field (and error key) of one goal: 'goal-12.value', 'goal-12.worker_note'."""
+    return f"goal-{goal_id}.{field}"
+
+
+def active_goals(citizen: Citizen) -> list[Goal]:
+    plan = citizen.active_plan
+    return [g for g in plan.goals if g.status == "active"] if plan else []
+
+
+def quarter_goals(session: Session, citizen: Citizen) -> list[QuarterGoal]:
+    """Her active goals, each with its baseline, target and latest status (one query)."""
+    goals = active_goals(citizen)
+    by_goal: dict[int, list[Scoring]] = {}
+    if goals:
+        for s in session.scalars(
+            select(Scoring)
+            .where(Scoring.goal_id.in_([g.id for g in goals]), Scoring.instrument == "FKO")
+            .order_by(Scoring.scored_on.desc(), Scoring.id.desc())
+        ):
+            by_goal.setdefault(s.goal_id or 0, []).append(s)
+
+    def first(scorings: list[Scoring], *occasions: str) -> Scoring | None:
+        return next((s for s in scorings if s.occasion in occasions), None)
+
+    return [
+        QuarterGoal(
+            goal=g,
+            baseline=first(by_goal.get(g.id, []), "baseline"),
+            target=first(by_goal.get(g.id, []), "target"),
+            latest=first(by_goal.get(g.id, []), "status", "final"),
+        )
+        for g in goals
+    ]
+
+
+def record_quarter(
+    session: Session,
+    actor: User,
+    citizen: Citizen,
+    meta: Mapping[str, Any],
+    entries: list[QuarterEntry],
+    *,
+    today: date,
+) -> list[Scoring]:
+    """One FKO status per filled-in goal, all with the same date and participation.
+
+    All or nothing: every entry is checked first and one InvalidInput carries every error
+    (keyed by `quarter_field`, plus 'scored_on', 'participation' and '_form'); nothing is
+    written unless all are valid. The caller runs it in one savepoint (common.views.submit),
+    so a refusal by `record_scoring` half-way through leaves nothing either.
+    """
+    instrument = instruments.get("FKO")
+    if instrument.method not in citizen.methods:
+        raise DomainError("Borgeren bruger ikke FKO.")
+    if not may_record(actor, instrument.id, "status"):
+        raise DomainError("FKO-status registreres af mestringsvejlederen.")
+    errors: Errors = {}
+    scored_on = meta.get("scored_on")
+    if scored_on is None:
+        errors["scored_on"] = ["Udfyld datoen."]
+    elif scored_on > today:
+        errors["scored_on"] = ["Datoen må ikke ligge i fremtiden."]
+    if meta.get("participation") not in QUARTER_PARTICIPATION:
+        errors["participation"] = ["Vælg en af mulighederne."]
+    goal_ids = {g.id for g in active_goals(citizen)}
+    filled = [e for e in entries if e.filled]
+    if not filled:
+        errors["_form"] = [NOTHING_ENTERED]
+    for entry in filled:
+        if entry.goal_id not in goal_ids:
+            errors["_form"] = ["Et af målene er ikke længere aktivt. Åbn siden igen."]
+            continue
+        if len(entry.worker_note.strip()) > QUARTER_NOTE_MAX:
+            errors[quarter_field(entry.goal_id, "worker_note")] = [
+                f"Højst {QUARTER_NOTE_MAX} tegn."
+            ]
+        if not entry.value.strip():
+            errors[quarter_field(entry.goal_id, "value")] = [
+                "Vælg støttebehovet, eller slet noten, hvis målet ikke skal have status nu."
+            ]
+            continue
+        _, value_errors = instruments.validate_values(instrument, {"value": entry.value})
+        for messages in value_errors.values():
+            errors.setdefault(quarter_field(entry.goal_id, "value"), []).extend(messages)
+    if errors:
+        raise InvalidInput(errors)
+
+    scorings = []
+    for entry in filled:
+        try:
+            scorings.append(
+                record_scoring(
+                    session,
+                    actor,
+                    citizen,
+                    instrument.id,
+                    {
+                        "scored_on": scored_on,
+                        "occasion": "status",
+                        "goal_id": entry.goal_id,
+                        "participation": meta["participation"],
+                        "worker_note": entry.worker_note.strip() or None,
+                        "citizen_comment": None,
+                    },
+                    {"value": entry.value},
+                    today=today,
+                )
+            )
+        except InvalidInput as exc:  # checked above; kept as a safety net, all or nothing
+            for key, messages in exc.errors.items():
+                field = key if key in ("scored_on", "participation") else "_form"
+                if key in instrument.item_ids:
+                    field = quarter_field(entry.goal_id, key)
+                known = errors.setdefault(field, [])
+                known.extend(m for m in messages if m not in known)
+    if errors:
+        raise InvalidInput(errors)
+    return scorings

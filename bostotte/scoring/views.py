@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -26,7 +27,7 @@ from bostotte.instruments import Instrument
 from bostotte.portal.services import comments_by_scoring
 from bostotte.scoring import services
 from bostotte.scoring.models import PARTICIPATION, Scoring
-from bostotte.scoring.schemas import ScoringMetaSchema
+from bostotte.scoring.schemas import QuarterSchema, ScoringMetaSchema
 
 bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>/scoringer")
 
@@ -202,3 +203,78 @@ def show(citizen_id: int, scoring_id: int) -> str:
         can_edit=may(current_user, Action.SCORE)
         and may_record(current_user, scoring.instrument, scoring.occasion),
     )
+
+
+# ------------------------------------------------------------------ the quarter's FKO status
+
+QUARTER_FIELD = re.compile(r"^goal-(\d+)\.(value|worker_note)$")
+
+
+def _quarter_entries(form: Any) -> list[services.QuarterEntry]:
+    """Every goal the form names, in the form's order (a goal closed meanwhile included:
+    the service refuses it rather than dropping what she typed)."""
+    fields: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        if m := QUARTER_FIELD.match(key):
+            fields.setdefault(int(m[1]), {})[m[2]] = value
+    return [
+        services.QuarterEntry(goal_id, f.get("value", ""), f.get("worker_note", ""))
+        for goal_id, f in fields.items()
+    ]
+
+
+def quarter(citizen_id: int) -> tuple[str, int] | Response:
+    """Every active goal's FKO status in one form: all saved, or none."""
+    citizen = citizen_for(
+        db.session, current_user, citizen_id, "kvartalets FKO-status", Action.SCORE
+    )
+    if not may_record(current_user, "FKO", "status"):
+        raise Forbidden  # myndighed records baseline and target, not the status
+    if "FKO" not in citizen.methods:
+        raise NotFound  # as the ordinary FKO form: her record has no FKO
+    errors: Errors = {}
+    if request.method == "POST":
+        scorings, errors = submit(
+            QuarterSchema(),
+            request.form,
+            lambda meta: services.record_quarter(
+                db.session,
+                current_user,
+                citizen,
+                meta,
+                _quarter_entries(request.form),
+                today=local_today(),
+            ),
+        )
+        if scorings is not None:
+            flash(f"FKO-status registreret for {len(scorings)} mål.", "success")
+            # The top of her page, where the message is (an anchor would scroll past it).
+            return redirect(url_for("citizens.show", citizen_id=citizen.id))
+    form = (
+        request.form
+        if request.method == "POST"
+        else {"scored_on": local_today().isoformat(), "participation": "together"}
+    )
+    return render_template(
+        "scoring/quarter.html",
+        citizen=citizen,
+        instrument=instruments.get("FKO"),
+        goals=services.quarter_goals(db.session, citizen),
+        form=form,
+        errors=errors,
+        participation=[(k, PARTICIPATION[k]) for k in services.QUARTER_PARTICIPATION],
+        field=services.quarter_field,
+        today=local_today(),
+    ), status_for(errors)
+
+
+# /borgere/<id>/kvartal sits beside the scorings, not under /scoringer: the rule is added to
+# the app itself, under this blueprint's name.
+bp.record_once(
+    lambda state: state.app.add_url_rule(
+        "/borgere/<int:citizen_id>/kvartal",
+        "scoring.quarter",
+        requires(Action.SCORE)(quarter),
+        methods=["GET", "POST"],
+    )
+)

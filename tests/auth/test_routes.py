@@ -123,6 +123,9 @@ STAFF_ROUTES = [
     Route("scoring.show", "GET", "/borgere/{c}/scoringer/{sc}", READERS),
     Route("scoring.edit", "GET", "/borgere/{c}/scoringer/{sc}/rediger", WORKER),
     Route("scoring.edit", "POST", "/borgere/{c}/scoringer/{sc}/rediger", WORKER),
+    # The quarter's FKO status: the worker's occasion (myndighed sets baseline and target).
+    Route("scoring.quarter", "GET", "/borgere/{c}/kvartal", WORKER),
+    Route("scoring.quarter", "POST", "/borgere/{c}/kvartal", WORKER),
     Route("invitations.invite", "GET", "/borgere/{c}/invitation", WORKER),
     Route("invitations.invite", "POST", "/borgere/{c}/invitation", WORKER),
     Route("reminders.mark_seen", "POST", "/opgaver/signaler/{c}", WORKER),
