@@ -2,6 +2,9 @@
 
 For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
 - the import of the interchange files: wall time and peak memory;
+- the complete format (`alle/`, bostotte/imports/complete.py): the export (the four files
+  and `alle/`, as `flask bostotte export`) and the import of `alle/` into an empty database
+  of the same kind, each wall time and peak memory;
 - one year of `stats`: wall time, peak memory, and the ratio to the fastest hand-written
   SQL query that computes only the FKO total (our lower bound), the two measured in turns,
   5 times each, best of each (a shared machine's slow spell then slows both);
@@ -10,12 +13,16 @@ For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
   best of 3; the page may add at most 20 % (ratio ≤ 1.20).
 Each measurement runs in its own process so peak memory (max RSS) is its own.
 Figures, not tests: the machine is shared and noisy.
+
+BENCH_ONLY=import,complete,stats,page (any of them, comma-separated; all by default)
+measures only those; the import always runs, as the others read what it wrote.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
+PARTS = ("import", "complete", "stats", "page")
+ONLY = [p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()]
+if unknown := set(ONLY) - set(PARTS):
+    sys.exit(f"BENCH_ONLY: unknown {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
 PERIOD = ("2025-01-01", "2025-12-31")
 
 # The lower bound: only the FKO total, one statement, nothing else, written the fastest way
@@ -85,6 +96,24 @@ with app.app_context():
         analyze(db.session)  # as `flask bostotte import` does
         out["seconds"] = time.perf_counter() - t
         out["rows"] = sum(c.read for c in report.files.values())
+    elif mode == "export":
+        # As `flask bostotte export`: the four files, then every table in alle/.
+        from bostotte.imports.complete import export_complete
+        from bostotte.imports.export import export_folder
+        t = time.perf_counter()
+        export_folder(db.session, Path(arg))
+        out["rows"] = sum(export_complete(db.session, Path(arg)).values())
+        out["seconds"] = time.perf_counter() - t
+    elif mode == "import-complete":
+        # As `flask bostotte import` of a folder with alle/, into an empty database.
+        from bostotte.common.db import analyze
+        from bostotte.imports.complete import import_complete
+        t = time.perf_counter()
+        report = import_complete(db.session, Path(arg))
+        db.session.commit()
+        analyze(db.session)
+        out["seconds"] = time.perf_counter() - t
+        out["rows"] = sum(report.inserted.values())
     elif mode == "stats":
         # The statistics and the bound (sys.argv[4]) in turns, 5 rounds, best of each, so
         # that a slow spell of a shared machine slows both rather than one.
@@ -158,13 +187,14 @@ def child(mode: str, url: str, *args: str) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def databases(size: int) -> list[tuple[str, str]]:
-    sqlite_path = DATA / f"bench-{size}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+def databases(size: int, suffix: str = "") -> list[tuple[str, str]]:
+    """A new, empty database per kind: (name, URL)."""
+    sqlite_path = DATA / f"bench-{size}{suffix}.db"
+    for end in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{end}").unlink(missing_ok=True)
     dbs = [("SQLite", f"sqlite:///{sqlite_path}")]
     try:
-        name = f"bostotte_bench_{size}"
+        name = f"bostotte_bench_{size}{suffix.replace('-', '_')}"
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -172,6 +202,34 @@ def databases(size: int) -> list[tuple[str, str]]:
     except Exception as exc:  # noqa: BLE001 (a bench without PostgreSQL still reports SQLite)
         print(f"PostgreSQL not available ({exc}); SQLite only")
     return dbs
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for end in ("", "-wal", "-shm"):
+            Path(f"{url.removeprefix('sqlite:///')}{end}").unlink(missing_ok=True)
+        return
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def complete(name: str, url: str, size: int) -> str:
+    """Export the database (four files and alle/), then import alle/ into an empty database
+    of the same kind; both dropped afterwards (alle/ at 50,000 citizens is 2–3 GB)."""
+    folder = DATA / f"export-{size}-{name.lower()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    exported = child("export", url, str(folder))
+    target = dict(databases(size, "-alle"))[name]
+    child("migrate", target)
+    imported = child("import-complete", target, str(folder))
+    drop_database(target)
+    shutil.rmtree(folder, ignore_errors=True)
+    return (
+        f"export (four files + alle/) {exported['seconds']:.1f} s, peak "
+        f"{exported['max_rss_mb']:.0f} MB | alle/ into an empty database "
+        f"{imported['rows']:,} rows {imported['seconds']:.1f} s, peak "
+        f"{imported['max_rss_mb']:.0f} MB"
+    )
 
 
 def main() -> None:
@@ -192,28 +250,39 @@ def main() -> None:
         for name, url in databases(size):
             child("migrate", url)
             imp = child("import", url, str(folder))
-            stats = child(
-                "stats",
-                url,
-                ":".join(PERIOD),
-                FKO_TOTAL_SQL[name].format(start=PERIOD[0], end=PERIOD[1]),
-            )
-            assert stats["fko_total"] == stats["bound_fko_total"], stats
-            page = child("page", url, ":".join(PERIOD))
-            line = (
+            parts = [
                 f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
-                f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB | stats "
-                f"{stats['seconds'] * 1000:.0f} ms, peak {stats['max_rss_mb']:.0f} MB | "
-                f"FKO-total bound {stats['bound_seconds'] * 1000:.0f} ms | ratio "
-                f"{stats['seconds'] / stats['bound_seconds']:.2f}x | /statistik "
-                f"{page['seconds'] * 1000:.0f} ms vs engine "
-                f"{page['engine_seconds'] * 1000:.0f} ms: "
-                f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)"
-            )
+                f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB"
+            ]
+            if "complete" in ONLY:
+                parts.append(complete(name, url, size))
+            if "stats" in ONLY:
+                stats = child(
+                    "stats",
+                    url,
+                    ":".join(PERIOD),
+                    FKO_TOTAL_SQL[name].format(start=PERIOD[0], end=PERIOD[1]),
+                )
+                assert stats["fko_total"] == stats["bound_fko_total"], stats
+                parts.append(
+                    f"stats {stats['seconds'] * 1000:.0f} ms, peak "
+                    f"{stats['max_rss_mb']:.0f} MB | FKO-total bound "
+                    f"{stats['bound_seconds'] * 1000:.0f} ms | ratio "
+                    f"{stats['seconds'] / stats['bound_seconds']:.2f}x"
+                )
+            if "page" in ONLY:
+                page = child("page", url, ":".join(PERIOD))
+                parts.append(
+                    f"/statistik {page['seconds'] * 1000:.0f} ms vs engine "
+                    f"{page['engine_seconds'] * 1000:.0f} ms: "
+                    f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)"
+                )
+            line = " | ".join(parts)
             print(line, flush=True)
             lines.append(line)
     print(
-        "\nSummary (one-year stats call in turns with the bound, best of 5; /statistik "
+        "\nSummary (import targets: ≤ 2 minutes on PostgreSQL at 50,000 citizens, peak "
+        "≤ 300 MB; one-year stats call in turns with the bound, best of 5; /statistik "
         "page, best of 3):"
     )
     for line in lines:
