@@ -29,7 +29,7 @@ from bostotte.scoring import services
 from bostotte.scoring.models import PARTICIPATION, Scoring
 from bostotte.scoring.schemas import QuarterSchema, ScoringMetaSchema
 
-bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>/scoringer")
+bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>")
 
 VALUE_PREFIX, CITIZEN_VALUE_PREFIX = "v_", "c_"
 
@@ -82,7 +82,7 @@ def _render_form(
     ), status_for(errors)
 
 
-@bp.route("/<instrument>/ny", methods=["GET", "POST"])
+@bp.route("/scoringer/<instrument>/ny", methods=["GET", "POST"])
 @requires(Action.SCORE)
 def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
     inst = _instrument(instrument)
@@ -142,7 +142,7 @@ def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
     return url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor)
 
 
-@bp.route("/<int:scoring_id>/rediger", methods=["GET", "POST"])
+@bp.route("/scoringer/<int:scoring_id>/rediger", methods=["GET", "POST"])
 @requires(Action.SCORE)
 def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
     citizen, scoring = scoring_for(
@@ -188,7 +188,7 @@ def _scoring_form(scoring: Scoring) -> dict[str, Any]:
     return form
 
 
-@bp.get("/<int:scoring_id>")
+@bp.get("/scoringer/<int:scoring_id>")
 @requires(Action.READ)
 def show(citizen_id: int, scoring_id: int) -> str:
     citizen, scoring = scoring_for(
@@ -223,6 +223,8 @@ def _quarter_entries(form: Any) -> list[services.QuarterEntry]:
     ]
 
 
+@bp.route("/kvartal", methods=["GET", "POST"])
+@requires(Action.SCORE)
 def quarter(citizen_id: int) -> tuple[str, int] | Response:
     """Every active goal's FKO status in one form: all saved, or none."""
     citizen = citizen_for(
@@ -266,15 +268,3 @@ def quarter(citizen_id: int) -> tuple[str, int] | Response:
         field=services.quarter_field,
         today=local_today(),
     ), status_for(errors)
-
-
-# /borgere/<id>/kvartal sits beside the scorings, not under /scoringer: the rule is added to
-# the app itself, under this blueprint's name.
-bp.record_once(
-    lambda state: state.app.add_url_rule(
-        "/borgere/<int:citizen_id>/kvartal",
-        "scoring.quarter",
-        requires(Action.SCORE)(quarter),
-        methods=["GET", "POST"],
-    )
-)
