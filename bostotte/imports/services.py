@@ -58,7 +58,8 @@ CACHE_LIMIT = 100_000
 
 # The staging tables (temporary: the connection's own).
 PARTS = "bostotte_import_parts"
-KEYS = "bostotte_import_keys"
+SPLIT = "bostotte_import_split"
+MERGED = "bostotte_import_merged"
 NEW = "bostotte_import_new"
 FOUND = "bostotte_import_found"
 CHANGED = "bostotte_import_changed"
@@ -622,24 +623,37 @@ def _instrument_case(codes: Codes, column: str, value: Callable[[_Instrument], o
 
 
 def _gather_scorings(stage: Stage, codes: Codes) -> set[Key]:
-    """KEYS: one row per scoring, its parts joined (the first line, the rows, the bits and
-    the values summed over its parts). Returns the scorings with an item missing or
-    repeated: n rows with n bits set, summing to the instrument's full mask, means every
-    item once (two parts with one item each would carry and leave fewer bits)."""
-    values = ", ".join(f"max({v}) AS {v}" for v in codes.values)
-    stage.create_as(
-        KEYS,
-        "SELECT min(part) AS part, min(first_line) AS first_line, citizen, goal, instrument, "  # noqa: S608
-        f"occasion, scored_on, sum(n) AS n, sum(mask) AS mask, {values} FROM {PARTS} "
-        "GROUP BY citizen, goal, instrument, occasion, scored_on",
-        count=False,
-    )
+    """Make PARTS one row per scoring: the parts of a scoring that the file splits (most
+    files split none) become one, with the first part's number and line, the rows and the
+    bits summed, and each value from the part that has it. Returns the scorings with an
+    item missing or repeated: n rows with n bits set, summing to the instrument's full
+    mask, means every item once (two parts with one item each would carry and leave fewer
+    bits)."""
+    key = "citizen, goal, instrument, occasion, scored_on"
+    if stage.create_as(
+        SPLIT,
+        f"SELECT {key} FROM {PARTS} GROUP BY {key} HAVING count(*) > 1",  # noqa: S608
+    ):
+        values = ", ".join(f"max({v}) AS {v}" for v in codes.values)
+        stage.create_as(
+            MERGED,
+            f"SELECT min(part) AS part, min(first_line) AS first_line, {key}, "  # noqa: S608
+            f"sum(n) AS n, sum(mask) AS mask, {values} FROM {PARTS} "
+            f"WHERE ({key}) IN (SELECT {key} FROM {SPLIT}) GROUP BY {key}",
+            count=False,
+        )
+        stage.session.execute(
+            text(f"DELETE FROM {PARTS} WHERE ({key}) IN (SELECT {key} FROM {SPLIT})")  # noqa: S608
+        )
+        columns = f"part, first_line, {key}, n, mask, {', '.join(codes.values)}"
+        stage.session.execute(
+            text(f"INSERT INTO {PARTS} ({columns}) SELECT {columns} FROM {MERGED}")  # noqa: S608
+        )
     items = _instrument_case(codes, "instrument", lambda e: len(e.positions))
     masks = _instrument_case(codes, "instrument", lambda e: e.mask)
     rows = stage.session.execute(
         text(
-            f"SELECT citizen, goal, instrument, occasion, scored_on FROM {KEYS} "  # noqa: S608
-            f"WHERE n <> {items} OR mask <> {masks}"
+            f"SELECT {key} FROM {PARTS} WHERE n <> {items} OR mask <> {masks}"  # noqa: S608
         )
     )
     return {(c, g, i, o, d) for c, g, i, o, d in rows}
@@ -1025,18 +1039,18 @@ def _lookups(stage: Stage, parsed: Parsed) -> None:
     )
 
 
-def _total_sql(codes: Codes, table: str, postgresql: bool) -> str:
+def _total_sql(codes: Codes, table: str) -> str:
     """SQL: the instrument's total (`Instrument.total`) from the values by position in
     `table`: the one value, or the sum in item order (the same additions as Python's)
-    rounded to one decimal."""
+    rounded to one decimal. Rounded as round(10 x) / 10 in floating point: the values have
+    one decimal at most, so 10 x lies a hair from a whole number k, and k / 10 is the
+    float nearest k / 10, which is what Python's round(x, 1) gives."""
 
     def total(entry: _Instrument) -> str:
         if entry.instrument.total_rule == "value":
             return f"{table}.v{entry.positions['value']}"
         summed = " + ".join(f"{table}.v{p}" for p in range(len(entry.positions)))
-        if postgresql:
-            return f"CAST(round(CAST({summed} AS numeric), 1) AS double precision)"
-        return f"round({summed}, 1)"
+        return f"round(({summed}) * 10) / 10"
 
     return _instrument_case(codes, f"{table}.instrument", total)
 
@@ -1059,7 +1073,7 @@ def _write_scorings(
         # database hold two alike.
         stage.create_as(
             FOUND,
-            f"SELECT k.first_line, max(s.id) AS scoring_id FROM {KEYS} k "  # noqa: S608
+            f"SELECT k.first_line, max(s.id) AS scoring_id FROM {PARTS} k "  # noqa: S608
             f"JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
             f"JOIN {INSTRUMENTS} i ON i.code = k.instrument "
             f"LEFT JOIN {GOAL_IDS} g ON g.code = k.goal "
@@ -1073,7 +1087,7 @@ def _write_scorings(
         absent = f"LEFT JOIN {FOUND} f ON f.first_line = k.first_line WHERE f.first_line IS NULL"
     else:
         changed, absent = 0, ""
-    new = session.execute(text(f"SELECT count(*) FROM {KEYS} k {absent}")).scalar_one()  # noqa: S608
+    new = session.execute(text(f"SELECT count(*) FROM {PARTS} k {absent}")).scalar_one()  # noqa: S608
     if new:
         _insert_new(session, stage, parsed, absent, new, counts, now)
     if changed:
@@ -1086,7 +1100,7 @@ def _changed(stage: Stage, codes: Codes) -> int:
     return stage.create_as(
         CHANGED,
         f"SELECT f.scoring_id, f.first_line FROM {FOUND} f "  # noqa: S608
-        f"JOIN {KEYS} k ON k.first_line = f.first_line "
+        f"JOIN {PARTS} k ON k.first_line = f.first_line "
         f"JOIN {INSTRUMENTS} i ON i.code = k.instrument "
         "LEFT JOIN scoring_items si ON si.scoring_id = f.scoring_id "
         f"LEFT JOIN {ITEMS} it ON it.instrument = k.instrument AND it.item = si.item "
@@ -1106,7 +1120,7 @@ def _insert_new(
     counts: FileCounts,
     now: datetime,
 ) -> None:
-    """The `new` scorings (KEYS but those `absent` leaves out) and their items, by
+    """The `new` scorings (PARTS but those `absent` leaves out) and their items, by
     INSERT … SELECT, numbered in the order the file first names them."""
     codes = parsed.codes
     assert codes is not None
@@ -1126,7 +1140,7 @@ def _insert_new(
     values = ", ".join(f"k.{v}" for v in codes.values)
     chosen = (
         "SELECT {id} AS id, c.id AS citizen_id, g.id AS goal_id, k.instrument, "  # noqa: S608
-        f"k.occasion, k.scored_on, {values} FROM {KEYS} k "
+        f"k.occasion, k.scored_on, {values} FROM {PARTS} k "
         f"JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
         f"LEFT JOIN {GOAL_IDS} g ON g.code = k.goal {absent}"
     )
@@ -1161,7 +1175,7 @@ def _insert_new(
                 "INSERT INTO scorings (id, citizen_id, goal_id, instrument, instrument_version, "  # noqa: S608
                 "occasion, scored_on, participation, total, version, created_at, updated_at) "
                 "SELECT n.id, n.citizen_id, n.goal_id, i.name, i.version, o.name, n.scored_on, "
-                f"'together', {_total_sql(codes, 'n', pg)}, 1, :now, :now FROM {source} n "
+                f"'together', {_total_sql(codes, 'n')}, 1, :now, :now FROM {source} n "
                 f"JOIN {INSTRUMENTS} i ON i.code = n.instrument "
                 f"LEFT JOIN {OCCASIONS} o ON o.code = n.occasion"
             ).bindparams(bindparam("now", now, type_=UTCDateTime()))
@@ -1200,7 +1214,7 @@ def _update_changed(
         batch = session.execute(
             text(
                 f"SELECT c.scoring_id, k.instrument, {values} FROM {CHANGED} c "  # noqa: S608
-                f"JOIN {KEYS} k ON k.first_line = c.first_line WHERE c.scoring_id > :last "
+                f"JOIN {PARTS} k ON k.first_line = c.first_line WHERE c.scoring_id > :last "
                 "ORDER BY c.scoring_id LIMIT :n"
             ),
             {"last": last, "n": UPDATE_BATCH},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -230,7 +231,7 @@ def test_a_failing_bulk_load_leaves_the_schema_as_it_was(app, session, tmp_path,
 def test_totals_are_pythons(app, session, tmp_path, mode):
     """The totals are summed and rounded in SQL: the same numbers as `Instrument.total`."""
     rng = random.Random(18)
-    days = [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in (3, 10, 17, 24)]
+    days = [(date(2025, 1, 1) + timedelta(days=n)).isoformat() for n in range(365)]
     chosen = {day: tuple(rng.randrange(101) / 10 for _ in ORS) for day in days}
     scorings = HEADER + "".join(line for day in days for line in ors(day, chosen[day]))
     folder = write(tmp_path / "in", teams=TEAMS, citizens=CITIZENS, goals=GOALS, scorings=scorings)
