@@ -46,7 +46,7 @@ from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
 
 FILES = tuple(COLUMNS)
 SCORING_COLUMNS = len(COLUMNS["scorings.csv"])
-BATCH = 5000  # keys per IN (…) when reading existing records
+BATCH = 5000  # rows fetched at a time when reading a table through
 UPDATE_BATCH = 1000  # changed scorings per round of revisions and updates
 # New scorings from this many on, when at least as many as the table holds already (a first
 # import, a move), are written with the tables' indexes dropped and built again afterwards
@@ -553,7 +553,7 @@ def _stage_scorings(
             ("instrument", "small"),
             ("occasion", "small"),
             ("scored_on", "date"),
-            ("n", "small"),
+            ("n", "int"),  # rows: a repeated item counts too
             ("mask", "int"),
             *((v, "float") for v in codes.values),
         ],
@@ -716,7 +716,9 @@ def _write(session: Session, folder: Path, parsed: Parsed, stage: Stage, today: 
     )
     if not stage.postgresql:
         # Take SQLite's write lock now, inside a transaction: the ids read below stay free,
-        # and the DDL that follows is rolled back with everything else on failure.
+        # and the DDL that follows is rolled back with everything else on failure. The
+        # transaction has touched only its temporary tables so far (the checks' reads came
+        # before it), so no other writer's commit meanwhile can have made it stale.
         session.execute(text("DELETE FROM scorings WHERE 1 = 0"))
     now = utcnow()
     touched: set[int] = set()  # citizens whose reminders may be answered
@@ -725,7 +727,6 @@ def _write(session: Session, folder: Path, parsed: Parsed, stage: Stage, today: 
     _write_goals(session, parsed, citizen_ids, today, report, now, touched)
     _touch(session, touched)
     if parsed.scorings_staged:
-        del citizen_ids, team_ids
         _write_scorings(session, stage, parsed, report, now)
     return report
 
@@ -1139,9 +1140,8 @@ def _insert_new(
     )
     values = ", ".join(f"k.{v}" for v in codes.values)
     chosen = (
-        "SELECT {id} AS id, c.id AS citizen_id, g.id AS goal_id, k.instrument, "  # noqa: S608
-        f"k.occasion, k.scored_on, {values} FROM {PARTS} k "
-        f"JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
+        f"c.id AS citizen_id, g.id AS goal_id, k.instrument, k.occasion, k.scored_on, {values} "
+        f"FROM {PARTS} k JOIN {CITIZEN_IDS} c ON c.code = k.citizen "
         f"LEFT JOIN {GOAL_IDS} g ON g.code = k.goal {absent}"
     )
     with loading as locked:
@@ -1149,8 +1149,8 @@ def _insert_new(
             # Others may take ids meanwhile: one from the sequence for each, in order.
             stage.create_as(
                 NEW,
-                chosen.format(id="nextval(pg_get_serial_sequence('scorings', 'id'))")
-                + " ORDER BY k.part",
+                "SELECT nextval(pg_get_serial_sequence('scorings', 'id')) AS id, q.* "  # noqa: S608
+                f"FROM (SELECT {chosen} ORDER BY k.part) q",
                 count=False,
             )
             source = NEW
@@ -1168,7 +1168,7 @@ def _insert_new(
                 ).scalar_one()
             else:
                 top = session.scalar(select(func.max(Scoring.id))) or 0
-            source = f"({chosen.format(id=f'{int(top)} + k.part')})"
+            source = f"(SELECT {int(top)} + k.part AS id, {chosen})"
         by_position = " ".join(f"WHEN {p} THEN n.{v}" for p, v in enumerate(codes.values))
         session.execute(
             text(

@@ -17,6 +17,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bostotte import instruments
+from bostotte.citizens.models import Citizen
 from bostotte.imports import services, staging
 from bostotte.imports.services import ImportFailed, import_folder
 from bostotte.scoring.models import Scoring, ScoringRevision
@@ -273,3 +274,20 @@ def test_columns_in_another_order_semicolons_and_spaces(app, session, tmp_path):
     r = run(app, "import", str(folder))
     assert r.exit_code == 1
     assert "scorings.csv:8: ukendt instrument «»" in r.output
+
+
+def test_rows_written_in_bulk_carry_the_models_defaults(app, session, tmp_path):
+    """Citizens, plans and goals go in by COPY on PostgreSQL, which knows only the
+    server's defaults: they must look as the ORM would have made them."""
+    folder = write(tmp_path / "in", teams=TEAMS, citizens=CITIZENS, goals=GOALS)
+    assert run(app, "import", str(folder)).exit_code == 0
+    c1 = session.scalars(select(Citizen).where(Citizen.external_id == "C1")).one()
+    assert (c1.is_demo, c1.version, c1.methods, c1.pakke1) == (False, 1, ["FKO", "FIT"], False)
+    assert c1.created_at is not None and c1.updated_at is not None
+    assert c1.team.is_demo is False and c1.team.name == "Team Nord"
+    plan = c1.plans[0]
+    assert (plan.status, plan.version, plan.note) == ("active", 1, "Oprettet ved import")
+    assert (plan.start_date, plan.end_date) == (date(2025, 1, 1), date(2026, 1, 1))
+    goal = plan.goals[0]
+    assert (goal.external_id, goal.agreed, goal.version, goal.citizen_id) == ("G1", False, 1, c1.id)
+    assert goal.created_at is not None
