@@ -100,6 +100,32 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """axe-core's violations on the page as it is now. Evaluated through the DevTools
+    protocol: an inserted <script> is (rightly) refused by the app's CSP, on in these tests."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document)")
+    return result["violations"]  # type: ignore[no-any-return]
+
+
+def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """No sideways scrolling, no serious or critical axe violations, and a screenshot."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{name}: the page is {width}px wide at {viewport}px"
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in axe_violations(page)
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
+    screenshot(page, name)
+
+
 def log_in(page, base: str, email: str, password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/login")
     page.get_by_label("E-mail").fill(email)

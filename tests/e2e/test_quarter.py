@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -23,10 +22,9 @@ from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.reminders.jobs import run_daily
 from tests.conftest import TODAY
-from tests.e2e.conftest import OUTPUT, log_in, screenshot
+from tests.e2e.conftest import OUTPUT, check_page, log_in
 from tests.reminders.conftest import at
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PAGE_LOADS_WITHOUT_MISTAKE = 2
@@ -56,23 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     http.shutdown()
 
 
-def check(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """No sideways scrolling, no serious or critical axe violations, and a screenshot."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{name}: the page is {width}px wide at {viewport}px"
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document)")
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
-    screenshot(page, name)
-
-
 def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[no-untyped-def]
     log_in(page, server, "vejleder@demo.dk")
     expect(page.get_by_role("heading", name="Mine opgaver", level=1)).to_be_visible()
@@ -94,10 +75,10 @@ def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[
     goals = page.locator("section.goal-card")
     n = goals.count()
     assert n >= 1
-    check(page, "quarter-01-desktop")
+    check_page(page, "quarter-01-desktop")
 
     page.set_viewport_size(PHONE)
-    check(page, "quarter-02-telefon")
+    check_page(page, "quarter-02-telefon")
 
     # the mistake: a note for the last goal, but no value chosen for it
     for i in range(n - 1):
@@ -114,7 +95,7 @@ def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[
         expect(goals.nth(0).get_by_role("radio", name=re.compile("^2 – Moderat"))).to_be_checked()
     expect(goals.nth(0).get_by_label(re.compile("^Note"))).to_have_value("Åbner selv posten nu")
     expect(page.get_by_label("Borgeren ønskede ikke at deltage", exact=False)).to_be_checked()
-    check(page, "quarter-03-fejl-telefon")
+    check_page(page, "quarter-03-fejl-telefon")
 
     # the summary's link lands on the goal's first choice
     summary.get_by_role("link").first.click()
@@ -125,7 +106,7 @@ def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[
 
     expect(page.get_by_text(f"FKO-status registreret for {n} mål.")).to_be_in_viewport()
     expect(page.get_by_role("heading", name=citizen, level=1)).to_be_visible()
-    check(page, "quarter-04-gemt-telefon")
+    check_page(page, "quarter-04-gemt-telefon")
     page.get_by_role("link", name="Registrér kvartalets FKO-status").scroll_into_view_if_needed()
     page.screenshot(path=str(OUTPUT / "quarter-04b-link-telefon.png"))  # the viewport only
 
@@ -134,4 +115,4 @@ def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[
     page.set_viewport_size(DESKTOP)
     page.goto(quarter_url)
     expect(page.get_by_text("3 – Højt").first).to_be_visible()  # the new latest status
-    check(page, "quarter-05-desktop-efter")
+    check_page(page, "quarter-05-desktop-efter")
