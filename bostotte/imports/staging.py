@@ -8,6 +8,10 @@ The staging tables are the connection's own (`CREATE TEMP TABLE`), made inside t
 caller's transaction, so they go with it however it ends (on PostgreSQL also ON COMMIT
 DROP); `Stage.drop` removes them at the end of the import all the same, so the
 transaction goes on without them.
+
+`insert_rows` writes new rows of a real table the same way (COPY or executemany), and
+`without_indexes` is the bulk load of a first import: indexes and keys dropped, then
+built again, inside the transaction.
 """
 
 from __future__ import annotations
@@ -108,7 +112,8 @@ class Stage:
         return int(self.session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one())  # noqa: S608
 
     def _qualified(self, name: str) -> str:
-        return name if self.postgresql else f"temp.{name}"
+        """The temporary table, never a real one of the same name."""
+        return f"pg_temp.{name}" if self.postgresql else f"temp.{name}"
 
     @contextmanager
     def writer(
