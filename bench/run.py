@@ -14,7 +14,9 @@ For 5,000 and 50,000 citizens (bench/generate.py) it prints, per database:
 Each measurement runs in its own process so peak memory (max RSS) is its own.
 Figures, not tests: the machine is shared and noisy.
 
-BENCH_ONLY=import,complete,stats,page (any of them, comma-separated; all by default)
+- the upgrade from the previous release's head (tests/test_upgrade.py) on the full
+  database: wall time, every row kept.
+BENCH_ONLY=import,complete,stats,page,upgrade (any of them, comma-separated; all by default)
 measures only those; the import always runs, as the others read what it wrote.
 """
 
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
-PARTS = ("import", "complete", "stats", "page")
+PARTS = ("import", "complete", "stats", "page", "upgrade")
 ONLY = [p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()]
 if unknown := set(ONLY) - set(PARTS):
     sys.exit(f"BENCH_ONLY: unknown {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
@@ -116,6 +118,24 @@ with app.app_context():
         analyze(db.session)
         out["seconds"] = time.perf_counter() - t
         out["rows"] = sum(report.inserted.values())
+    elif mode == "upgrade":
+        # From the previous release's head (tests/test_upgrade.py) back to today's: the
+        # rows must all be there afterwards.
+        from flask_migrate import downgrade, upgrade
+        from tests.test_upgrade import PREVIOUS_HEAD, TABLES
+        def counts():
+            with db.engine.connect() as conn:
+                return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                        for t in TABLES}
+        before = counts()
+        t = time.perf_counter()
+        downgrade(revision=PREVIOUS_HEAD)
+        out["down_seconds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        upgrade(revision="heads")
+        out["seconds"] = time.perf_counter() - t
+        assert counts() == before, (before, counts())
+        out["rows"] = sum(before.values())
     elif mode == "stats":
         # The statistics and the bound (sys.argv[4]) in turns, 5 rounds, best of each, so
         # that a slow spell of a shared machine slows both rather than one.
@@ -284,6 +304,12 @@ def main() -> None:
                     f"/statistik {page['seconds'] * 1000:.0f} ms vs engine "
                     f"{page['engine_seconds'] * 1000:.0f} ms: "
                     f"{page['seconds'] / page['engine_seconds']:.2f}x (target ≤ 1.20x)"
+                )
+            if "upgrade" in ONLY:
+                up = child("upgrade", url)
+                parts.append(
+                    f"upgrade from the previous release's head {up['seconds']:.1f} s "
+                    f"({up['rows']:,} rows kept; downgrade {up['down_seconds']:.1f} s)"
                 )
             line = " | ".join(parts)
             print(line, flush=True)
