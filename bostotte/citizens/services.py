@@ -25,7 +25,14 @@ from bostotte.goals.models import (
 from bostotte.instruments import Instrument
 from bostotte.invitations.services import CitizenAccess, citizen_access
 from bostotte.portal.services import CitizenVoice, citizen_voice
-from bostotte.reminders.cadence import CitizenFacts, Due, next_scoring_due
+from bostotte.reminders.cadence import (
+    RULES,
+    CitizenFacts,
+    Due,
+    due_items,
+    next_scoring_due,
+    reminders_due,
+)
 from bostotte.reminders.signals import unseen_counts
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import instruments_for, scorings_for
@@ -47,6 +54,10 @@ def teams_for(session: Session, user: User) -> list[Team]:
     return sorted(user.teams, key=lambda t: t.name)
 
 
+# Targets are set once by myndighed; they are not a follow-up, so no cadence counts them.
+NOT_A_FOLLOW_UP = "target"
+
+
 def last_scored_dates(
     session: Session, citizen_ids: list[int]
 ) -> dict[int, dict[tuple[str, int | None], date]]:
@@ -55,8 +66,7 @@ def last_scored_dates(
         select(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id, func.max(Scoring.scored_on))
         .where(
             Scoring.citizen_id.in_(citizen_ids),
-            # Targets are set once by myndighed; they are not a follow-up.
-            func.coalesce(Scoring.occasion, "") != "target",
+            func.coalesce(Scoring.occasion, "") != NOT_A_FOLLOW_UP,
         )
         .group_by(Scoring.citizen_id, Scoring.instrument, Scoring.goal_id)
     ).all()
@@ -269,6 +279,17 @@ def carry_over_goals(
 
 
 @dataclass(frozen=True)
+class DueLine:
+    """One thing falling due for the citizen (the cadence rules Mine opgaver follows too)."""
+
+    due: Due
+    task: str  # what to do, in Danish
+    goal: Goal | None
+    subgoal: SubGoal | None
+    days: int  # days until the due date: negative when overdue, 0 today
+
+
+@dataclass(frozen=True)
 class CitizenPage:
     """Everything the worker's citizen page shows, read in one call."""
 
@@ -281,7 +302,56 @@ class CitizenPage:
     voice: CitizenVoice
     access: CitizenAccess | None  # only for those who may invite her
     flags: CitizenFlags
+    due: list[DueLine]  # what shows in Mine opgaver today, overdue first
+    next_due: DueLine | None  # when nothing is due yet: the nearest date
+    # The quick-action bar's choices, empty when she may not use them: the open delmål a
+    # note can go to (the nearest target date first) and the goals a delmål can be added to.
+    note_targets: list[SubGoal]
+    subgoal_goals: list[Goal]
     max_goals: int = MAX_ACTIVE_GOALS
+
+
+def _last_scored(scorings: list[Scoring]) -> dict[tuple[str, int | None], date]:
+    """last_scored_dates for one citizen from her scorings already loaded (newest first)."""
+    last: dict[tuple[str, int | None], date] = {}
+    for s in scorings:
+        if s.occasion != NOT_A_FOLLOW_UP:
+            last.setdefault((s.instrument, s.goal_id), s.scored_on)
+    return last
+
+
+def _due_lines(
+    citizen: Citizen, scorings: list[Scoring], today: date
+) -> tuple[list[DueLine], DueLine | None]:
+    # reminders.sync imports this module; its facts add the open delmål the page has loaded.
+    from bostotte.reminders.sync import citizen_facts  # noqa: PLC0415
+
+    facts = citizen_facts(citizen, _last_scored(scorings), today)
+    plan = citizen.active_plan
+    goals = {g.id: g for g in plan.goals} if plan else {}
+    subgoals = {sg.id: sg for g in goals.values() for sg in g.subgoals}
+
+    def line(d: Due) -> DueLine:
+        return DueLine(
+            d,
+            RULES[d.rule].task,
+            goals.get(d.goal_id) if d.goal_id else None,
+            subgoals.get(d.subgoal_id) if d.subgoal_id else None,
+            (d.due - today).days,
+        )
+
+    due = [line(d) for d in reminders_due(facts, today)]
+    upcoming = due_items(facts)
+    return due, (line(upcoming[0]) if upcoming and not due else None)
+
+
+def _quick_choices(plan: Plan | None, flags: CitizenFlags) -> tuple[list[SubGoal], list[Goal]]:
+    if plan is None or not flags.can_edit:
+        return [], []
+    goals = plan.active_goals
+    open_subgoals = [sg for g in goals for sg in g.subgoals if sg.status in OPEN_SUBGOAL_STATUSES]
+    open_subgoals.sort(key=lambda sg: (sg.target_date is None, sg.target_date or date.min))
+    return open_subgoals, list(goals)
 
 
 def citizen_page(
@@ -311,6 +381,8 @@ def citizen_page(
         by_instrument.setdefault(s.instrument, []).append(s)
     used = instruments_for(citizen)
     flags = citizen_flags(user, citizen, [i.id for i in used])
+    due, next_due = _due_lines(citizen, scorings, today)
+    note_targets, subgoal_goals = _quick_choices(citizen.active_plan, flags)
     return CitizenPage(
         citizen=citizen,
         plan=citizen.active_plan,
@@ -323,4 +395,8 @@ def citizen_page(
         voice=citizen_voice(session, citizen.id),
         access=citizen_access(session, citizen.id, now) if flags.can_invite else None,
         flags=flags,
+        due=due,
+        next_due=next_due,
+        note_targets=note_targets,
+        subgoal_goals=subgoal_goals,
     )

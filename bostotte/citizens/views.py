@@ -184,4 +184,4 @@ def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
     schema, call, done_message = PLAN_ACTIONS[action]
     _, errors = submit(schema(), request.form, lambda data: call(plan, data))
     flash_outcome(errors, done_message)
-    return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor="plan"))
+    return redirect(url_for("citizens.show", citizen_id=citizen.id))
