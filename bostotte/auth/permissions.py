@@ -46,7 +46,8 @@ class Action(StrEnum):
     """What a user wants to do; each maps to the roles that may ever do it."""
 
     READ = "read"  # the staff pages of a citizen's record
-    EDIT = "edit"  # citizen details, plan, goals, delmål, notes
+    EDIT = "edit"  # citizen details, plan, goals (indsatsmål)
+    SUPPORT = "support"  # the provider's work: delmål, their notes, § 82 b sessions
     SCORE = "score"  # the staff scoring form (the occasion decides further)
     INVITE = "invite"  # the citizen's login to her own pages
     OWN = "own"  # the citizen's own pages (/mig)
@@ -67,6 +68,8 @@ SERVICE = frozenset({Role.SERVICE})
 ROLES: dict[Action, frozenset[Role]] = {
     Action.READ: STAFF | SERVICE,
     Action.EDIT: EDITORS | SERVICE,
+    # Myndighed sets the indsatsmål; the steps towards them are the provider's (issue 20).
+    Action.SUPPORT: frozenset({Role.WORKER}) | SERVICE,
     Action.SCORE: EDITORS | SERVICE,
     Action.INVITE: frozenset({Role.WORKER}),
     Action.OWN: frozenset({Role.CITIZEN}),
@@ -243,6 +246,12 @@ def may_record(user: User, instrument_id: str, occasion: str | None) -> bool:
     return instruments.get(instrument_id).may_record(role, occasion)
 
 
+def may_hold_session(user: User) -> bool:
+    """A session's ORS (at its start) and SRS (at its end) on one page: for whoever records
+    both from the staff pages (the worker; not myndighed or the leader)."""
+    return may(user, Action.SCORE) and all(may_record(user, i, None) for i in ("ORS", "SRS"))
+
+
 # --------------------------------------------------------------------- what pages may show
 
 
@@ -252,17 +261,20 @@ class CitizenFlags:
 
     can_edit: bool
     can_add_goal: bool
+    can_edit_subgoals: bool  # delmål and their notes: the provider's, not myndighed's
     can_count_session: bool  # a § 82 b plan with granted sessions
     can_extend: bool  # ... and fewer than twice the first grant
     can_invite: bool
     record: dict[str, bool]  # instrument id → may open its form (ORS, SRS, REM …)
     fko_occasions: frozenset[str]  # the FKO occasions she records from a goal
     can_record_quarter: bool = False  # every active goal's FKO status on one page
+    can_hold_session: bool = False  # ORS, the talk and SRS on one page (scoring.samtale)
 
 
 def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> CitizenFlags:
     plan = citizen.active_plan
     can_edit = may(user, Action.EDIT)
+    can_support = may(user, Action.SUPPORT)
     fko_occasions = frozenset(
         o
         for o in ("baseline", "target", "status")
@@ -271,8 +283,9 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
     return CitizenFlags(
         can_edit=can_edit,
         can_add_goal=can_edit and plan is not None and len(plan.active_goals) < MAX_ACTIVE_GOALS,
-        can_count_session=can_edit and plan is not None and bool(plan.sessions_granted),
-        can_extend=can_edit
+        can_edit_subgoals=can_support,
+        can_count_session=can_support and plan is not None and bool(plan.sessions_granted),
+        can_extend=can_support
         and plan is not None
         and plan.sessions_granted is not None
         and plan.sessions_granted < 2 * SESSIONS_82B,
@@ -283,6 +296,7 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
         and "FKO" in citizen.methods
         and plan is not None
         and bool(plan.active_goals),
+        can_hold_session="FIT" in citizen.methods and may_hold_session(user),
     )
 
 

@@ -158,18 +158,22 @@ def new_plan(citizen_id: int) -> tuple[str, int] | Response:
 
 
 PLAN_ACTIONS = {
-    # url part: (schema, service call, message when done)
+    # url part: (who may, schema, service call, message when done). A § 82 b forløb's
+    # sessions are the provider's to count and extend (it has no visitation).
     "afslut": (
+        Action.EDIT,
         ClosePlanSchema,
         lambda plan, data: services.close_plan(db.session, plan, data["closed_on"]),
         "Planen er afsluttet.",
     ),
     "samtale": (
+        Action.SUPPORT,
         FormSchema,
         lambda plan, _data: services.register_session(db.session, plan),
         "Samtalen er talt med.",
     ),
     "forlaeng": (
+        Action.SUPPORT,
         FormSchema,
         lambda plan, _data: services.extend_82b(db.session, plan),
         "Forløbet er forlænget med 10 samtaler.",
@@ -180,8 +184,8 @@ PLAN_ACTIONS = {
 @bp.post("/<int:citizen_id>/plan/<int:plan_id>/<any(afslut, samtale, forlaeng):action>")
 @requires(Action.EDIT)
 def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
-    citizen, plan = plan_for(db.session, current_user, citizen_id, plan_id, "plan")
-    schema, call, done_message = PLAN_ACTIONS[action]
+    allowed, schema, call, done_message = PLAN_ACTIONS[action]
+    citizen, plan = plan_for(db.session, current_user, citizen_id, plan_id, "plan", allowed)
     _, errors = submit(schema(), request.form, lambda data: call(plan, data))
     flash_outcome(errors, done_message)
     return redirect(url_for("citizens.show", citizen_id=citizen.id))

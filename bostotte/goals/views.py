@@ -148,10 +148,13 @@ def reopen_goal(citizen_id: int, goal_id: int) -> Response:
     return _back(citizen, f"goal-{goal.id}")
 
 
+# Delmål and notes are the provider's steps towards the goal (Action.SUPPORT), not myndighed's.
 @bp.route("/maal/<int:goal_id>/delmaal/ny", methods=["GET", "POST"])
-@requires(Action.EDIT)
+@requires(Action.SUPPORT)
 def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
-    citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "nyt delmål")
+    citizen, goal = goal_for(
+        db.session, current_user, citizen_id, goal_id, "nyt delmål", Action.SUPPORT
+    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         subgoal, errors = submit(
@@ -166,9 +169,11 @@ def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
 
 
 @bp.route("/delmaal/<int:subgoal_id>/rediger", methods=["GET", "POST"])
-@requires(Action.EDIT)
+@requires(Action.SUPPORT)
 def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
-    citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ret delmål")
+    citizen, subgoal = subgoal_for(
+        db.session, current_user, citizen_id, subgoal_id, "ret delmål", Action.SUPPORT
+    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(
@@ -207,9 +212,11 @@ def _subgoal_form(
 
 
 @bp.route("/delmaal/<int:subgoal_id>/note", methods=["GET", "POST"])
-@requires(Action.EDIT)
+@requires(Action.SUPPORT)
 def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
-    citizen, subgoal = subgoal_for(db.session, current_user, citizen_id, subgoal_id, "ny note")
+    citizen, subgoal = subgoal_for(
+        db.session, current_user, citizen_id, subgoal_id, "ny note", Action.SUPPORT
+    )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         note, errors = submit(

@@ -145,7 +145,7 @@ class SubGoals(MethodView):
     @blp.response(201, SubGoalOut)
     def post(self, data: dict[str, Any]) -> Any:
         """A new delmål under an active goal."""
-        goal = _goal(data.pop("goal_id"), "API: nyt delmål", Action.EDIT)
+        goal = _goal(data.pop("goal_id"), "API: nyt delmål", Action.SUPPORT)
         subgoal = write(lambda: services.add_subgoal(db.session, goal, data, local_today()))
         return subgoal, 201, {"Location": url_for(".SubGoalResource", subgoal_id=subgoal.id)}
 
@@ -165,7 +165,7 @@ class SubGoalResource(MethodView):
     @blp.response(200, SubGoalOut)
     def put(self, data: dict[str, Any], subgoal_id: int) -> Any:
         """Replace the delmål's title, method, approach, date and status (If-Match)."""
-        subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.EDIT)
+        subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.SUPPORT)
         etags.require_match(subgoal, SubGoalOut)
         write(lambda: services.update_subgoal(db.session, subgoal, data))
         return subgoal, 200, etags.header(subgoal, SubGoalOut)
@@ -179,6 +179,6 @@ class Notes(MethodView):
     @blp.response(201, NoteOut)
     def post(self, data: dict[str, Any], subgoal_id: int) -> Any:
         """A note on the delmål's progress."""
-        subgoal = _subgoal(subgoal_id, "API: ny note", Action.EDIT)
+        subgoal = _subgoal(subgoal_id, "API: ny note", Action.SUPPORT)
         user = auth.user()
         return write(lambda: services.add_note(db.session, user, subgoal, data, local_today()))
