@@ -2,7 +2,7 @@
 
 Scales, cut-offs and the reliable-change threshold come from the instrument files; this
 module only picks the right ones (the ORS cut-off by age) and hands plain data to the chart
-functions.
+functions, through `cache.kept`: a chart is drawn once for the same data and then kept.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bostotte import instruments
+from bostotte.charts.cache import kept
 from bostotte.charts.fit import ors_srs_chart
 from bostotte.charts.fko import fko_chart
 from bostotte.charts.model import Chart, Cutoff, FkoPoint, Scale, Step
@@ -21,6 +22,12 @@ from bostotte.citizens.models import Citizen
 from bostotte.goals.models import Goal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring
+
+_ors_srs_chart = kept(ors_srs_chart)
+_fko_chart = kept(fko_chart)
+_rem_radar = kept(rem_radar)
+_rem_multiples = kept(rem_multiples)
+_subgoal_timeline = kept(subgoal_timeline)
 
 
 def scale_of(instrument: Instrument) -> Scale:
@@ -68,7 +75,7 @@ def fit_chart(citizen: Citizen, scorings: Sequence[Scoring], *, you: bool = Fals
     ors_def, srs_def = instruments.get("ORS"), instruments.get("SRS")
     ors = [(s.scored_on, s.total) for s in scorings if s.instrument == ors_def.id]
     srs = [(s.scored_on, s.total) for s in scorings if s.instrument == srs_def.id]
-    return ors_srs_chart(
+    return _ors_srs_chart(
         ors,
         srs,
         scale=ors_def.total_range,
@@ -102,7 +109,7 @@ def goal_fko_chart(goal: Goal, scorings: Sequence[Scoring], *, you: bool = False
         for s in scorings
         if s.instrument == fko.id and s.goal_id == goal.id
     ]
-    return fko_chart(
+    return _fko_chart(
         points,
         scale=scale_of(fko),
         theme=goal.theme_label,
@@ -125,7 +132,7 @@ def goal_timeline(goal: Goal, today: date) -> Chart:
         )
         for sg in goal.subgoals
     ]
-    return subgoal_timeline(
+    return _subgoal_timeline(
         steps,
         period=(goal.plan.start_date, goal.plan.end_date),
         today=today,
@@ -153,8 +160,8 @@ def citizen_charts(
     radar = multiples = None
     if "REM" in methods or "REM" in used:
         items, rem, scale = rem_data(scorings)
-        radar = rem_radar(items, rem, scale=scale, you=you)
-        multiples = rem_multiples(items, rem, scale=scale)
+        radar = _rem_radar(items, rem, scale=scale, you=you)
+        multiples = _rem_multiples(items, rem, scale=scale)
     goals = list(goals)
     fko = (
         {g.id: goal_fko_chart(g, scorings, you=you) for g in goals}
