@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bostotte.common.schema import Date, FormSchema, Int, Str, max_len, one_of
+from bostotte.common.schema import Bool, Date, FormSchema, Int, Str, max_len, one_of
 from bostotte.scoring.models import PARTICIPATION
 
 
@@ -15,6 +15,13 @@ class ScoringMetaSchema(FormSchema):
     worker_note = Str(load_default=None, validate=max_len(4000))
 
 
+class ScoringFormSchema(ScoringMetaSchema):
+    """The staff form's scoring: it also carries the box that confirms a goal's target worse
+    than its baseline (the API, reading ScoringMetaSchema, is not asked)."""
+
+    confirm_target = Bool(load_default=False)
+
+
 class QuarterSchema(FormSchema):
     """The quarter page's shared fields; the goals' values and notes are read per goal
     (`services.QuarterEntry`), and the date's absence is the service's to report, beside
@@ -22,3 +29,13 @@ class QuarterSchema(FormSchema):
 
     scored_on = Date(load_default=None)
     participation = Str(load_default="together")
+
+
+class SessionSchema(FormSchema):
+    """The session page's shared fields; the ORS and SRS values are read per item, and the
+    service reports a missing date, the note's length and the SRS choice beside them."""
+
+    scored_on = Date(load_default=None)
+    participation = Str(load_default="together")
+    worker_note = Str(load_default=None)
+    without_srs = Bool(load_default=False)

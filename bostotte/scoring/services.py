@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
@@ -13,15 +13,18 @@ from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import may_record
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
+from bostotte.common.formatting import dk_number
 from bostotte.common.schema import DomainError, Errors, InvalidInput
 from bostotte.common.time import utcnow
-from bostotte.goals.models import Goal
+from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal, SubGoal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
 
 # FKO occasions set once per goal by myndighed.
 SINGLE_OCCASIONS = ("baseline", "target")
 CITIZEN_PREFIX = "citizen."
+# The form's box for a target worse than the baseline (the error key of its question).
+CONFIRM_TARGET = "confirm_target"
 
 
 def instruments_for(citizen: Citizen) -> list[Instrument]:
@@ -44,6 +47,7 @@ def _validate(
     raw_citizen_values: Mapping[str, object],
     today: date,
     existing: Scoring | None = None,
+    worse_target_confirmed: bool = True,
 ) -> tuple[dict[str, float], dict[str, float]]:
     errors: Errors = {}
     if instrument.method not in citizen.methods:
@@ -51,6 +55,7 @@ def _validate(
     if meta["scored_on"] > today:
         errors["scored_on"] = ["Datoen må ikke ligge i fremtiden."]
     occasion = meta.get("occasion")
+    goal: Goal | None = None
     if instrument.subject == "goal":
         goal = session.get(Goal, meta["goal_id"]) if meta.get("goal_id") else None
         if goal is None or goal.citizen_id != citizen.id:
@@ -77,6 +82,17 @@ def _validate(
 
     values, value_errors = instruments.validate_values(instrument, raw_values)
     errors.update(value_errors)
+    if (
+        not worse_target_confirmed
+        and goal is not None  # only goal instruments have occasions
+        and occasion in SINGLE_OCCASIONS
+        and not value_errors
+        and not {"goal_id", "occasion"} & errors.keys()
+    ):
+        # asked beside any other error, so that she fixes everything in one go
+        question = _worse_target(session, instrument, goal.id, occasion, instrument.total(values))
+        if question:
+            errors[CONFIRM_TARGET] = [question]
     citizen_values: dict[str, float] = {}
     if meta.get("participation") == "disagreed":
         citizen_values, citizen_errors = instruments.validate_values(instrument, raw_citizen_values)
@@ -84,6 +100,38 @@ def _validate(
     if errors:
         raise InvalidInput(errors)
     return values, citizen_values
+
+
+def _worse_target(
+    session: Session, instrument: Instrument, goal_id: int, occasion: str, value: float
+) -> str | None:
+    """The question to ask when the goal's target would be a worse score than its baseline
+    (for FKO: more support needed at the end than at the start); None when it is not."""
+    other = "target" if occasion == "baseline" else "baseline"
+    other_value = session.scalar(
+        select(Scoring.total)
+        .where(
+            Scoring.goal_id == goal_id,
+            Scoring.instrument == instrument.id,
+            Scoring.occasion == other,
+        )
+        .order_by(Scoring.scored_on.desc(), Scoring.id.desc())
+        .limit(1)
+    )
+    if other_value is None:
+        return None
+    baseline, target = (value, other_value) if occasion == "baseline" else (other_value, value)
+    if target == baseline or (target > baseline) == instrument.higher_is_better:
+        return None
+
+    def words(v: float) -> str:
+        label = instrument.scale_label(v)
+        return dk_number(v) + (f" – {label}" if label else "")
+
+    return (
+        f"{instrument.occasions['target'].label} ({words(target)}) er dårligere end "
+        f"udgangspunktet ({words(baseline)}). Er det meningen, så sæt flueben og gem igen."
+    )
 
 
 def _apply(
@@ -124,13 +172,38 @@ def record_scoring(
     raw_citizen_values: Mapping[str, object] | None = None,
     *,
     today: date,
+    worse_target_confirmed: bool = True,
 ) -> Scoring:
-    """Validate against the instrument and store one scoring. Raises InvalidInput."""
+    """Validate against the instrument and store one scoring. Raises InvalidInput.
+
+    `worse_target_confirmed=False` (the form's unticked box) refuses a goal's target worse
+    than its baseline with a question under CONFIRM_TARGET; the API and the import send
+    what they mean and are not asked."""
     instrument = instruments.get(instrument_id)
     meta = dict(meta)  # _validate normalises it; the caller's dict stays as it was
     values, citizen_values = _validate(
-        session, actor, citizen, instrument, meta, raw_values, raw_citizen_values or {}, today
+        session,
+        actor,
+        citizen,
+        instrument,
+        meta,
+        raw_values,
+        raw_citizen_values or {},
+        today,
+        worse_target_confirmed=worse_target_confirmed,
     )
+    return _store(session, actor, citizen, instrument, meta, values, citizen_values)
+
+
+def _store(
+    session: Session,
+    actor: User,
+    citizen: Citizen,
+    instrument: Instrument,
+    meta: dict[str, Any],
+    values: dict[str, float],
+    citizen_values: dict[str, float],
+) -> Scoring:
     scoring = Scoring(
         citizen_id=citizen.id,
         instrument=instrument.id,
@@ -152,8 +225,10 @@ def edit_scoring(
     raw_citizen_values: Mapping[str, object] | None = None,
     *,
     today: date,
+    worse_target_confirmed: bool = True,
 ) -> Scoring:
-    """A new version; the one it replaces is kept as a revision."""
+    """A new version; the one it replaces is kept as a revision. `worse_target_confirmed`
+    as for `record_scoring`."""
     instrument = instruments.get(scoring.instrument)
     citizen = session.get_one(Citizen, scoring.citizen_id)
     meta = {
@@ -171,6 +246,7 @@ def edit_scoring(
         raw_citizen_values or {},
         today,
         existing=scoring,
+        worse_target_confirmed=worse_target_confirmed,
     )
     session.add(
         ScoringRevision(
@@ -219,9 +295,10 @@ def scorings_for(session: Session, citizen_id: int) -> list[Scoring]:
 
 # ------------------------------------------------------------------ the quarter's FKO status
 
-# One participation for every goal of the quarter. "Disagreed" needs the citizen's own value
-# per goal, so that is recorded goal by goal on the ordinary form.
-QUARTER_PARTICIPATION = ("together", "citizen_self", "worker_draft")
+# One participation for every scoring of a form that records several (the quarter's goals, a
+# session's ORS and SRS). "Disagreed" needs the citizen's own value item by item, so that
+# is recorded one scoring at a time on the ordinary form.
+SHARED_PARTICIPATION = ("together", "citizen_self", "worker_draft")
 QUARTER_NOTE_MAX = 4000
 NOTHING_ENTERED = "Vælg støttebehovet for mindst ét mål. Mål uden ny status kan stå tomme."
 
@@ -312,7 +389,7 @@ def record_quarter(
         errors["scored_on"] = ["Udfyld datoen."]
     elif scored_on > today:
         errors["scored_on"] = ["Datoen må ikke ligge i fremtiden."]
-    if meta.get("participation") not in QUARTER_PARTICIPATION:
+    if meta.get("participation") not in SHARED_PARTICIPATION:
         errors["participation"] = ["Vælg en af mulighederne."]
     goal_ids = {g.id for g in active_goals(citizen)}
     filled = [e for e in entries if e.filled]
@@ -368,3 +445,156 @@ def record_quarter(
     if errors:
         raise InvalidInput(errors)
     return scorings
+
+
+# ------------------------------------------------------------------ a session (FIT)
+
+# FIT practice (domain.md; seed 004): ORS at the start of every contact, SRS at the end.
+SESSION_INSTRUMENTS = ("ORS", "SRS")
+SESSION_NOTE_MAX = 4000
+WITHOUT_SRS = "without_srs"
+SRS_MISSING = (
+    "Udfyld SRS sammen med borgeren, eller sæt flueben ved »Gem uden SRS«, hvis samtalen "
+    "sluttede uden."
+)
+SRS_BOTH = "Du har udfyldt SRS og valgt at gemme uden. Slet SRS-tallene, eller fjern fluebenet."
+
+
+def session_field(instrument_id: str, item_id: str) -> str:
+    """The form field (and error key) of one item: 'ors-individuelt', 'srs-generelt' (both
+    instruments have an item 'generelt')."""
+    return f"{instrument_id.lower()}-{item_id}"
+
+
+def session_instruments() -> list[Instrument]:
+    return [instruments.get(i) for i in SESSION_INSTRUMENTS]
+
+
+def last_session_scorings(session: Session, citizen_id: int) -> dict[str, Scoring]:
+    """Her newest ORS and newest SRS with their items, by instrument id (absent if she has
+    none): what she scored last, shown beside each item. Two queries."""
+    ranked = (
+        select(
+            Scoring.id,
+            func.row_number()
+            .over(
+                partition_by=Scoring.instrument,
+                order_by=(Scoring.scored_on.desc(), Scoring.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(Scoring.citizen_id == citizen_id, Scoring.instrument.in_(SESSION_INSTRUMENTS))
+        .subquery()
+    )
+    newest = session.scalars(
+        select(Scoring)
+        .join(ranked, ranked.c.id == Scoring.id)
+        .where(ranked.c.n == 1)
+        .options(selectinload(Scoring.items))
+    )
+    return {s.instrument: s for s in newest}
+
+
+def session_chart_scorings(session: Session, citizen_id: int) -> list[Scoring]:
+    """Her ORS and SRS scorings for the graph (which reads their totals, not their items)."""
+    return list(
+        session.scalars(
+            select(Scoring).where(
+                Scoring.citizen_id == citizen_id, Scoring.instrument.in_(SESSION_INSTRUMENTS)
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SessionGoal:
+    """An active goal and the delmål still being worked on: what the talk can be about."""
+
+    goal: Goal
+    subgoals: list[SubGoal]
+
+
+def session_goals(session: Session, citizen: Citizen) -> list[SessionGoal]:
+    """Her active goals in the active plan, each with its open delmål (one query for the
+    goals, one for their delmål)."""
+    plan = citizen.active_plan
+    if plan is None:
+        return []
+    goals = session.scalars(
+        select(Goal)
+        .where(Goal.plan_id == plan.id, Goal.status == "active")
+        .order_by(Goal.id)
+        .options(selectinload(Goal.subgoals))
+    )
+    return [
+        SessionGoal(g, [sg for sg in g.subgoals if sg.status in OPEN_SUBGOAL_STATUSES])
+        for g in goals
+    ]
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    ors: Scoring
+    srs: Scoring | None  # None when she chose to save without SRS
+
+
+def record_session(
+    session: Session,
+    actor: User,
+    citizen: Citizen,
+    meta: Mapping[str, Any],
+    raw: Mapping[str, Mapping[str, object]],
+    *,
+    today: date,
+) -> SavedSession:
+    """One talk: the ORS from its start and the SRS from its end, with the same date and
+    participation; the note (what the talk was about) goes with the ORS, the scoring that
+    opens the session.
+
+    SRS belongs to every session; `meta['without_srs']` is her explicit choice to save the
+    ORS alone. `raw` holds the typed values by instrument id. All or nothing: every field is
+    checked first and one InvalidInput carries every error (keyed by `session_field`, plus
+    'scored_on', 'participation', 'worker_note' and 'without_srs'); the caller runs it in
+    one savepoint (common.views.submit)."""
+    errors: Errors = {}  # in the page's order, as the error summary lists them
+    scored_on = meta.get("scored_on")
+    if scored_on is None:
+        errors["scored_on"] = ["Udfyld datoen."]
+    if meta.get("participation") not in SHARED_PARTICIPATION:
+        errors["participation"] = ["Vælg en af mulighederne."]
+    note = (meta.get("worker_note") or "").strip()
+
+    def checked(instrument_id: str, worker_note: str | None) -> Callable[[], Scoring] | None:
+        """The instrument's values checked (errors noted); how to store them if valid."""
+        instrument = instruments.get(instrument_id)
+        one = {
+            "scored_on": scored_on or today,  # a missing date is reported above
+            "participation": meta.get("participation"),
+            "citizen_comment": None,
+            "worker_note": worker_note,
+        }
+        try:
+            values, _ = _validate(
+                session, actor, citizen, instrument, one, raw.get(instrument_id, {}), {}, today
+            )
+        except InvalidInput as exc:
+            for key, messages in exc.errors.items():
+                field = key if key == "scored_on" else session_field(instrument_id, key)
+                known = errors.setdefault(field, [])
+                known.extend(m for m in messages if m not in known)
+            return None
+        return lambda: _store(session, actor, citizen, instrument, one, values, {})
+
+    ors = checked("ORS", note or None)
+    if len(note) > SESSION_NOTE_MAX:
+        errors["worker_note"] = [f"Højst {SESSION_NOTE_MAX} tegn."]
+    srs_typed = any(str(v).strip() for v in raw.get("SRS", {}).values())
+    without_srs = bool(meta.get(WITHOUT_SRS))
+    srs = checked("SRS", None) if srs_typed and not without_srs else None
+    if without_srs and srs_typed:
+        errors[WITHOUT_SRS] = [SRS_BOTH]
+    elif not without_srs and not srs_typed:
+        errors[WITHOUT_SRS] = [SRS_MISSING]
+    if errors or ors is None:
+        raise InvalidInput(errors)
+    return SavedSession(ors(), srs() if srs else None)

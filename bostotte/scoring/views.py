@@ -14,11 +14,14 @@ from bostotte.auth.permissions import (
     NotFound,
     citizen_for,
     may,
+    may_hold_session,
     may_record,
     requires,
     scoring_for,
 )
+from bostotte.charts.citizen import fit_chart
 from bostotte.citizens.models import Citizen
+from bostotte.common.formatting import dk_number
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
@@ -27,7 +30,11 @@ from bostotte.instruments import Instrument
 from bostotte.portal.services import comments_by_scoring
 from bostotte.scoring import services
 from bostotte.scoring.models import PARTICIPATION, Scoring
-from bostotte.scoring.schemas import QuarterSchema, ScoringMetaSchema
+from bostotte.scoring.schemas import (
+    QuarterSchema,
+    ScoringFormSchema,
+    SessionSchema,
+)
 
 bp = Blueprint("scoring", __name__, url_prefix="/borgere/<int:citizen_id>")
 
@@ -47,7 +54,7 @@ def _raw_values(prefix: str) -> dict[str, str]:
 def _field_errors(errors: Errors) -> Errors:
     """Service errors keyed by item id → the form's field names."""
     out: Errors = {}
-    meta_fields = set(ScoringMetaSchema().fields) | {"_form"}
+    meta_fields = set(ScoringFormSchema().fields) | {"_form"}
     for key, messages in errors.items():
         if key in meta_fields:
             out[key] = messages
@@ -67,6 +74,8 @@ def _render_form(
         if o.id and may_record(current_user, instrument.id, k)
     }
     goals = citizen.active_plan.goals if citizen.active_plan else []
+    status = status_for(errors)  # the question is not an error, but nothing was saved
+    question = errors.pop(services.CONFIRM_TARGET, None)
     return render_template(
         "scoring/form.html",
         citizen=citizen,
@@ -74,12 +83,14 @@ def _render_form(
         scoring=scoring,
         form=form,
         errors=errors,
+        confirm_question=question[0] if question else None,
+        confirm_field=services.CONFIRM_TARGET,
         occasions=occasions,
         goals=goals,
         participation=PARTICIPATION,
         value_prefix=VALUE_PREFIX,
         citizen_prefix=CITIZEN_VALUE_PREFIX,
-    ), status_for(errors)
+    ), status
 
 
 @bp.route("/scoringer/<instrument>/ny", methods=["GET", "POST"])
@@ -96,7 +107,7 @@ def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
     errors: Errors = {}
     if request.method == "POST":
         scoring, errors = submit(
-            ScoringMetaSchema(),
+            ScoringFormSchema(),
             request.form,
             lambda meta: services.record_scoring(
                 db.session,
@@ -107,6 +118,7 @@ def new(citizen_id: int, instrument: str) -> tuple[str, int] | Response:
                 _raw_values(VALUE_PREFIX),
                 _raw_values(CITIZEN_VALUE_PREFIX),
                 today=local_today(),
+                worse_target_confirmed=meta["confirm_target"],
             ),
         )
         if scoring is not None:
@@ -138,8 +150,8 @@ def _after_recording(citizen: Citizen, scoring: Scoring) -> str:
             goal=scoring.goal_id,
             occasion="target",
         )
-    anchor = f"goal-{scoring.goal_id}" if scoring.goal_id else f"instrument-{scoring.instrument}"
-    return url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor)
+    # The top of her page, where the message is (an anchor would scroll past it).
+    return url_for("citizens.show", citizen_id=citizen.id)
 
 
 @bp.route("/scoringer/<int:scoring_id>/rediger", methods=["GET", "POST"])
@@ -152,7 +164,7 @@ def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
     errors: Errors = {}
     if request.method == "POST":
         done, errors = submit(
-            ScoringMetaSchema(),
+            ScoringFormSchema(),
             request.form,
             lambda meta: services.edit_scoring(
                 db.session,
@@ -162,6 +174,7 @@ def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
                 _raw_values(VALUE_PREFIX),
                 _raw_values(CITIZEN_VALUE_PREFIX),
                 today=local_today(),
+                worse_target_confirmed=meta["confirm_target"],
             ),
         )
         if done is not None:
@@ -264,7 +277,77 @@ def quarter(citizen_id: int) -> tuple[str, int] | Response:
         goals=services.quarter_goals(db.session, citizen),
         form=form,
         errors=errors,
-        participation=[(k, PARTICIPATION[k]) for k in services.QUARTER_PARTICIPATION],
+        participation=[(k, PARTICIPATION[k]) for k in services.SHARED_PARTICIPATION],
         field=services.quarter_field,
         today=local_today(),
     ), status_for(errors)
+
+
+# ------------------------------------------------------------------ a session (FIT)
+
+
+def _session_citizen(citizen_id: int, what: str) -> Citizen:
+    """The citizen of the session pages, for whoever records both ORS and SRS."""
+    citizen = citizen_for(db.session, current_user, citizen_id, what, Action.SCORE)
+    if not may_hold_session(current_user):
+        raise Forbidden  # myndighed records neither ORS nor SRS
+    if any(i.method not in citizen.methods for i in services.session_instruments()):
+        raise NotFound  # as the ordinary ORS form: her record has no FIT
+    return citizen
+
+
+@bp.route("/samtale", methods=["GET", "POST"])
+@requires(Action.SCORE)
+def samtale(citizen_id: int) -> tuple[str, int] | Response:
+    """ORS at the start, the talk (her delmål, a note), SRS at the end: one save, all or
+    nothing; then the graph with today's point."""
+    citizen = _session_citizen(citizen_id, "samtale (ORS og SRS)")
+    instruments_ = services.session_instruments()
+    errors: Errors = {}
+    if request.method == "POST":
+        saved, errors = submit(
+            SessionSchema(),
+            request.form,
+            lambda meta: services.record_session(
+                db.session,
+                current_user,
+                citizen,
+                meta,
+                {i.id: _raw_values(services.session_field(i.id, "")) for i in instruments_},
+                today=local_today(),
+            ),
+        )
+        if saved is not None:
+            srs = f" og SRS {dk_number(saved.srs.total)}" if saved.srs else " (uden SRS)"
+            flash(f"Samtalen er gemt: ORS {dk_number(saved.ors.total)}{srs}.", "success")
+            return redirect(url_for("scoring.samtale_graph", citizen_id=citizen.id))
+    form = (
+        request.form
+        if request.method == "POST"
+        else {"scored_on": local_today().isoformat(), "participation": "together"}
+    )
+    return render_template(
+        "scoring/samtale.html",
+        citizen=citizen,
+        instruments=instruments_,
+        last=services.last_session_scorings(db.session, citizen.id),
+        goals=services.session_goals(db.session, citizen),
+        form=form,
+        errors=errors,
+        participation=[(k, PARTICIPATION[k]) for k in services.SHARED_PARTICIPATION],
+        field=services.session_field,
+        without_srs=services.WITHOUT_SRS,
+        today=local_today(),
+    ), status_for(errors)
+
+
+@bp.get("/samtale/graf")
+@requires(Action.SCORE)
+def samtale_graph(citizen_id: int) -> str:
+    """The session's last step: her ORS and SRS over time, today's point included."""
+    citizen = _session_citizen(citizen_id, "samtale: ORS og SRS over tid")
+    return render_template(
+        "scoring/samtale_graph.html",
+        citizen=citizen,
+        chart=fit_chart(citizen, services.session_chart_scorings(db.session, citizen.id)),
+    )

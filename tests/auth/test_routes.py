@@ -128,6 +128,10 @@ STAFF_ROUTES = [
     # The quarter's FKO status: the worker's occasion (myndighed sets baseline and target).
     Route("scoring.quarter", "GET", "/borgere/{c}/kvartal", WORKER),
     Route("scoring.quarter", "POST", "/borgere/{c}/kvartal", WORKER),
+    # A session's ORS and SRS in one flow: the worker's (myndighed records neither).
+    Route("scoring.samtale", "GET", "/borgere/{c}/samtale", WORKER),
+    Route("scoring.samtale", "POST", "/borgere/{c}/samtale", WORKER),
+    Route("scoring.samtale_graph", "GET", "/borgere/{c}/samtale/graf", WORKER),
     Route("invitations.invite", "GET", "/borgere/{c}/invitation", WORKER),
     Route("invitations.invite", "POST", "/borgere/{c}/invitation", WORKER),
     Route("reminders.mark_seen", "POST", "/opgaver/signaler/{c}", WORKER),
