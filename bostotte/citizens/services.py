@@ -309,6 +309,7 @@ class CitizenPage:
     note_targets: list[SubGoal]
     subgoal_goals: list[Goal]
     max_goals: int = MAX_ACTIVE_GOALS
+    open_subgoal_statuses: tuple[str, ...] = OPEN_SUBGOAL_STATUSES  # shown first; others fold
 
 
 def _last_scored(scorings: list[Scoring]) -> dict[tuple[str, int | None], date]:
@@ -346,7 +347,7 @@ def _due_lines(
 
 
 def _quick_choices(plan: Plan | None, flags: CitizenFlags) -> tuple[list[SubGoal], list[Goal]]:
-    if plan is None or not flags.can_edit:
+    if plan is None or not (flags.can_edit and flags.can_edit_subgoals):
         return [], []
     goals = plan.active_goals
     open_subgoals = [sg for g in goals for sg in g.subgoals if sg.status in OPEN_SUBGOAL_STATUSES]

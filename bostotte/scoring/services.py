@@ -595,6 +595,9 @@ def record_session(
         errors[WITHOUT_SRS] = [SRS_BOTH]
     elif not without_srs and not srs_typed:
         errors[WITHOUT_SRS] = [SRS_MISSING]
+    for key in ("scored_on", "participation"):  # they close the page
+        if key in errors:
+            errors[key] = errors.pop(key)
     if errors or ors is None:
         raise InvalidInput(errors)
     return SavedSession(ors(), srs() if srs else None)

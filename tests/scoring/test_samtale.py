@@ -188,7 +188,7 @@ def test_every_error_at_once_in_the_pages_order(w, login_as, session):
     r = login_as(w.w1).post(url(w), data=data)
     page = r.get_data(as_text=True)
     assert r.status_code == 400 and count(session) == 3
-    links = ["#f-scored_on", "#f-ors-socialt", "#f-worker_note", "#f-srs-generelt"]
+    links = ["#f-ors-socialt", "#f-worker_note", "#f-srs-generelt", "#f-scored_on"]
     positions = [page.index(f'href="{link}"') for link in links]
     assert positions == sorted(positions)
     assert "Brug højst én decimal, fx 7,5." in page and "Højst 4000 tegn." in page
