@@ -74,7 +74,9 @@ class PageWorld(make.World):
 @pytest.fixture()
 def w(w, session):  # type: ignore[no-untyped-def]
     g1 = make.goal(session, w.w1, w.p1, specific="Jeg vil selv betale mine regninger")
-    sg1 = make.subgoal(session, g1, title="Tilmelde Betalingsservice", target_date=date(2026, 11, 1))
+    sg1 = make.subgoal(
+        session, g1, title="Tilmelde Betalingsservice", target_date=date(2026, 11, 1)
+    )
     session.commit()
     return PageWorld(**vars(w), g1=g1, sg1=sg1)
 
@@ -178,7 +180,9 @@ def test_with_nothing_due_the_page_names_the_next_date(w, login_as, session):
 
 def test_history_is_folded_and_closed(w, login_as, session):
     for day in (3, 10, 17):
-        add_note(session, w.w1, w.sg1, {"text": f"Note {day}", "noted_on": date(2026, 11, day)}, TODAY)
+        add_note(
+            session, w.w1, w.sg1, {"text": f"Note {day}", "noted_on": date(2026, 11, day)}, TODAY
+        )
     for month in (3, 6, 9):
         make.score(session, w.w1, w.c1, "ORS", date(2026, month, 1), make.items("ORS", 5, 5, 5, 5))
     make.subgoal(session, w.g1, title="Købe ringbind", status="achieved")
@@ -201,9 +205,7 @@ def test_history_is_folded_and_closed(w, login_as, session):
 
 def test_a_plan_action_lands_at_the_top_of_the_page_with_its_message(w, login_as, session):
     c82 = make.citizen(session, w.t1, primary_worker_id=w.w1.id, legal_basis="§82b")
-    p82 = make.plan(
-        session, c82, start=date(2026, 9, 1), end=date(2027, 2, 28), legal_basis="§82b"
-    )
+    p82 = make.plan(session, c82, start=date(2026, 9, 1), end=date(2027, 2, 28), legal_basis="§82b")
     session.commit()
     client = login_as(w.w1)
     r = client.post(f"/borgere/{c82.id}/plan/{p82.id}/samtale")
