@@ -31,6 +31,7 @@ from bostotte.auth import oidc
 from bostotte.auth.permissions import Denied, menu
 from bostotte.auth.views import bp as auth_bp
 from bostotte.citizens import models as _citizens_models  # noqa: F401
+from bostotte.citizens import rhythm_views as _rhythm_routes  # noqa: F401 (on citizens_bp)
 from bostotte.citizens.views import bp as citizens_bp
 from bostotte.cli import bostotte_cli
 from bostotte.common import formatting

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
 from bostotte.extensions import db
+from bostotte.reminders.cadence import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from bostotte.citizens.models import Citizen
@@ -50,8 +51,21 @@ class Team(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The leader's limits for her citizens' rhythm (months, weeks); empty: the instruments'.
+    fko_months_min: Mapped[int | None]
+    fko_months_max: Mapped[int | None]
+    ors_weeks_min: Mapped[int | None]
+    ors_weeks_max: Mapped[int | None]
 
     members: Mapped[list[User]] = relationship(secondary=user_teams, back_populates="teams")
+
+    @property
+    def rhythm_limits(self) -> Limits:
+        fko, ors = DEFAULT_LIMITS.fko_months, DEFAULT_LIMITS.ors_weeks
+        return Limits(
+            (self.fko_months_min or fko[0], self.fko_months_max or fko[1]),
+            (self.ors_weeks_min or ors[0], self.ors_weeks_max or ors[1]),
+        )
 
 
 class User(UserMixin, db.Model):

@@ -268,6 +268,7 @@ class CitizenFlags:
     record: dict[str, bool]  # instrument id → may open its form (ORS, SRS, REM …)
     fko_occasions: frozenset[str]  # the FKO occasions she records from a goal
     can_record_quarter: bool = False  # every active goal's FKO status on one page
+    can_set_rhythm: bool = False  # her FKO/ORS rhythm: the worker's, whose reminders follow it
     can_hold_session: bool = False  # ORS, the talk and SRS on one page (scoring.samtale)
 
 
@@ -296,6 +297,7 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
         and "FKO" in citizen.methods
         and plan is not None
         and bool(plan.active_goals),
+        can_set_rhythm=can_edit and may(user, Action.TASKS),
         can_hold_session="FIT" in citizen.methods and may_hold_session(user),
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
 from bostotte.extensions import Versioned, db, in_values
+from bostotte.reminders.cadence import Rhythm
 
 if TYPE_CHECKING:
     from bostotte.auth.models import Team, User
@@ -54,6 +55,10 @@ class Citizen(Versioned, db.Model):
     primary_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Her rhythm as agreed with her worker (months, weeks); empty: the instruments' cadence.
+    fko_status_months: Mapped[int | None]
+    ors_weeks: Mapped[int | None]
+    rhythm_reason: Mapped[str | None] = mapped_column(String(500))
 
     team: Mapped[Team] = relationship()
     caseworker: Mapped[User | None] = relationship(foreign_keys=[caseworker_id])
@@ -77,6 +82,20 @@ class Citizen(Versioned, db.Model):
     @property
     def gender_label(self) -> str:
         return GENDERS.get(self.gender, self.gender)
+
+    @property
+    def rhythm(self) -> Rhythm:
+        """The intervals her reminders follow: hers, within her team's limits."""
+        return self.team.rhythm_limits.rhythm(self.fko_status_months, self.ors_weeks)
+
+    @property
+    def rhythm_text(self) -> str:
+        """Her rhythm in Danish, for the methods she has ('' with neither FKO nor FIT)."""
+        r = self.rhythm
+        return ", ".join(
+            ([f"FKO-status {r.fko_text}"] if self.uses_fko else [])
+            + ([f"ORS mindst {r.ors_text}"] if self.uses_fit else [])
+        )
 
 
 class Plan(Versioned, db.Model):

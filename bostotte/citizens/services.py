@@ -92,6 +92,7 @@ def facts_for(
         active_goals=tuple((g.id, g.target_date) for g in plan.active_goals) if plan else (),
         last_scored=last,
         ended=plan is None and citizen.end_date is not None and citizen.end_date <= today,
+        rhythm=citizen.rhythm,
     )
 
 

@@ -173,19 +173,16 @@ def resolve_done(session: Session, citizen_ids: Iterable[int], today: date, now:
     return resolved
 
 
-def job_citizen_ids(session: Session, today: date) -> list[int]:
-    """Citizens who may have something due, or reminders still open."""
-    return list(
-        session.scalars(
-            select(Citizen.id)
-            .where(
-                or_(
-                    Citizen.end_date.is_(None),
-                    Citizen.end_date > today,
-                    Citizen.plans.any(Plan.status == "active"),
-                    Citizen.id.in_(select(Reminder.citizen_id).where(Reminder.status == "open")),
-                )
-            )
-            .order_by(Citizen.id)
+def job_citizen_ids(session: Session, today: date, *, team_id: int | None = None) -> list[int]:
+    """Citizens (of one team, or all) who may have something due, or reminders still open."""
+    query = select(Citizen.id).where(
+        or_(
+            Citizen.end_date.is_(None),
+            Citizen.end_date > today,
+            Citizen.plans.any(Plan.status == "active"),
+            Citizen.id.in_(select(Reminder.citizen_id).where(Reminder.status == "open")),
         )
     )
+    if team_id is not None:
+        query = query.where(Citizen.team_id == team_id)
+    return list(session.scalars(query.order_by(Citizen.id)))

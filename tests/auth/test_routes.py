@@ -112,6 +112,7 @@ STAFF_ROUTES = [
     Route("goals.close_goal", "GET", "/borgere/{c}/maal/{g}/afslut", EDITORS),
     Route("goals.close_goal", "POST", "/borgere/{c}/maal/{g}/afslut", EDITORS),
     Route("goals.reopen_goal", "POST", "/borgere/{c}/maal/{g}/genaabn", EDITORS),
+    Route("goals.goal_history", "GET", "/borgere/{c}/maal/{g}/historik", READERS),
     # Myndighed sets the goals; delmål and their notes are the worker's steps towards them.
     Route("goals.new_subgoal", "GET", "/borgere/{c}/maal/{g}/delmaal/ny", WORKER),
     Route("goals.new_subgoal", "POST", "/borgere/{c}/maal/{g}/delmaal/ny", WORKER),
@@ -128,6 +129,9 @@ STAFF_ROUTES = [
     # The quarter's FKO status: the worker's occasion (myndighed sets baseline and target).
     Route("scoring.quarter", "GET", "/borgere/{c}/kvartal", WORKER),
     Route("scoring.quarter", "POST", "/borgere/{c}/kvartal", WORKER),
+    # The rhythm drives the worker's reminders: hers to agree with the citizen.
+    Route("citizens.rhythm_form", "GET", "/borgere/{c}/rytme", WORKER),
+    Route("citizens.rhythm_form", "POST", "/borgere/{c}/rytme", WORKER),
     # A session's ORS and SRS in one flow: the worker's (myndighed records neither).
     Route("scoring.samtale", "GET", "/borgere/{c}/samtale", WORKER),
     Route("scoring.samtale", "POST", "/borgere/{c}/samtale", WORKER),

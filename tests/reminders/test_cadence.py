@@ -4,13 +4,17 @@ import pytest
 
 from bostotte.common.time import add_months
 from bostotte.reminders.cadence import (
+    DEFAULT_LIMITS,
+    DEFAULT_RHYTHM,
     FKO_STATUS_MONTHS,
-    ORS_FLAG_DAYS,
+    ORS_WEEKS,
     REM_FIRST_MONTHS,
     REM_FOLLOW_UP_MONTHS,
     RULES,
     CitizenFacts,
     Due,
+    Limits,
+    Rhythm,
     due_items,
     next_fko_status,
     next_scoring_due,
@@ -157,10 +161,63 @@ def test_methods_flags_plans_and_ended_indsats():
     assert {d.rule for d in due_items(facts(active_goals=()))} == {"plan_review"}
 
 
-def test_cadence_intervals_come_from_the_instrument_files():
-    assert (FKO_STATUS_MONTHS, REM_FIRST_MONTHS, REM_FOLLOW_UP_MONTHS, ORS_FLAG_DAYS) == (
-        3,
-        3,
-        12,
-        28,
-    )
+def test_cadence_intervals_and_default_limits_come_from_the_instrument_files():
+    assert (FKO_STATUS_MONTHS, REM_FIRST_MONTHS, REM_FOLLOW_UP_MONTHS, ORS_WEEKS) == (3, 3, 12, 4)
+    assert Rhythm(3, 4) == DEFAULT_RHYTHM and DEFAULT_RHYTHM.ors_days == 28
+    assert Limits((3, 6), (2, 8)) == DEFAULT_LIMITS
+
+
+# --- A citizen's rhythm ---------------------------------------------------------------
+
+
+def test_a_longer_fko_rhythm_moves_the_marks_from_plan_start():
+    start, end = date(2026, 1, 15), date(2027, 1, 14)
+    assert next_fko_status(start, end, None, 6) == date(2026, 7, 15)
+    assert next_fko_status(start, end, date(2026, 7, 15), 6) is None  # 12 months is plan end
+    six = facts(rhythm=Rhythm(fko_status_months=6))
+    assert ("fko_status", date(2026, 7, 15), 1, None) in keys(due_items(six))
+    assert ("fko_status", date(2026, 4, 15), 1, None) not in keys(due_items(six))
+    # the status in the reminder window still counts for its mark; then the final status
+    early = facts(rhythm=Rhythm(6, 4), last_scored={("FKO", 1): date(2026, 7, 1)})
+    assert ("fko_final", end, 1, None) in keys(due_items(early))
+    # a shorter one too: every second month
+    two = facts(rhythm=Rhythm(fko_status_months=2), last_scored={("FKO", 1): date(2026, 3, 15)})
+    assert next_scoring_due(two).due == date(2026, 5, 15)
+
+
+def test_the_ors_flag_follows_her_weeks():
+    last = {("ORS", None): date(2026, 3, 1)}
+    base = facts(uses_fko=False, uses_fit=True, last_scored=last)
+    assert next_scoring_due(base).due == date(2026, 3, 29)  # the default: 4 weeks
+    eight = facts(uses_fko=False, uses_fit=True, last_scored=last, rhythm=Rhythm(3, 8))
+    assert next_scoring_due(eight).due == date(2026, 4, 26)
+    assert reminders_due(eight, date(2026, 3, 29)) == []
+    assert [d.due for d in reminders_due(eight, date(2026, 4, 26))] == [date(2026, 4, 26)]
+    # without any ORS yet, counted from plan start
+    two = facts(uses_fko=False, uses_fit=True, rhythm=Rhythm(3, 2))
+    assert next_scoring_due(two).due == date(2026, 1, 29)
+
+
+def test_the_limits_hold_her_rhythm_and_refuse_what_lies_outside():
+    limits = Limits((3, 6), (2, 8))
+    assert limits.rhythm(None, None) == Rhythm(3, 4)  # the instruments' cadence
+    assert limits.rhythm(5, 6) == Rhythm(5, 6)
+    # a leader who narrows the limits narrows the rhythm agreed before
+    assert Limits((4, 6), (2, 3)).rhythm(None, 8) == Rhythm(4, 3)
+    assert Limits((3, 4), (6, 8)).rhythm(6, 2) == Rhythm(4, 6)
+    assert limits.refusals(6, 8) == {} and limits.refusals(None, None) == {}
+    refused = limits.refusals(7, 1)
+    assert refused == {
+        "fko_status_months": "Vælg mellem 3 og 6 måneder. Det er teamets grænser for FKO-status.",
+        "ors_weeks": "Vælg mellem 2 og 8 uger. Det er teamets grænser for ORS.",
+    }
+    assert set(limits.refusals(2, 9)) == {"fko_status_months", "ors_weeks"}
+    assert set(limits.refusals(0, -4)) == {"fko_status_months", "ors_weeks"}
+
+
+def test_rhythm_and_limits_read_in_danish():
+    assert (Rhythm(3, 4).fko_text, Rhythm(3, 4).ors_text) == ("hver 3. måned", "hver 4. uge")
+    assert (Rhythm(1, 1).fko_text, Rhythm(1, 1).ors_text) == ("hver måned", "hver uge")
+    limits = Limits((3, 6), (2, 8))
+    assert limits.fko_text == "med 3 til 6 måneders mellemrum"
+    assert limits.ors_text == "med 2 til 8 ugers mellemrum"
