@@ -69,9 +69,13 @@ lint: setup
 	$(BIN)/ruff format --check bostotte tests scripts bench deploy
 	$(BIN)/mypy bostotte
 
+# The web part loads gunicorn with Debian's wrk (installed when missing).
 bench: setup
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
-	else echo "No benchmarks yet (the statistics benchmark arrives with the statistics engine)."; fi
+	@command -v wrk >/dev/null \
+		|| { echo "Installing wrk for the web benchmark"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+		|| { echo "Could not install wrk (run as root, or: sudo apt-get install wrk)"; exit 1; }; }
+	$(BIN)/python bench/run.py
 
 vendor-dkfds:
 	bash scripts/vendor-dkfds.sh

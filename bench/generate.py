@@ -23,8 +23,9 @@ def add_quarters(d: date, k: int) -> date:
     return date(d.year + m // 12, m % 12 + 1, min(d.day, 28))
 
 
-def generate(folder: Path, citizens: int, seed: int = 85) -> int:
-    """Returns the number of scorings (sessions) written."""
+def generate(folder: Path, citizens: int, seed: int = 85, first: date = START) -> int:
+    """Returns the number of scorings (sessions) written. Citizens start within 60 days of
+    `first`."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     teams = max(2, citizens // 250)
@@ -69,7 +70,7 @@ def generate(folder: Path, citizens: int, seed: int = 85) -> int:
         for i in range(citizens):
             cid = f"C{i}"
             fit = i % 2 == 0
-            start = START + timedelta(days=rng.randrange(60))
+            start = first + timedelta(days=rng.randrange(60))
             cw.writerow(
                 [
                     cid,

@@ -16,8 +16,12 @@ Figures, not tests: the machine is shared and noisy.
 
 - the upgrade from the previous release's head (tests/test_upgrade.py) on the full
   database: wall time, every row kept.
-BENCH_ONLY=import,complete,stats,page,upgrade (any of them, comma-separated; all by default)
-measures only those; the import always runs, as the others read what it wrote.
+- web (bench/web.py, on the demo data of its own database): the citizen page's requests/s
+  under gunicorn against a bare Flask app's, and Mine borgere and Mine opgaver for a worker
+  with 250 citizens.
+BENCH_ONLY=import,complete,stats,page,upgrade,web (any of them, comma-separated; all by
+default) measures only those; the import runs whenever one of the first five does, as they
+read what it wrote.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
-PARTS = ("import", "complete", "stats", "page", "upgrade")
+PARTS = ("import", "complete", "stats", "page", "upgrade", "web")
 ONLY = [p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()]
 if unknown := set(ONLY) - set(PARTS):
     sys.exit(f"BENCH_ONLY: unknown {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
@@ -266,7 +270,7 @@ def main() -> None:
 
     DATA.mkdir(parents=True, exist_ok=True)
     lines = []
-    for size in SIZES:
+    for size in SIZES if set(ONLY) - {"web"} else []:
         folder = DATA / f"csv-{size}"
         t = time.perf_counter()
         scorings = generate(folder, size)
@@ -314,10 +318,15 @@ def main() -> None:
             line = " | ".join(parts)
             print(line, flush=True)
             lines.append(line)
+    if "web" in ONLY:
+        from bench import web  # noqa: PLC0415 (needs the root on sys.path first)
+
+        lines += web.run(PG_ADMIN)
     print(
         "\nSummary (import targets: ≤ 2 minutes on PostgreSQL at 50,000 citizens, peak "
         "≤ 300 MB; one-year stats call in turns with the bound, best of 5; /statistik "
-        "page, best of 3):"
+        "page, best of 3; web: the citizen page ≥ 10 % of the bare app's requests/s, "
+        "Mine borgere and Mine opgaver ≤ 200 ms):"
     )
     for line in lines:
         print("  " + line)
