@@ -147,6 +147,8 @@ def test_the_citizen_page_shows_the_rhythm_and_the_link_only_to_her_worker(w, se
 
 def test_the_leader_sets_her_teams_limits(w, session, login_as):
     client = login_as(w.leader)
+    # reached from her overview of overdue tasks
+    assert 'href="/borgere/rytme"' in client.get("/opgaver/overblik").get_data(as_text=True)
     page = client.get("/borgere/rytme")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
