@@ -15,6 +15,7 @@ from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
+from bostotte.goals import history
 from bostotte.goals.models import (
     MAX_ACTIVE_GOALS,
     OPEN_SUBGOAL_STATUSES,
@@ -271,9 +272,13 @@ def carry_over_goals(
                 if sg.status in OPEN_SUBGOAL_STATUSES
             ],
         )
-        goal.status, goal.closed_on = "replaced", today
-        goal.close_reason = "Videreført i ny plan"
         session.add(clone)
+        history.change(  # closed as any goal is: kept in its history
+            session,
+            actor,
+            goal,
+            {"status": "replaced", "closed_on": today, "close_reason": "Videreført i ny plan"},
+        )
         carried.append(clone)
     session.flush()
     return carried

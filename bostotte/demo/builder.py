@@ -209,7 +209,9 @@ class Builder:
         carried = carry_over_goals(self.session, old, new, period.start, run.worker)
         for goal in carried:
             # The §82b target dates lie around the move; the new plan gets new ones.
-            update_goal(self.session, goal, {"target_date": add_months(period.start, 9)})
+            update_goal(
+                self.session, run.worker, goal, {"target_date": add_months(period.start, 9)}
+            )
         return [(goal, by_text[goal.specific]) for goal in carried]
 
     # Goals, delmål and notes
@@ -278,7 +280,7 @@ class Builder:
                 "closed_on": closed_on,
                 "close_reason": self.rng.choice(CLOSE_REASONS[status]),
             }
-            close_goal(self.session, goal, _form(CloseGoalSchema(), data))
+            close_goal(self.session, run.worker, goal, _form(CloseGoalSchema(), data))
 
     def _subgoals(
         self, run: CitizenRun, goal: Goal, text: GoalText, goal_status: str, until: date
@@ -294,6 +296,7 @@ class Builder:
             if status in OPEN_SUBGOAL_STATUSES and target < until - timedelta(days=21):
                 # An open delmål's date is mostly moved on as the work goes; a few lag.
                 target = until + timedelta(days=days - 45)
+            target = min(target, goal.plan.end_date)  # a delmål is reached within its plan
             data = {
                 "title": wording.title,
                 "method": wording.method,

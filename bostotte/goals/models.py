@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bostotte.common.time import UTCDateTime, utcnow
@@ -58,6 +58,27 @@ SUBGOAL_METHODS = {
     "recovery": "Recovery-orienteret støtte",
     "praktisk": "Praktisk træning",
     "andet": "Andet",
+}
+# The fields a change can touch, with the words the history shows for them.
+GOAL_FIELD_LABELS = {
+    "theme": "Tema",
+    "specific": "Mål",
+    "measurable": "Målbart",
+    "agreed": "Aftalt med borgeren",
+    "agreed_on": "Aftalt den",
+    "realistic": "Realistisk",
+    "target_date": "Måldato",
+    "status": "Status",
+    "closed_on": "Afsluttet den",
+    "close_reason": "Begrundelse",
+    "created_on": "Sat den",
+}
+SUBGOAL_FIELD_LABELS = {
+    "title": "Delmål",
+    "method": "Metode",
+    "approach": "Fremgangsmåde",
+    "target_date": "Måldato",
+    "status": "Status",
 }
 
 
@@ -152,3 +173,27 @@ class SubGoalNote(db.Model):
 
     subgoal: Mapped[SubGoal] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship()
+
+
+class GoalRevision(db.Model):
+    """One change to a goal or to one of its delmål: who made it, when, and each field it
+    changed, from what to what. Like a scoring's revisions, edits never overwrite silently;
+    the version replaced is kept as the fields' earlier values."""
+
+    __tablename__ = "goal_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    # Set when the change was to a delmål of the goal, empty when to the goal itself.
+    subgoal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subgoals.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]  # the record's version this change replaced
+    # {field: [before, after]}, dates as ISO text.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Empty when no login made the change: the four-file import.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    subgoal: Mapped[SubGoal | None] = relationship()
+    replaced_by: Mapped[User | None] = relationship()

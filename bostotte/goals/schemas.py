@@ -47,3 +47,12 @@ class SubGoalSchema(FormSchema):
 class NoteSchema(FormSchema):
     noted_on = Date(required=True)
     text = Str(required=True, validate=required_text(4000))
+    # The delmål's status, set in the same save as the note (left out: unchanged).
+    status = Str(load_default=None, validate=one_of(SUBGOAL_STATUSES))
+
+
+class NoteForm(NoteSchema):
+    """The page's note form also says which status it showed, so that a status she left as
+    it was does not undo a colleague's change made meanwhile."""
+
+    status_was = Str(load_default=None, validate=one_of(SUBGOAL_STATUSES))

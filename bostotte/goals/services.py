@@ -9,7 +9,9 @@ from bostotte.auth.models import User
 from bostotte.citizens.models import Plan
 from bostotte.citizens.services import check_external_id
 from bostotte.common.db import Session
+from bostotte.common.formatting import dk_date
 from bostotte.common.schema import DomainError
+from bostotte.goals import history
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal, SubGoalNote
 
 TOO_MANY_GOALS = (
@@ -65,58 +67,93 @@ def _check_target_date(plan: Plan, target: date | None) -> None:
         raise DomainError("Måldatoen ligger før planens start.", "target_date")
 
 
-def update_goal(session: Session, goal: Goal, data: dict[str, Any]) -> Goal:
+def _check_subgoal_date(plan: Plan, target: date | None) -> None:
+    """A delmål is reached within its plan: a date outside it is a typing mistake (2020 for
+    2026 made an item "overskredet for 2518 dage")."""
+    if target is None:
+        return
+    if target < plan.start_date:
+        raise DomainError(
+            f"Måldatoen ligger før planens start ({dk_date(plan.start_date)}). "
+            "Vælg en dato i planens periode.",
+            "target_date",
+        )
+    if target > plan.end_date:
+        raise DomainError(
+            f"Måldatoen ligger efter planens slut ({dk_date(plan.end_date)}). "
+            "Vælg en dato i planens periode.",
+            "target_date",
+        )
+
+
+def update_goal(session: Session, user: User, goal: Goal, data: dict[str, Any]) -> Goal:
     _check_target_date(goal.plan, data.get("target_date"))
-    for key, value in data.items():
-        setattr(goal, key, value)
-    session.flush()
+    history.change(session, user, goal, data)
     return goal
 
 
-def close_goal(session: Session, goal: Goal, data: dict[str, Any]) -> Goal:
+def close_goal(session: Session, user: User, goal: Goal, data: dict[str, Any]) -> Goal:
     if goal.status != "active":
         raise DomainError("Målet er allerede afsluttet.")
     if data["closed_on"] < goal.created_on:
         raise DomainError("Datoen ligger før målet blev oprettet.", "closed_on")
-    goal.status = data["status"]
-    goal.closed_on = data["closed_on"]
-    goal.close_reason = data.get("close_reason")
-    session.flush()
+    history.change(
+        session,
+        user,
+        goal,
+        {
+            "status": data["status"],
+            "closed_on": data["closed_on"],
+            "close_reason": data.get("close_reason"),
+        },
+    )
     return goal
 
 
-def reopen_goal(session: Session, goal: Goal) -> None:
+def reopen_goal(session: Session, user: User, goal: Goal) -> None:
     if goal.status == "active":
         return
     _lock_plan(session, goal.plan)
     if count_active_goals(session, goal.plan) >= MAX_ACTIVE_GOALS:
         raise DomainError(TOO_MANY_GOALS)
-    goal.status, goal.closed_on, goal.close_reason = "active", None, None
-    session.flush()
+    history.change(
+        session, user, goal, {"status": "active", "closed_on": None, "close_reason": None}
+    )
 
 
 def add_subgoal(session: Session, goal: Goal, data: dict[str, Any], today: date) -> SubGoal:
     if goal.status != "active":
         raise DomainError("Målet er afsluttet. Genåbn det for at tilføje delmål.")
+    _check_subgoal_date(goal.plan, data.get("target_date"))
     subgoal = SubGoal(goal=goal, created_on=today, **data)
     session.add(subgoal)
     session.flush()
     return subgoal
 
 
-def update_subgoal(session: Session, subgoal: SubGoal, data: dict[str, Any]) -> SubGoal:
-    for key, value in data.items():
-        setattr(subgoal, key, value)
-    session.flush()
+def update_subgoal(session: Session, user: User, subgoal: SubGoal, data: dict[str, Any]) -> SubGoal:
+    # A date kept as it was is not checked again: a delmål carried over from a §82b forløb
+    # keeps its date until the worker sets a new one.
+    if "target_date" in data and data["target_date"] != subgoal.target_date:
+        _check_subgoal_date(subgoal.goal.plan, data["target_date"])
+    history.change(session, user, subgoal, data)
     return subgoal
 
 
 def add_note(
     session: Session, user: User, subgoal: SubGoal, data: dict[str, Any], today: date
 ) -> SubGoalNote:
+    """The note, and the delmål's status if she changed it (kept in the history). The form
+    says which status it showed (`status_was`): a status left as shown changes nothing,
+    even if a colleague has changed it since."""
+    data = dict(data)
+    status = data.pop("status", None)
+    shown = data.pop("status_was", None) or subgoal.status
     if data["noted_on"] > today:
         raise DomainError("Datoen må ikke ligge i fremtiden.", "noted_on")
     note = SubGoalNote(subgoal=subgoal, author=user, **data)
     session.add(note)
+    if status is not None and status != shown:
+        history.change(session, user, subgoal, {"status": status})
     session.flush()
     return note

@@ -17,7 +17,7 @@ from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
-from bostotte.goals import services
+from bostotte.goals import history, services
 from bostotte.goals.models import (
     ALL_THEMES,
     MAX_ACTIVE_GOALS,
@@ -30,15 +30,16 @@ from bostotte.goals.schemas import (
     CLOSING_STATUSES,
     CloseGoalSchema,
     GoalSchema,
-    NoteSchema,
+    NoteForm,
     SubGoalSchema,
 )
 
 bp = Blueprint("goals", __name__, url_prefix="/borgere/<int:citizen_id>")
 
 
-def _back(citizen: Citizen, anchor: str | None = None) -> Response:
-    return redirect(url_for("citizens.show", citizen_id=citizen.id, _anchor=anchor))
+def _back(citizen: Citizen) -> Response:
+    # The top of the citizen page, where the confirmation is shown: no jump to an anchor.
+    return redirect(url_for("citizens.show", citizen_id=citizen.id))
 
 
 def _goal_form(
@@ -83,7 +84,7 @@ def new_goal(citizen_id: int) -> tuple[str, int] | Response:
                         occasion="baseline",
                     )
                 )
-            return _back(citizen, f"goal-{goal.id}")
+            return _back(citizen)
     elif len(plan.active_goals) >= MAX_ACTIVE_GOALS:
         errors = {"_form": [services.TOO_MANY_GOALS]}
     return _goal_form(citizen, None, request.form, errors)
@@ -96,11 +97,13 @@ def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         done, errors = submit(
-            GoalSchema(), request.form, lambda data: services.update_goal(db.session, goal, data)
+            GoalSchema(),
+            request.form,
+            lambda data: services.update_goal(db.session, current_user, goal, data),
         )
         if done:
             flash("Målet er gemt.", "success")
-            return _back(citizen, f"goal-{goal.id}")
+            return _back(citizen)
     form = (
         request.form
         if request.method == "POST"
@@ -121,11 +124,11 @@ def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
         done, errors = submit(
             CloseGoalSchema(),
             request.form,
-            lambda data: services.close_goal(db.session, goal, data),
+            lambda data: services.close_goal(db.session, current_user, goal, data),
         )
         if done:
             flash(f"Målet er afsluttet: {goal.status_label.lower()}.", "success")
-            return _back(citizen, f"goal-{goal.id}")
+            return _back(citizen)
     form = request.form if request.method == "POST" else {"closed_on": local_today().isoformat()}
     return render_template(
         "goals/close.html",
@@ -142,10 +145,12 @@ def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
 def reopen_goal(citizen_id: int, goal_id: int) -> Response:
     citizen, goal = goal_for(db.session, current_user, citizen_id, goal_id, "genåbn mål")
     _, errors = submit(
-        FormSchema(), request.form, lambda _data: services.reopen_goal(db.session, goal)
+        FormSchema(),
+        request.form,
+        lambda _data: services.reopen_goal(db.session, current_user, goal),
     )
     flash_outcome(errors, "Målet er aktivt igen.")
-    return _back(citizen, f"goal-{goal.id}")
+    return _back(citizen)
 
 
 # Delmål and notes are the provider's steps towards the goal (Action.SUPPORT), not myndighed's.
@@ -164,7 +169,7 @@ def new_subgoal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
         )
         if subgoal is not None:
             flash("Delmålet er tilføjet.", "success")
-            return _back(citizen, f"subgoal-{subgoal.id}")
+            return _back(citizen)
     return _subgoal_form(citizen, goal, None, request.form, errors)
 
 
@@ -179,11 +184,11 @@ def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response
         done, errors = submit(
             SubGoalSchema(),
             request.form,
-            lambda data: services.update_subgoal(db.session, subgoal, data),
+            lambda data: services.update_subgoal(db.session, current_user, subgoal, data),
         )
         if done:
             flash("Delmålet er gemt.", "success")
-            return _back(citizen, f"subgoal-{subgoal.id}")
+            return _back(citizen)
     form = (
         request.form
         if request.method == "POST"
@@ -220,14 +225,41 @@ def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         note, errors = submit(
-            NoteSchema(),
+            NoteForm(),
             request.form,
             lambda data: services.add_note(db.session, current_user, subgoal, data, local_today()),
         )
         if note is not None:
             flash("Noten er gemt.", "success")
-            return _back(citizen, f"subgoal-{subgoal.id}")
-    form = request.form if request.method == "POST" else {"noted_on": local_today().isoformat()}
+            return _back(citizen)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "noted_on": local_today().isoformat(),
+            "status": subgoal.status,
+            "status_was": subgoal.status,
+        }
+    )
     return render_template(
-        "goals/note_form.html", citizen=citizen, subgoal=subgoal, form=form, errors=errors
+        "goals/note_form.html",
+        citizen=citizen,
+        subgoal=subgoal,
+        form=form,
+        errors=errors,
+        statuses=SUBGOAL_STATUSES,
     ), status_for(errors)
+
+
+@bp.get("/maal/<int:goal_id>/historik")
+@requires(Action.READ)
+def goal_history(citizen_id: int, goal_id: int) -> str:
+    citizen, goal = goal_for(
+        db.session, current_user, citizen_id, goal_id, "målets historik", Action.READ
+    )
+    return render_template(
+        "goals/history.html",
+        citizen=citizen,
+        goal=goal,
+        entries=history.goal_history(db.session, goal),
+    )

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, func, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from bostotte import instruments
@@ -37,7 +37,8 @@ from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import load_form
 from bostotte.common.time import UTCDateTime, add_months, utcnow
-from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal
+from bostotte.goals import history
+from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRevision
 from bostotte.imports.schemas import COLUMNS, METHOD_NAMES, CitizenCsvRow, GoalCsvRow, TeamCsvRow
 from bostotte.imports.staging import Stage, insert_rows, is_postgresql, without_indexes
 from bostotte.reminders import hooks as reminder_hooks
@@ -967,8 +968,11 @@ def _write_goals(
         g = parsed.goals[ext]
         return (g.theme, g.specific, g.measurable, g.target_date, g.status, g.created_on)
 
-    # The goal's citizen is read for the reminders only: an import never moves a goal.
-    existing, changed = _diff(session, table, parsed.goals, GOAL_FIELDS, values, ["citizen_id"])
+    # The goal's citizen is read for the reminders only: an import never moves a goal. Its
+    # version names the earlier values a change keeps in the goal's history.
+    existing, changed = _diff(
+        session, table, parsed.goals, GOAL_FIELDS, values, ["citizen_id", "version"]
+    )
     plans = _plans_for(session, by_citizen, today, now, touched)
     del by_citizen
     new_citizens: set[int] = set()
@@ -988,6 +992,23 @@ def _write_goals(
                 }
 
     insert_rows(session, table, new_rows())
+    if changed:  # each goal's earlier values, kept in its history (by no login: an import)
+        session.execute(
+            insert(GoalRevision),
+            [
+                {
+                    "goal_id": old[0],
+                    "version": old[2],
+                    "changes": {
+                        name: [history.plain(before), history.plain(after)]
+                        for name, before, after in zip(GOAL_FIELDS, old[3:], new, strict=True)
+                        if before != after
+                    },
+                    "replaced_at": now,
+                }
+                for old, new in changed
+            ],
+        )
     _update(
         session,
         table,

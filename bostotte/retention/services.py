@@ -2,9 +2,10 @@
 5) is anonymised, and access-log rows older than BOSTOTTE_ACCESS_LOG_YEARS are deleted.
 
 Anonymised means: her name, case number and external id, every free text (goals, delmål,
-notes, plan notes, comments, declines, signal notes), the scorings' earlier versions, her
-reminders, invitations and login are gone. Kept: team, gender, birth year, legal basis and
-dates, the goals' themes and statuses, the delmål's methods, the scorings' dates and values.
+notes, plan notes, comments, declines, signal notes), the goals' history, the scorings'
+earlier versions, her reminders, invitations and login are gone. Kept: team, gender, birth
+year, legal basis and dates, the goals' themes and statuses, the delmål's methods, the
+scorings' dates and values.
 So she still counts in the statistics of the years she was here, and those numbers do not
 change, while nothing left names or describes her.
 """
@@ -23,7 +24,7 @@ from bostotte.auth.models import Identity, RecoveryCode, Team, User
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.time import LOCAL_TZ, add_months
-from bostotte.goals.models import Goal, SubGoal, SubGoalNote
+from bostotte.goals.models import Goal, GoalRevision, SubGoal, SubGoalNote
 from bostotte.invitations.models import Invitation
 from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.reminders.models import Reminder, SignalAck
@@ -70,6 +71,8 @@ def anonymise(session: Session, citizen_id: int, now: datetime) -> None:
     citizen.display_name, citizen.case_ref, citizen.external_id = ANONYMOUS, None, None
     session.execute(update(Plan).where(Plan.citizen_id == citizen_id).values(note=None))
     goal_ids = select(Goal.id).where(Goal.citizen_id == citizen_id).scalar_subquery()
+    # The history holds the goals' and delmål's earlier words.
+    session.execute(delete(GoalRevision).where(GoalRevision.goal_id.in_(goal_ids)))
     session.execute(
         update(Goal)
         .where(Goal.citizen_id == citizen_id)

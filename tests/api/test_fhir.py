@@ -313,7 +313,7 @@ def test_a_closed_goal_says_how_it_ended(
     status, lifecycle, achievement, w, session, api, token_for
 ):
     g = make.goal(session, w.w1, w.p1, target_date=None, external_id="SAG-1-MAAL-2")
-    close_goal(session, g, {"status": status, "closed_on": date(2026, 10, 1)})
+    close_goal(session, w.w1, g, {"status": status, "closed_on": date(2026, 10, 1)})
     session.commit()
     bundle = valid(search(api, "Goal", token_for(w.w1), patient=w.c1.id).json)
     (goal,) = resources(bundle)

@@ -62,11 +62,13 @@ def test_three_goal_rule_in_the_service(w, session):
 
 def test_closed_goals_do_not_count_and_reopening_respects_the_limit(w, session):
     goals = [make.goal(session, w.w1, w.p1) for _ in range(3)]
-    services.close_goal(session, goals[0], {"status": "achieved", "closed_on": date(2026, 3, 1)})
+    services.close_goal(
+        session, w.w1, goals[0], {"status": "achieved", "closed_on": date(2026, 3, 1)}
+    )
     fourth = make.goal(session, w.w1, w.p1)
     assert fourth.status == "active"
     with pytest.raises(DomainError, match="højst være 3"):
-        services.reopen_goal(session, goals[0])
+        services.reopen_goal(session, w.w1, goals[0])
 
 
 def test_goal_form_bad_input_is_shown_next_to_the_fields(w, login_as, session):
@@ -203,11 +205,11 @@ def test_a_colleagues_save_in_between_is_not_overwritten(w, login_as, session, m
     session.commit()
     update = services.update_goal
 
-    def colleague_first(db_session, goal, data):  # type: ignore[no-untyped-def]
+    def colleague_first(db_session, user, goal, data):  # type: ignore[no-untyped-def]
         with Session(db.engine) as other:
             other.get(Goal, goal.id).specific = "Kollegaens tekst"
             other.commit()
-        return update(db_session, goal, data)
+        return update(db_session, user, goal, data)
 
     monkeypatch.setattr(services, "update_goal", colleague_first)
     r = login_as(w.w1).post(

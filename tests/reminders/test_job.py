@@ -135,16 +135,16 @@ def test_closing_a_goal_or_a_delmaal_resolves_its_reminders(w, session, mail):
     sub = make.subgoal(session, goal, target_date=date(2026, 4, 3))
     session.commit()
     run(session, MAR20, mail, digests=False)
-    goals.update_subgoal(session, sub, {"status": "achieved"})
+    goals.update_subgoal(session, w.w1, sub, {"status": "achieved"})
     session.commit()
     assert ("subgoal_target", date(2026, 4, 3), f"subgoal:{sub.id}") in reminders(
         session, w.c1, status="resolved"
     )
-    goals.close_goal(session, goal, {"status": "achieved", "closed_on": MAR20})
+    goals.close_goal(session, w.w1, goal, {"status": "achieved", "closed_on": MAR20})
     session.commit()
     assert {r[0] for r in reminders(session, w.c1)} == {"ors", "rem_first"}
     # reopened, the goal's reminders are open again (once: not created a second time)
-    goals.reopen_goal(session, goal)
+    goals.reopen_goal(session, w.w1, goal)
     session.commit()
     result = run(session, MAR20, mail, digests=False)
     assert result.created == 2  # FKO status and target date reopened; the delmål stays done

@@ -94,10 +94,12 @@ class GoalResource(MethodView):
     @blp.arguments(GoalUpdate)
     @blp.response(200, GoalOut)
     def put(self, data: dict[str, Any], goal_id: int) -> Any:
-        """Replace the goal's SMART text and dates (If-Match required)."""
+        """Replace the goal's SMART text and dates (If-Match); the earlier values are kept in
+        its history."""
         goal = _goal(goal_id, "API: ret mål", Action.EDIT)
         etags.require_match(goal, GoalOut)
-        write(lambda: services.update_goal(db.session, goal, data))
+        user = auth.user()
+        write(lambda: services.update_goal(db.session, user, goal, data))
         return goal, 200, etags.header(goal, GoalOut)
 
 
@@ -111,7 +113,8 @@ class GoalClosing(MethodView):
         """Close the goal: achieved, partly achieved, abandoned or replaced (If-Match)."""
         goal = _goal(goal_id, "API: afslut mål", Action.EDIT)
         etags.require_match(goal, GoalOut)
-        write(lambda: services.close_goal(db.session, goal, data))
+        user = auth.user()
+        write(lambda: services.close_goal(db.session, user, goal, data))
         return goal, 200, etags.header(goal, GoalOut)
 
 
@@ -164,10 +167,12 @@ class SubGoalResource(MethodView):
     @blp.arguments(SubGoalUpdate)
     @blp.response(200, SubGoalOut)
     def put(self, data: dict[str, Any], subgoal_id: int) -> Any:
-        """Replace the delmål's title, method, approach, date and status (If-Match)."""
+        """Replace the delmål's title, method, approach, date (within the plan's period) and
+        status (If-Match); the earlier values are kept in the goal's history."""
         subgoal = _subgoal(subgoal_id, "API: ret delmål", Action.SUPPORT)
         etags.require_match(subgoal, SubGoalOut)
-        write(lambda: services.update_subgoal(db.session, subgoal, data))
+        user = auth.user()
+        write(lambda: services.update_subgoal(db.session, user, subgoal, data))
         return subgoal, 200, etags.header(subgoal, SubGoalOut)
 
 
@@ -178,7 +183,8 @@ class Notes(MethodView):
     @blp.arguments(NoteIn)
     @blp.response(201, NoteOut)
     def post(self, data: dict[str, Any], subgoal_id: int) -> Any:
-        """A note on the delmål's progress."""
+        """A note on the delmål's progress, and its new status if `status` is sent (the
+        change is kept in the goal's history)."""
         subgoal = _subgoal(subgoal_id, "API: ny note", Action.SUPPORT)
         user = auth.user()
         return write(lambda: services.add_note(db.session, user, subgoal, data, local_today()))
