@@ -98,6 +98,12 @@ def set_limits(
 
 
 @dataclass(frozen=True)
+class NextDate:
+    due: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class RhythmPage:
     """The worker's form: her rhythm now, the team's limits, and what falls due next."""
 
@@ -110,8 +116,8 @@ class RhythmPage:
     shows_ors: bool
     # An interval she agreed that the team's limits have since moved past: the limit holds.
     limited: bool
-    next_fko: date | None
-    next_ors: date | None
+    next_fko: NextDate | None  # her next FKO status (or final status) by this rhythm
+    next_ors: NextDate | None
     # Documentation on time is measured per quarter (domain.md, the statistics): where the
     # limits allow a longer FKO rhythm, the form says what that means there.
     quarter_note: bool
@@ -121,9 +127,10 @@ def rhythm_page(session: Session, citizen: Citizen, today: date) -> RhythmPage:
     limits = citizen.team.rhythm_limits
     rhythm = citizen.rhythm
     last = last_scored_dates(session, [citizen.id]).get(citizen.id, {})
-    next_due: dict[str, date] = {}
+    next_due: dict[str, NextDate] = {}
     for d in due_items(citizen_facts(citizen, last, today)):  # soonest first
-        next_due.setdefault(d.rule, d.due)
+        kind = "fko" if d.rule in ("fko_status", "fko_final") else d.rule
+        next_due.setdefault(kind, NextDate(d.due, d.is_overdue(today)))
     fko, ors = citizen.fko_status_months, citizen.ors_weeks
     return RhythmPage(
         rhythm=rhythm,
@@ -134,7 +141,7 @@ def rhythm_page(session: Session, citizen: Citizen, today: date) -> RhythmPage:
         shows_fko=citizen.uses_fko,
         shows_ors=citizen.uses_fit,
         limited=fko not in (None, rhythm.fko_status_months) or ors not in (None, rhythm.ors_weeks),
-        next_fko=next_due.get("fko_status"),
+        next_fko=next_due.get("fko"),
         next_ors=next_due.get("ors"),
         quarter_note=citizen.uses_fko and limits.fko_months[1] > DEFAULT_RHYTHM.fko_status_months,
     )
