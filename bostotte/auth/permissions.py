@@ -38,6 +38,7 @@ from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal
 from bostotte.scoring.models import Scoring
+from bostotte.stats.queries import Scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,7 +56,8 @@ class Action(StrEnum):
     CREATE = "create"  # a new citizen
     TASKS = "tasks"  # Mine opgaver and signals
     OVERVIEW = "overview"  # the leader's reminders overview
-    STATS = "stats"  # the leader's statistics
+    STATS = "stats"  # the statistics (aggregates only)
+    LEAD = "lead"  # the leader's part of them: targets, the report, documentation per worker
     ADMIN = "admin"  # teams and staff logins
 
 
@@ -77,7 +79,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CREATE: EDITORS | SERVICE,
     Action.TASKS: frozenset({Role.WORKER}),
     Action.OVERVIEW: frozenset({Role.LEADER}),
-    Action.STATS: frozenset({Role.LEADER}) | SERVICE,
+    # Myndighed reads the numbers of the citizens she referred (stats_scope).
+    Action.STATS: frozenset({Role.LEADER, Role.AUTHORITY}) | SERVICE,
+    Action.LEAD: frozenset({Role.LEADER}),
     Action.ADMIN: frozenset({Role.ADMIN}),
 }
 
@@ -250,6 +254,17 @@ def may_hold_session(user: User) -> bool:
     """A session's ORS (at its start) and SRS (at its end) on one page: for whoever records
     both from the staff pages (the worker; not myndighed or the leader)."""
     return may(user, Action.SCORE) and all(may_record(user, i, None) for i in ("ORS", "SRS"))
+
+
+def stats_scope(user: User, team_id: int | None = None, theme: str | None = None) -> Scope:
+    """Whose numbers `user`'s statistics count: a leader's (or an integration's) teams, or
+    one of them (another team: 403); myndighed the citizens she referred."""
+    if team_id is not None and team_id not in user.team_ids:
+        raise Forbidden
+    if user.role == Role.AUTHORITY:
+        return Scope(referred_by=user.id, theme=theme)
+    teams = (team_id,) if team_id is not None else tuple(sorted(user.team_ids))
+    return Scope(teams, theme)
 
 
 # --------------------------------------------------------------------- what pages may show

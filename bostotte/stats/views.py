@@ -1,8 +1,10 @@
-"""/statistik: the leader's dashboard, its CSV and the status report to the socialudvalg.
+"""/statistik: the leader's dashboard, its CSV and the status report to the socialudvalg;
+myndighed reads the page and the CSV for the citizens she referred.
 
-Thin: read the filters, limit them to the leader's own teams, ask `services.dashboard()`
-for the numbers and render. These pages read aggregates, never a citizen's record, so
-nothing is written to the access log and no citizen is named.
+Thin: read the filters, limit them to the user's scope (auth.permissions.stats_scope: the
+leader's own teams, myndighed's referred citizens), ask `services.dashboard()` for the
+numbers and render. These pages read aggregates, never a citizen's record, so nothing is
+written to the access log and no citizen is named.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from bostotte.auth.permissions import Action, requires
+from bostotte.auth.permissions import Action, may, requires, stats_scope
 from bostotte.charts.words import percent
 from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import Errors, load_form
@@ -55,10 +57,9 @@ class Filters:
     def period(self) -> Period:
         return Period(self.start, self.end)
 
-    def scope(self, team_ids: set[int]) -> Scope:
-        if self.team is not None:
-            return Scope((self.team,), self.theme)
-        return Scope(tuple(sorted(team_ids)), self.theme)
+    def scope(self) -> Scope:
+        """Another team's numbers (or any team's, for one without): 403."""
+        return stats_scope(current_user, self.team, self.theme)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The URL parameters of this view (for links, the CSV and the PDF)."""
@@ -78,8 +79,7 @@ def _filters() -> tuple[Filters, Errors]:
     if errors:
         return Filters({}, today), errors
     filters = Filters(data, today)
-    if filters.team is not None and filters.team not in current_user.team_ids:
-        abort(403)  # another team's numbers (or no team at all): not hers to see
+    filters.scope()  # refused before anything is read
     if filters.start > filters.end:
         return filters, {"til": ["Slutdatoen ligger før startdatoen."]}
     return filters, {}
@@ -92,8 +92,9 @@ def _dashboard(filters: Filters) -> dict[str, Any]:
         db.session,
         filters.period,
         today=local_today(),
-        scope=filters.scope(current_user.team_ids),
+        scope=filters.scope(),
         min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
+        by_worker=may(current_user, Action.LEAD),
     )
 
 
@@ -128,6 +129,9 @@ def _page(
         target_form=form,
         target_errors=target_errors or {},
         target_labels=TARGET_LABELS,
+        # Myndighed: her referred citizens' numbers, no targets, reports or staff.
+        referred=filters.scope().referred_by is not None,
+        lead=may(current_user, Action.LEAD),
         today=local_today(),
     ), status_for(errors or target_errors or {})
 
@@ -140,7 +144,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.post("/maal")
-@requires(Action.STATS)
+@requires(Action.LEAD)
 def set_target() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
@@ -192,7 +196,7 @@ def export_csv() -> tuple[str, int] | Response:
 
 
 @bp.get("/rapport.pdf")
-@requires(Action.STATS)
+@requires(Action.LEAD)
 @limiter.limit("6 per minute")  # a PDF takes a few seconds of CPU to print
 def report_pdf() -> tuple[str, int] | Response:
     filters, errors = _filters()
@@ -207,6 +211,7 @@ def report_pdf() -> tuple[str, int] | Response:
         team_name=team_name,
         team_names=sorted(t.name for t in current_user.teams),
         title=report.REPORT_TYPES[filters.report_type],
+        lead=True,
         today=local_today(),
     )
     return _download(pdf, "application/pdf", _file_name(filters, "pdf"))

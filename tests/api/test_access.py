@@ -86,7 +86,7 @@ ROUTES = [
     Route("GET", "/scorings", READ, ALL),
     Route("GET", "/scorings/{sc}", READ, ALL),
     Route("GET", "/reminders", READ, ALL),
-    Route("GET", "/statistics", "read:stats", frozenset({"leader"})),
+    Route("GET", "/statistics", "read:stats", frozenset({"leader", "authority"})),
     Route(
         "POST",
         "/citizens",

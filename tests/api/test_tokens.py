@@ -32,7 +32,10 @@ def test_only_the_hash_is_stored(w, session, token_for):
     ("who", "scopes"),
     [
         ("w1", ["read:citizens", "write:citizens", "write:goals", "write:scorings"]),
-        ("authority", ["read:citizens", "write:citizens", "write:goals", "write:scorings"]),
+        (
+            "authority",
+            ["read:citizens", "write:citizens", "write:goals", "write:scorings", "read:stats"],
+        ),
         ("leader", ["read:citizens", "read:stats"]),
     ],
 )

@@ -27,6 +27,7 @@ class Spec:
     theme: str | None = None  # None: the four themes in turn
     status: int = 2  # FKO status in 2026 (baseline 3: 2 = improved)
     name: str = "Bulkborger"
+    caseworker_id: int | None = None  # the myndighed who referred them
 
 
 def _next_id(session: Session, model: type) -> int:
@@ -53,6 +54,7 @@ def add(session: Session, spec: Spec) -> list[int]:
                 "uses_rem": False,
                 "pakke1": False,
                 "primary_worker_id": spec.worker_id,
+                "caseworker_id": spec.caseworker_id,
             }
         )
         plans.append(

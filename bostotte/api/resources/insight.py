@@ -13,12 +13,12 @@ from bostotte.api import auth
 from bostotte.api.paging import SyncArgs, page_schema
 from bostotte.api.resources.common import citizens_page, write
 from bostotte.api.schemas import ReminderOut, StatisticsArgs
+from bostotte.auth.permissions import stats_scope
 from bostotte.citizens.models import Citizen
 from bostotte.common.time import local_today
 from bostotte.extensions import db
 from bostotte.reminders.models import Reminder
 from bostotte.stats import services as stats
-from bostotte.stats.queries import Scope
 
 blp = Blueprint("api_insight", __name__, description="Statistik og påmindelser.")
 
@@ -29,10 +29,10 @@ class Statistics(MethodView):
     @blp.arguments(StatisticsArgs, location="query")
     @blp.response(200, description="Statistikmotorens JSON, som `flask bostotte stats`.")
     def get(self, args: dict[str, Any]) -> Any:
-        """The statistics of the token's teams for a period: the same engine, shape and
-        numbers as `flask bostotte stats` and /statistik, small cells suppressed."""
+        """The statistics of the token's teams (myndighed: the citizens she referred) for a
+        period: the same engine, shape and numbers as `flask bostotte stats` and /statistik,
+        small cells suppressed."""
         today = local_today()
-        teams = tuple(sorted(auth.user().team_ids))
         return write(
             lambda: stats.compute(
                 db.session,
@@ -40,7 +40,7 @@ class Statistics(MethodView):
                 by=args.get("by"),
                 min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
                 today=today,
-                scope=Scope(teams),
+                scope=stats_scope(auth.user()),
             )
         )
 

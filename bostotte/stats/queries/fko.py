@@ -29,7 +29,7 @@ from bostotte.stats.queries.shared import (
     alias,
     fetch,
     grouped,
-    in_teams,
+    in_citizens,
     order,
 )
 from bostotte.stats.sqldates import year_quarter
@@ -81,7 +81,7 @@ def fko_units(scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
     # The scope applies to the goals, outside the window function: inside, SQLite turns
     # the team filter into a scan per row.
     in_scope = [Goal.theme == scope.theme] if scope.theme is not None else []
-    in_scope += in_teams(scope, Goal.citizen_id)
+    in_scope += in_citizens(scope, Goal.citizen_id)
     # The seeks go in goal order (the window's output order; by quarter, the goals sorted
     # once), so they walk the index and the table in order where a hash of the goals would
     # jump about a table larger than the cache. Materialised: PostgreSQL would otherwise

@@ -46,12 +46,14 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose numbers: the citizens of some teams (None: every team) and, with a theme, the
-    goals of that theme (FKO) or the citizens who have such a goal (ORS, REM, documentation),
-    exactly as the theme breakdown counts them."""
+    """Whose numbers: the citizens of some teams (None: every team), or those one myndighed
+    caseworker referred (`referred_by`, her user id), and, with a theme, the goals of that
+    theme (FKO) or the citizens who have such a goal (ORS, REM, documentation), exactly as
+    the theme breakdown counts them."""
 
     team_ids: tuple[int, ...] | None = None
     theme: str | None = None
+    referred_by: int | None = None
 
 
 EVERYONE = Scope()
@@ -95,15 +97,19 @@ def fetch(
     return [dict(r._mapping) for r in session.execute(statement, _values(period, today))]
 
 
-def in_teams(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
-    if scope.team_ids is None:
-        return []
-    return [citizen_id.in_(select(Citizen.id).where(Citizen.team_id.in_(scope.team_ids)))]
+def in_citizens(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
+    """Conditions on a citizen id column: her team, or who referred her."""
+    which: list[ColumnElement[bool]] = []
+    if scope.team_ids is not None:
+        which.append(Citizen.team_id.in_(scope.team_ids))
+    if scope.referred_by is not None:
+        which.append(Citizen.caseworker_id == scope.referred_by)
+    return [citizen_id.in_(select(Citizen.id).where(*which))] if which else []
 
 
 def in_scope(scope: Scope, citizen_id: Any) -> list[ColumnElement[bool]]:
     """Conditions on a citizen id column for a citizen measure (ORS, REM, documentation)."""
-    conditions = in_teams(scope, citizen_id)
+    conditions = in_citizens(scope, citizen_id)
     if scope.theme is not None:
         conditions.append(citizen_id.in_(select(Goal.citizen_id).where(Goal.theme == scope.theme)))
     return conditions
