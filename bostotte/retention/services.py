@@ -2,10 +2,10 @@
 5) is anonymised, and access-log rows older than BOSTOTTE_ACCESS_LOG_YEARS are deleted.
 
 Anonymised means: her name, case number and external id, every free text (goals, delmål,
-notes, plan notes, comments, declines, signal notes), the goals' history, the scorings'
-earlier versions, her reminders, invitations and login are gone. Kept: team, gender, birth
-year, legal basis and dates, the goals' themes and statuses, the delmål's methods, the
-scorings' dates and values.
+notes, plan notes, comments, declines, signal notes, her rhythm's reason), the goals'
+history, the scorings' earlier versions, her reminders, invitations and login are gone.
+Kept: team, gender, birth year, legal basis and dates, the goals' themes and statuses, the
+delmål's methods, the scorings' dates and values.
 So she still counts in the statistics of the years she was here, and those numbers do not
 change, while nothing left names or describes her.
 """
@@ -69,6 +69,7 @@ def anonymise(session: Session, citizen_id: int, now: datetime) -> None:
     """Everything that names or describes her goes; what the statistics count stays."""
     citizen = session.get_one(Citizen, citizen_id)
     citizen.display_name, citizen.case_ref, citizen.external_id = ANONYMOUS, None, None
+    citizen.rhythm_reason = None
     session.execute(update(Plan).where(Plan.citizen_id == citizen_id).values(note=None))
     goal_ids = select(Goal.id).where(Goal.citizen_id == citizen_id).scalar_subquery()
     # The history holds the goals' and delmål's earlier words.

@@ -13,6 +13,7 @@ from bostotte.citizens.rhythm import set_limits, set_rhythm
 from bostotte.citizens.services import list_citizens
 from bostotte.extensions import db
 from bostotte.reminders.cadence import Rhythm
+from bostotte.retention.services import anonymise
 from tests import factories as make
 from tests.imports.test_complete import _export, _import, databases  # noqa: F401 (a fixture)
 from tests.reminders.conftest import at
@@ -286,3 +287,11 @@ def test_the_complete_export_round_trip_keeps_rhythm_and_limits(databases, tmp_p
     target = databases()
     assert _import(target, tmp_path / "ud1").exit_code == 0
     assert _export(target, tmp_path / "ud2") == first  # byte for byte
+
+
+def test_anonymisation_removes_the_reason_and_keeps_the_intervals(w, session):
+    rhythm(session, w, fko=6, ors=8, reason="Borgeren bliver presset af hyppige målinger.")
+    anonymise(session, w.c1.id, at(JAN20))
+    session.commit()
+    session.refresh(w.c1)
+    assert (w.c1.fko_status_months, w.c1.ors_weeks, w.c1.rhythm_reason) == (6, 8, None)
