@@ -150,6 +150,13 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             "caseworker": name(citizen.caseworker_id),
             "primary_worker": name(citizen.primary_worker_id),
             "created_at": _iso(citizen.created_at),
+            # How often her FKO status and ORS fall due, as agreed with her worker.
+            "rhythm": {
+                "fko_status_months": citizen.rhythm.fko_status_months,
+                "ors_weeks": citizen.rhythm.ors_weeks,
+                "text": citizen.rhythm_text,
+                "reason": citizen.rhythm_reason,
+            },
         },
         "logins": [
             {

@@ -295,3 +295,14 @@ def test_anonymisation_removes_the_reason_and_keeps_the_intervals(w, session):
     session.commit()
     session.refresh(w.c1)
     assert (w.c1.fko_status_months, w.c1.ors_weeks, w.c1.rhythm_reason) == (6, 8, None)
+
+
+def test_her_own_data_download_holds_her_rhythm(w, session, login_as):
+    rhythm(session, w, ors=6, reason="Aftalt til mødet i januar.")
+    data = login_as(w.borger).get("/mig/mine-data.json").json
+    assert data["citizen"]["rhythm"] == {
+        "fko_status_months": 3,
+        "ors_weeks": 6,
+        "text": "FKO-status hver 3. måned, ORS mindst hver 6. uge",
+        "reason": "Aftalt til mødet i januar.",
+    }
