@@ -444,8 +444,12 @@ def x_axis(start: date, end: date, box: Box, layout: Layout) -> Markup:
             label = [format_date(t, "MMM", locale="da")]
             if i == 0 or t.month == 1:
                 label.append(str(t.year))
+        # Centred under its tick, but moved in where it would cross the drawing's edge
+        # (a New Year tick near the right end: "2027" was cut off on a phone).
+        half = max(text_width(part, size) for part in label) / 2 + 2  # + 2: an estimate
+        lx = min(max(tx, half), layout.width - half)
         parts.append(
-            text(tx, box.bottom + 5 + size * 1.15, label, size, anchor="middle", fill=MUTED)
+            text(lx, box.bottom + 5 + size * 1.15, label, size, anchor="middle", fill=MUTED)
         )
     return group(*parts, class_="axis axis--x")
 

@@ -1,10 +1,12 @@
 """The building blocks: contrast of the colours, escaping, time ticks, wrapping."""
 
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 
 from bostotte.charts import svg
+from tests.charts.svgtools import NS
 
 
 def contrast(a: str, b: str = "#ffffff") -> float:
@@ -56,3 +58,18 @@ def test_one_date_gets_a_readable_axis_around_it():
 
 def test_wrap_keeps_no_break_spaces():
     assert svg.wrap("Mestring af eget liv: 60\u00a0%", 60, 13)[-1].endswith("60\u00a0%")
+
+
+def test_an_axis_label_at_the_edge_stays_inside_the_drawing():
+    """A New Year tick near the right end: its year was cut off on a phone."""
+    layout = svg.NARROW
+    box = svg.Box(30, 10, layout.width - 30 - 8, 100)
+    drawn = svg.x_axis(date(2025, 1, 1), date(2027, 1, 3), box, layout)
+    axis = ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{drawn}</svg>')
+    last = list(axis.iter(f"{NS}text"))[-1]
+    words = [t.text or "" for t in last.iter(f"{NS}tspan")]
+    assert words == ["jan.", "2027"]
+    half = max(svg.text_width(w, layout.small) for w in words) / 2
+    assert float(last.get("x", 0)) + half <= layout.width
+    tick = list(axis.iter(f"{NS}line"))[-1]
+    assert float(tick.get("x1", 0)) > float(last.get("x", 0))  # the tick stays on its date
