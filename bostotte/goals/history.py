@@ -75,12 +75,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the history: the goal or a delmål made, or changed."""
+    """One line of the history: the goal or a delmål made (on a day: a goal may be brought
+    in with the date it was set elsewhere), or changed (at a moment)."""
 
-    at: datetime
+    at: datetime  # the order
     who: str | None
     what: str  # "Målet" or "Delmålet «…»"
-    created: bool
+    created_on: date | None = None  # set for a creation
     changes: tuple[Change, ...] = ()
 
 
@@ -117,10 +118,10 @@ def goal_history(session: Session, goal: Goal) -> list[Entry]:
             at=goal.created_at,
             who=goal.created_by.name if goal.created_by else None,
             what="Målet",
-            created=True,
+            created_on=goal.created_on,
         ),
         *(
-            Entry(at=sg.created_at, who=None, what=_subgoal_name(sg), created=True)
+            Entry(at=sg.created_at, who=None, what=_subgoal_name(sg), created_on=sg.created_on)
             for sg in goal.subgoals
         ),
     ]
@@ -131,7 +132,6 @@ def goal_history(session: Session, goal: Goal) -> list[Entry]:
                 at=r.replaced_at,
                 who=r.replaced_by.name if r.replaced_by else IMPORTED,
                 what=_subgoal_name(r.subgoal) if r.subgoal else "Målet",
-                created=False,
                 changes=tuple(
                     Change(
                         labels.get(key, key),
@@ -142,5 +142,5 @@ def goal_history(session: Session, goal: Goal) -> list[Entry]:
                 ),
             )
         )
-    # Newest first; a revision made in the same instant as a creation comes after it.
-    return sorted(entries, key=lambda e: (e.at, not e.created), reverse=True)
+    # Newest first; a change made in the same instant as a creation comes after it.
+    return sorted(entries, key=lambda e: (e.at, e.created_on is None), reverse=True)

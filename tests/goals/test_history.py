@@ -65,7 +65,9 @@ def test_editing_a_goal_in_the_form_keeps_the_earlier_version_and_shows_it(w, lo
     assert "fra «Jeg vil gå en tur hver dag» til «Jeg vil gå en tur hver morgen»" in page
     assert "<strong>Måldato</strong>: fra «1. okt. 2026» til «1. dec. 2026»" in page
     assert "<strong>Aftalt med borgeren</strong>: fra «Nej» til «Ja»" in page
-    assert "Målet blev oprettet" in page
+    # made on the day it was set (the factory's 1 Feb), by whom
+    assert f"<strong>1. feb. 2026</strong> · {w.w1.name}</p>" in page
+    assert "Målet blev oprettet." in page
 
 
 def test_saving_a_form_unchanged_writes_no_history(w, login_as, session):
