@@ -26,6 +26,8 @@ from bostotte.common.formatting import dk_number
 
 # ORS/SRS belong to every contact: four months without one is a pause, not a trend.
 GAP_DAYS = 120
+# SRS: a fall of one point from the previous session is worth a look (FIT practice).
+SRS_DROP = 1.0
 # Open circles; a filled one is a reliable change from the first score.
 ORS_STYLE = Style(BLUE, "circle", filled=False)
 SRS_STYLE = Style(ORANGE, "square", "7 4")
@@ -284,19 +286,31 @@ def _summary(
     else:
         parts.append("ORS er ikke scoret endnu")
     if srs:
-        latest_srs = srs[-1][1]
-        where = (
-            f", {_position(latest_srs, alliance, 'alliancegrænsen')}"
-            if alliance is not None
-            else ""
-        )
-        parts.append(f"seneste SRS er {dk_number(latest_srs)}{where}")
+        parts.append(srs_words(srs[-1][1], srs[-2][1] if len(srs) > 1 else None, alliance)[1])
     if gaps:
         a, b = max(gaps, key=lambda g: g[1] - g[0])
         parts.append(
             f"der er en pause på {months_between(a, b)} måneder fra {month(a)} til {month(b)}"
         )
     return "; ".join(parts) + "."
+
+
+def srs_words(latest: float, previous: float | None, alliance: float | None) -> tuple[bool, str]:
+    """The one SRS rule, for the chart's summary and the signal on Mine opgaver: whether the
+    latest SRS is a warning (under the alliance line, or down at least SRS_DROP from the
+    session before), and the words for where it stands."""
+    below = alliance is not None and latest < alliance
+    words = f"seneste SRS er {dk_number(latest)}"
+    if alliance is not None:
+        words += f", {_position(latest, alliance, 'alliancegrænsen')}"
+    fall = round(previous - latest, 1) if previous is not None else 0.0
+    if previous is not None and fall >= SRS_DROP:
+        joiner = ", og" if below else ", men" if alliance is not None else ","
+        words += (
+            f"{joiner} faldet {dk_number(fall)} point fra {dk_number(previous)} ved samtalen før"
+        )
+        return True, words
+    return below, words
 
 
 def _callout(ors: Scores, srs: Scores, you: bool) -> str:

@@ -23,7 +23,7 @@ from bostotte.reminders.cadence import RULES
 from bostotte.reminders.models import DigestLog, Reminder
 from bostotte.reminders.signals import Signal
 from bostotte.reminders.sync import insert_ignoring
-from bostotte.reminders.tasks import is_mine, overdue_by_team
+from bostotte.reminders.tasks import is_mine, overdue_by_team, unseen_voice
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,20 @@ def withdraw(session: Session, mail: Outgoing) -> None:
 
 @dataclass(frozen=True)
 class DigestCounts:
+    """What Mine opgaver shows her, counted: the same reminders, signals and items from the
+    citizens (tasks.py), so the mail and the page agree."""
+
     new: int
     overdue: int
     due_soon: int
     new_signals: int
     unseen_signals: int
+    new_voice: int = 0
+    unread_voice: int = 0
 
     @property
     def worth_sending(self) -> bool:
-        return bool(self.new or self.overdue or self.new_signals)
+        return bool(self.new or self.overdue or self.new_signals or self.new_voice)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -88,9 +93,13 @@ def worker_digest(counts: DigestCounts, base_url: str) -> tuple[str, str]:
     if counts.new:
         parts.append(_plural(counts.new, "ny opgave", "nye opgaver"))
     if counts.overdue:
-        parts.append(_plural(counts.overdue, "overskredet", "overskredne"))
+        parts.append(f"{counts.overdue} over fristen")
     if counts.new_signals:
         parts.append(_plural(counts.new_signals, "nyt signal", "nye signaler"))
+    if counts.new_voice:
+        parts.append(
+            _plural(counts.new_voice, "ny besked fra en borger", "nye beskeder fra borgere")
+        )
     subject = "Bostøtte: " + ", ".join(parts)
     lines = [
         "Hej",
@@ -99,11 +108,15 @@ def worker_digest(counts: DigestCounts, base_url: str) -> tuple[str, str]:
         "",
     ]
     lines.append(f"- {_plural(counts.new, 'ny opgave', 'nye opgaver')} siden sidst")
-    lines.append(f"- {_plural(counts.overdue, 'opgave', 'opgaver')} med overskredet frist")
+    lines.append(f"- {_plural(counts.overdue, 'opgave', 'opgaver')} over fristen")
     lines.append(f"- {_plural(counts.due_soon, 'opgave', 'opgaver')} med frist snart")
     lines.append(
         f"- {_plural(counts.unseen_signals, 'signal', 'signaler')}, du ikke har "
         f"markeret som set ({_plural(counts.new_signals, 'nyt', 'nye')})"
+    )
+    lines.append(
+        f"- {_plural(counts.unread_voice, 'besked', 'beskeder')} fra borgerne, du ikke har "
+        f"markeret som læst ({_plural(counts.new_voice, 'ny', 'nye')})"
     )
     lines += [
         "",
@@ -154,7 +167,12 @@ def worker_digests(
             Reminder.status == "open"
         )
     ).all()
-    citizen_ids = {r.citizen_id for r in open_rows} | {s.citizen_id for s in signals}
+    voice = unseen_voice(session, today)
+    citizen_ids = (
+        {r.citizen_id for r in open_rows}
+        | {s.citizen_id for s in signals}
+        | {v.citizen_id for v in voice}
+    )
     citizens = (
         {
             c.id: c
@@ -175,12 +193,15 @@ def worker_digests(
         own = {cid for cid, c in citizens.items() if is_mine(worker, c)}
         reminders = [r for r in open_rows if r.citizen_id in own]
         own_signals = [s for s in signals if s.citizen_id in own]
+        own_voice = [v for v in voice if v.citizen_id in own]
         counts = DigestCounts(
             new=sum(1 for r in reminders if r.created_at > since),
             overdue=sum(1 for r in reminders if r.due_date < today),
             due_soon=sum(1 for r in reminders if r.due_date >= today),
             new_signals=sum(1 for s in own_signals if s.since > since),
             unseen_signals=len(own_signals),
+            new_voice=sum(1 for v in own_voice if v.since > since),
+            unread_voice=len(own_voice),
         )
         if counts.worth_sending:
             subject, body = worker_digest(counts, base_url)
@@ -195,11 +216,11 @@ def leader_summary(
     rows: Sequence[tuple[Team, dict[str, int]]], today: date, base_url: str
 ) -> tuple[str, str]:
     def overdue(n: int) -> str:
-        return _plural(n, "overskredet opgave", "overskredne opgaver")
+        return _plural(n, "opgave", "opgaver") + " over fristen"
 
     total = sum(sum(c.values()) for _t, c in rows)
     subject = f"Bostøtte: ugens overblik – {overdue(total)}"
-    lines = ["Hej", "", f"Overskredne opgaver i dine teams den {dk_date(today)}:", ""]
+    lines = ["Hej", "", f"Opgaver over fristen i dine teams den {dk_date(today)}:", ""]
     for team, counts in rows:
         lines.append(f"{team.name}: {overdue(sum(counts.values()))}")
         lines += [f"  - {RULES[rule].label}: {n}" for rule, n in counts.items()]

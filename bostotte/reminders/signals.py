@@ -1,8 +1,10 @@
 """Signals: a decline or a risk worth a look, each explained in one Danish sentence.
 
-The rules are pure functions over a citizen's few relevant scores (first and latest ORS,
-latest two SRS, FKO baseline and latest status per goal, open goals); `load_facts` reads
-those scores for many citizens in one windowed query.
+The rules are pure functions over a citizen's few relevant scores (first, previous and
+latest ORS, the start of the ORS's unbroken run under the cut-off, latest two SRS, FKO
+baseline and latest status per goal); `load_facts` reads those for many citizens in one
+windowed query. A goal past its date is no signal: it is the reminder "Følg op på målets
+måldato", and one overdue goal is one item on Mine opgaver.
 """
 
 from __future__ import annotations
@@ -10,32 +12,47 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import ColumnElement, Row, and_, case, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
+from bostotte.charts.fit import srs_words
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
-from bostotte.common.time import LOCAL_TZ, add_months
+from bostotte.common.time import add_months
 from bostotte.reminders.cadence import subject_key
 from bostotte.reminders.models import SignalAck
 from bostotte.scoring.models import Scoring
 
 ORS_STILL_LOW_MONTHS = 6
-SRS_DROP = 1.0  # a fall of one point from the previous session (FIT practice)
 GOAL_TEXT_MAX = 60
 
-KINDS = {
+SIGNAL_KINDS = {
     "ors_decline": "ORS faldet",
     "ors_still_low": "ORS stadig lav",
     "srs_alliance": "Samarbejdet",
     "fko_worse": "Støttebehov steget",
-    "goal_overdue": "Mål over måldato",
 }
+# What the citizen wrote or declined on Mine mål (voice.py): marked as seen the same way.
+VOICE_KINDS = {"citizen_comment": "Kommentar", "citizen_decline": "Nej tak"}
+# Everything a SignalAck can be about.
+KINDS = SIGNAL_KINDS | VOICE_KINDS
+
+Key = tuple[int, str, str, date]  # (citizen id, kind, subject, basis): a SignalAck's key
+
+
+class Seeable(Protocol):
+    """A signal or something from the citizen: what a worker marks as seen."""
+
+    @property
+    def citizen_id(self) -> int: ...
+
+    @property
+    def key(self) -> Key: ...
 
 
 @dataclass(frozen=True)
@@ -50,13 +67,15 @@ class SignalFacts:
     citizen_id: int
     birth_year: int
     ors_first: Score | None = None
+    ors_previous: Score | None = None  # the one before the latest
     ors_latest: Score | None = None
+    # The first score of the unbroken run under the cut-off that ends with the latest
+    # (None when the latest is not under it).
+    ors_low_since: Score | None = None
     srs_latest: Score | None = None
     srs_previous: Score | None = None
     # Active goals: (goal id, goal text, FKO baseline, latest FKO status or final).
     fko: tuple[tuple[int, str, Score | None, Score | None], ...] = ()
-    # Active goals with a target date: (goal id, goal text, target date).
-    open_goals: tuple[tuple[int, str, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,7 @@ class Signal:
         return subject_key(self.goal_id, None)
 
     @property
-    def key(self) -> tuple[int, str, str, date]:
+    def key(self) -> Key:
         return (self.citizen_id, self.kind, self.subject, self.basis)
 
     @property
@@ -108,62 +127,79 @@ def _fko_label(value: float) -> str:
     return f"{dk_number(value)} ({label})" if label else dk_number(value)
 
 
-def _ors_signals(f: SignalFacts) -> list[Signal]:
-    first, latest = f.ors_first, f.ors_latest
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (add_months(start, n) <= end)."""
+    n = (end.year - start.year) * 12 + end.month - start.month
+    return n - 1 if add_months(start, n) > end else n
+
+
+def _ors_decline(f: SignalFacts) -> list[Signal]:
+    """A reliable fall since the previous session, or since the first score, or both."""
+    first, previous, latest = f.ors_first, f.ors_previous, f.ors_latest
     if first is None or latest is None or latest.on <= first.on:
         return []
-    out = []
-    change = round(latest.total - first.total, 1)
     reliable = instruments.get("ORS").reliable_change or 0
-    if change <= -reliable:
-        out.append(
-            Signal(
-                "ors_decline",
-                f.citizen_id,
-                latest.on,
-                f"ORS er faldet {dk_number(-change)} point fra første måling "
-                f"({dk_number(first.total)} den {dk_date(first.on)}) til {dk_number(latest.total)} "
-                f"den {dk_date(latest.on)} – et pålideligt fald.",
-                latest.recorded_at,
+    falls = []
+    if previous is not None and previous != first and previous.on < latest.on:
+        fall = round(previous.total - latest.total, 1)
+        if fall >= reliable:
+            falls.append(
+                f"{dk_number(fall)} point siden forrige måling "
+                f"({dk_number(previous.total)} den {dk_date(previous.on)})"
             )
+    fall = round(first.total - latest.total, 1)
+    if fall >= reliable:
+        falls.append(
+            f"{dk_number(fall)} point fra første måling "
+            f"({dk_number(first.total)} den {dk_date(first.on)})"
         )
+    if not falls:
+        return []
+    return [
+        Signal(
+            "ors_decline",
+            f.citizen_id,
+            latest.on,
+            f"ORS er faldet {' og '.join(falls)} til {dk_number(latest.total)} "
+            f"den {dk_date(latest.on)} – et pålideligt fald.",
+            latest.recorded_at,
+        )
+    ]
+
+
+def _ors_still_low(f: SignalFacts) -> list[Signal]:
+    """Under the cut-off at every score for at least six months, said with how long."""
+    start, latest = f.ors_low_since, f.ors_latest
+    if start is None or latest is None:
+        return []
+    if latest.on < add_months(start.on, ORS_STILL_LOW_MONTHS):
+        return []
     cutoff = ors_cutoff(f.birth_year, latest.on)
-    if (
-        first.total < ors_cutoff(f.birth_year, first.on)
-        and latest.total < cutoff
-        and latest.on >= add_months(first.on, ORS_STILL_LOW_MONTHS)
-    ):
-        out.append(
-            Signal(
-                "ors_still_low",
-                f.citizen_id,
-                latest.on,
-                f"ORS er stadig under grænsen på {dk_number(cutoff)} efter mindst "
-                f"{ORS_STILL_LOW_MONTHS} måneder (seneste {dk_number(latest.total)} den "
-                f"{dk_date(latest.on)}).",
-                latest.recorded_at,
-            )
+    return [
+        Signal(
+            "ors_still_low",
+            f.citizen_id,
+            latest.on,
+            f"ORS har været under den kliniske grænse på {dk_number(cutoff)} ved hver måling "
+            f"i {whole_months(start.on, latest.on)} måneder, siden {dk_date(start.on)} "
+            f"(seneste {dk_number(latest.total)} den {dk_date(latest.on)}).",
+            latest.recorded_at,
         )
-    return out
+    ]
 
 
 def _srs_signal(f: SignalFacts) -> list[Signal]:
     latest, previous = f.srs_latest, f.srs_previous
     if latest is None:
         return []
-    alliance = instruments.get("SRS").cutoffs["alliance"]
-    if latest.total < alliance:
-        text = (
-            f"SRS var {dk_number(latest.total)} ved samtalen den {dk_date(latest.on)}, "
-            f"under {dk_number(alliance)}: samarbejdet kan være udfordret."
-        )
-    elif previous is not None and round(latest.total - previous.total, 1) <= -SRS_DROP:
-        text = (
-            f"SRS faldt fra {dk_number(previous.total)} til {dk_number(latest.total)} "
-            f"ved samtalen den {dk_date(latest.on)}: samarbejdet kan være udfordret."
-        )
-    else:
+    alert, words = srs_words(
+        latest.total,
+        previous.total if previous is not None else None,
+        instruments.get("SRS").cutoffs.get("alliance"),
+    )
+    if not alert:
         return []
+    text = f"Samtalen den {dk_date(latest.on)}: {words}. Samarbejdet kan være udfordret."
     return [Signal("srs_alliance", f.citizen_id, latest.on, text, latest.recorded_at)]
 
 
@@ -193,35 +229,33 @@ def _fko_signals(f: SignalFacts) -> list[Signal]:
     ]
 
 
-def _goal_signals(f: SignalFacts, today: date) -> list[Signal]:
-    return [
-        Signal(
-            "goal_overdue",
-            f.citizen_id,
-            target,
-            f"Målet »{_short(text)}« havde måldato {dk_date(target)} og er stadig åbent.",
-            # it became overdue at the start of the day after the target date
-            datetime.combine(target + timedelta(days=1), time(0), LOCAL_TZ),
-            goal_id,
-        )
-        for goal_id, text, target in f.open_goals
-        if target < today
-    ]
-
-
-def signals_for(facts: SignalFacts, today: date) -> list[Signal]:
-    return (
-        _ors_signals(facts) + _srs_signal(facts) + _fko_signals(facts) + _goal_signals(facts, today)
-    )
+def signals_for(facts: SignalFacts) -> list[Signal]:
+    return _ors_decline(facts) + _ors_still_low(facts) + _srs_signal(facts) + _fko_signals(facts)
 
 
 # --- Loading ---------------------------------------------------------------------------
 
 
+def _ors_cutoff_on(on: Any, birth_year: Any) -> ColumnElement[float]:
+    """`ors_cutoff` in SQL: the cut-off for the citizen's age (year − birth year) at `on`."""
+    ors = instruments.get("ORS")
+    age = extract("year", on) - birth_year
+    return case(
+        *[(age <= high, value) for _low, high, value in ors.age_cutoffs],
+        else_=ors.cutoffs["adult"],
+    )
+
+
 def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
-    """Per citizen, instrument, goal (and baseline apart): first and latest two scores."""
+    """Per citizen, instrument, goal (and baseline apart): the first and latest two scores,
+    and the ORS that starts the unbroken run under the cut-off ending with the latest
+    (`run_start`: the score after the last one at or over the cut-off)."""
     is_baseline = case((Scoring.occasion == "baseline", 1), else_=0)
     part = (Scoring.citizen_id, Scoring.instrument, Scoring.goal_id, is_baseline)
+    low = and_(
+        Scoring.instrument == "ORS",
+        Scoring.total < _ors_cutoff_on(Scoring.scored_on, Citizen.birth_year),
+    )
     ranked = (
         select(
             Scoring.citizen_id,
@@ -231,6 +265,7 @@ def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
             Scoring.scored_on,
             Scoring.total,
             Scoring.created_at,
+            case((low, 1), else_=0).label("low"),
             func.row_number()
             .over(partition_by=part, order_by=(Scoring.scored_on, Scoring.id))
             .label("rn_first"),
@@ -238,6 +273,7 @@ def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
             .over(partition_by=part, order_by=(Scoring.scored_on.desc(), Scoring.id.desc()))
             .label("rn_last"),
         )
+        .join(Citizen, Citizen.id == Scoring.citizen_id)
         .where(
             Scoring.citizen_id.in_(citizen_ids),
             Scoring.instrument.in_(("ORS", "SRS", "FKO")),
@@ -245,9 +281,29 @@ def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
         )
         .subquery()
     )
+    r = ranked.c
+    last_ok = (
+        func.max(case((r.low == 0, r.rn_first)))
+        .over(partition_by=(r.citizen_id, r.instrument, r.goal_id, r.baseline))
+        .label("last_ok")
+    )
+    runs = select(ranked, last_ok).subquery()
+    c = runs.c
+    run_start = c.rn_first == func.coalesce(c.last_ok, 0) + 1
     return list(
         session.execute(
-            select(ranked).where((ranked.c.rn_first == 1) | (ranked.c.rn_last <= 2))
+            select(
+                c.citizen_id,
+                c.instrument,
+                c.goal_id,
+                c.baseline,
+                c.scored_on,
+                c.total,
+                c.created_at,
+                c.rn_first,
+                c.rn_last,
+                case((run_start, 1), else_=0).label("run_start"),
+            ).where(or_(c.rn_first == 1, c.rn_last <= 2, run_start))
         ).all()
     )
 
@@ -264,6 +320,8 @@ def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFact
             scores[(*key, "first")] = score
         if row.rn_last <= 2:
             scores[(*key, f"last{row.rn_last}")] = score
+        if row.run_start == 1:
+            scores[(*key, "run")] = score
     facts = []
     for c in citizens:
         plan = c.active_plan
@@ -274,7 +332,9 @@ def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFact
                 c.id,
                 c.birth_year,
                 ors_first=fit.get((c.id, "ORS", None, 0, "first")),
+                ors_previous=fit.get((c.id, "ORS", None, 0, "last2")),
                 ors_latest=fit.get((c.id, "ORS", None, 0, "last1")),
+                ors_low_since=fit.get((c.id, "ORS", None, 0, "run")),
                 srs_latest=fit.get((c.id, "SRS", None, 0, "last1")),
                 srs_previous=fit.get((c.id, "SRS", None, 0, "last2")),
                 fko=tuple(
@@ -287,29 +347,25 @@ def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFact
                     for g in goals
                     if c.uses_fko
                 ),
-                open_goals=tuple(
-                    (g.id, g.specific, g.target_date) for g in goals if g.target_date is not None
-                ),
             )
         )
     return facts
 
 
-def current_signals(session: Session, citizens: Sequence[Citizen], today: date) -> list[Signal]:
+def current_signals(session: Session, citizens: Sequence[Citizen]) -> list[Signal]:
     """Signals of citizens whose plans and goals are loaded (one query). Pass only citizens
     whose indsats is still running."""
-    return [s for f in load_facts(session, citizens) for s in signals_for(f, today)]
+    return [s for f in load_facts(session, citizens) for s in signals_for(f)]
 
 
-def acks_for(
-    session: Session, signals: Sequence[Signal]
-) -> dict[tuple[int, str, str, date], SignalAck]:
-    if not signals:
+def acks_for(session: Session, items: Sequence[Seeable]) -> dict[Key, SignalAck]:
+    """The acks of these items' citizens, by key (one query, and one for who saw them)."""
+    if not items:
         return {}
     acks = session.scalars(
         select(SignalAck)
         .options(selectinload(SignalAck.seen_by))
-        .where(SignalAck.citizen_id.in_({s.citizen_id for s in signals}))
+        .where(SignalAck.citizen_id.in_({i.citizen_id for i in items}))
     )
     return {(a.citizen_id, a.kind, a.subject, a.basis): a for a in acks}
 
@@ -321,5 +377,6 @@ def unseen(session: Session, signals: Sequence[Signal]) -> list[Signal]:
 
 
 def unseen_counts(session: Session, citizens: Sequence[Citizen], today: date) -> dict[int, int]:
-    """Per citizen, the signals nobody has marked as seen (for Mine borgere: 2 queries)."""
-    return Counter(s.citizen_id for s in unseen(session, current_signals(session, citizens, today)))
+    """Per citizen, the signals nobody has marked as seen (for Mine borgere: 2 queries).
+    The signals do not depend on the day; `today` stays for the caller, Mine borgere."""
+    return Counter(s.citizen_id for s in unseen(session, current_signals(session, citizens)))

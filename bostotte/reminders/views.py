@@ -13,8 +13,8 @@ from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
 from bostotte.reminders import tasks
 from bostotte.reminders.cadence import RULES
-from bostotte.reminders.models import Reminder
 from bostotte.reminders.schemas import NOTE_MAX, SignalSeenSchema
+from bostotte.reminders.signals import SIGNAL_KINDS
 
 bp = Blueprint("reminders", __name__, url_prefix="/opgaver")
 
@@ -23,37 +23,46 @@ def _whole_team() -> bool:
     return (request.values.get("alle") or "") == "1"
 
 
-def resolve_links(r: Reminder) -> list[tuple[str, str]]:
-    """The form that resolves a reminder (and, for dates, the alternative)."""
-    cid = r.citizen_id
-    match r.rule:
-        case "fko_status" | "fko_final":
-            occasion = "final" if r.rule == "fko_final" else "status"
-            return [
-                (
-                    url_for(
-                        "scoring.new",
-                        citizen_id=cid,
-                        instrument="FKO",
-                        goal=r.goal_id,
-                        occasion=occasion,
-                    ),
-                    "Registrér FKO",
+def _page_number() -> int:
+    """The page of cards asked for; anything but a number is the first."""
+    raw = request.values.get("side") or ""
+    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+
+
+def resolve_links(line: tasks.TaskLine) -> list[tuple[str, str]]:
+    """The forms that resolve a task line (for dates, the alternative too)."""
+    cid = line.citizen_id
+    match line.rule:
+        case "fko_status":
+            links = [(url_for("scoring.quarter", citizen_id=cid), "Alle mål på én side")]
+            if line.goal_id is not None:
+                one = url_for(
+                    "scoring.new",
+                    citizen_id=cid,
+                    instrument="FKO",
+                    goal=line.goal_id,
+                    occasion="status",
                 )
-            ]
+                links.insert(0, (one, "Registrér FKO"))
+            return links
+        case "fko_final":
+            one = url_for(
+                "scoring.new", citizen_id=cid, instrument="FKO", goal=line.goal_id, occasion="final"
+            )
+            return [(one, "Registrér FKO")]
         case "rem_first" | "rem_follow_up":
             return [(url_for("scoring.new", citizen_id=cid, instrument="REM"), "Registrér REM")]
         case "ors":
             return [(url_for("scoring.new", citizen_id=cid, instrument="ORS"), "Registrér ORS")]
         case "goal_target":
             return [
-                (url_for("goals.close_goal", citizen_id=cid, goal_id=r.goal_id), "Afslut målet"),
-                (url_for("goals.edit_goal", citizen_id=cid, goal_id=r.goal_id), "Ret måldatoen"),
+                (url_for("goals.close_goal", citizen_id=cid, goal_id=line.goal_id), "Afslut målet"),
+                (url_for("goals.edit_goal", citizen_id=cid, goal_id=line.goal_id), "Ret måldatoen"),
             ]
         case "subgoal_target":
             return [
                 (
-                    url_for("goals.edit_subgoal", citizen_id=cid, subgoal_id=r.subgoal_id),
+                    url_for("goals.edit_subgoal", citizen_id=cid, subgoal_id=line.subgoal_id),
                     "Ret delmålet",
                 )
             ]
@@ -65,15 +74,12 @@ def _page(
     errors: Errors | None = None, failed: tuple[int, str, str, str] | None = None
 ) -> tuple[str, int]:
     today, whole_team = local_today(), _whole_team()
-    unseen, seen = tasks.signals_page(db.session, current_user, today, whole_team=whole_team)
-    todo = tasks.open_tasks(db.session, current_user, whole_team=whole_team)
+    work = tasks.worklist(
+        db.session, current_user, today, whole_team=whole_team, page=_page_number()
+    )
     return render_template(
         "reminders/index.html",
-        scorings=[t for t in todo if RULES[t.rule].scoring],
-        dates=[t for t in todo if not RULES[t.rule].scoring],
-        unseen=unseen,
-        seen=seen,
-        rules=RULES,
+        work=work,
         links=resolve_links,
         today=today,
         whole_team=whole_team,
@@ -93,6 +99,7 @@ def index() -> tuple[str, int]:
 @bp.post("/signaler/<int:citizen_id>")
 @requires(Action.TASKS)
 def mark_seen(citizen_id: int) -> tuple[str, int] | Response:
+    """A signal marked as seen, or what the citizen wrote marked as read."""
     citizen = citizen_for(db.session, current_user, citizen_id, "signal set", Action.TASKS)
     ack, errors = submit(
         SignalSeenSchema(),
@@ -102,7 +109,7 @@ def mark_seen(citizen_id: int) -> tuple[str, int] | Response:
         ),
     )
     if ack is None:
-        # the signal whose form failed, as the page lists it (to show the message there)
+        # the item whose form failed, as the page lists it (to show the message there)
         failed = (
             citizen.id,
             request.form.get("kind", ""),
@@ -110,9 +117,17 @@ def mark_seen(citizen_id: int) -> tuple[str, int] | Response:
             request.form.get("basis", ""),
         )
         return _page(errors, failed)
-    flash(f"Signalet om {citizen.display_name} er markeret som set.", "success")
+    if ack.kind in SIGNAL_KINDS:
+        flash(f"Signalet om {citizen.display_name} er markeret som set.", "success")
+    else:
+        flash(f"Beskeden fra {citizen.display_name} er markeret som læst.", "success")
+    # back to the same page of cards, at its top, where the confirmation is
     return redirect(
-        url_for("reminders.index", alle="1" if _whole_team() else None, _anchor="signaler")
+        url_for(
+            "reminders.index",
+            alle="1" if _whole_team() else None,
+            side=_page_number() if _page_number() > 1 else None,
+        )
     )
 
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from bostotte.auth.models import Role
 from bostotte.common import mail as mailer
+from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.reminders.digests import DigestCounts, worker_digest
 from bostotte.reminders.models import DigestLog
 from bostotte.scoring.services import record_scoring
 from tests import factories as make
-from tests.reminders.conftest import run
+from tests.reminders.conftest import at, run
 
 FRIDAY = date(2026, 3, 20)
 MONDAY = date(2026, 3, 23)
@@ -49,10 +50,10 @@ def test_worker_digest_has_counts_and_a_link_and_no_personal_data(named, session
     result = run(session, FRIDAY, mail)
     msgs = mails(outbox)
     (digest,) = to(msgs, w.w1)
-    assert digest["Subject"] == "Bostøtte: 4 nye opgaver, 1 overskredet"
+    assert digest["Subject"] == "Bostøtte: 4 nye opgaver, 1 over fristen"
     body = digest.get_content()
     assert "- 4 nye opgaver siden sidst" in body
-    assert "- 1 opgave med overskredet frist" in body and "- 3 opgaver med frist snart" in body
+    assert "- 1 opgave over fristen" in body and "- 3 opgaver med frist snart" in body
     assert "https://bostotte.test/opgaver" in body
     text = str(digest)
     for private in (
@@ -89,7 +90,7 @@ def test_a_digest_is_sent_once_per_person_and_day(named, session, mail, outbox):
     # the next day: nothing new, but still something overdue
     assert run(session, FRIDAY + timedelta(days=1), mail).mailed == 2
     latest = to(mails(outbox), w.w1)[-1]
-    assert latest["Subject"] == "Bostøtte: 1 overskredet"
+    assert latest["Subject"] == "Bostøtte: 1 over fristen"
     assert "- 0 nye opgaver siden sidst" in latest.get_content()
 
 
@@ -141,13 +142,34 @@ def test_a_new_signal_is_counted_in_the_digest(w, session, mail, outbox):
     assert "- 1 signal, du ikke har markeret som set (1 nyt)" in latest.get_content()
 
 
+def test_what_the_citizen_wrote_is_counted_in_the_digest(w, session, mail, outbox):
+    run(session, FRIDAY, mail)
+    scoring = make.score(session, w.w1, w.c1, "ORS", FRIDAY, make.items("ORS", 7, 7, 7, 7))
+    session.add(
+        ScoringComment(
+            scoring_id=scoring.id,
+            citizen_id=w.c1.id,
+            text="Det passer ikke",
+            created_at=at(FRIDAY, 12),
+        )
+    )
+    session.add(ScoringDecline(citizen_id=w.c1.id, instrument="SRS", created_at=at(FRIDAY, 13)))
+    session.commit()
+    run(session, FRIDAY + timedelta(days=1), mail)
+    latest = to(mails(outbox), w.w1)[-1]
+    assert "2 nye beskeder fra borgere" in latest["Subject"]
+    body = latest.get_content()
+    assert "- 2 beskeder fra borgerne, du ikke har markeret som læst (2 nye)" in body
+    assert "Det passer ikke" not in str(latest)
+
+
 def test_leaders_get_one_overdue_summary_a_week(named, session, mail, outbox):
     w = named
     run(session, MONDAY, mail)
     (summary,) = to(mails(outbox), w.leader)
-    assert summary["Subject"] == "Bostøtte: ugens overblik – 1 overskredet opgave"
+    assert summary["Subject"] == "Bostøtte: ugens overblik – 1 opgave over fristen"
     body = summary.get_content()
-    assert "Team Nord: 1 overskredet opgave" in body and "  - ORS: 1" in body
+    assert "Team Nord: 1 opgave over fristen" in body and "  - ORS: 1" in body
     assert "Team Syd" not in body  # not her team
     assert "https://bostotte.test/opgaver/overblik" in body and "Søren" not in body
     for later in range(1, 7):
@@ -240,7 +262,7 @@ def test_settings_come_from_the_environment_config(app):
 
 def test_digest_text_is_singular_and_plural_danish():
     subject, body = worker_digest(DigestCounts(1, 2, 1, 0, 1), "https://x/")
-    assert subject == "Bostøtte: 1 ny opgave, 2 overskredne"
+    assert subject == "Bostøtte: 1 ny opgave, 2 over fristen"
     assert "- 1 opgave med frist snart" in body and "https://x/opgaver" in body
 
 
@@ -251,5 +273,5 @@ def test_outbox_in_dev_is_listed_for_the_administrator(w, session, mail, outbox,
     page = login_as(w.admin).get("/admin/udbakke")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert w.w1.email in html and "Bostøtte: 2 nye opgaver, 1 overskredet" in html
+    assert w.w1.email in html and "Bostøtte: 2 nye opgaver, 1 over fristen" in html
     assert login_as(w.w1).get("/admin/udbakke").status_code == 403
