@@ -59,6 +59,7 @@ class Action(StrEnum):
     STATS = "stats"  # the statistics (aggregates only)
     LEAD = "lead"  # the leader's part of them: targets, the report, documentation per worker
     ADMIN = "admin"  # teams and staff logins
+    KEEP_ALIVE = "keep_alive"  # a long staff form keeps her login alive while she types
 
 
 STAFF = frozenset({Role.WORKER, Role.LEADER, Role.AUTHORITY})
@@ -83,6 +84,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.STATS: frozenset({Role.LEADER, Role.AUTHORITY}) | SERVICE,
     Action.LEAD: frozenset({Role.LEADER}),
     Action.ADMIN: frozenset({Role.ADMIN}),
+    Action.KEEP_ALIVE: STAFF | {Role.ADMIN},
 }
 
 

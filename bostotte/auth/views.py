@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,6 +16,7 @@ from flask import (
 )
 from flask import session as cookie
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from requests import RequestException
 from werkzeug.wrappers import Response
 
@@ -306,3 +308,22 @@ def logout_everywhere() -> Response:
     end_login(db.session)
     flash("Du er logget ud på alle enheder.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto/aktiv", methods=["GET", "POST"])
+def keep_alive() -> tuple[Response, int, dict[str, str]]:
+    """A long form's login kept alive while she types (static/js/keep-alive.js).
+
+    Loading her user touches the session's idle timer (identity.session_user, at most once
+    a minute), so a POST on her input is all it takes; no timer calls on its own, so an
+    unattended screen still times out. Before a save the form asks (GET) whether she is
+    still logged in and takes a fresh CSRF token: a login in another tab starts a new
+    session, and the form's token belonged to the one that ended. JSON without personal
+    data, about no citizen: not in the access log. Not logged in: 401 and where to log in
+    (a redirect to the login page would look like an answer to the script)."""
+    fresh = {"Cache-Control": "no-store"}
+    if not current_user.is_authenticated:
+        return jsonify(active=False, login_url=url_for("auth.login")), 401, fresh
+    if not may(current_user, Action.KEEP_ALIVE):
+        return jsonify(active=False), 403, fresh
+    return jsonify(active=True, csrf_token=generate_csrf()), 200, fresh
