@@ -48,7 +48,14 @@ class NoteSchema(FormSchema):
     noted_on = Date(required=True)
     text = Str(required=True, validate=required_text(4000))
     # The delmål's status, set in the same save as the note (left out: unchanged).
-    status = Str(load_default=None, validate=one_of(SUBGOAL_STATUSES))
+    status = Str(
+        load_default=None,
+        validate=one_of(SUBGOAL_STATUSES),
+        metadata={
+            "description": "Delmålets status fra nu, gemt sammen med noten: not_started, "
+            "in_progress, achieved eller dropped (udeladt: uændret)."
+        },
+    )
 
 
 class NoteForm(NoteSchema):
