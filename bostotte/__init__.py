@@ -30,6 +30,7 @@ from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
 from bostotte.auth.permissions import Denied, menu
 from bostotte.auth.views import bp as auth_bp
+from bostotte.authority.views import bp as authority_bp
 from bostotte.citizens import models as _citizens_models  # noqa: F401
 from bostotte.citizens import rhythm_views as _rhythm_routes  # noqa: F401 (on citizens_bp)
 from bostotte.citizens.views import bp as citizens_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         portal_bp,
         admin_bp,
         reminders_bp,
+        authority_bp,
         invitations_bp,
         stats_bp,
         api_docs_bp,

@@ -93,3 +93,30 @@ def test_mine_opgaver_is_pinned(size, session, login_as, count_queries):
     worker = reminders_caseload(session, size)
     for url in ("/opgaver", "/opgaver?alle=1", "/opgaver?side=2"):
         assert _queries(login_as, count_queries, worker, url) == PINS["Mine opgaver"], url
+
+
+# Myndighed's worklist: the user (1), one query per section (4) and the access-log rows of
+# the citizens it names (1).
+WORKLIST_PIN = 6
+
+
+@pytest.fixture(params=[40, 250], ids=["40 referred", "250 referred"])
+def referrals(request, session):
+    """Citizens she referred, every one on her list: goals without a baseline, a goal past
+    its date, and every third a § 82 b forløb near its end."""
+    team = make.team(session)
+    worker = make.user(session, Role.WORKER, [team])
+    me = make.user(session, Role.AUTHORITY)
+    for k in range(request.param):
+        basis = "§82b" if k % 3 == 0 else "§85"
+        citizen = make.citizen(session, team, caseworker_id=me.id, legal_basis=basis)
+        start = TODAY - timedelta(days=160)
+        plan = make.plan(session, citizen, start, start + timedelta(days=180), legal_basis=basis)
+        for _ in range(1 + k % 3):
+            make.goal(session, worker, plan, target_date=TODAY - timedelta(days=1 + k % 5))
+    session.commit()
+    return me
+
+
+def test_the_worklist_is_pinned(referrals, login_as, count_queries):
+    assert _queries(login_as, count_queries, referrals, "/myndighed") == WORKLIST_PIN

@@ -58,6 +58,7 @@ class Action(StrEnum):
     OVERVIEW = "overview"  # the leader's reminders overview
     STATS = "stats"  # the statistics (aggregates only)
     LEAD = "lead"  # the leader's part of them: targets, the report, documentation per worker
+    WORKLIST = "worklist"  # myndighed's worklist of her referred citizens
     ADMIN = "admin"  # teams and staff logins
     KEEP_ALIVE = "keep_alive"  # a long staff form keeps her login alive while she types
 
@@ -83,6 +84,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     # Myndighed reads the numbers of the citizens she referred (stats_scope).
     Action.STATS: frozenset({Role.LEADER, Role.AUTHORITY}) | SERVICE,
     Action.LEAD: frozenset({Role.LEADER}),
+    Action.WORKLIST: frozenset({Role.AUTHORITY}),
     Action.ADMIN: frozenset({Role.ADMIN}),
     Action.KEEP_ALIVE: STAFF | {Role.ADMIN},
 }
@@ -332,6 +334,7 @@ class MenuEntry:
 
 MENU = (
     MenuEntry("Mine opgaver", "reminders.index", Action.TASKS),
+    MenuEntry("Arbejdsliste", "authority.index", Action.WORKLIST),
     MenuEntry("Borgere", "citizens.index", Action.LIST),
     MenuEntry("Mine mål", "portal.index", Action.OWN),
     MenuEntry("Statistik", "stats.index", Action.STATS),

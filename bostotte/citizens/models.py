@@ -27,6 +27,7 @@ METHODS = {"FKO": "FKO (støttebehov pr. mål)", "FIT": "FIT (ORS/SRS)", "REM": 
 PLAN_STATUSES = {"active": "Aktiv", "closed": "Afsluttet"}
 # §82b: up to 10 sessions within 6 months, extendable once by 10 more (seed 004, l. 836-842).
 SESSIONS_82B = 10
+MONTHS_82B = 6
 
 
 class Citizen(Versioned, db.Model):

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bostotte.auth.models import Role, Team, User
 from bostotte.auth.permissions import CitizenFlags, citizen_flags, citizen_scope
 from bostotte.charts.citizen import CitizenCharts, citizen_charts
-from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
+from bostotte.citizens.models import MONTHS_82B, SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
@@ -193,8 +193,8 @@ def create_plan(session: Session, citizen: Citizen, data: dict[str, Any]) -> Pla
     plan = Plan(citizen=citizen, status="active", **data)
     if plan.legal_basis == "§82b":
         # §82b: up to 10 sessions within 6 months, extendable by 10 more (seed 004).
-        if plan.end_date > add_months(plan.start_date, 6):
-            raise DomainError("Et § 82 b-forløb kan højst vare 6 måneder.", "end_date")
+        if plan.end_date > add_months(plan.start_date, MONTHS_82B):
+            raise DomainError(f"Et § 82 b-forløb kan højst vare {MONTHS_82B} måneder.", "end_date")
         plan.sessions_granted = plan.sessions_granted or SESSIONS_82B
         plan.sessions_used = plan.sessions_used or 0
         if plan.sessions_granted > 2 * SESSIONS_82B:

@@ -1,0 +1,1 @@
+"""Myndighed's part: her worklist of the citizens she referred (/myndighed)."""
