@@ -159,7 +159,7 @@ def test_the_page_opens_on_what_is_overdue(w, login_as):
     assert RULES["subgoal_target"].task in due
     assert f'href="#subgoal-{w.sg1.id}"' in due and "for 22 dage siden" in due
     assert RULES["fko_status"].task in due and f'href="#goal-{w.g1.id}"' in due
-    assert due.count("Overskredet") >= 2
+    assert due.count("Over fristen") >= 2
     # the goal's own date (1 Dec) is 8 days away: shown, not overdue
     assert RULES["goal_target"].task in due and "om 8 dage" in due
 
@@ -175,7 +175,7 @@ def test_with_nothing_due_the_page_names_the_next_date(w, login_as, session):
     due = html.split('id="h-frister"')[1].split('id="plan"')[0]
     # the next ORS is 4 weeks after today's
     assert "Intet forfalder lige nu. Næste frist: ORS den 21. dec. 2026." in due
-    assert "Overskredet" not in due
+    assert "Over fristen" not in due
 
 
 def test_history_is_folded_and_closed(w, login_as, session):

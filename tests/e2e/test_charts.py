@@ -45,12 +45,22 @@ def test_worker_shows_the_graphs_at_desktop_and_phone_width(page, live_server): 
     page.get_by_role("link", name=DEMO_CITIZEN).first.click()
     expect(page.get_by_role("heading", name=DEMO_CITIZEN, level=1)).to_be_visible()
 
-    ors = page.locator("#chart-ors-srs")
-    expect(ors).to_contain_text("Seneste ORS:")
-    expect(ors.locator("svg[role=img] title").first).to_contain_text("ORS og SRS")
-    expect(page.locator("#chart-rem-radar")).to_contain_text("Siden første REM")
-    expect(page.locator("#chart-rem-indikatorer")).to_be_visible()
+    # the page opens on what is due: the graphs wait in folds, their message stands above them
+    expect(page.locator("#instrument-ORS .chart__callout")).to_contain_text("Seneste ORS:")
+    expect(page.locator("#instrument-REM .chart__callout")).to_contain_text("Siden første REM")
+    expect(page.locator("#chart-ors-srs")).not_to_be_visible()
     first_goal = page.locator("article.goal-card").first
+    for fold in (
+        page.locator("#instrument-ORS summary", has_text="Graf:"),
+        page.locator("#instrument-REM summary", has_text="Graf:"),
+        first_goal.locator("summary", has_text="FKO over tid"),
+        first_goal.locator("summary", has_text="Delmål på tidslinjen"),
+    ):
+        fold.first.click()  # the fold, not the "Se tallene" inside it
+    ors = page.locator("#chart-ors-srs")
+    expect(ors.locator("svg[role=img] title").first).to_contain_text("ORS og SRS")
+    expect(page.locator("#chart-rem-radar")).to_be_visible()
+    expect(page.locator("#chart-rem-indikatorer")).to_be_visible()
     expect(first_goal.locator("figure.chart[id^=chart-fko-]")).to_be_visible()
     expect(first_goal.locator("figure.chart[id^=chart-delmaal-]")).to_be_visible()
     assert visible_svg_layout(page, "ors-srs") == "wide"
