@@ -107,12 +107,9 @@ def _subgoal_name(subgoal: SubGoal) -> str:
 
 
 def goal_history(session: Session, goal: Goal) -> list[Entry]:
-    """The goal's and its delmål's changes and creation, newest first."""
-    revisions = session.scalars(
-        select(GoalRevision)
-        .where(GoalRevision.goal_id == goal.id)
-        .options(selectinload(GoalRevision.subgoal), selectinload(GoalRevision.replaced_by))
-    )
+    """The goal's and its delmål's changes and creation, newest first. A fixed number of
+    queries however long the history."""
+    subgoals = {sg.id: sg for sg in goal.subgoals}
     entries = [
         Entry(
             at=goal.created_at,
@@ -122,21 +119,27 @@ def goal_history(session: Session, goal: Goal) -> list[Entry]:
         ),
         *(
             Entry(at=sg.created_at, who=None, what=_subgoal_name(sg), created_on=sg.created_on)
-            for sg in goal.subgoals
+            for sg in subgoals.values()
         ),
     ]
+    revisions = session.scalars(
+        select(GoalRevision)
+        .where(GoalRevision.goal_id == goal.id)
+        .options(selectinload(GoalRevision.replaced_by))
+    )
     for r in revisions:
-        labels = SUBGOAL_FIELD_LABELS if r.subgoal else GOAL_FIELD_LABELS
+        subgoal = subgoals.get(r.subgoal_id) if r.subgoal_id else None
+        labels = SUBGOAL_FIELD_LABELS if subgoal else GOAL_FIELD_LABELS
         entries.append(
             Entry(
                 at=r.replaced_at,
                 who=r.replaced_by.name if r.replaced_by else IMPORTED,
-                what=_subgoal_name(r.subgoal) if r.subgoal else "Målet",
+                what=_subgoal_name(subgoal) if subgoal else "Målet",
                 changes=tuple(
                     Change(
                         labels.get(key, key),
-                        _shown(key, before, of_goal=r.subgoal is None),
-                        _shown(key, after, of_goal=r.subgoal is None),
+                        _shown(key, before, of_goal=subgoal is None),
+                        _shown(key, after, of_goal=subgoal is None),
                     )
                     for key, (before, after) in r.changes.items()
                 ),

@@ -195,5 +195,4 @@ class GoalRevision(db.Model):
     # Empty when no login made the change: the four-file import.
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    subgoal: Mapped[SubGoal | None] = relationship()
     replaced_by: Mapped[User | None] = relationship()

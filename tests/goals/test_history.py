@@ -286,3 +286,28 @@ def test_after_a_save_the_citizen_page_opens_at_the_top(w, login_as, session, ur
     assert r.status_code == 302, r.get_data(as_text=True)
     assert r.headers["Location"] == f"/borgere/{w.c1.id}"
     assert session.scalar(select(func.count()).select_from(SubGoal)) >= 1
+
+
+def test_the_history_page_sends_the_same_queries_however_long_the_history(
+    w, login_as, session, count_queries
+):
+    def queries(goal: Goal) -> int:
+        client = login_as(w.w1)
+        url = f"/borgere/{w.c1.id}/maal/{goal.id}/historik"
+        client.get(url)  # warm up: the login
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    short = make.goal(session, w.w1, w.p1)
+    make.subgoal(session, short)
+    # by a colleague (a login not loaded already by the request), as in the long one
+    services.update_goal(session, w.w2, short, {"specific": "Kort historik"})
+    long = make.goal(session, w.w1, w.p1)
+    for n in range(3):
+        subgoal = make.subgoal(session, long)
+        for k in range(4):
+            services.update_goal(session, w.w2, long, {"specific": f"Udgave {n}.{k}"})
+            services.update_subgoal(session, w.w1, subgoal, {"title": f"Skridt {n}.{k}"})
+    session.commit()
+    assert queries(short) == queries(long)
