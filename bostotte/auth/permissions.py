@@ -260,6 +260,11 @@ def may_hold_session(user: User) -> bool:
     return may(user, Action.SCORE) and all(may_record(user, i, None) for i in ("ORS", "SRS"))
 
 
+def may_count_session(user: User, plan: Plan | None) -> bool:
+    """A talk counted as one of a § 82 b forløb's granted sessions: the provider's."""
+    return may(user, Action.SUPPORT) and plan is not None and bool(plan.sessions_granted)
+
+
 def stats_scope(user: User, team_id: int | None = None, theme: str | None = None) -> Scope:
     """Whose numbers `user`'s statistics count: a leader's (or an integration's) teams, or
     one of them (another team: 403); myndighed the citizens she referred."""
@@ -304,7 +309,7 @@ def citizen_flags(user: User, citizen: Citizen, instrument_ids: list[str]) -> Ci
         can_edit=can_edit,
         can_add_goal=can_edit and plan is not None and len(plan.active_goals) < MAX_ACTIVE_GOALS,
         can_edit_subgoals=can_support,
-        can_count_session=can_support and plan is not None and bool(plan.sessions_granted),
+        can_count_session=may_count_session(user, plan),
         can_extend=can_support
         and plan is not None
         and plan.sessions_granted is not None

@@ -33,9 +33,12 @@ class QuarterSchema(FormSchema):
 
 class SessionSchema(FormSchema):
     """The session page's shared fields; the ORS and SRS values are read per item, and the
-    service reports a missing date, the note's length and the SRS choice beside them."""
+    service reports a missing date, the note's length, the SRS choice, today's ORS and the
+    § 82 b count beside them."""
 
     scored_on = Date(load_default=None)
     participation = Str(load_default="together")
     worker_note = Str(load_default=None)
     without_srs = Bool(load_default=False)
+    use_ors = Int(load_default=None)  # today's ORS, used instead of a new one
+    count_session = Bool(load_default=False)  # one of her § 82 b forløb's sessions

@@ -11,11 +11,12 @@ from sqlalchemy.orm import selectinload
 from bostotte import instruments
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import may_record
-from bostotte.citizens.models import Citizen
+from bostotte.citizens import services as citizen_services  # a module: they import each other
+from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
-from bostotte.common.formatting import dk_number
+from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.schema import DomainError, Errors, InvalidInput
-from bostotte.common.time import utcnow
+from bostotte.common.time import LOCAL_TZ, utcnow
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal, SubGoal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
@@ -533,9 +534,73 @@ def session_goals(session: Session, citizen: Citizen) -> list[SessionGoal]:
 
 
 @dataclass(frozen=True)
+class TodaysOrs:
+    """An ORS she already has dated today (filled in herself on /mig, or recorded): the
+    session can use it rather than record a second."""
+
+    scoring: Scoring
+
+    @property
+    def _at(self) -> str:
+        return self.scoring.created_at.astimezone(LOCAL_TZ).strftime("%H:%M")
+
+    @property
+    def question(self) -> str:
+        who = (
+            "Borgeren har allerede udfyldt"
+            if self.scoring.participation == "citizen_self"
+            else "Der er allerede registreret"
+        )
+        total = dk_number(self.scoring.total)
+        return f"{who} ORS i dag kl. {self._at}: {total}. Vil du bruge den?"
+
+    @property
+    def use_label(self) -> str:
+        return f"Ja, brug ORS fra kl. {self._at} ({dk_number(self.scoring.total)})"
+
+
+def todays_ors(last: Mapping[str, Scoring], today: date) -> TodaysOrs | None:
+    """Her newest ORS (`last_session_scorings`) if it is dated today."""
+    ors = last.get("ORS")
+    return TodaysOrs(ors) if ors is not None and ors.scored_on == today else None
+
+
+@dataclass(frozen=True)
+class SessionCount:
+    """A § 82 b forløb's sessions, for the box that counts this talk as one of them."""
+
+    used: int
+    granted: int
+
+    @property
+    def left(self) -> bool:
+        return self.used < self.granted
+
+
+def session_count(plan: Plan) -> SessionCount:
+    return SessionCount(plan.sessions_used or 0, plan.sessions_granted or 0)
+
+
+@dataclass(frozen=True)
 class SavedSession:
     ors: Scoring
     srs: Scoring | None  # None when she chose to save without SRS
+    ors_reused: bool = False  # today's ORS, recorded before the session
+    counted: SessionCount | None = None  # the § 82 b forløb's sessions, this one counted
+
+
+USE_ORS = "use_ors"
+COUNT_SESSION = "count_session"
+ORS_GONE = "Den ORS, du valgte, er ikke længere fra i dag. Vælg »Registrér en ny ORS«."
+ORS_BOTH = (
+    "Du har valgt at bruge dagens ORS, men også skrevet nye ORS-tal. Vælg »Registrér en ny "
+    "ORS« for at gemme de nye tal, eller slet dem."
+)
+NOTE_WITHOUT_SCORING = (
+    "Noten gemmes med samtalens SRS. Udfyld SRS, eller slet noten, når I bruger dagens ORS "
+    "og gemmer uden SRS."
+)
+NO_PLAN_TO_COUNT = "Borgeren har intet aktivt § 82 b-forløb at tælle samtalen i."
 
 
 def record_session(
@@ -548,14 +613,19 @@ def record_session(
     today: date,
 ) -> SavedSession:
     """One talk: the ORS from its start and the SRS from its end, with the same date and
-    participation; the note (what the talk was about) goes with the ORS, the scoring that
-    opens the session.
+    participation; the note (what the talk was about) goes with the first scoring the
+    session records (the ORS, or the SRS when it uses today's ORS).
 
-    SRS belongs to every session; `meta['without_srs']` is her explicit choice to save the
-    ORS alone. `raw` holds the typed values by instrument id. All or nothing: every field is
-    checked first and one InvalidInput carries every error (keyed by `session_field`, plus
-    'scored_on', 'participation', 'worker_note' and 'without_srs'); the caller runs it in
-    one savepoint (common.views.submit)."""
+    `meta['use_ors']` names an ORS of hers dated the session's date (`todays_ors`) to use
+    instead of recording a second one. SRS belongs to every session; `meta['without_srs']`
+    is her explicit choice to save without. `meta['count_session']` counts the talk as one
+    of her § 82 b forløb's sessions (`citizens.services.register_session`, as the citizen
+    page's button). `raw` holds the typed values by instrument id.
+
+    All or nothing: every field is checked first and one InvalidInput carries every error
+    (keyed by `session_field`, plus 'use_ors', 'worker_note', 'without_srs',
+    'count_session', 'scored_on' and 'participation'); the caller runs it in one savepoint
+    (common.views.submit), so a session counted before a refusal is not counted either."""
     errors: Errors = {}  # in the page's order, as the error summary lists them
     scored_on = meta.get("scored_on")
     if scored_on is None:
@@ -563,6 +633,9 @@ def record_session(
     if meta.get("participation") not in SHARED_PARTICIPATION:
         errors["participation"] = ["Vælg en af mulighederne."]
     note = (meta.get("worker_note") or "").strip()
+
+    def typed(instrument_id: str) -> bool:
+        return any(str(v).strip() for v in raw.get(instrument_id, {}).values())
 
     def checked(instrument_id: str, worker_note: str | None) -> Callable[[], Scoring] | None:
         """The instrument's values checked (errors noted); how to store them if valid."""
@@ -585,19 +658,57 @@ def record_session(
             return None
         return lambda: _store(session, actor, citizen, instrument, one, values, {})
 
-    ors = checked("ORS", note or None)
+    reusing = meta.get(USE_ORS) is not None
+    ors: Callable[[], Scoring] | None = None
+    if reusing:
+        reused = session.get(Scoring, meta[USE_ORS])
+        if (
+            reused is None
+            or reused.citizen_id != citizen.id
+            or reused.instrument != "ORS"
+            or reused.scored_on != today
+        ):
+            errors[USE_ORS] = [ORS_GONE]
+        elif typed("ORS"):
+            errors[USE_ORS] = [ORS_BOTH]
+        elif scored_on is not None and scored_on != reused.scored_on:
+            errors[USE_ORS] = [
+                f"Dagens ORS er fra {dk_date(reused.scored_on)}. Giv samtalen samme dato, "
+                "eller vælg »Registrér en ny ORS«."
+            ]
+        else:
+            ors = _kept(reused)
+    else:
+        ors = checked("ORS", note or None)
     if len(note) > SESSION_NOTE_MAX:
         errors["worker_note"] = [f"Højst {SESSION_NOTE_MAX} tegn."]
-    srs_typed = any(str(v).strip() for v in raw.get("SRS", {}).values())
+    srs_typed = typed("SRS")
     without_srs = bool(meta.get(WITHOUT_SRS))
-    srs = checked("SRS", None) if srs_typed and not without_srs else None
+    srs_note = (note or None) if reusing else None
+    srs = checked("SRS", srs_note) if srs_typed and not without_srs else None
     if without_srs and srs_typed:
         errors[WITHOUT_SRS] = [SRS_BOTH]
     elif not without_srs and not srs_typed:
         errors[WITHOUT_SRS] = [SRS_MISSING]
-    for key in ("scored_on", "participation"):  # they close the page
+    elif without_srs and reusing and note and "worker_note" not in errors:
+        errors["worker_note"] = [NOTE_WITHOUT_SCORING]
+    counted: SessionCount | None = None
+    if meta.get(COUNT_SESSION):
+        plan = citizen.active_plan
+        try:
+            if plan is None:
+                raise DomainError(NO_PLAN_TO_COUNT)
+            counted = session_count(citizen_services.register_session(session, plan))
+        except DomainError as refused:
+            errors[COUNT_SESSION] = [refused.message]
+    for key in ("scored_on", "participation", COUNT_SESSION):  # they close the page
         if key in errors:
             errors[key] = errors.pop(key)
     if errors or ors is None:
         raise InvalidInput(errors)
-    return SavedSession(ors(), srs() if srs else None)
+    return SavedSession(ors(), srs() if srs else None, ors_reused=reusing, counted=counted)
+
+
+def _kept(scoring: Scoring) -> Callable[[], Scoring]:
+    """An ORS recorded before the session, as the session's ORS."""
+    return lambda: scoring

@@ -14,6 +14,7 @@ from bostotte.auth.permissions import (
     NotFound,
     citizen_for,
     may,
+    may_count_session,
     may_hold_session,
     may_record,
     requires,
@@ -318,27 +319,61 @@ def samtale(citizen_id: int) -> tuple[str, int] | Response:
             ),
         )
         if saved is not None:
-            srs = f" og SRS {dk_number(saved.srs.total)}" if saved.srs else " (uden SRS)"
-            flash(f"Samtalen er gemt: ORS {dk_number(saved.ors.total)}{srs}.", "success")
+            flash(_saved_words(saved), "success")
             return redirect(url_for("scoring.samtale_graph", citizen_id=citizen.id))
+    today = local_today()
+    last = services.last_session_scorings(db.session, citizen.id)
+    todays_ors = services.todays_ors(last, today)
+    plan = citizen.active_plan
+    sessions = (
+        services.session_count(plan)
+        if plan is not None and may_count_session(current_user, plan)
+        else None
+    )
     form = (
         request.form
         if request.method == "POST"
-        else {"scored_on": local_today().isoformat(), "participation": "together"}
+        else {
+            "scored_on": today.isoformat(),
+            "participation": "together",
+            # today's ORS is there to be used; a § 82 b talk counts while sessions are left
+            services.USE_ORS: str(todays_ors.scoring.id) if todays_ors else "",
+            services.COUNT_SESSION: "1" if sessions and sessions.left else "",
+        }
     )
     return render_template(
         "scoring/samtale.html",
         citizen=citizen,
         instruments=instruments_,
-        last=services.last_session_scorings(db.session, citizen.id),
+        last=last,
+        todays_ors=todays_ors,
+        sessions=sessions,
         goals=services.session_goals(db.session, citizen),
         form=form,
         errors=errors,
         participation=[(k, PARTICIPATION[k]) for k in services.SHARED_PARTICIPATION],
         field=services.session_field,
         without_srs=services.WITHOUT_SRS,
-        today=local_today(),
+        use_ors=services.USE_ORS,
+        count_session=services.COUNT_SESSION,
+        today=today,
     ), status_for(errors)
+
+
+def _saved_words(saved: services.SavedSession) -> str:
+    ors = dk_number(saved.ors.total)
+    words = (
+        f"Samtalen er gemt med dagens ORS {ors}"
+        if saved.ors_reused
+        else (f"Samtalen er gemt: ORS {ors}")
+    )
+    words += f" og SRS {dk_number(saved.srs.total)}." if saved.srs else " (uden SRS)."
+    if saved.counted:
+        words += (
+            f" Den er talt med i forløbet: {saved.counted.used} af {saved.counted.granted} "
+            "samtaler brugt."
+        )
+    return words
 
 
 @bp.get("/samtale/graf")

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from bostotte.audit.models import AccessLog
 from bostotte.auth.permissions import citizen_flags
 from bostotte.common.schema import InvalidInput
-from bostotte.common.time import local_today
+from bostotte.common.time import LOCAL_TZ, local_today
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.scoring import services
 from bostotte.scoring.models import Scoring
+from bostotte.scoring.services import record_scoring
 from tests import factories as make
 
 TODAY = local_today()  # the page's date is the real today, as the view's
@@ -219,6 +220,183 @@ def test_the_service_writes_nothing_when_the_srs_is_bad(w, session):
     assert refused.value.errors == {"srs-generelt": ["Værdien skal være mellem 0 og 10."]}
     session.flush()
     assert count(session) == 3
+
+
+# ------------------------------------------------------------------ an ORS already today
+
+
+def no_ors(**overrides: str) -> dict[str, str]:
+    """The form with the ORS fields left empty (today's ORS is used instead)."""
+    empty = {f"ors-{i}": "" for i in ("individuelt", "interpersonelt", "socialt", "generelt")}
+    return form(**empty, **overrides)
+
+
+def todays_ors(session, w, by=None) -> Scoring:  # type: ignore[no-untyped-def]
+    """She filled in ORS herself this morning on /mig (24,5), or `by` recorded it."""
+    scoring = record_scoring(
+        session,
+        by or w.borger,
+        w.c1,
+        "ORS",
+        {"scored_on": TODAY, "participation": "together"},
+        make.items("ORS", 6, 6, 6, 6.5),
+        today=TODAY,
+    )
+    session.commit()
+    return scoring
+
+
+def test_her_ors_from_today_is_offered_first(w, login_as, session):
+    own = todays_ors(session, w)
+    page = login_as(w.w1).get(url(w)).get_data(as_text=True)
+    at = own.created_at.astimezone(LOCAL_TZ).strftime("%H:%M")
+    question = f"Borgeren har allerede udfyldt ORS i dag kl. {at}: 24,5. Vil du bruge den?"
+    assert question in page
+    assert page.index(question) < page.index('name="ors-individuelt"')
+    # using it is chosen; the new ORS's fields fold away under the other choice
+    assert f'name="use_ors" value="{own.id}" class="form-radio" checked' in page
+    assert 'value="" class="form-radio" data-controls="#ors-ny"' in page
+    assert "Bruger I dagens ORS, gemmes den med SRS." in page
+
+
+def test_a_worker_recorded_ors_today_is_offered_in_other_words(w, login_as, session):
+    todays_ors(session, w, by=w.w1)
+    page = login_as(w.w1).get(url(w)).get_data(as_text=True)
+    assert "Der er allerede registreret ORS i dag kl. " in page
+    assert "Borgeren har allerede udfyldt" not in page
+
+
+def test_an_older_ors_is_not_offered(w, login_as, session):
+    page = login_as(w.w1).get(url(w)).get_data(as_text=True)
+    assert "Vil du bruge den?" not in page and 'name="use_ors"' not in page
+
+
+def test_using_it_records_only_the_srs_with_the_note(w, login_as, session):
+    own = todays_ors(session, w)
+    worker = login_as(w.w1)
+    r = worker.post(url(w), data=no_ors(use_ors=str(own.id)))
+    assert r.status_code == 302
+    [ors], [srs] = todays(session, "ORS"), todays(session, "SRS")
+    assert ors.id == own.id and ors.worker_note is None and ors.version == 1  # hers, as it was
+    assert srs.worker_note == "Vi talte om posten og om fodbold."
+    page = worker.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Samtalen er gemt med dagens ORS 24,5 og SRS 35,5." in page
+
+
+def test_a_new_ors_can_be_recorded_instead(w, login_as, session):
+    todays_ors(session, w)
+    r = login_as(w.w1).post(url(w), data=form(use_ors=""))
+    assert r.status_code == 302
+    ors = todays(session, "ORS")
+    assert sorted(s.total for s in ors) == [24.5, 25.0]
+    new = next(s for s in ors if s.total == 25.0)
+    assert new.worker_note == "Vi talte om posten og om fodbold."
+    assert todays(session, "SRS")[0].worker_note is None
+
+
+def test_using_it_and_typing_a_new_one_keeps_both_and_asks(w, login_as, session):
+    own = todays_ors(session, w)
+    r = login_as(w.w1).post(url(w), data=form(use_ors=str(own.id)))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and count(session) == 4
+    assert 'href="#f-use_ors"' in page and "men også skrevet nye ORS-tal" in page
+    assert 'name="ors-individuelt" class="form-input input-width-xs" value="6,5"' in page
+    assert f'name="use_ors" value="{own.id}" class="form-radio" checked' in page
+
+
+def test_another_citizens_ors_cannot_be_used(w, login_as, session):
+    theirs = record_scoring(
+        session,
+        w.w2,
+        w.c2,
+        "ORS",
+        {"scored_on": TODAY, "participation": "together"},
+        make.items("ORS", 1, 1, 1, 1),
+        today=TODAY,
+    )
+    session.commit()
+    r = login_as(w.w1).post(url(w), data=no_ors(use_ors=str(theirs.id)))
+    assert r.status_code == 400 and count(session) == 4
+    assert "Den ORS, du valgte, er ikke længere fra i dag." in r.get_data(as_text=True)
+
+
+def test_using_it_without_srs_saves_nothing_new_but_a_note_needs_the_srs(w, login_as, session):
+    own = todays_ors(session, w)
+    empty_srs = {f"srs-{i}": "" for i in ("relation", "maal_og_emner", "tilgang", "generelt")}
+    worker = login_as(w.w1)
+    r = worker.post(url(w), data=no_ors(use_ors=str(own.id), without_srs="1", **empty_srs))
+    assert r.status_code == 400 and count(session) == 4
+    assert "Noten gemmes med samtalens SRS." in r.get_data(as_text=True)
+    data = no_ors(use_ors=str(own.id), without_srs="1", worker_note="", **empty_srs)
+    r = worker.post(url(w), data=data)
+    assert r.status_code == 302 and count(session) == 4
+    page = worker.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Samtalen er gemt med dagens ORS 24,5 (uden SRS)." in page
+
+
+# ------------------------------------------------------------------ a § 82 b forløb
+
+
+def forloeb(session, w, used: int = 3, granted: int = 10) -> None:  # type: ignore[no-untyped-def]
+    w.p1.legal_basis, w.p1.sessions_used, w.p1.sessions_granted = "§82b", used, granted
+    session.commit()
+
+
+def used(session, w) -> int:  # type: ignore[no-untyped-def]
+    session.refresh(w.p1)
+    return int(w.p1.sessions_used)
+
+
+def test_a_82b_talk_is_counted_by_default_in_the_same_post(w, login_as, session):
+    forloeb(session, w)
+    worker = login_as(w.w1)
+    page = worker.get(url(w)).get_data(as_text=True)
+    assert 'name="count_session" value="1" class="form-checkbox" checked' in page
+    assert "Tæl samtalen som en af forløbets samtaler" in page
+    assert "Forløbet (§ 82 b): 3 af 10 samtaler brugt." in page
+    r = worker.post(url(w), data=form(count_session="1"))
+    assert r.status_code == 302
+    assert used(session, w) == 4  # once
+    assert len(todays(session, "ORS")) == len(todays(session, "SRS")) == 1
+    page = worker.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Den er talt med i forløbet: 4 af 10 samtaler brugt." in page
+
+
+def test_unticked_it_is_not_counted(w, login_as, session):
+    forloeb(session, w)
+    assert login_as(w.w1).post(url(w), data=form()).status_code == 302
+    assert used(session, w) == 3 and len(todays(session, "ORS")) == 1
+
+
+def test_counting_is_all_or_nothing_with_the_scorings(w, login_as, session):
+    forloeb(session, w)
+    r = login_as(w.w1).post(url(w), data=form(count_session="1", **{"srs-tilgang": "11"}))
+    assert r.status_code == 400
+    assert used(session, w) == 3 and count(session) == 3
+    # and her choice is kept for the next try
+    assert 'name="count_session" value="1" class="form-checkbox" checked' in r.get_data(
+        as_text=True
+    )
+
+
+def test_when_every_session_is_used_the_box_is_off_and_counting_is_refused(w, login_as, session):
+    forloeb(session, w, used=10)
+    worker = login_as(w.w1)
+    page = worker.get(url(w)).get_data(as_text=True)
+    assert 'name="count_session" value="1" class="form-checkbox" aria-describedby' in page
+    assert "10 af 10 samtaler brugt. Alle er brugt" in page
+    r = worker.post(url(w), data=form(count_session="1"))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and count(session) == 3 and used(session, w) == 10
+    assert 'href="#f-count_session"' in page and "Alle bevilgede samtaler er brugt." in page
+
+
+def test_a_85_plan_has_no_box_and_cannot_be_counted(w, login_as, session):
+    worker = login_as(w.w1)
+    assert 'name="count_session"' not in worker.get(url(w)).get_data(as_text=True)
+    r = worker.post(url(w), data=form(count_session="1"))
+    assert r.status_code == 400 and count(session) == 3
+    assert "Samtaler tælles kun i et aktivt § 82 b-forløb." in r.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ who
