@@ -127,7 +127,7 @@ def list_citizens(
     citizens = list(session.scalars(query))
     last = last_scored_dates(session, [c.id for c in citizens])
     facts = {c.id: facts_for(c, last.get(c.id, {}), today) for c in citizens}
-    signals = unseen_counts(session, [c for c in citizens if not facts[c.id].ended], today)
+    signals = unseen_counts(session, [c for c in citizens if not facts[c.id].ended])
     rows = []
     for c in citizens:
         plan = c.active_plan

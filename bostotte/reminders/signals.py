@@ -376,7 +376,6 @@ def unseen(session: Session, signals: Sequence[Signal]) -> list[Signal]:
     return [s for s in signals if s.key not in acks]
 
 
-def unseen_counts(session: Session, citizens: Sequence[Citizen], today: date) -> dict[int, int]:
-    """Per citizen, the signals nobody has marked as seen (for Mine borgere: 2 queries).
-    The signals do not depend on the day; `today` stays for the caller, Mine borgere."""
+def unseen_counts(session: Session, citizens: Sequence[Citizen]) -> dict[int, int]:
+    """Per citizen, the signals nobody has marked as seen (for Mine borgere: 2 queries)."""
     return Counter(s.citizen_id for s in unseen(session, current_signals(session, citizens)))

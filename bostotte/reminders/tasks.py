@@ -205,15 +205,11 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def when(due: date, today: date) -> str:
-    """How the deadline stands, in words: "12 dage over fristen", "i dag", "om 3 dage"."""
+    """How far the deadline is, as the citizen page says it: "for 12 dage siden", "i dag"."""
     days = (due - today).days
-    if days < 0:
-        return f"{_plural(-days, 'dag', 'dage')} over fristen"
-    if days == 0:
-        return "frist i dag"
-    if days == 1:
-        return "frist i morgen"
-    return f"frist om {days} dage"
+    if days < -1:
+        return f"for {-days} dage siden"
+    return {-1: "i går", 0: "i dag", 1: "i morgen"}.get(days, f"om {days} dage")
 
 
 @dataclass(frozen=True)
@@ -224,8 +220,8 @@ class TaskLine:
     rule: str
     due: date
     text: str  # what to do
-    about: tuple[str, ...]  # the goals or delmål it is about ("Mål: …", "Delmål: …")
-    when: str  # the deadline in words
+    about: tuple[str, ...]  # the texts of the goals or the delmål it is about
+    when: str  # how far the deadline is, in words
     overdue: bool
     reminder_ids: tuple[int, ...]
     goal_id: int | None = None  # when the line is about one goal
@@ -248,9 +244,9 @@ def _lines(reminders: Sequence[OpenReminder], today: date) -> list[TaskLine]:
         about = []
         for r in group:
             if r.subgoal_title is not None:
-                about.append(f"Delmål: {_short(r.subgoal_title)}")
+                about.append(_short(r.subgoal_title))
             elif r.goal_text is not None:
-                about.append(f"Mål: {_short(r.goal_text)}")
+                about.append(_short(r.goal_text))
         text = RULES[rule].task
         if len(group) > 1:
             text = f"Registrér FKO-status for {len(group)} mål"
@@ -294,14 +290,6 @@ class Card:
     @cached_property
     def lines(self) -> list[TaskLine]:
         return _lines(self.reminders, self.today)
-
-    @property
-    def overdue(self) -> list[TaskLine]:
-        return [line for line in self.lines if line.overdue]
-
-    @property
-    def coming(self) -> list[TaskLine]:
-        return [line for line in self.lines if not line.overdue]
 
     @property
     def overdue_count(self) -> int:

@@ -57,9 +57,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[no-untyped-def]
     log_in(page, server, "vejleder@demo.dk")
     expect(page.get_by_role("heading", name="Mine opgaver", level=1)).to_be_visible()
-    line = page.locator("#tasks-scorings tbody tr", has_text="Registrér FKO-status for målet").first
+    fko = page.locator("li.task-line", has_text="Registrér FKO-status for")
+    card = page.locator("article.task-card", has=fko).first
+    line = card.locator(fko).first
     expect(line).to_be_visible()
-    citizen = line.locator("th a").inner_text()
+    citizen = card.locator("h2").inner_text()
     line.scroll_into_view_if_needed()
     page.screenshot(path=str(OUTPUT / "quarter-00-mine-opgaver.png"))  # the viewport only
 

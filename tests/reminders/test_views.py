@@ -91,17 +91,17 @@ def test_one_card_per_citizen_with_her_tasks_and_the_forms_that_resolve_them(
     html = page(login_as(w.w1))
     (card,) = cards(html).values()  # c2 is another team's citizen
     assert w.c1.display_name in html and w.c2.display_name not in html
-    lines = re.findall(r'<li class="task-line"[^>]*>(.*?)</li>', card, re.S)
+    lines = re.findall(r'<li class="due-list__item task-line"[^>]*>(.*?)</li>', card, re.S)
     assert len(lines) == 4
     assert "Registrér ORS" in lines[0]  # due 29 Jan: the oldest deadline first
-    assert "dage over fristen" in lines[0] and "Over fristen</h3>" in card
+    assert "dage siden)" in lines[0] and "Over fristen</span>" in lines[0]
     c = w.c1.id
     assert f'href="/borgere/{c}/scoringer/ORS/ny"' in card
     assert f'href="/borgere/{c}/scoringer/FKO/ny?goal={goal.id}&amp;occasion=status"' in card
     assert f'href="/borgere/{c}/kvartal"' in card
     assert f'href="/borgere/{c}/scoringer/REM/ny"' in card
     assert f'href="/borgere/{c}/maal/{goal.id}/afslut"' in card
-    assert "Mål: Jeg vil klare min post selv" in card
+    assert "Registrér FKO-status for målet</strong>: Jeg vil klare min post selv" in card
     assert "Forfald" not in html and "Overskredet" not in html
 
 
@@ -111,7 +111,7 @@ def test_an_overdue_goal_is_listed_once(w, session, mail, login_as):
     session.commit()
     run(session, DAY, mail, digests=False)
     html = page(login_as(w.w1))
-    lines = re.findall(r'<li class="task-line"[^>]*>(.*?)</li>', html, re.S)
+    lines = re.findall(r'<li class="due-list__item task-line"[^>]*>(.*?)</li>', html, re.S)
     about_it = [line for line in lines if "Jeg vil gå en tur hver dag" in line]
     # its date, and its FKO status (another task); nothing else names it
     assert html.count("Jeg vil gå en tur hver dag") == len(about_it) == 2
@@ -125,8 +125,9 @@ def test_the_quarters_fko_statuses_are_one_line_with_one_page_to_record_them(w, 
     for g in goals:
         due(session, w.c1, "fko_status", -3, goal=g)
     (card,) = cards(page(login_as(w.w1))).values()
-    (line,) = re.findall(r'<li class="task-line"[^>]*>(.*?)</li>', card, re.S)
-    assert "Registrér FKO-status for 3 mål" in line and line.count("Mål: ") == 3
+    (line,) = re.findall(r'<li class="due-list__item task-line"[^>]*>(.*?)</li>', card, re.S)
+    assert "Registrér FKO-status for 3 mål" in line
+    assert all(g.specific in line for g in goals)
     assert "3 over fristen" in card  # each goal's status counts
     assert f'href="/borgere/{w.c1.id}/kvartal"' in line and "Alle mål på én side" in line
 
