@@ -27,6 +27,19 @@
     box.className = 'alert alert-warning keep-alive-message';
     box.setAttribute('role', 'alert');
     box.tabIndex = -1;
+    // the design system's warning icon, from the sprite the page's own icons use
+    var sprite = document.querySelector('use[href*="all-svg-icons.svg"]');
+    if (sprite) {
+      var svgNs = 'http://www.w3.org/2000/svg';
+      var icon = document.createElementNS(svgNs, 'svg');
+      icon.setAttribute('class', 'icon-svg alert-icon');
+      icon.setAttribute('focusable', 'false');
+      icon.setAttribute('aria-hidden', 'true');
+      var use = document.createElementNS(svgNs, 'use');
+      use.setAttribute('href', sprite.getAttribute('href').split('#')[0] + '#warning');
+      icon.appendChild(use);
+      box.appendChild(icon);
+    }
     var body = document.createElement('div');
     body.className = 'alert-body';
     var h = document.createElement('p');
