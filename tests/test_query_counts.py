@@ -27,8 +27,8 @@ TODAY = date(2026, 11, 23)
 # reminders on Mine opgaver now). Mine opgaver: the user, the citizens
 # with team, plans and goals (3), the open reminders with their goal or delmål (1), the
 # scorings (1), the citizens' comments and declines (2), the signals seen and who saw
-# them (2).
-PINS = {"citizen page": 17, "Mine borgere": 7, "Mine opgaver": 10}
+# them (2), the access-log rows of the page's citizens (1).
+PINS = {"citizen page": 17, "Mine borgere": 7, "Mine opgaver": 11}
 
 
 def _citizen_with_history(session, worker, team, goals: int) -> int:

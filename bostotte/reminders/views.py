@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from bostotte.audit.services import log_accesses
 from bostotte.auth.permissions import Action, citizen_for, requires
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today, utcnow
@@ -76,6 +77,10 @@ def _page(
     today, whole_team = local_today(), _whole_team()
     work = tasks.worklist(
         db.session, current_user, today, whole_team=whole_team, page=_page_number()
+    )
+    # each card shows from her record (signals, her own words): a read, access-logged
+    log_accesses(
+        db.session, current_user, [c.citizen.id for c in work.cards], "mine opgaver", request.path
     )
     return render_template(
         "reminders/index.html",

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bostotte.audit.models import AccessLog
 from bostotte.auth.models import Role
 from bostotte.auth.passwords import hash_password
 from bostotte.common.time import LOCAL_TZ, local_today
@@ -172,6 +173,33 @@ def test_a_page_of_cards_at_a_time(w, session, login_as):
     assert list(cards(page(client, "/opgaver?side=abc"))) == list(cards(first))
     assert list(cards(page(client, "/opgaver?side=99"))) == list(cards(second))
     assert list(cards(page(client, "/opgaver?side=0"))) == list(cards(first))
+
+
+def test_the_citizens_on_the_page_are_in_their_access_log(w, session, login_as):
+    citizens = []
+    for k in range(CARDS_PER_PAGE + 1):
+        c = make.citizen(session, w.t1, display_name=f"Borger {k:02}", primary_worker_id=w.w1.id)
+        make.plan(session, c)
+        citizens.append(c)
+    session.commit()
+    for k, c in enumerate(citizens):
+        due(session, c, "ors", -k)  # Borger 00 is the least overdue: on page 2
+
+    def logged():
+        return set(
+            session.scalars(
+                select(AccessLog.citizen_id).where(
+                    AccessLog.actor_id == w.w1.id, AccessLog.what == "mine opgaver"
+                )
+            )
+        )
+
+    client = login_as(w.w1)
+    page(client)
+    assert logged() == {c.id for c in citizens[1:]}
+    page(client, "/opgaver?side=2")
+    assert citizens[0].id in logged()
+    assert w.c1.id not in logged()  # nothing to do: not on the page
 
 
 def test_tasks_follow_the_contact_person_and_permissions(w, session, mail, login_as):
