@@ -148,7 +148,7 @@ def test_list_shows_plan_goals_and_next_scoring_due(w, login_as, session):
     assert w.c1.display_name in page and "Team Nord" in page and "§85" in page
     assert "1 af 3" in page
     # plan start 1 Jan 2026 and no ORS yet: ORS is flagged after 4 weeks, the soonest due
-    assert "ORS: 29. jan. 2026" in page and "Overskredet" in page
+    assert "ORS: 29. jan. 2026" in page and "Over fristen" in page
     page = login_as(w.w1).get("/borgere?q=ingen-sådan").get_data(as_text=True)
     assert w.c1.display_name not in page and "Ingen borgere matcher" in page
 
@@ -187,4 +187,4 @@ def test_an_ended_indsats_has_nothing_due(w, login_as, session):
     page = login_as(w.w1).get("/borgere?q=Afsluttet").get_data(as_text=True)
     row = page[page.index("Afsluttet Borger") :]
     row = row[: row.index("</tr>")]
-    assert "Ingen aktiv plan" in row and "Overskredet" not in row and "ORS:" not in row
+    assert "Ingen aktiv plan" in row and "Over fristen" not in row and "ORS:" not in row
