@@ -33,7 +33,7 @@ from bostotte.reminders.signals import SIGNAL_KINDS, Signal, acks_for, current_s
 from bostotte.reminders.sync import insert_ignoring
 from bostotte.reminders.voice import VoiceItem, load_voice
 
-CARDS_PER_PAGE = 20  # 250 citizens' cards would be a page of megabytes; 20 make ~60 KB
+CARDS_PER_PAGE = 20  # 250 citizens' cards would be megabytes; 20 make 40–150 KB
 ABOUT_MAX = 70  # a goal's or delmål's text on a task line
 
 

@@ -16,6 +16,7 @@ from bostotte.reminders import tasks
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.schemas import NOTE_MAX, SignalSeenSchema
 from bostotte.reminders.signals import SIGNAL_KINDS
+from bostotte.reminders.voice import VOICE_DAYS
 
 bp = Blueprint("reminders", __name__, url_prefix="/opgaver")
 
@@ -91,6 +92,7 @@ def _page(
         errors=errors or {},
         failed=failed,
         note_max=NOTE_MAX,
+        voice_days=VOICE_DAYS,
         form=request.form,
     ), status_for(errors or {})
 

@@ -378,7 +378,7 @@ def test_a_withdrawn_no_and_an_old_comment_are_not_tasks(w, session, login_as):
         ScoringDecline(citizen_id=w.c1.id, instrument=None, withdrawn_at=_written_today(11))
     )
     session.commit()
-    assert "Fra borgeren" not in page(login_as(w.w1))
+    assert "Fra borgeren</h3>" not in page(login_as(w.w1))
 
 
 # --- Other pages and the bounds ----------------------------------------------------------
