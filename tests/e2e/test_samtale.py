@@ -256,9 +256,14 @@ def test_typing_keeps_the_login_alive_and_an_expired_one_loses_nothing(page, ser
     expect(item(end, "Mål og emner")).to_have_value("9,5")
     check_page(page, "samtale-09-logget-ud")
 
-    # she logs in in the other tab and saves again: all of it, with the new login's token
+    # she logs in in the other tab; her next keystroke's keep-alive carries the old login's
+    # CSRF token and is refused, so the form takes the new one; then the save goes through
     log_in(other, base, "vejleder@demo.dk")
     expect(other.get_by_role("heading", name="Mine opgaver", level=1)).to_be_visible()
+    page.clock.fast_forward("05:01")  # past the five minutes since her last keep-alive
+    with page.expect_response(lambda r: "/konto/aktiv" in r.url and r.request.method == "GET"):
+        note.press_sequentially(" Hun vil selv ringe.")
+    assert keep_alive[-2:] == ["POST", "GET"]
     page.get_by_role("button", name="Gem samtalen").click()
     expect(page.get_by_text("Samtalen er gemt: ORS 25 og SRS 35,5.")).to_be_visible()
     assert len(saves) == 1

@@ -73,6 +73,21 @@
     var checked = false; // the GET before sending said yes: let the next submit through
     var busy = false;
 
+    function check() {
+      return fetch(url, {
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { Accept: 'application/json' }
+      });
+    }
+
+    function takeToken(body) {
+      var field = csrfField(form);
+      if (field && body.csrf_token) {
+        field.value = body.csrf_token;
+      }
+    }
+
     function send() {
       pending = null;
       last = Date.now();
@@ -81,9 +96,20 @@
         method: 'POST',
         credentials: 'same-origin',
         headers: { Accept: 'application/json', 'X-CSRFToken': field ? field.value : '' }
-      }).catch(function () {
-        /* offline for a moment: the check before sending tells her */
-      });
+      })
+        .then(function (response) {
+          // 400: a login in another tab brought a new CSRF token; take it (the GET
+          // counts as her activity too)
+          if (response.status === 400) {
+            return check().then(function (again) {
+              return again.ok ? again.json().then(takeToken) : undefined;
+            });
+          }
+          return undefined;
+        })
+        .catch(function () {
+          /* offline for a moment: the check before sending tells her */
+        });
     }
 
     function typed(event) {
@@ -112,11 +138,7 @@
       busy = true;
       var submitter = event.submitter || form.querySelector('[type="submit"]');
       var before = submitter || form.lastElementChild;
-      fetch(url, {
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers: { Accept: 'application/json' }
-      })
+      check()
         .then(function (response) {
           busy = false;
           if (response.status === 401) {
@@ -144,10 +166,7 @@
             return undefined;
           }
           return response.json().then(function (body) {
-            var field = csrfField(form);
-            if (field && body.csrf_token) {
-              field.value = body.csrf_token;
-            }
+            takeToken(body);
             go();
           });
         })
