@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bostotte import instruments
 from bostotte.auth.models import Role, User
 from bostotte.citizens.models import Citizen
 from bostotte.portal.models import ScoringComment, ScoringDecline
@@ -24,7 +25,7 @@ TODAY = make.TODAY
 
 
 def _score(session, actor, citizen, instrument, on, total, **meta):  # type: ignore[no-untyped-def]
-    n = len(make.instruments.get(instrument).item_ids)
+    n = len(instruments.get(instrument).item_ids)
     values = make.items(instrument, *[round(total / n, 1)] * n)
     return make.score(session, actor, citizen, instrument, on, values, **meta)
 
