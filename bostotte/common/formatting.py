@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -15,6 +16,13 @@ from bostotte.common.time import LOCAL_TZ
 def dk_date(value: date | None, fmt: str = "d. MMM y") -> str:
     if value is None:
         return "–"
+    return _babel_date(value, fmt)
+
+
+# Babel parses the pattern and looks the locale up on every call; a page repeats the same
+# few dates many times (scoring tables, history), so the text is kept per (date, pattern).
+@lru_cache(maxsize=8192)
+def _babel_date(value: date, fmt: str) -> str:
     return format_date(value, fmt, locale="da")
 
 

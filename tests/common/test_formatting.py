@@ -1,8 +1,12 @@
-"""The one number formatter: Danish comma and minus, rounded first, whole numbers bare."""
+"""The one number formatter: Danish comma and minus, rounded first, whole numbers bare;
+Danish dates, kept once formatted."""
+
+from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
-from bostotte.common.formatting import dk_number
+from bostotte.common.formatting import _babel_date, dk_date, dk_number
 
 
 @pytest.mark.parametrize(
@@ -26,3 +30,16 @@ from bostotte.common.formatting import dk_number
 )
 def test_dk_number(value, kwargs, text):
     assert dk_number(value, **kwargs) == text
+
+
+def test_dk_date_kept_text_is_babels():
+    """The kept text of a date is Babel's, for every pattern in use, asked twice."""
+    days = [date(2024, 1, 1) + timedelta(days=n) for n in range(0, 800, 7)]
+    for fmt in ("d. MMM y", "d. MMMM y", "MMM y"):
+        for _ in range(2):
+            for day in days:
+                assert dk_date(day, fmt) == format_date(day, fmt, locale="da")
+    assert dk_date(date(2026, 3, 3)) == "3. mar. 2026"
+    assert dk_date(None) == "–"
+    assert _babel_date.cache_info().hits > 0
+    assert _babel_date.cache_info().maxsize is not None  # bounded
