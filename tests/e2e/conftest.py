@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask_migrate import upgrade
@@ -17,6 +19,7 @@ from bostotte.extensions import db
 from tests.conftest import TODAY
 
 CHROMIUM = os.environ.get("BOSTOTTE_CHROMIUM", "/usr/bin/chromium")
+T = TypeVar("T")
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
@@ -26,25 +29,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+@contextmanager
+def serve_demo(tmp: Path, prepare: Callable[[], T] = lambda: None) -> Iterator[tuple[str, T]]:
+    """A server on a new SQLite database with the demo data, as `make run` serves it (no
+    second factor). `prepare` runs in the app after the demo is loaded (a test's own
+    records, the daily job); its result comes back beside the address, and it is committed."""
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
             "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_REQUIRE_TOTP": False,  # the demo, as `make run` serves it
+            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
+            "BOSTOTTE_REQUIRE_TOTP": False,
         }
     )
     with app.app_context():
         upgrade(revision="heads")
         load_demo(db.session, TODAY)
         db.session.commit()
+        prepared = prepare()
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", prepared
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_demo(tmp_path_factory.mktemp("e2e")) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

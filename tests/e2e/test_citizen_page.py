@@ -6,19 +6,12 @@ Screenshots under test-output/screenshots/citizen-*."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from bostotte import create_app
-from bostotte.demo.services import load_demo
-from bostotte.extensions import db
-from tests.conftest import TODAY
-from tests.e2e.conftest import OUTPUT, check_page, log_in
+from tests.e2e.conftest import OUTPUT, check_page, log_in, serve_demo
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -38,22 +31,8 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo data of its own: the saves here change no other test's page."""
-    tmp = tmp_path_factory.mktemp("e2e-citizen")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_REQUIRE_TOTP": False,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serve_demo(tmp_path_factory.mktemp("e2e-citizen")) as (url, _):
+        yield url
 
 
 def open_citizen(page, server: str) -> str:  # type: ignore[no-untyped-def]

@@ -4,25 +4,20 @@ axe-core on each page; screenshots under test-output/screenshots/goal-history-*.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from bostotte import create_app
 from bostotte.auth.models import User
 from bostotte.citizens.models import Citizen, Plan
-from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.goals.models import Goal, SubGoal
-from tests.conftest import TODAY
-from tests.e2e.conftest import check_page, log_in
+from tests.e2e.conftest import check_page, log_in, serve_demo
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -41,19 +36,8 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The demo data on a server of its own (this test changes a delmål), and one of the
     worker's citizens with an open delmål in an active goal."""
-    tmp = tmp_path_factory.mktemp("e2e-goal-history")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
-            "BOSTOTTE_REQUIRE_TOTP": False,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
+
+    def an_open_subgoal() -> Demo:
         worker = db.session.scalars(select(User).where(User.email == "vejleder@demo.dk")).one()
         citizen, goal, subgoal = db.session.execute(
             select(Citizen, Goal, SubGoal)
@@ -69,17 +53,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             .order_by(Citizen.id, Goal.id, SubGoal.id)
             .limit(1)
         ).one()
-        found = Demo("", citizen.id, citizen.display_name, goal.id, subgoal.title)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield Demo(
-        f"http://127.0.0.1:{http.server_port}",
-        found.citizen_id,
-        found.citizen,
-        found.goal_id,
-        found.subgoal,
-    )
-    http.shutdown()
+        return Demo("", citizen.id, citizen.display_name, goal.id, subgoal.title)
+
+    with serve_demo(tmp_path_factory.mktemp("e2e-goal-history"), an_open_subgoal) as (url, found):
+        yield dataclasses.replace(found, base=url)
 
 
 def test_a_note_sets_the_delmaals_status_and_the_history_shows_it(page, demo):  # type: ignore[no-untyped-def]

@@ -9,20 +9,15 @@ per goal (the goal's form; the citizen page after saving): 6 for three goals."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from bostotte import create_app
-from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.reminders.jobs import run_daily
 from tests.conftest import TODAY
-from tests.e2e.conftest import OUTPUT, check_page, log_in
+from tests.e2e.conftest import OUTPUT, check_page, log_in, serve_demo
 from tests.reminders.conftest import at
 
 PHONE = {"width": 390, "height": 844}
@@ -34,24 +29,10 @@ PAGE_LOADS_WITH_ONE_MISTAKE = 3
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo data, and the daily job has run once (so Mine opgaver has FKO tasks)."""
-    tmp = tmp_path_factory.mktemp("e2e-quarter")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
-            "BOSTOTTE_REQUIRE_TOTP": False,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
-        run_daily(db.session, TODAY, at(TODAY))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serve_demo(
+        tmp_path_factory.mktemp("e2e-quarter"), lambda: run_daily(db.session, TODAY, at(TODAY))
+    ) as (url, _):
+        yield url
 
 
 def test_worker_records_the_quarter_on_her_phone(page, server):  # type: ignore[no-untyped-def]

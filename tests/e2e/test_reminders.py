@@ -5,20 +5,15 @@ seen with a note, and what a citizen wrote marked as read."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from bostotte import create_app
-from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.reminders.jobs import run_daily
 from tests.conftest import TODAY
-from tests.e2e.conftest import check_page, log_in
+from tests.e2e.conftest import check_page, log_in, serve_demo
 from tests.reminders.conftest import at
 
 PHONE = {"width": 390, "height": 844}
@@ -28,24 +23,11 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Like `live_server`, and the daily job has run once at 06:00 on TODAY."""
-    tmp = tmp_path_factory.mktemp("e2e-reminders")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
-            "BOSTOTTE_REQUIRE_TOTP": False,  # the demo, as `make run` serves it
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
-        assert run_daily(db.session, TODAY, at(TODAY)).created > 0
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serve_demo(
+        tmp_path_factory.mktemp("e2e-reminders"), lambda: run_daily(db.session, TODAY, at(TODAY))
+    ) as (url, run):
+        assert run.created > 0
+        yield url
 
 
 def earliest_dues(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -5,22 +5,16 @@ overview of overdue tasks. axe-core on each page; screenshots test-output/screen
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from bostotte import create_app
 from bostotte.auth.models import User
 from bostotte.citizens.models import Citizen, Plan
-from bostotte.demo.services import load_demo
 from bostotte.extensions import db
-from tests.conftest import TODAY
-from tests.e2e.conftest import check_page, log_in
+from tests.e2e.conftest import check_page, log_in, serve_demo
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -30,19 +24,8 @@ DESKTOP = {"width": 1280, "height": 900}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """The demo data on a database of its own (the rhythms set here stay here), and a citizen
     of the demo worker's with both FKO and FIT."""
-    tmp = tmp_path_factory.mktemp("e2e-rhythm")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
-            "BOSTOTTE_REQUIRE_TOTP": False,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
+
+    def a_citizen() -> int:
         worker = db.session.scalars(select(User).where(User.email == "vejleder@demo.dk")).one()
         citizen_id = db.session.scalars(
             select(Citizen.id)
@@ -55,10 +38,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             .order_by(Citizen.id)
         ).first()
         assert citizen_id is not None
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}", citizen_id
-    http.shutdown()
+        return citizen_id
+
+    with serve_demo(tmp_path_factory.mktemp("e2e-rhythm"), a_citizen) as served:
+        yield served
 
 
 def test_the_worker_agrees_a_rhythm_with_the_citizen(page, server):  # type: ignore[no-untyped-def]

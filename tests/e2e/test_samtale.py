@@ -17,24 +17,18 @@ nothing of what she typed (the clock is Playwright's)."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from bostotte import create_app
 from bostotte.auth.models import User
 from bostotte.citizens.models import Citizen
 from bostotte.common.time import local_today
-from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.scoring.services import record_scoring
-from tests.conftest import TODAY
-from tests.e2e.conftest import OUTPUT, check_page, log_in
+from tests.e2e.conftest import OUTPUT, check_page, log_in, serve_demo
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
@@ -50,19 +44,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
     """The demo data on its own database (these tests write), and three FIT citizens of the
     worker's team: the first as the demo has her; the second filled in ORS herself this
     morning and is in a § 82 b forløb (3 of 10 sessions used); the third for the long talk."""
-    tmp = tmp_path_factory.mktemp("e2e-samtale")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BOSTOTTE_OUTBOX": str(tmp / "outbox"),
-            "BOSTOTTE_REQUIRE_TOTP": False,
-        }
-    )
-    with app.app_context():
-        upgrade(revision="heads")
-        load_demo(db.session, TODAY)
-        db.session.commit()
+
+    def three_citizens() -> list[int]:
         worker = db.session.scalar(select(User).where(User.email == "vejleder@demo.dk"))
         first, second, third = [
             c
@@ -81,12 +64,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
         )
         plan = second.active_plan
         plan.legal_basis, plan.sessions_granted, plan.sessions_used = "§82b", 10, 3
-        db.session.commit()
-        ids = [first.id, second.id, third.id]
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_port}", ids
-    http.shutdown()
+        return [first.id, second.id, third.id]
+
+    with serve_demo(tmp_path_factory.mktemp("e2e-samtale"), three_citizens) as served:
+        yield served
 
 
 def item(section, label: str):  # type: ignore[no-untyped-def]
