@@ -3,7 +3,8 @@
 Every view, the CLI and (later) the API go through the entry points below: `requires` for a
 page that is not about one citizen, and `citizen_for`, `plan_for`, `goal_for`, `subgoal_for`
 and `scoring_for` for one that is. They raise a `Denied` error that the app maps to a page
-once (`bostotte/__init__.py`), and `citizen_for` writes the access-log row of every read.
+once (`bostotte/__init__.py`), and each writes the access-log row of a read once the whole
+path (citizen, then her record) resolved: their own 404 or 403 is no read.
 
 The answers, the same everywhere:
 
@@ -163,13 +164,23 @@ def citizen_for(
     Every successful call is an access to her record and is written to the access log as
     `what` (flushed: the request, command or job commits it).
     """
+    citizen = _citizen(session, user, citizen_id, action)
+    _log_read(session, user, citizen, what)
+    return citizen
+
+
+def _citizen(session: Session, user: User, citizen_id: int | None, action: Action) -> Citizen:
+    """`citizen_for` without the log: for the entry points that resolve more first."""
     if not may(user, action):
         raise Forbidden
     citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
     if citizen is None or not can_view(user, citizen):
         raise NotFound
-    log_access(session, user, citizen.id, what, request.path if has_request_context() else None)
     return citizen
+
+
+def _log_read(session: Session, user: User, citizen: Citizen, what: str) -> None:
+    log_access(session, user, citizen.id, what, request.path if has_request_context() else None)
 
 
 R = TypeVar("R", Plan, Goal, SubGoal, Scoring)
@@ -186,8 +197,23 @@ def _hers(
     owner: Callable[[R], int] = attrgetter("citizen_id"),
 ) -> tuple[Citizen, R]:
     """Her plan, goal, delmål or scoring: the citizen's entry point first, then the record
-    must be hers (else 404)."""
-    citizen = citizen_for(session, user, citizen_id, what, action)
+    must be hers (else 404). Logged only once the whole path resolved: a guessed id that
+    answers 404 read nothing of her record."""
+    citizen, record = _resolve(session, user, citizen_id, model, record_id, action, owner)
+    _log_read(session, user, citizen, what)
+    return citizen, record
+
+
+def _resolve(
+    session: Session,
+    user: User,
+    citizen_id: int,
+    model: type[R],
+    record_id: int,
+    action: Action,
+    owner: Callable[[R], int],
+) -> tuple[Citizen, R]:
+    citizen = _citizen(session, user, citizen_id, action)
     record = session.get(model, record_id)
     if record is None or owner(record) != citizen.id:
         raise NotFound
@@ -241,9 +267,12 @@ def scoring_for(
 ) -> tuple[Citizen, Scoring]:
     """To change a scoring (`Action.SCORE`) she must also be one who records its
     instrument's occasion (else 403)."""
-    citizen, scoring = _hers(session, user, citizen_id, Scoring, scoring_id, what, action)
+    citizen, scoring = _resolve(
+        session, user, citizen_id, Scoring, scoring_id, action, attrgetter("citizen_id")
+    )
     if action == Action.SCORE and not may_record(user, scoring.instrument, scoring.occasion):
         raise Forbidden
+    _log_read(session, user, citizen, what)
     return citizen, scoring
 
 

@@ -1,0 +1,40 @@
+"""The access log proves who saw what: a refused guess is no read, list pages and the export
+are reads of many citizens (issue 24)."""
+
+import pytest
+from sqlalchemy import select
+
+from bostotte.audit.models import AccessLog
+from tests import factories as make
+
+
+@pytest.fixture()
+def w(w, session):
+    return make.with_goal(session, w)
+
+
+def _rows(session):
+    return [
+        (r.actor_id, r.citizen_id, r.what)
+        for r in session.scalars(select(AccessLog).order_by(AccessLog.id))
+    ]
+
+
+def test_a_guessed_sub_object_id_answers_404_and_logs_no_read(w, login_as, session):
+    other_goal = make.goal(session, w.w2, w.c2.active_plan)
+    other_plan = w.c2.active_plan
+    session.commit()
+    client = login_as(w.w1)
+    # her own citizen, another citizen's (or no) goal, plan, scoring: nothing of c1 was read
+    for url in (
+        f"/borgere/{w.c1.id}/maal/{other_goal.id}/historik",
+        f"/borgere/{w.c1.id}/maal/999999/historik",
+        f"/borgere/{w.c1.id}/scoringer/999999",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/borgere/{w.c1.id}/plan/{other_plan.id}/afslut").status_code == 404
+    assert _rows(session) == []
+
+    # the whole path resolved: one read
+    assert client.get(f"/borgere/{w.c1.id}/maal/{w.g1.id}/historik").status_code == 200
+    assert [(a, c) for a, c, _ in _rows(session)] == [(w.w1.id, w.c1.id)]
