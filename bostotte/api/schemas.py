@@ -11,7 +11,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from bostotte import instruments
 from bostotte.api.paging import DatabaseInts
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
-from bostotte.common.schema import Date, FormSchema, Int, Str, max_len
+from bostotte.common.dates import DomainDate
+from bostotte.common.schema import FormSchema, Int, Str, max_len
 from bostotte.goals.schemas import CloseGoalSchema, GoalSchema, NoteSchema, SubGoalSchema
 from bostotte.scoring.schemas import ScoringMetaSchema
 from bostotte.stats.queries import DIMENSIONS
@@ -54,7 +55,7 @@ class PlanClose(ClosePlanSchema, Strict):
 class GoalIn(GoalSchema, Strict):
     plan_id = Int(required=True, metadata=d("Planen, målet hører til (borgerens aktive plan)."))
     external_id = Str(load_default=None, validate=max_len(64), metadata=EXTERNAL_ID)
-    created_on = Date(
+    created_on = DomainDate(
         load_default=None,
         metadata=d("Hvornår målet blev sat (standard: i dag), fx fra sagssystemet."),
     )

@@ -5,7 +5,8 @@ from typing import Any
 from marshmallow import ValidationError, validate, validates_schema
 
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
-from bostotte.common.schema import Bool, Date, FormSchema, Int, Str, max_len, one_of, required_text
+from bostotte.common.dates import DomainDate
+from bostotte.common.schema import Bool, FormSchema, Int, Str, max_len, one_of, required_text
 
 
 def check_period(data: dict[str, Any]) -> None:
@@ -26,8 +27,8 @@ class CitizenSchema(FormSchema):
     gender = Str(required=True, validate=one_of(GENDERS))
     team_id = Int(required=True)
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
-    start_date = Date(required=True)
-    end_date = Date(load_default=None)
+    start_date = DomainDate(required=True)
+    end_date = DomainDate(load_default=None)
     uses_fko = Bool(load_default=False)
     uses_fit = Bool(load_default=False)
     uses_rem = Bool(load_default=False)
@@ -42,8 +43,8 @@ class CitizenSchema(FormSchema):
 
 class PlanSchema(FormSchema):
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
-    start_date = Date(required=True)
-    end_date = Date(required=True)
+    start_date = DomainDate(required=True)
+    end_date = DomainDate(required=True)
     sessions_granted = Int(
         load_default=None,
         validate=validate.Range(min=1, max=40, error="Skriv et antal mellem {min} og {max}."),
@@ -60,4 +61,4 @@ class PlanSchema(FormSchema):
 
 
 class ClosePlanSchema(FormSchema):
-    closed_on = Date(required=True)
+    closed_on = DomainDate(required=True)

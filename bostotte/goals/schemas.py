@@ -4,7 +4,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from bostotte.common.schema import Bool, Date, FormSchema, Str, max_len, one_of, required_text
+from bostotte.common.dates import DomainDate
+from bostotte.common.schema import Bool, FormSchema, Str, max_len, one_of, required_text
 from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES, SUBGOAL_METHODS, SUBGOAL_STATUSES
 
 CLOSING_STATUSES = {k: v for k, v in GOAL_STATUSES.items() if k != "active"}
@@ -15,9 +16,9 @@ class GoalSchema(FormSchema):
     specific = Str(required=True, validate=required_text(1000))
     measurable = Str(required=True, validate=required_text(1000))
     agreed = Bool(load_default=False)
-    agreed_on = Date(load_default=None)
+    agreed_on = DomainDate(load_default=None)
     realistic = Str(load_default=None, validate=max_len(1000))
-    target_date = Date(required=True)
+    target_date = DomainDate(required=True)
 
     @validates_schema(skip_on_field_errors=False)
     def _agreed(self, data: dict[str, Any], **_kw: Any) -> None:
@@ -27,7 +28,7 @@ class GoalSchema(FormSchema):
 
 class CloseGoalSchema(FormSchema):
     status = Str(required=True, validate=one_of(CLOSING_STATUSES))
-    closed_on = Date(required=True)
+    closed_on = DomainDate(required=True)
     close_reason = Str(load_default=None, validate=max_len(1000))
 
     @validates_schema(skip_on_field_errors=False)
@@ -40,12 +41,12 @@ class SubGoalSchema(FormSchema):
     title = Str(required=True, validate=required_text(500))
     method = Str(required=True, validate=one_of(SUBGOAL_METHODS))
     approach = Str(load_default=None, validate=max_len(2000))
-    target_date = Date(load_default=None)
+    target_date = DomainDate(load_default=None)
     status = Str(load_default="not_started", validate=one_of(SUBGOAL_STATUSES))
 
 
 class NoteSchema(FormSchema):
-    noted_on = Date(required=True)
+    noted_on = DomainDate(required=True)
     text = Str(required=True, validate=required_text(4000))
     # The delmål's status, set in the same save as the note (left out: unchanged).
     status = Str(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import validate
 
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
-from bostotte.common.schema import Date, FormSchema, Int, Str, max_len, one_of, required_text
+from bostotte.common.dates import DomainDate
+from bostotte.common.schema import FormSchema, Int, Str, max_len, one_of, required_text
 from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES
 
 COLUMNS = {
@@ -54,8 +55,8 @@ class CitizenCsvRow(FormSchema):
     gender = Str(required=True, validate=one_of(GENDERS))
     team = Str(required=True, validate=required_text(64))
     legal_basis = Str(required=True, validate=one_of(LEGAL_BASES))
-    start_date = Date(required=True)
-    end_date = Date(load_default=None)
+    start_date = DomainDate(required=True)
+    end_date = DomainDate(load_default=None)
     methods = Str(load_default="")
     pakke1 = Str(load_default="0", validate=validate.OneOf(["0", "1"], error="Skriv 0 eller 1."))
 
@@ -66,6 +67,6 @@ class GoalCsvRow(FormSchema):
     theme = Str(required=True, validate=one_of(ALL_THEMES))
     specific = Str(required=True, validate=required_text(1000))
     measurable = Str(load_default=None, validate=max_len(1000))
-    target_date = Date(load_default=None)
+    target_date = DomainDate(load_default=None)
     status = Str(required=True, validate=one_of(GOAL_STATUSES))
-    created_on = Date(required=True)
+    created_on = DomainDate(required=True)

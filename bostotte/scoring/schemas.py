@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from bostotte.common.schema import Bool, Date, FormSchema, Int, Str, max_len, one_of
+from bostotte.common.dates import DomainDate
+from bostotte.common.schema import Bool, FormSchema, Int, Str, max_len, one_of
 from bostotte.scoring.models import PARTICIPATION
 
 
 class ScoringMetaSchema(FormSchema):
     """Everything of a scoring but the item values (those the instrument validates)."""
 
-    scored_on = Date(required=True)
+    scored_on = DomainDate(required=True)
     occasion = Str(load_default=None)
     goal_id = Int(load_default=None)
     participation = Str(load_default="together", validate=one_of(PARTICIPATION))
@@ -27,7 +28,7 @@ class QuarterSchema(FormSchema):
     (`services.QuarterEntry`), and the date's absence is the service's to report, beside
     the values' errors."""
 
-    scored_on = Date(load_default=None)
+    scored_on = DomainDate(load_default=None)
     participation = Str(load_default="together")
 
 
@@ -36,7 +37,7 @@ class SessionSchema(FormSchema):
     service reports a missing date, the note's length, the SRS choice, today's ORS and the
     § 82 b count beside them."""
 
-    scored_on = Date(load_default=None)
+    scored_on = DomainDate(load_default=None)
     participation = Str(load_default="together")
     worker_note = Str(load_default=None)
     without_srs = Bool(load_default=False)

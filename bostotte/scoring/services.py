@@ -13,6 +13,7 @@ from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import may_record
 from bostotte.citizens import services as citizen_services  # a module: they import each other
 from bostotte.citizens.models import Citizen, Plan
+from bostotte.common.dates import scoring_date_error
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.schema import DomainError, Errors, InvalidInput
@@ -53,8 +54,8 @@ def _validate(
     errors: Errors = {}
     if instrument.method not in citizen.methods:
         raise DomainError(f"Borgeren bruger ikke {instrument.method}.")
-    if meta["scored_on"] > today:
-        errors["scored_on"] = ["Datoen må ikke ligge i fremtiden."]
+    if date_error := scoring_date_error(meta["scored_on"], citizen.start_date, today):
+        errors["scored_on"] = [date_error]
     occasion = meta.get("occasion")
     goal: Goal | None = None
     if instrument.subject == "goal":
@@ -388,8 +389,8 @@ def record_quarter(
     scored_on = meta.get("scored_on")
     if scored_on is None:
         errors["scored_on"] = ["Udfyld datoen."]
-    elif scored_on > today:
-        errors["scored_on"] = ["Datoen må ikke ligge i fremtiden."]
+    elif date_error := scoring_date_error(scored_on, citizen.start_date, today):
+        errors["scored_on"] = [date_error]
     if meta.get("participation") not in SHARED_PARTICIPATION:
         errors["participation"] = ["Vælg en af mulighederne."]
     goal_ids = {g.id for g in active_goals(citizen)}
