@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bostotte import instruments
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen
+from bostotte.common import csv_safe
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_number
 from bostotte.goals.models import Goal
@@ -31,7 +32,7 @@ def _write(folder: Path, name: str, rows: Iterable[Iterable[object]]) -> int:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(COLUMNS[name])
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(csv_safe.row(row))
             count += 1
     return count
 

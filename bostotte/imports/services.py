@@ -34,6 +34,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bostotte import instruments
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen, Plan
+from bostotte.common import csv_safe
 from bostotte.common.db import Session
 from bostotte.common.schema import load_form
 from bostotte.common.time import UTCDateTime, add_months, utcnow
@@ -137,7 +138,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 continue
             if len(row) < width:
                 row += [""] * (width - len(row))
-            yield reader.line_num, [row[i].strip() for i in index]
+            yield reader.line_num, [csv_safe.unescape(row[i].strip()) for i in index]
 
 
 @contextmanager
@@ -258,7 +259,7 @@ class ScoringChecks:
         head = cells[:5]
         if head != self._head:
             self._head = head
-            self._scoring = self._check_scoring(*map(str.strip, head))
+            self._scoring = self._check_scoring(*(csv_safe.unescape(c.strip()) for c in head))
         scoring = self._scoring
         if isinstance(scoring, str):
             return scoring

@@ -9,6 +9,7 @@ import sys
 import click
 from flask import current_app
 
+from bostotte.common import csv_safe
 from bostotte.common.schema import DomainError
 from bostotte.common.time import local_today
 from bostotte.extensions import db
@@ -45,7 +46,7 @@ def stats_command(
     writer = csv.DictWriter(sys.stdout, fieldnames=services.CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in services.flat_rows(result):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow(dict(zip(row, csv_safe.row(row.values()), strict=True)))
 
 
 @click.command("target")

@@ -15,6 +15,7 @@ from bostotte import instruments
 from bostotte.charts import Chart, ThemeShare, quarterly_trend, theme_share_bars
 from bostotte.charts.words import NBSP, percent, sign
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
+from bostotte.common import csv_safe
 from bostotte.common.formatting import dk_number
 from bostotte.goals.models import ALL_THEMES, THEMES
 from bostotte.reminders.cadence import RULES
@@ -332,5 +333,5 @@ def to_csv(rows: list[dict[str, Any]], min_cell: int) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([label for _, label in CSV_FIELDS])
     mark = hidden_mark(min_cell)
-    writer.writerows(_csv_row(r, mark) for r in rows)
+    writer.writerows(csv_safe.row(_csv_row(r, mark)) for r in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
