@@ -12,10 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from bostotte.common.schema import DomainError, Errors, load_form
+from bostotte.common.versions import CONFLICT_KEY
 from bostotte.extensions import db
 
 T = TypeVar("T")
-CONFLICT = "En kollega har gemt ændringer imens. Åbn siden igen, og ret ud fra det nye."
+CONFLICT = "En kollega har gemt ændringer imens. Intet af dit er gemt oven i hendes."
 
 
 def submit(
@@ -37,10 +38,10 @@ def submit(
         savepoint.rollback()
         return None, exc.as_errors()
     except StaleDataError:
-        # A colleague saved the same record in between (its version moved on): hers is
-        # not written over it.
+        # A colleague saved the same record since the form was opened, or in between (its
+        # version moved on): hers is not written over it; the view shows the conflict page.
         savepoint.rollback()
-        return None, {"_form": [CONFLICT]}
+        return None, {CONFLICT_KEY: [CONFLICT]}
     db.session.commit()
     return result, {}
 

@@ -11,6 +11,7 @@ from bostotte.citizens.services import check_external_id
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date
 from bostotte.common.schema import DomainError
+from bostotte.common.versions import expect_version
 from bostotte.goals import history
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal, SubGoalNote
 
@@ -86,13 +87,20 @@ def _check_subgoal_date(plan: Plan, target: date | None) -> None:
         )
 
 
-def update_goal(session: Session, user: User, goal: Goal, data: dict[str, Any]) -> Goal:
+def update_goal(
+    session: Session, user: User, goal: Goal, data: dict[str, Any], version: int | None = None
+) -> Goal:
+    """`version`: the one the form was opened at (None: the one this request read)."""
+    expect_version(session, goal, version)
     _check_target_date(goal.plan, data.get("target_date"))
     history.change(session, user, goal, data)
     return goal
 
 
-def close_goal(session: Session, user: User, goal: Goal, data: dict[str, Any]) -> Goal:
+def close_goal(
+    session: Session, user: User, goal: Goal, data: dict[str, Any], version: int | None = None
+) -> Goal:
+    expect_version(session, goal, version)
     if goal.status != "active":
         raise DomainError("Målet er allerede afsluttet.")
     if data["closed_on"] < goal.created_on:
@@ -131,7 +139,14 @@ def add_subgoal(session: Session, goal: Goal, data: dict[str, Any], today: date)
     return subgoal
 
 
-def update_subgoal(session: Session, user: User, subgoal: SubGoal, data: dict[str, Any]) -> SubGoal:
+def update_subgoal(
+    session: Session,
+    user: User,
+    subgoal: SubGoal,
+    data: dict[str, Any],
+    version: int | None = None,
+) -> SubGoal:
+    expect_version(session, subgoal, version)
     # A date kept as it was is not checked again: a delmål carried over from a §82b forløb
     # keeps its date until the worker sets a new one.
     if "target_date" in data and data["target_date"] != subgoal.target_date:
@@ -141,11 +156,18 @@ def update_subgoal(session: Session, user: User, subgoal: SubGoal, data: dict[st
 
 
 def add_note(
-    session: Session, user: User, subgoal: SubGoal, data: dict[str, Any], today: date
+    session: Session,
+    user: User,
+    subgoal: SubGoal,
+    data: dict[str, Any],
+    today: date,
+    version: int | None = None,
 ) -> SubGoalNote:
     """The note, and the delmål's status if she changed it (kept in the history). The form
     says which status it showed (`status_was`): a status left as shown changes nothing,
-    even if a colleague has changed it since."""
+    even if a colleague has changed it since. A note adds and never overwrites, so the
+    delmål's `version` (the one the form was opened at) is compared only when she changes
+    the status."""
     data = dict(data)
     status = data.pop("status", None)
     shown = data.pop("status_was", None) or subgoal.status
@@ -154,6 +176,7 @@ def add_note(
     note = SubGoalNote(subgoal=subgoal, author=user, **data)
     session.add(note)
     if status is not None and status != shown:
+        expect_version(session, subgoal, version)
         history.change(session, user, subgoal, {"status": status})
     session.flush()
     return note

@@ -15,11 +15,19 @@ from bostotte.auth.permissions import (
 from bostotte.citizens.models import Citizen
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today
+from bostotte.common.versions import (
+    VERSION_FIELD,
+    conflict_page,
+    field_rows,
+    is_conflict,
+    submitted_version,
+)
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 from bostotte.goals import history, services
 from bostotte.goals.models import (
     ALL_THEMES,
+    GOAL_STATUSES,
     MAX_ACTIVE_GOALS,
     SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
@@ -35,6 +43,42 @@ from bostotte.goals.schemas import (
 )
 
 bp = Blueprint("goals", __name__, url_prefix="/borgere/<int:citizen_id>")
+
+
+GOAL_LABELS = {
+    "theme": "Tema",
+    "specific": "Mål (specifikt)",
+    "measurable": "Målbart",
+    "agreed": "Borgeren har sagt ja",
+    "agreed_on": "Aftalt den",
+    "realistic": "Realistisk",
+    "target_date": "Måldato",
+}
+CLOSE_LABELS = {"status": "Status", "closed_on": "Afsluttet den", "close_reason": "Begrundelse"}
+SUBGOAL_LABELS = {
+    "title": "Delmål",
+    "method": "Metode",
+    "approach": "Fremgangsmåde",
+    "target_date": "Måldato",
+    "status": "Status",
+}
+
+
+def _conflict(
+    citizen: Citizen, record: Goal | SubGoal, what: str, labels: dict[str, str]
+) -> tuple[str, int]:
+    choices = {
+        "theme": ALL_THEMES,
+        "status": SUBGOAL_STATUSES if isinstance(record, SubGoal) else GOAL_STATUSES,
+        "method": SUBGOAL_METHODS,
+    }
+    rows = field_rows(record, request.form, labels, choices)
+    return conflict_page(
+        what,
+        rows,
+        {VERSION_FIELD: record.version},
+        url_for("citizens.show", citizen_id=citizen.id),
+    )
 
 
 def _back(citizen: Citizen) -> Response:
@@ -99,17 +143,24 @@ def edit_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
         done, errors = submit(
             GoalSchema(),
             request.form,
-            lambda data: services.update_goal(db.session, current_user, goal, data),
+            lambda data: services.update_goal(
+                db.session, current_user, goal, data, submitted_version(request.form)
+            ),
         )
         if done:
             flash("Målet er gemt.", "success")
             return _back(citizen)
+        if is_conflict(errors):
+            return _conflict(citizen, goal, "målet", GOAL_LABELS)
     form = (
         request.form
         if request.method == "POST"
         else {
-            k: ("1" if v is True else "" if v in (None, False) else v)
-            for k, v in ((f, getattr(goal, f)) for f in GoalSchema().fields)
+            VERSION_FIELD: goal.version,
+            **{
+                k: ("1" if v is True else "" if v in (None, False) else v)
+                for k, v in ((f, getattr(goal, f)) for f in GoalSchema().fields)
+            },
         }
     )
     return _goal_form(citizen, goal, form, errors)
@@ -124,12 +175,20 @@ def close_goal(citizen_id: int, goal_id: int) -> tuple[str, int] | Response:
         done, errors = submit(
             CloseGoalSchema(),
             request.form,
-            lambda data: services.close_goal(db.session, current_user, goal, data),
+            lambda data: services.close_goal(
+                db.session, current_user, goal, data, submitted_version(request.form)
+            ),
         )
         if done:
             flash(f"Målet er afsluttet: {goal.status_label.lower()}.", "success")
             return _back(citizen)
-    form = request.form if request.method == "POST" else {"closed_on": local_today().isoformat()}
+        if is_conflict(errors):
+            return _conflict(citizen, goal, "målet", CLOSE_LABELS)
+    form = (
+        request.form
+        if request.method == "POST"
+        else {"closed_on": local_today().isoformat(), VERSION_FIELD: goal.version}
+    )
     return render_template(
         "goals/close.html",
         citizen=citizen,
@@ -184,15 +243,22 @@ def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response
         done, errors = submit(
             SubGoalSchema(),
             request.form,
-            lambda data: services.update_subgoal(db.session, current_user, subgoal, data),
+            lambda data: services.update_subgoal(
+                db.session, current_user, subgoal, data, submitted_version(request.form)
+            ),
         )
         if done:
             flash("Delmålet er gemt.", "success")
             return _back(citizen)
+        if is_conflict(errors):
+            return _conflict(citizen, subgoal, "delmålet", SUBGOAL_LABELS)
     form = (
         request.form
         if request.method == "POST"
-        else {f: getattr(subgoal, f) or "" for f in SubGoalSchema().fields}
+        else {
+            VERSION_FIELD: subgoal.version,
+            **{f: getattr(subgoal, f) or "" for f in SubGoalSchema().fields},
+        }
     )
     return _subgoal_form(citizen, subgoal.goal, subgoal, form, errors)
 
@@ -227,11 +293,20 @@ def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
         note, errors = submit(
             NoteForm(),
             request.form,
-            lambda data: services.add_note(db.session, current_user, subgoal, data, local_today()),
+            lambda data: services.add_note(
+                db.session,
+                current_user,
+                subgoal,
+                data,
+                local_today(),
+                submitted_version(request.form),
+            ),
         )
         if note is not None:
             flash("Noten er gemt.", "success")
             return _back(citizen)
+        if is_conflict(errors):
+            return _conflict(citizen, subgoal, "delmålets status", {"status": "Status"})
     form = (
         request.form
         if request.method == "POST"
@@ -239,6 +314,7 @@ def add_note(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response:
             "noted_on": local_today().isoformat(),
             "status": subgoal.status,
             "status_was": subgoal.status,
+            VERSION_FIELD: subgoal.version,
         }
     )
     return render_template(

@@ -18,6 +18,7 @@ from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.schema import DomainError, Errors, InvalidInput
 from bostotte.common.time import LOCAL_TZ, utcnow
+from bostotte.common.versions import expect_version
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal, SubGoal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
@@ -228,9 +229,13 @@ def edit_scoring(
     *,
     today: date,
     worse_target_confirmed: bool = True,
+    version: int | None = None,
 ) -> Scoring:
     """A new version; the one it replaces is kept as a revision. `worse_target_confirmed`
-    as for `record_scoring`."""
+    as for `record_scoring`; `version` the one the form was opened at (None: the one this
+    request read). Two edits of one scoring never both succeed: the second waits for the
+    first's row lock and then finds the version moved on."""
+    expect_version(session, scoring, version)
     instrument = instruments.get(scoring.instrument)
     citizen = session.get_one(Citizen, scoring.citizen_id)
     meta = {

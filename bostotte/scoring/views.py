@@ -22,9 +22,17 @@ from bostotte.auth.permissions import (
 )
 from bostotte.charts.citizen import fit_chart
 from bostotte.citizens.models import Citizen
-from bostotte.common.formatting import dk_number
+from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today
+from bostotte.common.versions import (
+    VERSION_FIELD,
+    Row,
+    conflict_page,
+    is_conflict,
+    row,
+    submitted_version,
+)
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
 from bostotte.instruments import Instrument
@@ -176,18 +184,49 @@ def edit(citizen_id: int, scoring_id: int) -> tuple[str, int] | Response:
                 _raw_values(CITIZEN_VALUE_PREFIX),
                 today=local_today(),
                 worse_target_confirmed=meta["confirm_target"],
+                version=submitted_version(request.form),
             ),
         )
         if done is not None:
             flash("Ændringen er gemt. Den tidligere version kan ses i historikken.", "success")
             return redirect(url_for("scoring.show", citizen_id=citizen.id, scoring_id=scoring.id))
+        if is_conflict(errors):
+            return conflict_page(
+                f"{inst.short_label} fra {dk_date(scoring.scored_on)}",
+                _conflict_rows(inst, scoring),
+                {VERSION_FIELD: scoring.version},
+                url_for("scoring.show", citizen_id=citizen.id, scoring_id=scoring.id),
+            )
         errors = _field_errors(errors)
     form = request.form if request.method == "POST" else _scoring_form(scoring)
     return _render_form(citizen, inst, scoring, form, errors)
 
 
+def _conflict_rows(inst: Instrument, scoring: Scoring) -> list[Row]:
+    """Her values beside the saved ones (read again: a colleague's edit may be newer than
+    what this request read)."""
+    db.session.refresh(scoring)
+    form = request.form
+    saved, saved_citizen = scoring.values, scoring.citizen_values
+    rows = [
+        row("Dato", form.get("scored_on"), scoring.scored_on),
+        row(
+            "Borgerens deltagelse", form.get("participation"), scoring.participation, PARTICIPATION
+        ),
+    ]
+    for item in inst.items:
+        rows.append(row(item.label, form.get(VALUE_PREFIX + item.id), saved.get(item.id)))
+        hers = form.get(CITIZEN_VALUE_PREFIX + item.id)
+        if hers or item.id in saved_citizen:
+            rows.append(row(f"{item.label} (borgerens eget tal)", hers, saved_citizen.get(item.id)))
+    rows.append(row("Borgerens kommentar", form.get("citizen_comment"), scoring.citizen_comment))
+    rows.append(row("Medarbejderens note", form.get("worker_note"), scoring.worker_note))
+    return rows
+
+
 def _scoring_form(scoring: Scoring) -> dict[str, Any]:
     form: dict[str, Any] = {
+        VERSION_FIELD: scoring.version,
         "scored_on": scoring.scored_on.isoformat(),
         "occasion": scoring.occasion or "",
         "goal_id": scoring.goal_id or "",

@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bostotte.common.schema import DomainError
-from bostotte.common.views import CONFLICT
 from bostotte.extensions import db
 from bostotte.goals import services
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
@@ -198,7 +197,7 @@ def test_myndighed_sets_goal_then_baseline(w, login_as, session):
 
 def test_a_colleagues_save_in_between_is_not_overwritten(w, login_as, session, monkeypatch):
     """She opened the goal; a colleague saved it meanwhile (its version moved on): her save
-    is refused with a Danish message, and the colleague's text stays."""
+    is refused with the conflict page, and the colleague's text stays."""
     if db.engine.dialect.name == "sqlite":
         pytest.skip("SQLite writes one at a time: no colleague can save inside her save")
     g = make.goal(session, w.w1, w.p1)
@@ -215,6 +214,7 @@ def test_a_colleagues_save_in_between_is_not_overwritten(w, login_as, session, m
     r = login_as(w.w1).post(
         f"/borgere/{w.c1.id}/maal/{g.id}/rediger", data={**GOAL_FORM, "specific": "Min tekst"}
     )
-    assert r.status_code == 400 and CONFLICT in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "En kollega har gemt imens" in page and "Min tekst" in page
     session.expire_all()
     assert session.get(Goal, g.id).specific == "Kollegaens tekst"
