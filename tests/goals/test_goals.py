@@ -204,11 +204,11 @@ def test_a_colleagues_save_in_between_is_not_overwritten(w, login_as, session, m
     session.commit()
     update = services.update_goal
 
-    def colleague_first(db_session, user, goal, data):  # type: ignore[no-untyped-def]
+    def colleague_first(db_session, user, goal, data, version):  # type: ignore[no-untyped-def]
         with Session(db.engine) as other:
             other.get(Goal, goal.id).specific = "Kollegaens tekst"
             other.commit()
-        return update(db_session, user, goal, data)
+        return update(db_session, user, goal, data, version)
 
     monkeypatch.setattr(services, "update_goal", colleague_first)
     r = login_as(w.w1).post(
