@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -153,6 +153,9 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["BOSTOTTE_HSTS"] and request.is_secure:
+        # Browsers ignore HSTS over http (RFC 6797); over https: never http again, 2 years.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
     if response.mimetype == "text/html":
         # Pages hold personal data: never keep them in shared caches or the back button.
         response.headers.setdefault("Cache-Control", "no-store")

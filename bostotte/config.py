@@ -37,7 +37,6 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("BOSTOTTE_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -98,9 +97,15 @@ def _json(env: Mapping[str, str], name: str) -> dict[str, Any]:
 def identity_settings(env: Mapping[str, str]) -> dict[str, object]:
     """Logins, sessions and the identity providers (README, "Log ind")."""
     demo = _flag(env, "BOSTOTTE_DEMO_MODE", False)
+    # Cookies only over HTTPS, and browsers told to use nothing else (HSTS), unless turned
+    # off: `make run`'s demo on http://127.0.0.1 turns them off with BOSTOTTE_DEMO_MODE.
+    https = _flag(env, "BOSTOTTE_SECURE_COOKIES", not demo)
     return {
         # `make run` serves the demo with local logins and no second factor.
         "BOSTOTTE_DEMO_MODE": demo,
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "BOSTOTTE_HSTS": https,
         # The defaults of what the administrator can change on the admin page.
         "BOSTOTTE_REQUIRE_TOTP": _flag(env, "BOSTOTTE_REQUIRE_TOTP", not demo),
         "BOSTOTTE_CITIZEN_PASSWORD_LOGIN": _flag(env, "BOSTOTTE_CITIZEN_PASSWORD_LOGIN", True),

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
+import pytest
+
+from bostotte import create_app
+from bostotte.auth.models import Role
 from bostotte.common import csv_safe
+from bostotte.config import identity_settings
+from tests import factories as make
 from tests.stats import bulk
 
 YEAR = {"fra": "2026-01-01", "til": "2026-11-23"}
+PASSWORD = "Blå hest i Vejle 1987"
 FORMULA = '=HYPERLINK("http://x","klik")'
 
 
@@ -70,3 +78,77 @@ def test_statistics_command_quotes_a_formula_team_name(w, session, app):
     rows = list(csv.reader(io.StringIO(result.output)))
     assert "'" + FORMULA in [c for row in rows for c in row]
     assert _formula_cells(rows) == []
+
+
+# --------------------------------------------------------------- cookies, HSTS and CSRF
+
+
+@pytest.mark.parametrize(
+    "env, secure",
+    [
+        ({}, True),  # production, or anything not said otherwise
+        ({"BOSTOTTE_DEMO_MODE": "1"}, False),  # `make run` on http://127.0.0.1
+        ({"BOSTOTTE_DEMO_MODE": "1", "BOSTOTTE_SECURE_COOKIES": "1"}, True),
+        ({"BOSTOTTE_SECURE_COOKIES": "0"}, False),  # said explicitly
+    ],
+)
+def test_cookies_and_hsts_are_secure_unless_demo(env, secure):
+    settings = identity_settings(env)
+    assert settings["SESSION_COOKIE_SECURE"] is secure
+    assert settings["REMEMBER_COOKIE_SECURE"] is secure
+    assert settings["BOSTOTTE_HSTS"] is secure
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert found, "no csrf token in the page"
+    return found.group(1)
+
+
+def test_login_sets_a_secure_cookie_over_https_with_hsts(app, session, w):
+    assert app.config["SESSION_COOKIE_SECURE"]  # the suite's app: not in demo mode
+    make.user(session, Role.WORKER, [w.t1], password=PASSWORD, email="sikker@test.dk")
+    session.commit()
+    client = app.test_client()
+    r = client.post(
+        "/login",
+        data={"email": "sikker@test.dk", "password": PASSWORD},
+        base_url="https://localhost",
+    )
+    assert r.status_code == 302
+    assert "Secure" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+    assert r.headers["Strict-Transport-Security"] == "max-age=63072000"
+    # over plain http (only ever a proxy's business) browsers ignore it, so none is sent
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    demo = create_app({**app.config, "BOSTOTTE_HSTS": False})
+    assert (
+        "Strict-Transport-Security"
+        not in demo.test_client().get("/login", base_url="https://localhost").headers
+    )
+
+
+def test_the_csrf_token_changes_at_login(app, session, w):
+    """A token read before login (by a page someone planted, say) is no good after it."""
+    protected = create_app({**app.config, "WTF_CSRF_ENABLED": True})
+    protected.test_client_class = app.test_client_class
+    make.user(session, Role.WORKER, [w.t1], password=PASSWORD, email="csrf@test.dk")
+    session.commit()
+    client = protected.test_client()
+    # over https Flask-WTF also wants the Referer of the same site
+    https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/"}}
+    before = _token(client.get("/login", **https).get_data(as_text=True))
+    r = client.post(
+        "/login",
+        data={"email": "csrf@test.dk", "password": PASSWORD, "csrf_token": before},
+        **https,
+    )
+    assert r.status_code == 302
+    after = client.get("/konto/aktiv", **https).json["csrf_token"]
+    assert after != before
+
+    def keep_alive(token: str) -> int:
+        headers = {**https["headers"], "X-CSRFToken": token}
+        return client.post("/konto/aktiv", base_url=https["base_url"], headers=headers).status_code
+
+    assert keep_alive(before) == 400
+    assert keep_alive(after) == 200

@@ -114,7 +114,12 @@ def test_production_accepts_safe_settings(tmp_path):
 
 
 def test_the_flask_command_refuses_to_start_in_production_with_reasons(tmp_path):
-    env = {**os.environ, "BOSTOTTE_ENV": "production", "BOSTOTTE_DATABASE_URL": "sqlite://"}
+    env = {
+        **os.environ,
+        "BOSTOTTE_ENV": "production",
+        "BOSTOTTE_DATABASE_URL": "sqlite://",
+        "BOSTOTTE_SECURE_COOKIES": "0",  # secure by default: turned off to see the reason
+    }
     env.pop("SECRET_KEY", None)
     done = subprocess.run(
         [str(VENV_BIN / "flask"), "--app", "bostotte", "routes"],
