@@ -2,21 +2,35 @@
 
 The rules are pure functions over a citizen's few relevant scores (first, previous and
 latest ORS, the start of the ORS's unbroken run under the cut-off, latest two SRS, FKO
-baseline and latest status per goal); `load_facts` reads those for many citizens in one
-windowed query. A goal past its date is no signal: it is the reminder "Følg op på målets
-måldato", and one overdue goal is one item on Mine opgaver.
+baseline and latest status per goal); `load_facts` reads just those for many citizens in
+one query (an index seek each). A goal past its date is no signal: it is the reminder
+"Følg op på målets måldato", and one overdue goal is one item on Mine opgaver.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Row, and_, case, extract, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    case,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased, selectinload
 
 from bostotte import instruments
 from bostotte.charts.fit import srs_words
@@ -24,6 +38,7 @@ from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.time import add_months
+from bostotte.goals.models import Goal
 from bostotte.reminders.cadence import subject_key
 from bostotte.reminders.models import SignalAck
 from bostotte.scoring.models import Scoring
@@ -43,6 +58,7 @@ VOICE_KINDS = {"citizen_comment": "Kommentar", "citizen_decline": "Nej tak"}
 KINDS = SIGNAL_KINDS | VOICE_KINDS
 
 Key = tuple[int, str, str, date]  # (citizen id, kind, subject, basis): a SignalAck's key
+Where = Callable[[Any], ColumnElement[bool]]  # a condition on an alias of Scoring
 
 
 class Seeable(Protocol):
@@ -246,106 +262,133 @@ def _ors_cutoff_on(on: Any, birth_year: Any) -> ColumnElement[float]:
     )
 
 
-def _ranked_scores(session: Session, citizen_ids: list[int]) -> list[Row[Any]]:
-    """Per citizen, instrument, goal (and baseline apart): the first and latest two scores,
-    and the ORS that starts the unbroken run under the cut-off ending with the latest
-    (`run_start`: the score after the last one at or over the cut-off)."""
-    is_baseline = case((Scoring.occasion == "baseline", 1), else_=0)
-    part = (Scoring.citizen_id, Scoring.instrument, Scoring.goal_id, is_baseline)
-    low = and_(
-        Scoring.instrument == "ORS",
-        Scoring.total < _ors_cutoff_on(Scoring.scored_on, Citizen.birth_year),
+def _scores(session: Session, fit_ids: list[int], goal_ids: list[int]) -> list[Row[Any]]:
+    """The few scores the rules read, each found by an index seek rather than by ranking all
+    of them (three years of a citizen are hundreds): per FIT citizen her first ORS, her
+    latest two ORS and SRS and the ORS that starts the unbroken run under the cut-off ending
+    with the latest (the one after the last at or over it); per goal its latest FKO baseline
+    and latest FKO status. Targets never count, nor do an ORS or SRS marked as a baseline.
+    Rows (what: a SignalFacts field or fko_baseline/fko_latest, owner: citizen or goal id,
+    scored_on, total, created_at)."""
+    params = {"fit_ids": fit_ids, "goal_ids": goal_ids}
+    return list(session.execute(_scores_query(), params).all())
+
+
+@cache
+def _scores_query() -> Select[Any]:
+    """`_scores`' statement, built once (building it costs as much as running it). Each
+    seek picks a score's id per owner; the scores are joined once, by id, at the end (a
+    join on a seek itself makes PostgreSQL hash every score, once per seek)."""
+    fit = (
+        select(Citizen.id, Citizen.birth_year)
+        .where(Citizen.id.in_(bindparam("fit_ids", expanding=True)))
+        .cte("fit")
     )
-    ranked = (
-        select(
-            Scoring.citizen_id,
-            Scoring.instrument,
-            Scoring.goal_id,
-            is_baseline.label("baseline"),
-            Scoring.scored_on,
-            Scoring.total,
-            Scoring.created_at,
-            case((low, 1), else_=0).label("low"),
-            func.row_number()
-            .over(partition_by=part, order_by=(Scoring.scored_on, Scoring.id))
-            .label("rn_first"),
-            func.row_number()
-            .over(partition_by=part, order_by=(Scoring.scored_on.desc(), Scoring.id.desc()))
-            .label("rn_last"),
+    goals = (
+        select(Goal.id, Goal.citizen_id)
+        .where(Goal.id.in_(bindparam("goal_ids", expanding=True)))
+        .cte("fko_goals")
+    )
+
+    def hers(instrument: str, citizen_id: Any = fit.c.id) -> Where:
+        return lambda x: and_(
+            x.citizen_id == citizen_id,
+            x.instrument == instrument,
+            x.goal_id.is_(None),
+            func.coalesce(x.occasion, "").not_in(("baseline", "target")),
         )
-        .join(Citizen, Citizen.id == Scoring.citizen_id)
-        .where(
-            Scoring.citizen_id.in_(citizen_ids),
-            Scoring.instrument.in_(("ORS", "SRS", "FKO")),
-            func.coalesce(Scoring.occasion, "") != "target",
+
+    def fko(baseline: bool) -> Where:
+        return lambda x: and_(
+            x.goal_id == goals.c.id,
+            x.citizen_id == goals.c.citizen_id,
+            x.instrument == "FKO",
+            x.occasion == "baseline"
+            if baseline
+            else func.coalesce(x.occasion, "").not_in(("baseline", "target")),
         )
-        .subquery()
+
+    def seek(where: Where, *, newest: bool, offset: int = 0, column: str = "id") -> Any:
+        """`column` (the id) of the score at `offset` among `where`'s, newest or oldest
+        first."""
+        x = aliased(Scoring)
+        order = (x.scored_on.desc(), x.id.desc()) if newest else (x.scored_on, x.id)
+        query = select(getattr(x, column)).where(where(x)).order_by(*order)
+        return query.limit(1).offset(offset).scalar_subquery()
+
+    def pick(what: str, owners: Any, score_id: Any) -> Select[Any]:
+        return select(
+            literal(what).label("what"), owners.c.id.label("owner"), score_id.label("score_id")
+        ).select_from(owners)
+
+    ors = hers("ORS")
+    # The run: the first ORS after her last one at or over the cut-off (from her first if
+    # none is); none when the latest is at or over it.
+    last_ok = select(
+        fit.c.id,
+        seek(
+            lambda x: and_(ors(x), x.total >= _ors_cutoff_on(x.scored_on, fit.c.birth_year)),
+            newest=True,
+        ).label("ok_id"),
+    ).subquery("last_ok")
+    ok = aliased(Scoring)
+    run_start = seek(
+        lambda x: and_(
+            hers("ORS", last_ok.c.id)(x),
+            or_(
+                ok.id.is_(None),
+                x.scored_on > ok.scored_on,
+                and_(x.scored_on == ok.scored_on, x.id > ok.id),
+            ),
+        ),
+        newest=False,
     )
-    r = ranked.c
-    last_ok = (
-        func.max(case((r.low == 0, r.rn_first)))
-        .over(partition_by=(r.citizen_id, r.instrument, r.goal_id, r.baseline))
-        .label("last_ok")
-    )
-    runs = select(ranked, last_ok).subquery()
-    c = runs.c
-    run_start = c.rn_first == func.coalesce(c.last_ok, 0) + 1
-    return list(
-        session.execute(
-            select(
-                c.citizen_id,
-                c.instrument,
-                c.goal_id,
-                c.baseline,
-                c.scored_on,
-                c.total,
-                c.created_at,
-                c.rn_first,
-                c.rn_last,
-                case((run_start, 1), else_=0).label("run_start"),
-            ).where(or_(c.rn_first == 1, c.rn_last <= 2, run_start))
-        ).all()
+    picks = union_all(
+        pick("ors_first", fit, seek(ors, newest=False)),
+        pick("ors_latest", fit, seek(ors, newest=True)),
+        pick("ors_previous", fit, seek(ors, newest=True, offset=1)),
+        pick("ors_low_since", last_ok, run_start).outerjoin(ok, ok.id == last_ok.c.ok_id),
+        pick("srs_latest", fit, seek(hers("SRS"), newest=True)),
+        pick("srs_previous", fit, seek(hers("SRS"), newest=True, offset=1)),
+        pick("fko_baseline", goals, seek(fko(True), newest=True)),
+        pick("fko_latest", goals, seek(fko(False), newest=True)),
+    ).subquery("picks")
+    s = aliased(Scoring)
+    return select(picks.c.what, picks.c.owner, s.scored_on, s.total, s.created_at).join(
+        s, s.id == picks.c.score_id
     )
 
 
 def load_facts(session: Session, citizens: Iterable[Citizen]) -> list[SignalFacts]:
     """Signal facts for citizens whose plans and goals are loaded: one query."""
     citizens = list(citizens)
-    rows = _ranked_scores(session, [c.id for c in citizens]) if citizens else []
-    scores: dict[tuple[int, str, int | None, int, str], Score] = {}
-    for row in rows:
-        key = (row.citizen_id, row.instrument, row.goal_id, row.baseline)
-        score = Score(row.scored_on, row.total, row.created_at)
-        if row.rn_first == 1:
-            scores[(*key, "first")] = score
-        if row.rn_last <= 2:
-            scores[(*key, f"last{row.rn_last}")] = score
-        if row.run_start == 1:
-            scores[(*key, "run")] = score
+    goals = {
+        c.id: c.active_plan.active_goals if c.uses_fko and c.active_plan else [] for c in citizens
+    }
+    fit_ids = [c.id for c in citizens if c.uses_fit]
+    goal_ids = [g.id for gs in goals.values() for g in gs]
+    rows = _scores(session, fit_ids, goal_ids) if fit_ids or goal_ids else []
+    scores = {(r.what, r.owner): Score(r.scored_on, r.total, r.created_at) for r in rows}
     facts = []
     for c in citizens:
-        plan = c.active_plan
-        goals = plan.active_goals if plan else []
-        fit = scores if c.uses_fit else {}
         facts.append(
             SignalFacts(
                 c.id,
                 c.birth_year,
-                ors_first=fit.get((c.id, "ORS", None, 0, "first")),
-                ors_previous=fit.get((c.id, "ORS", None, 0, "last2")),
-                ors_latest=fit.get((c.id, "ORS", None, 0, "last1")),
-                ors_low_since=fit.get((c.id, "ORS", None, 0, "run")),
-                srs_latest=fit.get((c.id, "SRS", None, 0, "last1")),
-                srs_previous=fit.get((c.id, "SRS", None, 0, "last2")),
+                ors_first=scores.get(("ors_first", c.id)),
+                ors_previous=scores.get(("ors_previous", c.id)),
+                ors_latest=scores.get(("ors_latest", c.id)),
+                ors_low_since=scores.get(("ors_low_since", c.id)),
+                srs_latest=scores.get(("srs_latest", c.id)),
+                srs_previous=scores.get(("srs_previous", c.id)),
                 fko=tuple(
                     (
                         g.id,
                         g.specific,
-                        scores.get((c.id, "FKO", g.id, 1, "last1")),
-                        scores.get((c.id, "FKO", g.id, 0, "last1")),
+                        scores.get(("fko_baseline", g.id)),
+                        scores.get(("fko_latest", g.id)),
                     )
-                    for g in goals
-                    if c.uses_fko
+                    for g in goals[c.id]
                 ),
             )
         )
