@@ -32,6 +32,7 @@ from sqlalchemy import Column, Table, exists, func, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import JSON, Integer
 
+from bostotte.common.dates import window_error
 from bostotte.common.db import Session
 from bostotte.extensions import db
 
@@ -268,6 +269,10 @@ def _import_table(
                 unchanged += 1
             else:
                 values = {name: _decode(columns[name], value) for name, value in row.items()}
+                for name, value in values.items():
+                    # a date no page can do arithmetic with (the domain's window)
+                    if type(value) is date and (error := window_error(value)):
+                        raise CompleteImportFailed(f"{path.name} linje {number}, {name}: {error}")
                 if any(values[name] is not None for name in deferred):
                     late.append(
                         (

@@ -35,6 +35,7 @@ from bostotte import instruments
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common import csv_safe
+from bostotte.common.dates import scoring_date_error
 from bostotte.common.db import Session
 from bostotte.common.schema import load_form
 from bostotte.common.time import UTCDateTime, add_months, utcnow
@@ -243,14 +244,18 @@ class ScoringChecks:
         goals: dict[str, tuple[str, int]],
         known_citizens: int,
         dates_as_text: bool,
+        starts: dict[str, date],
+        today: date,
     ) -> None:
         self.codes = codes
         self.citizens = citizens  # external id -> (code, methods)
         self.goals = goals  # external id -> (citizen's external id, code)
         self.known_citizens = known_citizens  # codes up to here: citizens in the database
         self.names_existing = False  # does a scoring name a citizen already in the database?
-        self.dates: dict[str, date | str] = {}  # as written -> as staged
+        self.dates: dict[str, tuple[date, date | str]] = {}  # as written -> (date, as staged)
         self.dates_as_text = dates_as_text  # SQLite keeps dates as ISO text
+        self.starts = starts  # external id -> the citizen's start (the scoring date rule)
+        self.today = today
         self._head: list[str] | None = None
         self._scoring: tuple[Key, _Instrument] | str = ""
 
@@ -306,15 +311,18 @@ class ScoringChecks:
             goal_code, occasion_code = known_goal[1], self.codes.occasions[occasion]
         elif goal or occasion:
             return f"goal og occasion skal være tomme for {inst.id}"
-        scored_on = self.dates.get(day)
-        if scored_on is None:
+        known_day = self.dates.get(day)
+        if known_day is None:
             try:
                 parsed = date.fromisoformat(day)
             except ValueError:
                 return f"ugyldig dato «{day}» (skriv ÅÅÅÅ-MM-DD)"
-            scored_on = parsed.isoformat() if self.dates_as_text else parsed
+            known_day = (parsed, parsed.isoformat() if self.dates_as_text else parsed)
             if len(self.dates) < CACHE_LIMIT:
-                self.dates[day] = scored_on
+                self.dates[day] = known_day
+        parsed, scored_on = known_day
+        if date_error := scoring_date_error(parsed, self.starts[citizen], self.today):
+            return f"scored_on {day}: {date_error}"
         if citizen_code <= self.known_citizens:
             self.names_existing = True
         return (citizen_code, goal_code, entry.code, occasion_code, scored_on), entry
@@ -417,7 +425,7 @@ def _unique(kind: dict[str, Any], key: str, name: str, line: int, errors: list[R
     return True
 
 
-def parse_folder(session: Session, folder: Path, stage: Stage) -> Parsed:
+def parse_folder(session: Session, folder: Path, stage: Stage, today: date) -> Parsed:
     """Read and check every file, scorings.csv into `stage`; raises ImportFailed listing
     every bad row."""
     errors: list[RowError] = []
@@ -432,11 +440,17 @@ def parse_folder(session: Session, folder: Path, stage: Stage) -> Parsed:
     )
     method_sets: dict[frozenset[str], frozenset[str]] = {}  # one object per combination
     refs = parsed.citizen_refs
-    for ext, *flags in session.execute(
-        select(Citizen.external_id, Citizen.uses_fko, Citizen.uses_fit, Citizen.uses_rem).where(
-            Citizen.external_id.is_not(None)
-        )
+    starts: dict[str, date] = {}
+    for ext, start, *flags in session.execute(
+        select(
+            Citizen.external_id,
+            Citizen.start_date,
+            Citizen.uses_fko,
+            Citizen.uses_fit,
+            Citizen.uses_rem,
+        ).where(Citizen.external_id.is_not(None))
     ):
+        starts[ext] = start
         methods = frozenset(m for m, on in zip(METHOD_NAMES, flags, strict=True) if on)
         refs[ext] = (len(refs) + 1, method_sets.setdefault(methods, methods))
     known_citizens = len(refs)  # codes 1 … known_citizens are citizens in the database
@@ -485,6 +499,7 @@ def parse_folder(session: Session, folder: Path, stage: Stage) -> Parsed:
         if c.end_date and c.end_date < c.start_date:
             errors.append(RowError("citizens.csv", c.line, "end_date ligger før start_date"))
         methods &= frozenset(METHOD_NAMES)
+        starts[ext] = c.start_date
         code = refs[ext][0] if ext in refs else len(refs) + 1
         refs[ext] = (code, method_sets.setdefault(methods, methods))
 
@@ -517,7 +532,13 @@ def parse_folder(session: Session, folder: Path, stage: Stage) -> Parsed:
     if "scorings.csv" in present:
         parsed.codes = Codes()
         checks = ScoringChecks(
-            parsed.codes, refs, goal_refs, known_citizens, dates_as_text=not stage.postgresql
+            parsed.codes,
+            refs,
+            goal_refs,
+            known_citizens,
+            dates_as_text=not stage.postgresql,
+            starts=starts,
+            today=today,
         )
         path = folder / "scorings.csv"
         try:
@@ -706,7 +727,7 @@ def import_folder(session: Session, folder: Path, today: date) -> Report:
     stage = Stage(session)
     try:
         with session.no_autoflush:
-            parsed = parse_folder(session, folder, stage)
+            parsed = parse_folder(session, folder, stage, today)
             return _write(session, folder, parsed, stage, today)
     finally:
         stage.drop()
