@@ -19,6 +19,7 @@ from bostotte.citizens.models import Citizen
 from bostotte.citizens.services import last_scored_dates
 from bostotte.common.db import Session
 from bostotte.common.schema import FormSchema, Int, InvalidInput, Str, max_len
+from bostotte.common.versions import expect_version
 from bostotte.reminders.cadence import (
     DEFAULT_RHYTHM,
     FKO_MONTHS_BOUNDS,
@@ -49,9 +50,16 @@ class LimitsSchema(FormSchema):
 
 
 def set_rhythm(
-    session: Session, citizen: Citizen, data: dict[str, Any], today: date, now: datetime
+    session: Session,
+    citizen: Citizen,
+    data: dict[str, Any],
+    today: date,
+    now: datetime,
+    version: int | None = None,
 ) -> Citizen:
-    """Her intervals, refused outside her team's limits; her reminders follow at once."""
+    """Her intervals, refused outside her team's limits; her reminders follow at once.
+    `version`: the citizen's, as the form was opened at (None: as this request read it)."""
+    expect_version(session, citizen, version)
     refused = citizen.team.rhythm_limits.refusals(data["fko_status_months"], data["ors_weeks"])
     if refused:
         raise InvalidInput({field: [message] for field, message in refused.items()})

@@ -13,9 +13,22 @@ from bostotte.citizens import rhythm
 from bostotte.citizens.views import bp
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today, utcnow
+from bostotte.common.versions import (
+    VERSION_FIELD,
+    conflict_page,
+    field_rows,
+    is_conflict,
+    submitted_version,
+)
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
 from bostotte.reminders.cadence import DEFAULT_RHYTHM
+
+RHYTHM_LABELS = {
+    "fko_status_months": "FKO-status: måneder mellem hver status",
+    "ors_weeks": "ORS: højst antal uger mellem hver ORS",
+    "rhythm_reason": "Begrundelse",
+}
 
 
 @bp.route("/<int:citizen_id>/rytme", methods=["GET", "POST"])
@@ -27,7 +40,9 @@ def rhythm_form(citizen_id: int) -> tuple[str, int] | Response:
         done, errors = submit(
             rhythm.RhythmSchema(),
             request.form,
-            lambda data: rhythm.set_rhythm(db.session, citizen, data, local_today(), utcnow()),
+            lambda data: rhythm.set_rhythm(
+                db.session, citizen, data, local_today(), utcnow(), submitted_version(request.form)
+            ),
         )
         if done is not None:
             flash(
@@ -35,10 +50,18 @@ def rhythm_form(citizen_id: int) -> tuple[str, int] | Response:
                 "success",
             )
             return redirect(url_for("citizens.show", citizen_id=citizen.id))
+        if is_conflict(errors):
+            return conflict_page(
+                "rytmen",
+                field_rows(citizen, request.form, RHYTHM_LABELS),
+                {VERSION_FIELD: citizen.version},
+                url_for("citizens.show", citizen_id=citizen.id),
+            )
     form = (
         request.form
         if request.method == "POST"
         else {
+            VERSION_FIELD: citizen.version,
             "fko_status_months": citizen.fko_status_months or "",
             "ors_weeks": citizen.ors_weeks or "",
             "rhythm_reason": citizen.rhythm_reason or "",

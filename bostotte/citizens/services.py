@@ -15,6 +15,7 @@ from bostotte.citizens.models import MONTHS_82B, SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
+from bostotte.common.versions import expect_version
 from bostotte.goals import history
 from bostotte.goals.models import (
     MAX_ACTIVE_GOALS,
@@ -178,7 +179,15 @@ def create_citizen(session: Session, user: User, data: dict[str, Any]) -> Citize
     return citizen
 
 
-def update_citizen(session: Session, user: User, citizen: Citizen, data: dict[str, Any]) -> Citizen:
+def update_citizen(
+    session: Session,
+    user: User,
+    citizen: Citizen,
+    data: dict[str, Any],
+    version: int | None = None,
+) -> Citizen:
+    """`version`: the one the form was opened at (None: the one this request read)."""
+    expect_version(session, citizen, version)
     _check_refs(session, user, data)
     check_external_id(session, Citizen, data.get("external_id"), citizen.id)
     for key, value in data.items():
@@ -229,7 +238,9 @@ def extend_82b(session: Session, plan: Plan) -> Plan:
     return plan
 
 
-def close_plan(session: Session, plan: Plan, closed_on: date) -> None:
+def close_plan(session: Session, plan: Plan, closed_on: date, version: int | None = None) -> None:
+    """`version`: the plan's, as the form was opened at (None: as this request read it)."""
+    expect_version(session, plan, version)
     if plan.status != "active":
         raise DomainError("Planen er allerede afsluttet.")
     if closed_on < plan.start_date:

@@ -8,10 +8,18 @@ from bostotte.auth.models import Role
 from bostotte.auth.permissions import Action, citizen_for, may, plan_for, requires
 from bostotte.auth.services import users_with_role
 from bostotte.citizens import services
-from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS
+from bostotte.citizens.models import GENDERS, LEGAL_BASES, METHODS, PLAN_STATUSES, Citizen
 from bostotte.citizens.schemas import CitizenSchema, ClosePlanSchema, PlanSchema
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
+from bostotte.common.versions import (
+    VERSION_FIELD,
+    conflict_page,
+    field_rows,
+    is_conflict,
+    row,
+    submitted_version,
+)
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 
@@ -94,15 +102,57 @@ def edit(citizen_id: int) -> tuple[str, int] | Response:
         done, errors = submit(
             CitizenSchema(),
             request.form,
-            lambda data: services.update_citizen(db.session, current_user, citizen, data),
+            lambda data: services.update_citizen(
+                db.session, current_user, citizen, data, submitted_version(request.form)
+            ),
         )
         if done:
             flash("Oplysningerne er gemt.", "success")
             return redirect(url_for("citizens.show", citizen_id=citizen.id))
+        if is_conflict(errors):
+            return _citizen_conflict(citizen)
     form = request.form if request.method == "POST" else _citizen_form(citizen)
     return render_template(
         "citizens/form.html", form=form, errors=errors, citizen=citizen, **_choices()
     ), status_for(errors)
+
+
+CITIZEN_LABELS = {
+    "display_name": "Navn",
+    "case_ref": "Sagsnummer",
+    "birth_year": "Fødselsår",
+    "gender": "Køn",
+    "team_id": "Team",
+    "legal_basis": "Lovgrundlag",
+    "start_date": "Startdato",
+    "end_date": "Slutdato",
+    **{f"uses_{key.lower()}": label for key, label in METHODS.items()},
+    "pakke1": "Pakke 1",
+    "caseworker_id": "Myndighed",
+    "primary_worker_id": "Kontaktperson",
+}
+
+
+def _citizen_conflict(citizen: Citizen) -> tuple[str, int]:
+    choices = _choices()
+    people = {
+        "team_id": choices["teams"],
+        "caseworker_id": choices["caseworkers"],
+        "primary_worker_id": choices["workers"],
+    }
+    named = {field: {str(o.id): o.name for o in objs} for field, objs in people.items()}  # type: ignore[attr-defined]
+    rows = field_rows(
+        citizen,
+        request.form,
+        CITIZEN_LABELS,
+        {"gender": GENDERS, "legal_basis": LEGAL_BASES, **named},
+    )
+    return conflict_page(
+        "borgerens oplysninger",
+        rows,
+        {VERSION_FIELD: citizen.version},
+        url_for("citizens.show", citizen_id=citizen.id),
+    )
 
 
 def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -119,6 +169,7 @@ def _citizen_form(citizen) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "primary_worker_id",
     )
     form: dict[str, object] = {f: getattr(citizen, f) or "" for f in fields}
+    form[VERSION_FIELD] = citizen.version
     for flag in ("uses_fko", "uses_fit", "uses_rem", "pakke1"):
         form[flag] = "1" if getattr(citizen, flag) else ""
     return form
@@ -163,7 +214,9 @@ PLAN_ACTIONS = {
     "afslut": (
         Action.EDIT,
         ClosePlanSchema,
-        lambda plan, data: services.close_plan(db.session, plan, data["closed_on"]),
+        lambda plan, data: services.close_plan(
+            db.session, plan, data["closed_on"], submitted_version(request.form)
+        ),
         "Planen er afsluttet.",
     ),
     "samtale": (
@@ -183,9 +236,17 @@ PLAN_ACTIONS = {
 
 @bp.post("/<int:citizen_id>/plan/<int:plan_id>/<any(afslut, samtale, forlaeng):action>")
 @requires(Action.EDIT)
-def plan_action(citizen_id: int, plan_id: int, action: str) -> Response:
+def plan_action(citizen_id: int, plan_id: int, action: str) -> Response | tuple[str, int]:
     allowed, schema, call, done_message = PLAN_ACTIONS[action]
     citizen, plan = plan_for(db.session, current_user, citizen_id, plan_id, "plan", allowed)
     _, errors = submit(schema(), request.form, lambda data: call(plan, data))
+    if is_conflict(errors):  # only closing carries a version: a count adds, it does not edit
+        back = url_for("citizens.show", citizen_id=citizen.id)
+        db.session.refresh(plan)
+        rows = [
+            row("Status", "closed", plan.status, PLAN_STATUSES),
+            row("Slutdato", request.form.get("closed_on"), plan.end_date),
+        ]
+        return conflict_page("planen", rows, {VERSION_FIELD: plan.version}, back, back)
     flash_outcome(errors, done_message)
     return redirect(url_for("citizens.show", citizen_id=citizen.id))

@@ -14,7 +14,6 @@ from flask import render_template, request
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import MultiDict
 
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
@@ -78,8 +77,9 @@ def shown(value: Any, choices: Mapping[str, str] | None = None) -> str:
         return "Ja" if value else "Nej"
     if isinstance(value, date):
         return dk_date(value)
-    if isinstance(value, (int, float)):
-        return dk_number(value)
+    if isinstance(value, (int, float)):  # a number, or the id of a choice (a team, a user)
+        key = str(int(value)) if float(value).is_integer() else str(value)
+        return choices[key] if choices and key in choices else dk_number(value)
     text = str(value).strip()
     if choices and text in choices:
         return choices[text]
@@ -120,13 +120,13 @@ def conflict_page(
     rows: list[Row],
     versions: Mapping[str, int],
     back_url: str,
-    form: MultiDict[str, str] | None = None,
+    current_url: str | None = None,
 ) -> tuple[str, int]:
     """The 409 page: her values beside the current ones. She can open the form again with
-    the current values (nothing of hers is saved), or save hers over the current ones on
-    purpose: her form is sent again with the versions it now knows (`versions`: hidden
-    field → current version)."""
-    form = request.form if form is None else form
+    the current values (`current_url`, by default the form's own page; nothing of hers is
+    saved), or save hers over the current ones on purpose: her form is sent again with the
+    versions it now knows (`versions`: hidden field → current version)."""
+    form = request.form
     resend = [(k, v) for k, v in form.items(multi=True) if k not in versions and k != "csrf_token"]
     return render_template(
         "errors/conflict.html",
@@ -136,4 +136,5 @@ def conflict_page(
         versions=versions,
         action=request.full_path.rstrip("?"),
         back_url=back_url,
+        current_url=current_url or request.path,
     ), CONFLICT_STATUS

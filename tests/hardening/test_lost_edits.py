@@ -12,9 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bostotte.citizens.models import Citizen, Plan
 from bostotte.goals.models import Goal, GoalRevision, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring, ScoringRevision
 from tests import factories as make
+from tests.citizens.test_citizens import citizen_form
 
 GOAL_FORM = {
     "theme": "sundhed",
@@ -196,6 +198,59 @@ def test_a_stale_scoring_form_gets_the_conflict_page_and_both_edits_are_kept(w, 
     assert saved.version == 3 and saved.values["generelt"] == 9.5
     versions = session.scalars(select(ScoringRevision.version)).all()
     assert sorted(versions) == [1, 2]
+
+
+def test_a_stale_citizen_form_gets_the_conflict_page(w, login_as, session):
+    url = f"/borgere/{w.c1.id}/rediger"
+    her, other = login_as(w.w1), login_as(w.w1)
+    her_version, other_version = opened(her, url), opened(other, url)
+    r = other.post(
+        url, data={**citizen_form(w, display_name="Kollegaens navn"), "version": other_version}
+    )
+    assert r.status_code == 302
+    r = her.post(
+        url,
+        data={
+            **citizen_form(w, display_name="Mit navn", team_id=str(w.t1.id)),
+            "version": her_version,
+        },
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Mit navn" in page and "Kollegaens navn" in page
+    assert "Team Nord" in page  # a choice is shown by its name, not its id
+    session.expire_all()
+    assert session.get(Citizen, w.c1.id).display_name == "Kollegaens navn"
+
+
+def test_a_stale_plan_close_gets_the_conflict_page(w, login_as, session):
+    her, other = login_as(w.w1), login_as(w.w1)
+    page_url = f"/borgere/{w.c1.id}"
+    her_version, other_version = opened(her, page_url), opened(other, page_url)
+    url = f"/borgere/{w.c1.id}/plan/{w.p1.id}/afslut"
+    r = other.post(url, data={"closed_on": "2026-05-01", "version": other_version})
+    assert r.status_code == 302
+    r = her.post(url, data={"closed_on": "2026-06-01", "version": her_version})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "1. jun. 2026" in page and "1. maj 2026" in page
+    assert f'href="{page_url}"' in page  # the current values are on her page (no form to GET)
+    session.expire_all()
+    assert session.get(Plan, w.p1.id).end_date == date(2026, 5, 1)
+
+
+def test_a_stale_rhythm_form_gets_the_conflict_page(w, login_as, session):
+    url = f"/borgere/{w.c1.id}/rytme"
+    her, other = login_as(w.w1), login_as(w.w1)
+    her_version, other_version = opened(her, url), opened(other, url)
+    form = {"fko_status_months": "", "ors_weeks": ""}
+    r = other.post(
+        url, data={**form, "rhythm_reason": "Kollegaens aftale", "version": other_version}
+    )
+    assert r.status_code == 302
+    r = her.post(url, data={**form, "rhythm_reason": "Min aftale", "version": her_version})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Min aftale" in page and "Kollegaens aftale" in page
+    session.expire_all()
+    assert session.get(Citizen, w.c1.id).rhythm_reason == "Kollegaens aftale"
 
 
 # --- real requests racing (PostgreSQL) ----------------------------------------------------
