@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -62,6 +62,24 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # In-memory counts per process; set RATELIMIT_STORAGE_URI (e.g. redis://) for several workers.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Downloads and reports that read a whole history or print a PDF, counted together per user:
+# one person clicking again and again (or a script) must not occupy the workers colleagues'
+# pages need. Generous for a person: a leader fetching a report per team, a citizen her data.
+DOWNLOAD_LIMIT = "10 per minute; 60 per hour"
+
+
+def per_user() -> str:
+    """The limiter's key for logged-in pages: the user, not the address (a whole town hall
+    may share one address); the address when nobody is logged in."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def download_limit() -> Any:
+    """The decorator for an expensive download: DOWNLOAD_LIMIT, shared by all of them."""
+    return limiter.shared_limit(DOWNLOAD_LIMIT, scope="downloads", key_func=per_user)
 
 
 def retry_after() -> dict[str, str]:

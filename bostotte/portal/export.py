@@ -3,6 +3,8 @@ is this dict, the PDF is a template over it. Every query is filtered on her citi
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +16,7 @@ from bostotte.audit.models import AccessLog
 from bostotte.auth.models import User
 from bostotte.citizens.models import GENDERS, Citizen, Plan
 from bostotte.common.db import Session
+from bostotte.common.time import LOCAL_TZ
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.invitations.models import Invitation
 from bostotte.portal.models import ScoringComment, ScoringDecline
@@ -39,11 +42,25 @@ SOURCES = (
 )
 
 
+# The PDF is for reading, so it has bounds (issue 24: 443 scorings, 257 notes and 7,000
+# access-log rows took 63 s to print and ended in a 500): her latest scorings in full, every
+# scoring counted per year, the latest notes of each delmål, the latest rows of the other
+# lists, and the access log counted per month and reader. The JSON holds every record, and
+# her log page every read; the PDF says what it left out.
+PDF_SCORINGS = 30
+PDF_NOTES = 5
+PDF_ROWS = 40
+PDF_LOG_MONTHS = 24  # months counted one by one, before them years (the PDF says "two years")
+
+
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict[str, Any]:
+def citizen_record(
+    session: Session, citizen: Citizen, *, now: datetime, pdf: bool = False
+) -> dict[str, Any]:
+    """Every record of hers (the JSON download), or with `pdf` the bounded view above."""
     cid = citizen.id
     logins = list(session.scalars(select(User).where(User.citizen_id == cid)))
     plans = list(
@@ -56,21 +73,25 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             )
         )
     )
-    scorings = list(
-        session.scalars(
-            select(Scoring)
-            .where(Scoring.citizen_id == cid)
-            .order_by(Scoring.scored_on, Scoring.id)
-            .options(selectinload(Scoring.items), selectinload(Scoring.revisions))
-        )
+    scorings_query = (
+        select(Scoring)
+        .where(Scoring.citizen_id == cid)
+        .order_by(Scoring.scored_on.desc(), Scoring.id.desc())
+        .options(selectinload(Scoring.items), selectinload(Scoring.revisions))
     )
-    comments = list(
-        session.scalars(
-            select(ScoringComment)
-            .where(ScoringComment.citizen_id == cid)
-            .order_by(ScoringComment.created_at, ScoringComment.id)
-        )
+    if pdf:
+        scorings_query = scorings_query.limit(PDF_SCORINGS)
+    scorings = list(reversed(session.scalars(scorings_query).all()))
+    comments_query = (
+        select(ScoringComment)
+        .where(ScoringComment.citizen_id == cid)
+        .order_by(ScoringComment.created_at, ScoringComment.id)
     )
+    if pdf:
+        comments_query = comments_query.where(
+            ScoringComment.scoring_id.in_([s.id for s in scorings])
+        )
+    comments = list(session.scalars(comments_query))
     declines = list(
         session.scalars(
             select(ScoringDecline)
@@ -99,12 +120,26 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             .order_by(SignalAck.seen_at, SignalAck.id)
         )
     )
-    log = list(
-        session.scalars(
-            select(AccessLog)
-            .where(AccessLog.citizen_id == cid)
-            .order_by(AccessLog.at, AccessLog.id)
+    # The PDF counts the log (a few columns of each row); the JSON lists every row.
+    log = (
+        []
+        if pdf
+        else list(
+            session.scalars(
+                select(AccessLog)
+                .where(AccessLog.citizen_id == cid)
+                .order_by(AccessLog.at, AccessLog.id)
+            )
         )
+    )
+    reads = (
+        session.execute(
+            select(AccessLog.at, AccessLog.actor_id, AccessLog.actor_role).where(
+                AccessLog.citizen_id == cid
+            )
+        ).all()
+        if pdf
+        else []
     )
 
     # Names of the staff who appear in her record (and only those): one query.
@@ -115,7 +150,7 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
     ids |= {r.replaced_by_id for s in scorings for r in s.revisions}
     ids |= {c.author_id for c in comments} | {d.author_id for d in declines}
     ids |= {i.created_by_id for i in invitations} | {a.seen_by_id for a in acks}
-    ids |= {e.actor_id for e in log}
+    ids |= {e.actor_id for e in log} | {r.actor_id for r in reads}
     users = people(session, {i for i in ids if i is not None})
 
     def name(user_id: int | None) -> str | None:
@@ -130,7 +165,7 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             {"text": c.text, "written_at": _iso(c.created_at), "by": name(c.author_id)}
         )
 
-    return {
+    record: dict[str, Any] = {
         "format": FORMAT,
         "made_at": _iso(now),
         "citizen": {
@@ -181,7 +216,7 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             }
             for i in invitations
         ],
-        "plans": [_plan(p, name) for p in plans],
+        "plans": [_plan(p, name, PDF_NOTES if pdf else None) for p in plans],
         "scorings": [_scoring(s, name, comments_by.get(s.id, [])) for s in scorings],
         "declines": [
             {
@@ -229,9 +264,87 @@ def citizen_record(session: Session, citizen: Citizen, *, now: datetime) -> dict
             for e in log
         ],
     }
+    if pdf:
+        record.pop("access_log")
+        record["access_summary"] = _access_summary(reads, name, now)
+        record["scorings_per_year"] = _scorings_per_year(session, cid)
+        record["scorings_left_out"] = sum(y["count"] for y in record["scorings_per_year"]) - len(
+            scorings
+        )
+        for key in ("invitations", "declines", "reminders", "signals_seen"):
+            rows = record[key]
+            record[key] = rows[-PDF_ROWS:]
+            record[f"{key}_left_out"] = len(rows) - len(record[key])
+    return record
 
 
-def _plan(p: Plan, name: Any) -> dict[str, Any]:
+def _access_summary(reads: Sequence[Any], name: Any, now: datetime) -> dict[str, Any]:
+    """Her access log counted per month (the latest PDF_LOG_MONTHS, in Danish time) and per
+    year before that, each period with who read how often and in which role; newest first."""
+    today = now.astimezone(LOCAL_TZ).date()
+    first_month = today.year * 12 + today.month - PDF_LOG_MONTHS
+    counts: dict[tuple[int, int], Counter[tuple[int | None, str]]] = {}
+    for at, actor_id, role in reads:
+        local = at.astimezone(LOCAL_TZ)
+        # (year, month), or (year, 0) for a whole year
+        month = local.month if local.year * 12 + local.month > first_month else 0
+        counts.setdefault((local.year, month), Counter())[(actor_id, role)] += 1
+    return {
+        "total": len(reads),
+        "periods": [
+            {
+                "year": year,
+                "month": month or None,
+                "count": sum(readers.values()),
+                "readers": [
+                    {"by": name(actor_id) or "–", "role": role, "count": n}
+                    for (actor_id, role), n in sorted(
+                        readers.items(), key=lambda item: (-item[1], name(item[0][0]) or "")
+                    )
+                ],
+            }
+            for (year, month), readers in sorted(counts.items(), reverse=True)
+        ],
+    }
+
+
+def _scorings_per_year(session: Session, cid: int) -> list[dict[str, Any]]:
+    """Every scoring of hers, counted per year and instrument with the lowest and highest
+    total (a few columns of each row)."""
+    groups: dict[tuple[int, str], list[float]] = {}
+    for instrument, scored_on, total in session.execute(
+        select(Scoring.instrument, Scoring.scored_on, Scoring.total).where(
+            Scoring.citizen_id == cid
+        )
+    ):
+        groups.setdefault((scored_on.year, instrument), []).append(total)
+    return [
+        {
+            "year": year,
+            "instrument": instrument,
+            "count": len(totals),
+            "lowest": min(totals),
+            "highest": max(totals),
+        }
+        for (year, instrument), totals in sorted(groups.items(), key=lambda g: (-g[0][0], g[0][1]))
+    ]
+
+
+def _plan(p: Plan, name: Any, notes_cap: int | None) -> dict[str, Any]:
+    """The plan with its goals and delmål; with `notes_cap`, each delmål's latest notes."""
+
+    def notes(sg: SubGoal) -> dict[str, Any]:
+        shown = sg.notes[:notes_cap] if notes_cap else sg.notes  # newest first
+        out: dict[str, Any] = {
+            "notes": [
+                {"noted_on": _iso(n.noted_on), "text": n.text, "by": name(n.author_id)}
+                for n in reversed(shown)
+            ]
+        }
+        if notes_cap:
+            out["notes_left_out"] = len(sg.notes) - len(shown)
+        return out
+
     return {
         "id": p.id,
         "legal_basis": p.legal_basis,
@@ -271,10 +384,7 @@ def _plan(p: Plan, name: Any) -> dict[str, Any]:
                         "status": sg.status,
                         "status_label": sg.status_label,
                         "created_on": _iso(sg.created_on),
-                        "notes": [
-                            {"noted_on": _iso(n.noted_on), "text": n.text, "by": name(n.author_id)}
-                            for n in reversed(sg.notes)
-                        ],
+                        **notes(sg),
                     }
                     for sg in g.subgoals
                 ],

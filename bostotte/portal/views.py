@@ -21,7 +21,7 @@ from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
-from bostotte.extensions import db
+from bostotte.extensions import db, download_limit
 from bostotte.portal import export, services
 from bostotte.portal.schemas import CommentSchema, DeclineSchema, SelfScoringSchema
 from bostotte.reminders.cadence import RULES
@@ -211,6 +211,7 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 
 @bp.get("/mine-data.json")
 @requires(Action.OWN)
+@download_limit()
 def my_data_json() -> Response:
     citizen = _me("henter mine data (JSON)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
@@ -221,15 +222,17 @@ def my_data_json() -> Response:
 
 @bp.get("/mine-data.pdf")
 @requires(Action.OWN)
+@download_limit()
 def my_data_pdf() -> Response:
     citizen = _me("henter mine data (PDF)")
-    record = export.citizen_record(db.session, citizen, now=utcnow())
+    record = export.citizen_record(db.session, citizen, now=utcnow(), pdf=True)
     return _download(
         render_pdf(
             "portal/my_data_pdf.html",
             data=record,
             when=_when,
             day=_day,
+            month=_month,
             instrument_label=services.instrument_label,
             rules=RULES,
             signal_kinds=KINDS,
@@ -247,6 +250,11 @@ def _when(iso: str | None) -> str:
 def _day(iso: str | None) -> str:
     """A date (or the day of a timestamp) of the export, as Danish text, for the PDF."""
     return dk_date(date.fromisoformat(iso[:10])) if iso else "–"
+
+
+def _month(year: int, month: int) -> str:
+    """A month of the access-log summary, as Danish text ("marts 2026"), for the PDF."""
+    return dk_date(date(year, month, 1), "MMMM y")
 
 
 @bp.get("/hvem-har-set")

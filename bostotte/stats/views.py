@@ -22,7 +22,7 @@ from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
-from bostotte.extensions import db, limiter
+from bostotte.extensions import db, download_limit
 from bostotte.goals.models import THEMES
 from bostotte.stats import report, services
 from bostotte.stats.queries import Period, Scope
@@ -186,6 +186,7 @@ def _file_name(filters: Filters, extension: str) -> str:
 
 @bp.get("/export.csv")
 @requires(Action.STATS)
+@download_limit()
 def export_csv() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
@@ -197,7 +198,7 @@ def export_csv() -> tuple[str, int] | Response:
 
 @bp.get("/rapport.pdf")
 @requires(Action.LEAD)
-@limiter.limit("6 per minute")  # a PDF takes a few seconds of CPU to print
+@download_limit()
 def report_pdf() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
