@@ -22,13 +22,13 @@ TODAY = date(2026, 11, 23)
 # (4); plans with goals, delmål, notes and their authors (5); scorings with who scored, items
 # and revisions (4); her voice (2); her latest invitation and her login (2). Mine borgere:
 # the user, the citizens with team, plans and goals (3), the last and first/last scorings
-# (2) and the team filter (1); the signals seen are read only when there is a signal, and
-# this caseload has none (its goals past their date were signals until issue 20; they are
-# reminders on Mine opgaver now). Mine opgaver: the user, the citizens
-# with team, plans and goals (3), the open reminders with their goal or delmål (1), the
-# scorings (1), the citizens' comments and declines (2), the signals seen and who saw
-# them (2), the access-log rows of the page's citizens (1).
-PINS = {"citizen page": 17, "Mine borgere": 7, "Mine opgaver": 11}
+# (2), the team filter (1) and the access-log rows of the listed citizens (1); the signals
+# seen are read only when there is a signal, and this caseload has none (its goals past
+# their date were signals until issue 20; they are reminders on Mine opgaver now).
+# Mine opgaver: the user, the citizens with team, plans and goals (3), the open reminders
+# with their goal or delmål (1), the scorings (1), the citizens' comments and declines (2),
+# the signals seen and who saw them (2), the access-log rows of the page's citizens (1).
+PINS = {"citizen page": 17, "Mine borgere": 8, "Mine opgaver": 11}
 
 
 def _citizen_with_history(session, worker, team, goals: int) -> int:

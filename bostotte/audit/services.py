@@ -16,11 +16,15 @@ WHAT_MAX = AccessLog.__table__.c.what.type.length or 80
 PATH_MAX = AccessLog.__table__.c.path.type.length or 300
 
 
-def _row(actor: User, citizen_id: int, what: str, path: str | None) -> dict[str, Any]:
+# The actor of a read by no user: a command on the server (`flask bostotte export`).
+SYSTEM = "system"
+
+
+def _row(actor: User | None, citizen_id: int, what: str, path: str | None) -> dict[str, Any]:
     # Cut to the columns' lengths: a long guessed URL must still be logged, not fail.
     return {
-        "actor_id": actor.id,
-        "actor_role": actor.role,
+        "actor_id": actor.id if actor else None,
+        "actor_role": actor.role if actor else SYSTEM,
         "citizen_id": citizen_id,
         "what": what[:WHAT_MAX],
         "path": path[:PATH_MAX] if path else path,
@@ -38,9 +42,10 @@ def log_access(
 
 
 def log_accesses(
-    session: Session, actor: User, citizen_ids: Iterable[int], what: str, path: str | None
+    session: Session, actor: User | None, citizen_ids: Iterable[int], what: str, path: str | None
 ) -> None:
-    """A list read many citizens' records: one row each, in one statement."""
+    """A list read many citizens' records: one row each, in one statement (`actor` None: the
+    system, e.g. the export)."""
     now = utcnow()
     rows = [{**_row(actor, c, what, path), "at": now} for c in sorted(set(citizen_ids))]
     if rows:

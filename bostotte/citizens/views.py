@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from bostotte.audit.services import log_accesses
 from bostotte.auth.models import Role
 from bostotte.auth.permissions import Action, citizen_for, may, plan_for, requires
 from bostotte.auth.services import users_with_role
@@ -51,6 +52,10 @@ def index() -> str:
         search=request.args.get("q"),
         team_id=team_id,
         only_mine=request.args.get("mine") == "1",
+    )
+    # each row shows from her record (plan, goals, next scoring, signals): a read, logged
+    log_accesses(
+        db.session, current_user, [r.citizen.id for r in rows], "borgerliste", request.path
     )
     title = next((t for a, t in LIST_TITLES.items() if may(current_user, a)), "Borgere")
     return render_template(

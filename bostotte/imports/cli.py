@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
+from bostotte.audit.services import log_accesses
+from bostotte.citizens.models import Citizen
 from bostotte.common.db import analyze
 from bostotte.common.time import local_today
 from bostotte.extensions import db
@@ -18,6 +21,8 @@ from bostotte.imports.complete import (
 )
 from bostotte.imports.export import export_folder
 from bostotte.imports.services import ImportFailed, import_folder
+
+EXPORT_WHAT = "eksport af alle data (flask bostotte export)"
 
 
 @click.command("import")
@@ -56,9 +61,21 @@ def import_command(folder: Path) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export_command(folder: Path) -> None:
     """Export everything: the four-file interchange format for case systems, and every
-    table, losslessly, in alle/ (to move or keep the data)."""
-    counts = export_folder(db.session, folder)
-    for name, n in counts.items():
-        click.echo(f"{name}: {n} rækker skrevet")
-    complete = export_complete(db.session, folder)
-    click.echo(f"alle/: {len(complete)} tabeller, {sum(complete.values())} rækker skrevet")
+    table, losslessly, in alle/ (to move or keep the data).
+
+    Every citizen's record is read: one access-log row each (the system's, naming the
+    folder; her own log page shows the rows with her id, so per citizen, not one per
+    export). Written after the files, whatever happened to them (a half-written export was
+    still read), so that the export holds the log as it stood and exporting an import gives
+    the same bytes."""
+    try:
+        counts = export_folder(db.session, folder)
+        for name, n in counts.items():
+            click.echo(f"{name}: {n} rækker skrevet")
+        complete = export_complete(db.session, folder)
+        click.echo(f"alle/: {len(complete)} tabeller, {sum(complete.values())} rækker skrevet")
+    finally:
+        db.session.rollback()  # the export only reads; a failed one leaves nothing pending
+        citizen_ids = db.session.scalars(select(Citizen.id))
+        log_accesses(db.session, None, citizen_ids, EXPORT_WHAT, str(folder.resolve()))
+        db.session.commit()

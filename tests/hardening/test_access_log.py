@@ -38,3 +38,27 @@ def test_a_guessed_sub_object_id_answers_404_and_logs_no_read(w, login_as, sessi
     # the whole path resolved: one read
     assert client.get(f"/borgere/{w.c1.id}/maal/{w.g1.id}/historik").status_code == 200
     assert [(a, c) for a, c, _ in _rows(session)] == [(w.w1.id, w.c1.id)]
+
+
+def test_the_citizen_list_logs_the_citizens_it_shows_in_one_statement(
+    w, login_as, session, count_queries
+):
+    client = login_as(w.w1)
+    with count_queries() as statements:
+        assert client.get("/borgere").status_code == 200
+    assert _rows(session) == [(w.w1.id, w.c1.id, "borgerliste")]
+    assert sum(s.lstrip().upper().startswith("INSERT INTO ACCESS_LOG") for s in statements) == 1
+    # a list that shows nobody writes nothing
+    assert client.get("/borgere?q=findes-ikke").status_code == 200
+    assert len(_rows(session)) == 1
+
+
+def test_the_export_logs_every_citizen_as_the_systems_read(app, w, session, tmp_path):
+    result = app.test_cli_runner().invoke(args=["bostotte", "export", str(tmp_path / "ud")])
+    assert result.exit_code == 0, result.output
+    rows = session.scalars(select(AccessLog).order_by(AccessLog.citizen_id)).all()
+    assert [(r.citizen_id, r.actor_id, r.actor_role) for r in rows] == [
+        (w.c1.id, None, "system"),
+        (w.c2.id, None, "system"),
+    ]
+    assert rows[0].what.startswith("eksport") and rows[0].path == str((tmp_path / "ud").resolve())

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bostotte import create_app
 from bostotte.api import tokens as api_tokens
+from bostotte.audit.models import AccessLog
 from bostotte.audit.services import log_access
 from bostotte.auth.models import User
 from bostotte.citizens.models import Citizen
@@ -23,6 +24,7 @@ from bostotte.common.time import utcnow
 from bostotte.demo.services import load_demo
 from bostotte.extensions import db
 from bostotte.imports import complete
+from bostotte.imports.cli import EXPORT_WHAT
 from bostotte.invitations.services import invite
 from bostotte.portal.services import add_comment, decline
 from bostotte.reminders.jobs import run_daily
@@ -140,6 +142,13 @@ def _import(app, folder: Path):  # type: ignore[no-untyped-def]
     return result
 
 
+def _exported_reads(app) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        n = db.session.scalar(select(func.count()).where(AccessLog.what == EXPORT_WHAT))
+        db.session.remove()
+    return int(n or 0)
+
+
 def _count(app, table: str) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         n = db.session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()  # noqa: S608
@@ -163,7 +172,9 @@ def test_round_trip_gives_the_same_bytes_and_a_second_import_changes_nothing(dat
     with source.app_context():  # every table, every row, every column but the secrets
         for table in complete.tables():
             lines = first[f"alle/{table.name}.jsonl"].decode().splitlines()
-            assert len(lines) == _count(source, table.name), table.name
+            # the export logs its reads after the files: the log as it stood before
+            logged = _exported_reads(source) if table.name == "access_log" else 0
+            assert len(lines) == _count(source, table.name) - logged, table.name
             if lines:
                 assert set(json.loads(lines[0])) == {
                     c.name for c in table.columns
