@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, func, insert, select
 
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import User
@@ -50,3 +51,62 @@ def log_accesses(
     rows = [{**_row(actor, c, what, path), "at": now} for c in sorted(set(citizen_ids))]
     if rows:
         session.execute(insert(AccessLog), rows)
+
+
+# ----------------------------------------------------------------- reading the log, by pages
+
+PER_PAGE = 50
+MAX_PAGE = 10**6  # a page number beyond any log: the last page, not an OFFSET overflow
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of access-log rows, newest first."""
+
+    entries: list[AccessLog]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def page_links(self) -> list[int | None]:
+        """The page numbers to link: the first, the last and those next to this one; None
+        where numbers are left out."""
+        shown = sorted(
+            {1, self.pages, *range(self.page - 1, self.page + 2)} & set(range(1, self.pages + 1))
+        )
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for in the URL; anything but a number is the first, a number beyond
+    any log the last (`log_page`)."""
+    raw = (raw or "").strip()
+    if not raw.isdigit():
+        return 1
+    return MAX_PAGE if len(raw) > 6 else max(int(raw), 1)
+
+
+def log_page(
+    session: Session, where: Sequence[ColumnElement[bool]], page: int, per_page: int = PER_PAGE
+) -> LogPage:
+    """The rows matching `where`, newest first, `per_page` to a page (a page beyond the last
+    shows the last)."""
+    total = session.scalar(select(func.count()).select_from(AccessLog).where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    entries = list(
+        session.scalars(
+            select(AccessLog)
+            .where(*where)
+            .order_by(AccessLog.at.desc(), AccessLog.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return LogPage(entries, page, pages, total)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
 from bostotte.audit.models import AccessLog
+from bostotte.audit.services import SYSTEM, LogPage, log_page
 from bostotte.auth.models import ROLE_LABELS, Role, User
 from bostotte.auth.permissions import NotFound
 from bostotte.citizens.models import Citizen, Plan
@@ -186,45 +187,50 @@ class Seen:
 
 
 def _role_label(role: str) -> str:
+    if role == SYSTEM:
+        return "System"
     try:
         return ROLE_LABELS[Role(role)]
     except ValueError:
         return role
 
 
-SEEN_LIMIT = 200
+def _no_user(role: str) -> str:
+    """A row without a user: the system's (the export), or a user since deleted."""
+    return "Kommunens it-drift" if role == SYSTEM else "Ukendt (brugeren findes ikke længere)"
 
 
-def seen_by(
-    session: Session, citizen_id: int, viewer_id: int, limit: int = SEEN_LIMIT
-) -> list[Seen]:
-    """Who read her record, newest first: when, name, role and team. Her own visits are
-    left out; they are in her data download."""
-    entries = list(
-        session.scalars(
-            select(AccessLog)
-            .where(
-                AccessLog.citizen_id == citizen_id,
-                (AccessLog.actor_id != viewer_id) | AccessLog.actor_id.is_(None),
-            )
-            .order_by(AccessLog.at.desc(), AccessLog.id.desc())
-            .limit(limit)
-        )
+@dataclass(frozen=True)
+class SeenPage:
+    entries: list[Seen]
+    log: LogPage  # which page of how many, and the links between them
+
+
+def seen_by(session: Session, citizen_id: int, viewer_id: int, page: int) -> SeenPage:
+    """Who read her record, newest first, a page at a time (the whole log, however long):
+    when, name, role and team. Her own visits are left out; they are in her data download."""
+    log = log_page(
+        session,
+        [
+            AccessLog.citizen_id == citizen_id,
+            (AccessLog.actor_id != viewer_id) | AccessLog.actor_id.is_(None),
+        ],
+        page,
     )
-    users = people(session, {e.actor_id for e in entries if e.actor_id is not None})
+    users = people(session, {e.actor_id for e in log.entries if e.actor_id is not None})
     out = []
-    for e in entries:
+    for e in log.entries:
         user = users.get(e.actor_id) if e.actor_id is not None else None
         out.append(
             Seen(
                 at=e.at,
-                name=user.name if user else "Ukendt (brugeren findes ikke længere)",
+                name=user.name if user else _no_user(e.actor_role),
                 role=_role_label(e.actor_role),
                 teams=", ".join(t.name for t in user.teams) if user else "",
                 what=e.what[:1].upper() + e.what[1:],
             )
         )
-    return out
+    return SeenPage(out, log)
 
 
 def people(session: Session, ids: Iterable[int]) -> dict[int, User]:

@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte import instruments
+from bostotte.audit.services import page_number
 from bostotte.auth.permissions import Action, NotFound, citizen_for, requires, scoring_for
 from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens.models import Citizen
@@ -261,9 +262,7 @@ def _month(year: int, month: int) -> str:
 @requires(Action.OWN)
 def seen() -> str:
     citizen = _me("hvem har set mine oplysninger")
-    return render_template(
-        "portal/seen.html",
-        citizen=citizen,
-        limit=services.SEEN_LIMIT,
-        entries=services.seen_by(db.session, citizen.id, current_user.id),
+    seen = services.seen_by(
+        db.session, citizen.id, current_user.id, page_number(request.args.get("side"))
     )
+    return render_template("portal/seen.html", citizen=citizen, seen=seen)

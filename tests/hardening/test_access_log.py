@@ -1,10 +1,13 @@
 """The access log proves who saw what: a refused guess is no read, list pages and the export
 are reads of many citizens (issue 24)."""
 
+from datetime import UTC, datetime
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bostotte.audit.models import AccessLog
+from bostotte.audit.services import PER_PAGE, log_access, log_accesses
 from tests import factories as make
 
 
@@ -62,3 +65,31 @@ def test_the_export_logs_every_citizen_as_the_systems_read(app, w, session, tmp_
         (w.c2.id, None, "system"),
     ]
     assert rows[0].what.startswith("eksport") and rows[0].path == str((tmp_path / "ud").resolve())
+
+
+def _logged(session, actor, citizen, n, what="borgerside"):
+    for i in range(n):
+        log_access(session, actor, citizen.id, f"{what} {i}", f"/borgere/{citizen.id}")
+    session.commit()
+
+
+def test_the_citizen_sees_her_whole_log_a_page_at_a_time(w, login_as, session):
+    _logged(session, w.w1, w.c1, PER_PAGE * 2 + 10)  # more than the 200 once shown, in pages
+    session.execute(update(AccessLog).values(at=datetime(2026, 1, 1, tzinfo=UTC)))
+    log_accesses(session, None, [w.c1.id], "eksport af alle data", "/srv/ud")  # newest
+    session.commit()
+    client = login_as(w.borger)
+
+    first = client.get("/mig/hvem-har-set").get_data(as_text=True)
+    assert "Kommunens it-drift" in first and "Eksport af alle data" in first
+    assert f"{PER_PAGE * 2 + 11} gange i alt" in first and "Side 1 af 3" in first
+    assert first.count('data-title="Hvem"') == PER_PAGE
+
+    last = client.get("/mig/hvem-har-set?side=3").get_data(as_text=True)
+    assert last.count('data-title="Hvem"') == 11
+    assert "Borgerside 0<" in last and "Borgerside 0<" not in first  # the oldest, at the end
+    # a page beyond the last, or not a number: a page, never an error
+    assert client.get("/mig/hvem-har-set?side=99999999999").get_data(as_text=True) == last
+    assert client.get("/mig/hvem-har-set?side=x").status_code == 200
+    # her own reading of the page is left out of it
+    assert ">Hvem har set mine oplysninger</td>" not in first + last
