@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 
 from bostotte.auth import sessions, totp
 from bostotte.auth.models import RecoveryCode, Role, SiteSetting, Team, User
-from bostotte.auth.passwords import hash_password, needs_rehash, verify_password
+from bostotte.auth.passwords import hash_password, is_common, needs_rehash, verify_password
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 
@@ -23,8 +23,16 @@ def normalise_email(email: str) -> str:
 
 def check_new_password(password: str, field: str = "password") -> None:
     """The one password rule, for staff logins and citizens' invitations alike."""
+    if not password.strip() and password:
+        raise DomainError("Adgangskoden må ikke kun være mellemrum.", field)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn.", field)
+    if is_common(password):
+        raise DomainError(
+            "Adgangskoden er en af de mest brugte og let at gætte. "
+            "Vælg en anden, fx en sætning med flere ord.",
+            field,
+        )
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:

@@ -8,11 +8,15 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from bostotte import create_app
-from bostotte.auth.models import Role
+from bostotte.auth import passwords
+from bostotte.auth.models import Role, User
 from bostotte.common import csv_safe
+from bostotte.common.time import utcnow
 from bostotte.config import identity_settings
+from bostotte.invitations.services import invite
 from tests import factories as make
 from tests.stats import bulk
 
@@ -152,3 +156,74 @@ def test_the_csrf_token_changes_at_login(app, session, w):
 
     assert keep_alive(before) == 400
     assert keep_alive(after) == 200
+
+
+# --------------------------------------------------------------------------- passwords
+
+COMMON = "Password1"  # in the bundled list (as "password1"): case does not help
+BAD_PASSWORDS = [
+    (COMMON, "en af de mest brugte"),
+    ("qwertyuiop", "en af de mest brugte"),
+    ("  iloveyou  ", "en af de mest brugte"),
+    (" " * 12, "må ikke kun være mellemrum"),
+    ("\t \t", "må ikke kun være mellemrum"),
+    ("kort", "mindst 8 tegn"),
+]
+
+
+@pytest.mark.parametrize("password, message", BAD_PASSWORDS)
+def test_the_invitation_refuses_common_and_blank_passwords(w, session, client, password, message):
+    _, token = invite(session, w.w1, w.c1, "borger-ny@mail.dk", now=utcnow())
+    session.commit()
+    url = f"/invitation/{token}"
+    r = client.post(url, data={"password": password, "password_again": password})
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+    # the link still works, with a password nobody guesses first
+    ok = client.post(url, data={"password": PASSWORD, "password_again": PASSWORD})
+    assert ok.status_code == 302
+
+
+@pytest.mark.parametrize("password, message", BAD_PASSWORDS)
+def test_the_administrator_is_held_to_the_same_rule(w, session, login_as, password, message):
+    form = {
+        "name": "Ny",
+        "email": "ny-ansat@test.dk",
+        "role": "mestringsvejleder",
+        "team_ids": [str(w.t1.id)],
+        "password": password,
+    }
+    r = login_as(w.admin).post("/admin/brugere", data=form)
+    if not password.strip():  # the admin form strips its fields: blank is no password
+        message = "Giv en første adgangskode"
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.email == "ny-ansat@test.dk")) is None
+    assert (
+        login_as(w.admin).post("/admin/brugere", data={**form, "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def test_the_command_line_is_held_to_the_same_rule(w, app):
+    args = [
+        "bostotte",
+        "create-user",
+        "--email",
+        "cli@test.dk",
+        "--name",
+        "Cli",
+        "--role",
+        "leder",
+        "--team",
+        w.t1.name,
+        "--password",
+    ]
+    result = app.test_cli_runner().invoke(args=[*args, COMMON])
+    assert result.exit_code != 0 and "en af de mest brugte" in result.output
+    assert app.test_cli_runner().invoke(args=[*args, PASSWORD]).exit_code == 0
+
+
+def test_the_list_is_the_bundled_one_and_long_enough():
+    common = passwords._common()
+    assert len(common) > 10_000 and "password" in common and "12345678" in common
+    assert not any(p.startswith("#") for p in common)
+    assert not passwords.is_common(PASSWORD) and passwords.is_common(" PASSWORD ")
