@@ -118,7 +118,7 @@ def field_rows(
 def conflict_page(
     what: str,
     rows: list[Row],
-    versions: Mapping[str, int],
+    versions: Mapping[str, object],
     back_url: str,
     current_url: str | None = None,
 ) -> tuple[str, int]:

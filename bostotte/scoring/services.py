@@ -18,7 +18,7 @@ from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.schema import DomainError, Errors, InvalidInput
 from bostotte.common.time import LOCAL_TZ, utcnow
-from bostotte.common.versions import expect_version
+from bostotte.common.versions import VersionConflict, expect_version
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal, SubGoal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
@@ -322,15 +322,37 @@ class QuarterGoal:
 
 @dataclass(frozen=True)
 class QuarterEntry:
-    """What the form holds for one goal, as typed: a value and a note may both be empty."""
+    """What the form holds for one goal, as typed: a value and a note may both be empty.
+    `latest`: the goal's latest status the page showed (`latest_token`; None: not sent)."""
 
     goal_id: int
     value: str
     worker_note: str
+    latest: str | None = None
 
     @property
     def filled(self) -> bool:
         return bool(self.value.strip() or self.worker_note.strip())
+
+
+def latest_token(scoring: Scoring | None) -> str:
+    """The latest status a quarter page showed for a goal, and its version: "12.1", "0"."""
+    return f"{scoring.id}.{scoring.version}" if scoring else "0"
+
+
+def _check_latest_unchanged(session: Session, citizen: Citizen, filled: list[QuarterEntry]) -> None:
+    """Her new status for a goal rests on the latest status the page showed. A colleague's
+    status recorded (or edited) since is no overwrite, but hers would then be a second
+    status made without seeing it: refused as a conflict, nothing saved. Goals she left
+    empty never conflict. The goals' rows are locked first, so two quarter saves for the
+    same goals on PostgreSQL wait for each other and the second sees the first's status."""
+    shown = {e.goal_id: e.latest for e in filled if e.latest is not None}
+    if not shown:
+        return
+    session.execute(select(Goal.id).where(Goal.id.in_(shown)).with_for_update())
+    for q in quarter_goals(session, citizen):
+        if q.goal.id in shown and shown[q.goal.id] != latest_token(q.latest):
+            raise VersionConflict(f"goal {q.goal.id}: latest status {latest_token(q.latest)}")
 
 
 def quarter_field(goal_id: int, field: str) -> str:
@@ -420,6 +442,7 @@ def record_quarter(
             errors.setdefault(quarter_field(entry.goal_id, "value"), []).extend(messages)
     if errors:
         raise InvalidInput(errors)
+    _check_latest_unchanged(session, citizen, filled)
 
     scorings = []
     for entry in filled:

@@ -260,7 +260,7 @@ def show(citizen_id: int, scoring_id: int) -> str:
 
 # ------------------------------------------------------------------ the quarter's FKO status
 
-QUARTER_FIELD = re.compile(r"^goal-(\d+)\.(value|worker_note)$")
+QUARTER_FIELD = re.compile(r"^goal-(\d+)\.(value|worker_note|latest)$")
 
 
 def _quarter_entries(form: Any) -> list[services.QuarterEntry]:
@@ -271,9 +271,40 @@ def _quarter_entries(form: Any) -> list[services.QuarterEntry]:
         if m := QUARTER_FIELD.match(key):
             fields.setdefault(int(m[1]), {})[m[2]] = value
     return [
-        services.QuarterEntry(goal_id, f.get("value", ""), f.get("worker_note", ""))
+        services.QuarterEntry(
+            goal_id, f.get("value", ""), f.get("worker_note", ""), f.get("latest")
+        )
         for goal_id, f in fields.items()
     ]
+
+
+def _quarter_conflict(citizen: Citizen) -> tuple[str, int]:
+    """The goals whose latest status moved on since she opened the page: her new status
+    beside the one now saved. Saving hers on purpose sends the page's latest statuses."""
+    typed = {e.goal_id: e for e in _quarter_entries(request.form) if e.filled}
+    rows, latest = [], {}
+    for q in services.quarter_goals(db.session, citizen):
+        token = services.latest_token(q.latest)
+        latest[services.quarter_field(q.goal.id, "latest")] = token
+        entry = typed.get(q.goal.id)
+        if entry is None or entry.latest in (None, token):
+            continue
+        saved = q.latest
+        rows += [
+            row(
+                f"Støttebehov for »{q.goal.specific}«", entry.value, saved.total if saved else None
+            ),
+            row(
+                "Dato for seneste status", request.form.get("scored_on"), saved and saved.scored_on
+            ),
+            row("Note", entry.worker_note, saved.worker_note if saved else None),
+        ]
+    return conflict_page(
+        "kvartalets FKO-status",
+        rows,
+        latest,
+        url_for("citizens.show", citizen_id=citizen.id),
+    )
 
 
 @bp.route("/kvartal", methods=["GET", "POST"])
@@ -305,16 +336,26 @@ def quarter(citizen_id: int) -> tuple[str, int] | Response:
             flash(f"FKO-status registreret for {len(scorings)} mål.", "success")
             # The top of her page, where the message is (an anchor would scroll past it).
             return redirect(url_for("citizens.show", citizen_id=citizen.id))
+        if is_conflict(errors):
+            return _quarter_conflict(citizen)
+    goals = services.quarter_goals(db.session, citizen)
     form = (
         request.form
         if request.method == "POST"
-        else {"scored_on": local_today().isoformat(), "participation": "together"}
+        else {
+            "scored_on": local_today().isoformat(),
+            "participation": "together",
+            **{
+                services.quarter_field(q.goal.id, "latest"): services.latest_token(q.latest)
+                for q in goals
+            },
+        }
     )
     return render_template(
         "scoring/quarter.html",
         citizen=citizen,
         instrument=instruments.get("FKO"),
-        goals=services.quarter_goals(db.session, citizen),
+        goals=goals,
         form=form,
         errors=errors,
         participation=[(k, PARTICIPATION[k]) for k in services.SHARED_PARTICIPATION],

@@ -4,6 +4,7 @@ one record at the same moment never both succeed (real requests racing, PostgreS
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -253,6 +254,51 @@ def test_a_stale_rhythm_form_gets_the_conflict_page(w, login_as, session):
     assert session.get(Citizen, w.c1.id).rhythm_reason == "Kollegaens aftale"
 
 
+def latest_fields(page: str) -> dict[str, str]:
+    """The quarter page's hidden fields: each goal's latest status as the page showed it."""
+    return dict(re.findall(r'name="(goal-\d+\.latest)" value="([^"]*)"', page))
+
+
+def test_a_quarter_status_over_a_colleagues_new_status_is_a_conflict(w, login_as, session):
+    g1 = make.goal(session, w.w1, w.p1, specific="Mål nummer 1")
+    g2 = make.goal(session, w.w1, w.p1, specific="Mål nummer 2")
+    session.commit()
+    url = f"/borgere/{w.c1.id}/kvartal"
+    her, other = login_as(w.w1), login_as(w.w1)
+    her_latest = latest_fields(her.get(url).get_data(as_text=True))
+    other_latest = latest_fields(other.get(url).get_data(as_text=True))
+    assert her_latest == other_latest == {f"goal-{g1.id}.latest": "0", f"goal-{g2.id}.latest": "0"}
+    base = {"scored_on": "2026-08-10", "participation": "together"}
+    r = other.post(url, data={**base, **other_latest, f"goal-{g1.id}.value": "3"})
+    assert r.status_code == 302
+    # She sets a status for both goals, one of which a colleague has just given one.
+    mine = {**base, f"goal-{g1.id}.value": "1", f"goal-{g2.id}.value": "2"}
+    r = her.post(url, data={**mine, **her_latest})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Mål nummer 1" in page and "Mål nummer 2" not in page
+    statuses = session.scalars(select(Scoring).where(Scoring.occasion == "status")).all()
+    assert [(s.goal_id, s.total) for s in statuses] == [(g1.id, 3)]  # nothing of hers saved
+    # Saving hers on purpose, from the conflict page: the page's latest statuses go along.
+    assert latest_fields(page)[f"goal-{g1.id}.latest"] != "0"
+    r = her.post(url, data={**mine, **latest_fields(page)})
+    assert r.status_code == 302
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Scoring)) == 3
+
+
+def test_a_quarter_status_for_goals_a_colleague_left_alone_is_saved(w, login_as, session):
+    g1 = make.goal(session, w.w1, w.p1)
+    g2 = make.goal(session, w.w1, w.p1)
+    session.commit()
+    url = f"/borgere/{w.c1.id}/kvartal"
+    her, other = login_as(w.w1), login_as(w.w1)
+    her_latest = latest_fields(her.get(url).get_data(as_text=True))
+    base = {"scored_on": "2026-08-10", "participation": "together"}
+    other.post(url, data={**base, **her_latest, f"goal-{g1.id}.value": "3"})
+    r = her.post(url, data={**base, **her_latest, f"goal-{g2.id}.value": "2"})
+    assert r.status_code == 302  # her goal's status was not touched: no conflict
+
+
 # --- real requests racing (PostgreSQL) ----------------------------------------------------
 
 
@@ -340,3 +386,26 @@ def test_two_saves_of_one_scoring_at_once_one_wins_one_gets_the_conflict(pg, w, 
     assert saved.version == ROUNDS + 1
     versions = session.scalars(select(ScoringRevision.version)).all()
     assert sorted(versions) == list(range(1, ROUNDS + 1))
+
+
+def test_two_quarter_saves_for_one_goal_at_once_one_wins_one_gets_the_conflict(
+    pg, w, login_as, session
+):
+    g = make.goal(session, w.w1, w.p1)
+    session.commit()
+    url = f"/borgere/{w.c1.id}/kvartal"
+    a, b = login_as(w.w1), login_as(w.w1)
+    base = {"scored_on": "2026-08-10", "participation": "together"}
+    for n in range(ROUNDS):
+        la = latest_fields(a.get(url).get_data(as_text=True))
+        lb = latest_fields(b.get(url).get_data(as_text=True))
+        statuses = race(
+            pg,
+            [
+                saving(a, url, {**base, **la, f"goal-{g.id}.value": str(n % 5)}),
+                saving(b, url, {**base, **lb, f"goal-{g.id}.value": str((n + 1) % 5)}),
+            ],
+        )
+        assert statuses == [302, 409]
+    # One status per round: no second status made without seeing the first.
+    assert session.scalar(select(func.count()).select_from(Scoring)) == ROUNDS
