@@ -19,6 +19,7 @@ from bostotte.charts.model import Chart, Cutoff, FkoPoint, Scale, Step
 from bostotte.charts.rem import rem_multiples, rem_radar
 from bostotte.charts.timeline import subgoal_timeline
 from bostotte.citizens.models import Citizen
+from bostotte.common.dates import window_error
 from bostotte.goals.models import Goal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring
@@ -71,8 +72,15 @@ class CitizenCharts:
     timelines: dict[int, Chart] = field(default_factory=dict)  # by goal id
 
 
+def drawn(scorings: Sequence[Scoring]) -> list[Scoring]:
+    """The scorings a time axis can hold: one dated outside the domain's window (stored
+    before it was enforced) is left out of the charts; the page's list still shows it."""
+    return [s for s in scorings if window_error(s.scored_on) is None]
+
+
 def fit_chart(citizen: Citizen, scorings: Sequence[Scoring], *, you: bool = False) -> Chart:
     ors_def, srs_def = instruments.get("ORS"), instruments.get("SRS")
+    scorings = drawn(scorings)
     ors = [(s.scored_on, s.total) for s in scorings if s.instrument == ors_def.id]
     srs = [(s.scored_on, s.total) for s in scorings if s.instrument == srs_def.id]
     return _ors_srs_chart(
@@ -95,7 +103,7 @@ def rem_data(
         # a scoring from before an item was added to the file cannot be drawn whole
         [
             (s.scored_on, s.values)
-            for s in scorings
+            for s in drawn(scorings)
             if s.instrument == rem.id and set(rem.item_ids) <= s.values.keys()
         ],
         scale_of(rem),
@@ -106,7 +114,7 @@ def goal_fko_chart(goal: Goal, scorings: Sequence[Scoring], *, you: bool = False
     fko = instruments.get("FKO")
     points = [
         FkoPoint(s.scored_on, s.total, s.occasion or "status")
-        for s in scorings
+        for s in drawn(scorings)
         if s.instrument == fko.id and s.goal_id == goal.id
     ]
     return _fko_chart(

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from bostotte.common.dates import window_error
+
 FONT = "IBM Plex Sans, Arial, sans-serif"
 
 # DKFDS text and greys, and series colours with at least 4.5:1 on white (they are used
@@ -391,6 +393,15 @@ class Linear:
         if self.d1 == self.d0:
             return (self.r0 + self.r1) / 2
         return self.r0 + (value - self.d0) * (self.r1 - self.r0) / (self.d1 - self.d0)
+
+
+UNDRAWABLE = "En af datoerne ligger uden for årene 2000–2100 og kan ikke tegnes; se tabellen."
+
+
+def drawable(dates: Iterable[date]) -> bool:
+    """Whether a time axis can hold every date: one stored before the domain's window was
+    enforced (year 1, year 9999) cannot, and the chart is then its words and table."""
+    return all(window_error(d) is None for d in dates)
 
 
 def date_scale(start: date, end: date, x0: float, x1: float) -> Callable[[date], float]:

@@ -15,11 +15,13 @@ from bostotte.charts.svg import (
     LAYOUTS,
     MUTED,
     TEXT,
+    UNDRAWABLE,
     X_AXIS_HEIGHT,
     Box,
     Layout,
     Swatch,
     date_scale,
+    drawable,
     group,
     legend,
     line,
@@ -71,9 +73,6 @@ def subgoal_timeline(
     )
     if not steps:
         return Chart(chart_id, title, "Målet har ingen delmål endnu.", table)
-    dates = [period[0], period[1], *(s.start for s in steps), *(s.due for s in steps if s.due)]
-    start, end = min(dates), max(dates)
-    end = max(end, start + timedelta(days=30))  # a one-day plan still gets an axis
     counts = count_list(
         [(sum(s.status == key for s in steps), SUBGOAL_STATUSES[key].lower()) for key in LOOKS]
     )
@@ -85,6 +84,11 @@ def subgoal_timeline(
             + join([f"{s.title}, {day(s.due)}" for s in overdue if s.due])
             + ")"
         )
+    dates = [period[0], period[1], *(s.start for s in steps), *(s.due for s in steps if s.due)]
+    if not drawable(dates):
+        return Chart(chart_id, title, f"{summary}. {UNDRAWABLE}", table)
+    start, end = min(dates), max(dates)
+    end = max(end, start + timedelta(days=30))  # a one-day plan still gets an axis
     desc = f"Tidslinje over {len(steps)} delmål fra {day(start)} til {day(end)}."
     wide, narrow = (
         _svg(layout, chart_id, title, desc, steps, start, end, today) for layout in LAYOUTS

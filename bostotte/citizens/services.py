@@ -12,6 +12,7 @@ from bostotte.auth.models import Role, Team, User
 from bostotte.auth.permissions import CitizenFlags, citizen_flags, citizen_scope
 from bostotte.charts.citizen import CitizenCharts, citizen_charts
 from bostotte.citizens.models import MONTHS_82B, SESSIONS_82B, Citizen, Plan
+from bostotte.common.dates import clamped
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import add_months
@@ -82,17 +83,23 @@ def facts_for(
     citizen: Citizen, last: dict[tuple[str, int | None], date], today: date
 ) -> CitizenFacts:
     plan = citizen.active_plan
+    # Clamped: the cadence's date arithmetic must not overflow on a date stored before the
+    # domain's window was enforced (common/dates.py).
     return CitizenFacts(
         uses_fko=citizen.uses_fko,
         uses_fit=citizen.uses_fit,
         uses_rem=citizen.uses_rem,
         pakke1=citizen.pakke1,
         legal_basis=citizen.legal_basis,
-        start_date=citizen.start_date,
-        plan_start=plan.start_date if plan else None,
-        plan_end=plan.end_date if plan else None,
-        active_goals=tuple((g.id, g.target_date) for g in plan.active_goals) if plan else (),
-        last_scored=last,
+        start_date=clamped(citizen.start_date),
+        plan_start=clamped(plan.start_date) if plan else None,
+        plan_end=clamped(plan.end_date) if plan else None,
+        active_goals=tuple(
+            (g.id, g.target_date and clamped(g.target_date)) for g in plan.active_goals
+        )
+        if plan
+        else (),
+        last_scored={key: clamped(day) for key, day in last.items()},
         ended=plan is None and citizen.end_date is not None and citizen.end_date <= today,
         rhythm=citizen.rhythm,
     )

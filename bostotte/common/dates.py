@@ -30,6 +30,12 @@ def window_error(day: date) -> str | None:
     return None if EARLIEST <= day <= LATEST else OUTSIDE_WINDOW
 
 
+def clamped(day: date) -> date:
+    """`day` moved into the window: for reckoning with a date stored before these rules (a
+    reminder a year 9999 plan would give, a day before year 1), never for showing it."""
+    return min(max(day, EARLIEST), LATEST)
+
+
 def earliest_scoring(citizen_start: date) -> date:
     """The first day a scoring of a citizen starting on `citizen_start` may have."""
     try:

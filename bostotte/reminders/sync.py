@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import facts_for, last_scored_dates
+from bostotte.common.dates import clamped
 from bostotte.common.db import Session
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal
 from bostotte.reminders.cadence import CitizenFacts, Due, due_items
@@ -47,7 +48,7 @@ def citizen_facts(
     facts = facts_for(citizen, last, today)
     plan = citizen.active_plan
     subgoals = tuple(
-        (sg.id, g.id, sg.target_date)
+        (sg.id, g.id, sg.target_date and clamped(sg.target_date))  # as facts_for's dates
         for g in (plan.active_goals if plan else [])
         for sg in g.subgoals
         if sg.status in OPEN_SUBGOAL_STATUSES
