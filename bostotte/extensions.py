@@ -61,7 +61,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # In-memory counts per process; set RATELIMIT_STORAGE_URI (e.g. redis://) for several workers.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# A moving window: a fixed one lets twice the limit through around a minute's turn.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="moving-window")
 
 # Downloads and reports that read a whole history or print a PDF, counted together per user:
 # one person clicking again and again (or a script) must not occupy the workers colleagues'

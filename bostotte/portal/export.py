@@ -120,27 +120,14 @@ def citizen_record(
             .order_by(SignalAck.seen_at, SignalAck.id)
         )
     )
-    # The PDF counts the log (a few columns of each row); the JSON lists every row.
-    log = (
-        []
-        if pdf
-        else list(
-            session.scalars(
-                select(AccessLog)
-                .where(AccessLog.citizen_id == cid)
-                .order_by(AccessLog.at, AccessLog.id)
-            )
+    # Columns, not objects: her log can run to tens of thousands of rows (issue 24).
+    log = session.execute(
+        select(
+            AccessLog.at, AccessLog.actor_id, AccessLog.actor_role, AccessLog.what, AccessLog.path
         )
-    )
-    reads = (
-        session.execute(
-            select(AccessLog.at, AccessLog.actor_id, AccessLog.actor_role).where(
-                AccessLog.citizen_id == cid
-            )
-        ).all()
-        if pdf
-        else []
-    )
+        .where(AccessLog.citizen_id == cid)
+        .order_by(AccessLog.at, AccessLog.id)
+    ).all()
 
     # Names of the staff who appear in her record (and only those): one query.
     ids: set[int | None] = {citizen.caseworker_id, citizen.primary_worker_id}
@@ -150,7 +137,7 @@ def citizen_record(
     ids |= {r.replaced_by_id for s in scorings for r in s.revisions}
     ids |= {c.author_id for c in comments} | {d.author_id for d in declines}
     ids |= {i.created_by_id for i in invitations} | {a.seen_by_id for a in acks}
-    ids |= {e.actor_id for e in log} | {r.actor_id for r in reads}
+    ids |= {e.actor_id for e in log}
     users = people(session, {i for i in ids if i is not None})
 
     def name(user_id: int | None) -> str | None:
@@ -158,6 +145,8 @@ def citizen_record(
             return None
         user = users.get(user_id)
         return user.name if user else "(slettet bruger)"
+
+    teams = {i: [t.name for t in u.teams] for i, u in users.items()}
 
     comments_by: dict[int, list[dict[str, Any]]] = {}
     for c in comments:
@@ -252,29 +241,30 @@ def citizen_record(
             }
             for a in acks
         ],
-        "access_log": [
+    }
+    if not pdf:
+        record["access_log"] = [
             {
                 "at": _iso(e.at),
                 "by": name(e.actor_id),
                 "role": e.actor_role,
-                "teams": [t.name for t in users[e.actor_id].teams] if e.actor_id in users else [],
+                "teams": teams.get(e.actor_id, []) if e.actor_id is not None else [],
                 "what": e.what,
                 "path": e.path,
             }
             for e in log
-        ],
-    }
-    if pdf:
-        record.pop("access_log")
-        record["access_summary"] = _access_summary(reads, name, now)
-        record["scorings_per_year"] = _scorings_per_year(session, cid)
-        record["scorings_left_out"] = sum(y["count"] for y in record["scorings_per_year"]) - len(
-            scorings
-        )
-        for key in ("invitations", "declines", "reminders", "signals_seen"):
-            rows = record[key]
-            record[key] = rows[-PDF_ROWS:]
-            record[f"{key}_left_out"] = len(rows) - len(record[key])
+        ]
+        return record
+    # The PDF's bounds (PDF_SCORINGS …): the log counted, not listed; long lists cut.
+    record["access_summary"] = _access_summary(log, name, now)
+    record["scorings_per_year"] = _scorings_per_year(session, cid)
+    record["scorings_left_out"] = sum(y["count"] for y in record["scorings_per_year"]) - len(
+        scorings
+    )
+    for key in ("invitations", "declines", "reminders", "signals_seen"):
+        rows = record[key]
+        record[key] = rows[-PDF_ROWS:]
+        record[f"{key}_left_out"] = len(rows) - len(record[key])
     return record
 
 
@@ -284,7 +274,7 @@ def _access_summary(reads: Sequence[Any], name: Any, now: datetime) -> dict[str,
     today = now.astimezone(LOCAL_TZ).date()
     first_month = today.year * 12 + today.month - PDF_LOG_MONTHS
     counts: dict[tuple[int, int], Counter[tuple[int | None, str]]] = {}
-    for at, actor_id, role in reads:
+    for at, actor_id, role, _what, _path in reads:
         local = at.astimezone(LOCAL_TZ)
         # (year, month), or (year, 0) for a whole year
         month = local.month if local.year * 12 + local.month > first_month else 0

