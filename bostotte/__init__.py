@@ -26,6 +26,7 @@ from bostotte.api import problems
 from bostotte.api.docs import bp as api_docs_bp
 from bostotte.api.views import bp as tokens_bp
 from bostotte.audit import models as _audit_models  # noqa: F401
+from bostotte.audit.views import bp as audit_bp
 from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
 from bostotte.auth.permissions import Denied, menu
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         scoring_bp,
         portal_bp,
         admin_bp,
+        audit_bp,
         reminders_bp,
         authority_bp,
         invitations_bp,

@@ -93,3 +93,80 @@ def test_the_citizen_sees_her_whole_log_a_page_at_a_time(w, login_as, session):
     assert client.get("/mig/hvem-har-set?side=x").status_code == 200
     # her own reading of the page is left out of it
     assert ">Hvem har set mine oplysninger</td>" not in first + last
+
+
+# ------------------------------------------------------------- the administrator's viewer
+
+
+def test_the_administrator_filters_the_log_and_her_reading_is_logged(w, login_as, session):
+    log_access(session, w.w1, w.c1.id, "borgerside", f"/borgere/{w.c1.id}")
+    log_access(session, w.w2, w.c2.id, "borgerside", f"/borgere/{w.c2.id}")
+    log_access(session, w.borger, w.c1.id, "mine mål", "/mig")
+    session.commit()
+    session.execute(
+        update(AccessLog)
+        .where(AccessLog.actor_id == w.w2.id)
+        .values(at=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    )
+    session.commit()
+    admin = login_as(w.admin)
+
+    page = admin.get(f"/admin/adgangslog?borger={w.c1.id}").get_data(as_text=True)
+    assert "2 opslag" in page and "Borgeren selv" in page
+    assert w.c1.display_name not in page  # the administrator reads no citizen record
+    page = admin.get(f"/admin/adgangslog?bruger={w.w1.id}").get_data(as_text=True)
+    assert "1 opslag" in page and w.w1.name in page and w.w2.name not in page
+    page = admin.get("/admin/adgangslog?fra=2026-03-01&til=1-3-2026").get_data(as_text=True)
+    assert "1 opslag" in page and w.w2.name in page
+
+    # each view wrote one row per citizen shown, as hers (the filters above: c1, c1, c2)
+    mine = session.scalars(select(AccessLog).where(AccessLog.actor_id == w.admin.id)).all()
+    assert sorted(r.citizen_id for r in mine) == sorted([w.c1.id, w.c1.id, w.c2.id])
+    assert {r.actor_role for r in mine} == {"administrator"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bruger=x",
+        "borger=2147483648",
+        "fra=2026-13-01",
+        "fra=9999-12-31",
+        "fra=2026-03-02&til=2026-03-01",
+    ],
+)
+def test_a_bad_filter_is_a_danish_message_not_an_error(query, w, login_as, session):
+    for url in (f"/admin/adgangslog?{query}", f"/admin/adgangslog/adgangslog.csv?{query}"):
+        r = login_as(w.admin).get(url)
+        assert r.status_code == 400 and "error-summary" in r.get_data(as_text=True), url
+    assert session.scalars(select(AccessLog)).all() == []
+
+
+def test_the_csv_holds_every_row_of_the_filter_with_formulas_quoted(w, login_as, session):
+    for i in range(PER_PAGE + 5):  # more than a page
+        log_access(session, w.w1, w.c1.id, f"borgerside {i}", "/borgere/1")
+    log_access(session, w.w1, w.c2.id, '=HYPERLINK("http://x")', "/borgere/2")
+    session.commit()
+    r = login_as(w.admin).get(f"/admin/adgangslog/adgangslog.csv?bruger={w.w1.id}")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    lines = r.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Tidspunkt;Bruger-id;Bruger")
+    assert len(lines) == 1 + PER_PAGE + 6
+    assert any("'=HYPERLINK" in line for line in lines)
+    assert not any(line.split(";")[5].startswith(("=", '"=')) for line in lines)
+    logged = session.scalars(select(AccessLog).where(AccessLog.actor_id == w.admin.id)).all()
+    assert sorted(r.citizen_id for r in logged) == sorted([w.c1.id, w.c2.id])
+
+
+@pytest.mark.parametrize("who", ["w1", "leader", "authority", "borger"])
+def test_only_the_administrator_opens_the_log(who, w, login_as):
+    client = login_as(getattr(w, who))
+    assert client.get("/admin/adgangslog").status_code == 403
+    assert client.get("/admin/adgangslog/adgangslog.csv").status_code == 403
+
+
+def test_anonymous_gets_the_login_page_for_the_log(client):
+    for url in ("/admin/adgangslog", "/admin/adgangslog/adgangslog.csv"):
+        r = client.get(url)
+        assert r.status_code == 302 and "/login" in r.headers["Location"]
