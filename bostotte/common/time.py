@@ -48,6 +48,10 @@ def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
     month_index = d.month - 1 + months
     year, month = d.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        # past the calendar's edge, from a date stored before the domain's window was
+        # enforced (common/dates.py): the edge, rather than an error on the page
+        return date.max if year > date.max.year else date.min
     for day in (d.day, 30, 29, 28):
         try:
             return date(year, month, min(d.day, day))

@@ -15,6 +15,7 @@ from bostotte.common.dates import (
     window_error,
 )
 from bostotte.common.schema import FormSchema, load_form
+from bostotte.common.time import add_months
 
 TODAY = date(2026, 11, 23)
 
@@ -70,3 +71,9 @@ class _Form(FormSchema):
 )
 def test_domain_date_field(raw, expected):  # type: ignore[no-untyped-def]
     assert load_form(_Form(), {"on": raw}) == expected
+
+
+def test_add_months_stops_at_the_calendars_edge():  # type: ignore[no-untyped-def]
+    assert add_months(date(9999, 12, 31), 6) == date.max
+    assert add_months(date(1, 1, 31), -1) == date.min
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)

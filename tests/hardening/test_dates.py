@@ -262,7 +262,12 @@ def test_stored_dates_render(g, session, login_as, sql, day):  # type: ignore[no
     session.execute(text(sql), {"d": day})
     session.commit()
     pages = []
-    for user, url in ((g.w1, f"/borgere/{g.c1.id}"), (g.borger, "/mig")):
+    for user, url in (
+        (g.w1, f"/borgere/{g.c1.id}"),
+        (g.borger, "/mig"),
+        (g.w1, "/borgere"),  # the list's signals reckon months from her ORS dates
+        (g.w1, "/opgaver"),
+    ):
         r = login_as(user).get(url)
         assert r.status_code == 200, (url, r.status_code)
         pages.append(r.get_data(as_text=True))
