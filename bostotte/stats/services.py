@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bostotte import instruments
 from bostotte.auth.models import User
@@ -191,16 +191,19 @@ def compute(
     """
     today = today or date.max
     _check(period, by)
-    result = _overall(session, period, _rows(session, period, None, today, scope), min_cell)
+    rows = _rows(session, period, None, today, scope)
+    result = _overall(session, period, rows, min_cell, target_team(scope))
     if by is not None:
         result["by"] = _breakdown(session, period, by, today, scope, min_cell)
     return _strip(result)
 
 
-def _overall(session: Session, period: Period, rows: Rows, min_cell: int) -> dict[str, Any]:
+def _overall(
+    session: Session, period: Period, rows: Rows, min_cell: int, team_id: int | None
+) -> dict[str, Any]:
     """compute()'s result without a breakdown, from the rows of group "all"."""
     overall = _measures(rows, "all", min_cell)
-    _attach_targets(overall["fko"]["by_theme"], targets_for(session, period))
+    _attach_targets(overall["fko"]["by_theme"], targets_for(session, period, team_id))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "min_cell": min_cell,
@@ -434,7 +437,9 @@ def dashboard(
     # The period's totals and its breakdowns are sums of one cross table's cells.
     cells = _cells(session, period, today, scope)
     return {
-        "current": _strip(_overall(session, period, _margin(cells, None), min_cell)),
+        "current": _strip(
+            _overall(session, period, _margin(cells, None), min_cell, target_team(scope))
+        ),
         "previous_period": previous,
         "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
         "trend": fko_trend(
@@ -464,8 +469,15 @@ def _dig(cell: dict[str, Any], path: tuple[str, ...]) -> Cell:
 
 
 def set_target(
-    session: Session, theme: str, period: Period, share: float, user_id: int | None = None
+    session: Session,
+    theme: str,
+    period: Period,
+    share: float,
+    user_id: int | None = None,
+    team_id: int | None = None,
 ) -> StatTarget:
+    """The target of one team (a leader's, for a team she leads: the caller checks), or
+    with no team the municipality's."""
     if theme not in ALL_THEMES:
         raise DomainError("Ukendt tema.", "theme")
     if not 0 <= share <= 1:
@@ -474,6 +486,7 @@ def set_target(
         raise DomainError("Perioden slutter før den begynder.", "to")
     target = session.scalar(
         select(StatTarget).where(
+            StatTarget.team_id.is_(None) if team_id is None else StatTarget.team_id == team_id,
             StatTarget.theme == theme,
             StatTarget.period_from == period.start,
             StatTarget.period_to == period.end,
@@ -481,6 +494,7 @@ def set_target(
     )
     if target is None:
         target = StatTarget(
+            team_id=team_id,
             theme=theme,
             period_from=period.start,
             period_to=period.end,
@@ -494,19 +508,44 @@ def set_target(
     return target
 
 
-def targets_for(session: Session, period: Period) -> dict[str, float]:
-    """The target per theme for a period: the one whose period covers it, the narrowest."""
+def set_team_target(
+    session: Session, scope: Scope, theme: str, period: Period, share: float, user_id: int
+) -> StatTarget:
+    """A leader's target, for the one team of her view (`scope`, her teams only)."""
+    team_id = target_team(scope)
+    if team_id is None:
+        raise DomainError("Vælg ét team øverst på siden: et mål gælder ét team.", "team")
+    return set_target(session, theme, period, share, user_id, team_id)
+
+
+def target_team(scope: Scope) -> int | None:
+    """The team whose own targets a view shows: the one team it counts, else none (the
+    municipality's targets, as for several teams or everyone)."""
+    teams = scope.team_ids
+    return teams[0] if teams is not None and len(teams) == 1 else None
+
+
+def targets_for(session: Session, period: Period, team_id: int | None = None) -> dict[str, float]:
+    """The target per theme for a period: the one whose period covers it, the narrowest;
+    the team's own before the municipality's. Another team's is never read."""
     rows = session.scalars(
         select(StatTarget).where(
-            StatTarget.period_from <= period.start, StatTarget.period_to >= period.end
+            StatTarget.period_from <= period.start,
+            StatTarget.period_to >= period.end,
+            or_(StatTarget.team_id.is_(None), StatTarget.team_id == team_id),
         )
     )
     chosen: dict[str, StatTarget] = {}
     for t in rows:
         best = chosen.get(t.theme)
-        if best is None or (t.period_to - t.period_from) < (best.period_to - best.period_from):
+        if best is None or _ranks_before(t, best):
             chosen[t.theme] = t
     return {theme: t.share for theme, t in chosen.items()}
+
+
+def _ranks_before(t: StatTarget, other: StatTarget) -> bool:
+    own = (t.team_id is None, t.period_to - t.period_from)
+    return own < (other.team_id is None, other.period_to - other.period_from)
 
 
 def _attach_targets(by_theme: dict[str, Cell], targets: dict[str, float]) -> None:

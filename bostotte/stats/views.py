@@ -36,6 +36,7 @@ TARGET_LABELS = {
     "andel": "Mål i procent",
     "maal_fra": "Gælder fra",
     "maal_til": "Gælder til",
+    "team": "Team",
 }
 
 
@@ -111,6 +112,9 @@ def _page(
     view = None if errors else _view(filters)
     teams = sorted(current_user.teams, key=lambda t: t.name)
     team_name = next((t.name for t in teams if t.id == filters.team), None)
+    # The team a target set here is for: the one team in view (her only one, or the chosen).
+    target_team = services.target_team(filters.scope()) if not errors else None
+    target_team_name = next((t.name for t in teams if t.id == target_team), None)
     # A target usually covers whole years: those of the period in view.
     form = target_form or {
         "maal_fra": date(filters.start.year, 1, 1).isoformat(),
@@ -129,6 +133,7 @@ def _page(
         target_form=form,
         target_errors=target_errors or {},
         target_labels=TARGET_LABELS,
+        target_team_name=target_team_name,
         # Myndighed: her referred citizens' numbers, no targets, reports or staff.
         referred=filters.scope().referred_by is not None,
         lead=may(current_user, Action.LEAD),
@@ -149,11 +154,13 @@ def set_target() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
+    scope = filters.scope()  # another team's: 403
     target, target_errors = submit(
         TargetSchema(),
         request.form,
-        lambda data: services.set_target(
+        lambda data: services.set_team_target(
             db.session,
+            scope,
             data["maal_tema"],
             Period(data["maal_fra"], data["maal_til"]),
             data["andel"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -13,14 +14,19 @@ from sqlalchemy import select
 from bostotte import create_app
 from bostotte.auth import passwords
 from bostotte.auth.models import Role, User
+from bostotte.auth.permissions import stats_scope
 from bostotte.common import csv_safe
 from bostotte.common.time import utcnow
 from bostotte.config import identity_settings
 from bostotte.invitations.services import invite
+from bostotte.stats import services
+from bostotte.stats.models import StatTarget
+from bostotte.stats.queries import Period, Scope
 from tests import factories as make
 from tests.stats import bulk
 
 YEAR = {"fra": "2026-01-01", "til": "2026-11-23"}
+P = Period(date(2026, 1, 1), date(2026, 11, 23))
 PASSWORD = "Blå hest i Vejle 1987"
 FORMULA = '=HYPERLINK("http://x","klik")'
 
@@ -227,3 +233,62 @@ def test_the_list_is_the_bundled_one_and_long_enough():
     assert len(common) > 10_000 and "password" in common and "12345678" in common
     assert not any(p.startswith("#") for p in common)
     assert not passwords.is_common(PASSWORD) and passwords.is_common(" PASSWORD ")
+
+
+# --------------------------------------------------------------- statistics targets per team
+
+TARGET = {
+    "maal_tema": "mestring",
+    "andel": "70",
+    "maal_fra": "2026-01-01",
+    "maal_til": "2026-12-31",
+}
+
+
+def test_a_leaders_target_is_her_teams_and_no_other_leader_reads_or_sets_it(w, session, login_as):
+    other_leader = make.user(session, Role.LEADER, [w.t2])
+    session.commit()
+    leader = login_as(w.leader)
+    r = leader.post("/statistik/maal", query_string=YEAR, data=TARGET)
+    assert r.status_code == 302
+    target = session.scalars(select(StatTarget)).one()
+    assert target.team_id == w.t1.id and target.share == 0.7
+    # Team Syd's leader: Team Nord's target is not hers to see ...
+    dashboard = services.compute(
+        session, P, scope=stats_scope(other_leader), today=date(2026, 11, 23)
+    )
+    assert "target" not in dashboard["fko"]["by_theme"].get("mestring", {})
+    mine = services.compute(session, P, scope=stats_scope(w.leader), today=date(2026, 11, 23))
+    assert mine["fko"]["by_theme"]["mestring"]["target"] == 0.7
+    # ... nor to set: Team Nord in her URL is refused, and her own is a target of her own
+    them = login_as(other_leader)
+    refused = them.post("/statistik/maal", query_string={**YEAR, "team": w.t1.id}, data=TARGET)
+    assert refused.status_code == 403
+    assert (
+        them.post("/statistik/maal", query_string=YEAR, data={**TARGET, "andel": "40"}).status_code
+        == 302
+    )
+    session.expire_all()
+    shares = {t.team_id: t.share for t in session.scalars(select(StatTarget))}
+    assert shares == {w.t1.id: 0.7, w.t2.id: 0.4}
+
+
+def test_the_municipalitys_target_is_seen_where_a_team_has_none(w, session):
+    services.set_target(session, "mestring", P, 0.6)  # `flask bostotte target`: no team
+    services.set_target(session, "mestring", P, 0.8, team_id=w.t1.id)
+    today = date(2026, 11, 23)
+    nord = services.compute(session, P, scope=stats_scope(w.leader), today=today)
+    assert nord["fko"]["by_theme"]["mestring"]["target"] == 0.8
+    both = services.compute(session, P, scope=Scope((w.t1.id, w.t2.id)), today=today)
+    assert both["fko"]["by_theme"]["mestring"]["target"] == 0.6
+
+
+def test_a_leader_of_several_teams_picks_one_for_a_target(w, session, login_as):
+    w.leader.teams.append(w.t2)
+    session.commit()
+    leader = login_as(w.leader)
+    r = leader.post("/statistik/maal", query_string=YEAR, data=TARGET)
+    assert r.status_code == 400 and "et mål gælder ét team" in r.get_data(as_text=True)
+    assert session.scalars(select(StatTarget)).all() == []
+    page = leader.get("/statistik", query_string={**YEAR, "team": w.t2.id}).get_data(as_text=True)
+    assert "Målet gælder <strong>Team Syd</strong>" in page
