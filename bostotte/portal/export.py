@@ -4,11 +4,10 @@ is this dict, the PDF is a template over it. Every query is filtered on her citi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from bostotte import instruments
@@ -120,14 +119,24 @@ def citizen_record(
             .order_by(SignalAck.seen_at, SignalAck.id)
         )
     )
-    # Columns, not objects: her log can run to tens of thousands of rows (issue 24).
-    log = session.execute(
-        select(
-            AccessLog.at, AccessLog.actor_id, AccessLog.actor_role, AccessLog.what, AccessLog.path
-        )
-        .where(AccessLog.citizen_id == cid)
-        .order_by(AccessLog.at, AccessLog.id)
-    ).all()
+    # Her log can run to tens of thousands of rows (issue 24): the JSON reads it as columns,
+    # not objects; the PDF has the database count it.
+    log = (
+        []
+        if pdf
+        else session.execute(
+            select(
+                AccessLog.at,
+                AccessLog.actor_id,
+                AccessLog.actor_role,
+                AccessLog.what,
+                AccessLog.path,
+            )
+            .where(AccessLog.citizen_id == cid)
+            .order_by(AccessLog.at, AccessLog.id)
+        ).all()
+    )
+    reads = _reads_per_period(session, cid, now) if pdf else []
 
     # Names of the staff who appear in her record (and only those): one query.
     ids: set[int | None] = {citizen.caseworker_id, citizen.primary_worker_id}
@@ -137,7 +146,7 @@ def citizen_record(
     ids |= {r.replaced_by_id for s in scorings for r in s.revisions}
     ids |= {c.author_id for c in comments} | {d.author_id for d in declines}
     ids |= {i.created_by_id for i in invitations} | {a.seen_by_id for a in acks}
-    ids |= {e.actor_id for e in log}
+    ids |= {e.actor_id for e in log} | {r[1] for r in reads}
     users = people(session, {i for i in ids if i is not None})
 
     def name(user_id: int | None) -> str | None:
@@ -256,7 +265,7 @@ def citizen_record(
         ]
         return record
     # The PDF's bounds (PDF_SCORINGS …): the log counted, not listed; long lists cut.
-    record["access_summary"] = _access_summary(log, name, now)
+    record["access_summary"] = _access_summary(reads, name)
     record["scorings_per_year"] = _scorings_per_year(session, cid)
     record["scorings_left_out"] = sum(y["count"] for y in record["scorings_per_year"]) - len(
         scorings
@@ -268,19 +277,56 @@ def citizen_record(
     return record
 
 
-def _access_summary(reads: Sequence[Any], name: Any, now: datetime) -> dict[str, Any]:
-    """Her access log counted per month (the latest PDF_LOG_MONTHS, in Danish time) and per
-    year before that, each period with who read how often and in which role; newest first."""
+def _reads_per_period(
+    session: Session, cid: int, now: datetime
+) -> list[tuple[tuple[int, int], int | None, str, int]]:
+    """Her reads counted per period, reader and role: ((year, month), actor, role, count),
+    month 0 for a whole year. The periods are months in Danish time, the latest
+    PDF_LOG_MONTHS, and whole years before them back to her first read. The database counts
+    (one CASE over the periods' first instants), so no row of the log is loaded."""
+    first = session.scalar(select(func.min(AccessLog.at)).where(AccessLog.citizen_id == cid))
+    if first is None:
+        return []
     today = now.astimezone(LOCAL_TZ).date()
-    first_month = today.year * 12 + today.month - PDF_LOG_MONTHS
+    periods: list[tuple[int, int]] = []
+    year, month = today.year, today.month
+    for _ in range(PDF_LOG_MONTHS):
+        periods.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    # The rest of that year, and every year before it back to the first read.
+    periods += [(y, 0) for y in range(year, min(year, first.astimezone(LOCAL_TZ).year) - 1, -1)]
+    starts = [datetime(y, m or 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC) for y, m in periods]
+    # Newest first: a read falls in the first period that began before it.
+    bucket = case(
+        *[(AccessLog.at >= start, i) for i, start in enumerate(starts)], else_=len(starts) - 1
+    )
+    # Grouped in an outer query: PostgreSQL does not match a GROUP BY expression whose bound
+    # parameters are numbered apart from the SELECT's.
+    rows = (
+        select(bucket.label("period"), AccessLog.actor_id, AccessLog.actor_role)
+        .where(AccessLog.citizen_id == cid)
+        .subquery()
+    )
+    return [
+        (periods[period], actor_id, role, n)
+        for period, actor_id, role, n in session.execute(
+            select(rows.c.period, rows.c.actor_id, rows.c.actor_role, func.count()).group_by(
+                rows.c.period, rows.c.actor_id, rows.c.actor_role
+            )
+        )
+    ]
+
+
+def _access_summary(
+    reads: list[tuple[tuple[int, int], int | None, str, int]], name: Any
+) -> dict[str, Any]:
+    """The counted reads for the PDF: per period, newest first, who read how often in which
+    role, most first."""
     counts: dict[tuple[int, int], Counter[tuple[int | None, str]]] = {}
-    for at, actor_id, role, _what, _path in reads:
-        local = at.astimezone(LOCAL_TZ)
-        # (year, month), or (year, 0) for a whole year
-        month = local.month if local.year * 12 + local.month > first_month else 0
-        counts.setdefault((local.year, month), Counter())[(actor_id, role)] += 1
+    for period, actor_id, role, n in reads:
+        counts.setdefault(period, Counter())[(actor_id, role)] += n
     return {
-        "total": len(reads),
+        "total": sum(r[3] for r in reads),
         "periods": [
             {
                 "year": year,
