@@ -31,7 +31,14 @@ REFUSED = {
     "revoked": "Der er sendt et nyt link til dig. Brug det nyeste.",
     "expired": "Linket er for gammelt. Et link virker i 7 dage.",
     "unknown": "Linket virker ikke. Tjek, at du har hele linket med.",
+    "taken": (
+        "Linket kan ikke bruges, for e-mailen hører allerede til et andet login. "
+        "Bed din mestringsvejleder om en ny invitation med en anden e-mail."
+    ),
 }
+# The address of a citizen's login until she uses her first link (`claim`): the invited
+# address is hers only then. RFC 2606 keeps `.invalid` from ever being a real domain.
+PENDING_DOMAIN = "afventer.invalid"
 
 
 def hash_token(token: str) -> str:
@@ -59,6 +66,19 @@ class CitizenAccess:
     invitation: Invitation | None
     state: str | None  # the invitation's: open, used, revoked, expired
 
+    @property
+    def activated(self) -> bool:
+        """She has used a link: her login has her own address."""
+        return self.user is not None and not self.user.email.endswith("@" + PENDING_DOMAIN)
+
+    @property
+    def email(self) -> str:
+        """The address she logs in with, or, until she has used a link, the one invited."""
+        if self.activated:
+            assert self.user is not None
+            return self.user.email
+        return self.invitation.email if self.invitation else ""
+
 
 def citizen_access(session: Session, citizen_id: int, now: datetime) -> CitizenAccess:
     invitation = latest_invitation(session, citizen_id)
@@ -74,17 +94,17 @@ def invite(
 ) -> tuple[Invitation, str]:
     """A new invitation for the citizen's login (made now if she has none).
 
-    Returns the invitation and the token; the token is shown once and never stored.
+    Returns the invitation and the token; the token is shown once and never stored. The
+    address becomes her login's when she uses the link (`claim`), not now: the answer is
+    the same whether or not someone else already logs in with it, so the form tells no
+    worker who has a login (issue 24).
     """
     email = normalise_email(email)
     user = citizen_login(session, citizen.id)
-    taken = session.scalar(select(User).where(User.email == email))
-    if taken is not None and taken is not user:
-        raise DomainError("Den e-mail bruges allerede af en anden bruger.", "email")
     if user is None:
         user = create_user(
             session,
-            email=email,
+            email=f"{secrets.token_hex(12)}@{PENDING_DOMAIN}",
             name=citizen.display_name,
             role=Role.CITIZEN,
             password=None,
@@ -92,8 +112,6 @@ def invite(
         )
     elif not user.active:
         raise DomainError("Borgerens login er slået fra. Kontakt administratoren.")
-    else:
-        user.email = email
     session.execute(
         update(Invitation)
         .where(
@@ -152,7 +170,13 @@ def redeem(session: Session, token: str, password: str, repeated: str, *, now: d
 
 
 def claim(session: Session, invitation: Invitation, now: datetime) -> User:
-    """Use the link up and return the citizen's login. Raises DomainError."""
+    """Use the link up and return the citizen's login, which from now on has the invited
+    address. Raises DomainError."""
+    taken = session.scalar(
+        select(User.id).where(User.email == invitation.email, User.id != invitation.user_id)
+    )
+    if taken is not None:  # told to whoever holds the link, never on the worker's form
+        raise DomainError(REFUSED["taken"])
     # Claimed in one statement, so two tabs (or two people) cannot both use the link.
     claimed = session.execute(
         update(Invitation)
@@ -169,6 +193,7 @@ def claim(session: Session, invitation: Invitation, now: datetime) -> User:
     user = session.get_one(User, invitation.user_id)
     if not user.active:
         raise DomainError("Dit login er slået fra. Kontakt din mestringsvejleder.")
+    user.email = invitation.email
     return user
 
 

@@ -32,7 +32,7 @@ def invite(citizen_id: int) -> tuple[str, int]:
     )
     access = services.citizen_access(db.session, citizen.id, utcnow())
     errors: dict[str, list[str]] = {}
-    form: Any = {"email": access.user.email if access.user else "", "send_mail": "1"}
+    form: Any = {"email": access.email, "send_mail": "1"}
     if request.method == "POST":
         form = request.form
         result, errors = submit(

@@ -18,6 +18,7 @@ from bostotte.auth.permissions import stats_scope
 from bostotte.common import csv_safe
 from bostotte.common.time import utcnow
 from bostotte.config import identity_settings
+from bostotte.invitations.models import Invitation
 from bostotte.invitations.services import invite
 from bostotte.stats import services
 from bostotte.stats.models import StatTarget
@@ -292,3 +293,44 @@ def test_a_leader_of_several_teams_picks_one_for_a_target(w, session, login_as):
     assert session.scalars(select(StatTarget)).all() == []
     page = leader.get("/statistik", query_string={**YEAR, "team": w.t2.id}).get_data(as_text=True)
     assert "Målet gælder <strong>Team Syd</strong>" in page
+
+
+# ------------------------------------------------------------------- e-mail enumeration
+
+
+def _invite_page(worker, citizen_id: int, email: str) -> tuple[int, str]:
+    """The worker's answer, with what differs by nature (the link, the address) taken out."""
+    r = worker.post(f"/borgere/{citizen_id}/invitation", data={"email": email})
+    text = re.sub(r"/invitation/[\w-]+", "/invitation/LINK", r.get_data(as_text=True))
+    return r.status_code, text.replace(email, "ADDRESS")
+
+
+def test_the_invite_form_answers_alike_whether_or_not_the_address_has_a_login(
+    w, session, login_as, client
+):
+    """A Team Syd citizen has a login; Team Nord's worker must not learn that (nor that a
+    colleague's address is a login) from the form."""
+    syd = make.user(
+        session, Role.CITIZEN, citizen_id=make.citizen(session, w.t2).id, email="syd@mail.dk"
+    )
+    session.commit()
+    taken = [syd.email, w.w2.email]
+    worker = login_as(w.w1)
+    answers = {
+        email: _invite_page(worker, w.c1.id, email)
+        for email in [*taken, "ledig@mail.dk", w.borger.email]
+    }
+    assert {status for status, _ in answers.values()} == {200}
+    assert len({page for _, page in answers.values()}) == 1
+    # nothing changed for the owners of the taken addresses, and c1's login kept hers
+    session.expire_all()
+    assert session.get(User, w.borger.id).email == w.borger.email
+    # the link for a taken address tells whoever opens it, and changes nothing
+    invitation, token = invite(session, w.w1, w.c1, syd.email, now=utcnow())
+    session.commit()
+    r = client.post(f"/invitation/{token}", data={"password": PASSWORD, "password_again": PASSWORD})
+    assert r.status_code == 410 and "hører allerede til et andet login" in r.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, w.borger.id).email == w.borger.email
+    assert session.get(User, syd.id).email == syd.email
+    assert session.get(Invitation, invitation.id).used_at is None
