@@ -26,6 +26,7 @@ from bostotte.api import problems
 from bostotte.api.docs import bp as api_docs_bp
 from bostotte.api.views import bp as tokens_bp
 from bostotte.audit import models as _audit_models  # noqa: F401
+from bostotte.audit.services import forget_reads
 from bostotte.audit.views import bp as audit_bp
 from bostotte.auth import models as _auth_models  # noqa: F401
 from bostotte.auth import oidc
@@ -180,6 +181,8 @@ def _register_errors(app: Flask) -> None:
         def handler(error: Exception) -> Any:
             if code == 500:
                 db.session.rollback()
+            if code == 404:
+                forget_reads(db.session)
             if problems.is_api_request():
                 return problems.from_http(_as_http(error, code))
             headers = retry_after() if code == 429 else {}
@@ -197,6 +200,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Denied)
     def denied(error: Denied) -> Any:
+        if error.status == 404:
+            forget_reads(db.session)
         if problems.is_api_request():
             return problems.problem(error.status, str(error) or None)
         return render_template(f"errors/{error.status}.html"), error.status

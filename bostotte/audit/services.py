@@ -4,8 +4,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import has_request_context, request
-from sqlalchemy import ColumnElement, func, insert, select
+from flask import g, has_request_context, request
+from sqlalchemy import ColumnElement, event, func, insert, select
+from sqlalchemy.orm import Session as SASession
 
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import User
@@ -39,7 +40,31 @@ def log_access(
 ) -> AccessLog:
     entry = AccessLog(**_row(actor, citizen_id, what, path))
     session.add(entry)
+    if has_request_context():
+        g.setdefault(_UNCOMMITTED, []).append(entry)
     return entry
+
+
+_UNCOMMITTED = "bostotte.uncommitted_reads"
+
+
+@event.listens_for(SASession, "after_commit")
+def _committed(_session: SASession) -> None:
+    # Committed reads stay: a form saved before a later refusal did read her record.
+    if has_request_context():
+        g.pop(_UNCOMMITTED, None)
+
+
+def forget_reads(session: Session) -> None:
+    """A request that ends in 404 showed nothing of her record: the reads it logged and has
+    not committed yet are taken back (the app's 404 handler calls this). The entry points
+    log once the whole path resolved; this covers a view's own 404 after them (an
+    instrument her record does not use, a decline that is not hers)."""
+    for entry in g.pop(_UNCOMMITTED, []):
+        if entry in session.new:
+            session.expunge(entry)
+        elif entry in session:
+            session.delete(entry)
 
 
 def log_accesses(

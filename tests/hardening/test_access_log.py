@@ -170,3 +170,17 @@ def test_anonymous_gets_the_login_page_for_the_log(client):
     for url in ("/admin/adgangslog", "/admin/adgangslog/adgangslog.csv"):
         r = client.get(url)
         assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_a_views_own_404_after_the_entry_point_keeps_no_read(w, login_as, session):
+    # her record uses no REM: the entry point read her, then the view answered 404
+    w.c1.uses_rem = False
+    session.commit()
+    client = login_as(w.w1)
+    assert client.get(f"/borgere/{w.c1.id}/scoringer/REM/ny").status_code == 404
+    # and a decline that is not hers, on the citizen's own pages (inside a form's savepoint)
+    assert login_as(w.borger).post("/mig/nej-tak/999999/fortryd").status_code == 404
+    assert _rows(session) == []
+    # the same page of an instrument she uses is a read
+    assert client.get(f"/borgere/{w.c1.id}/scoringer/ORS/ny").status_code == 200
+    assert [(a, c) for a, c, _ in _rows(session)] == [(w.w1.id, w.c1.id)]
