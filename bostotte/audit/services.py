@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session as SASession
 
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import User
+from bostotte.common import paging
 from bostotte.common.db import Session
 from bostotte.common.time import utcnow
 
@@ -81,7 +82,6 @@ def log_accesses(
 # ----------------------------------------------------------------- reading the log, by pages
 
 PER_PAGE = 50
-MAX_PAGE = 10**6  # a page number beyond any log: the last page, not an OFFSET overflow
 
 
 @dataclass(frozen=True)
@@ -95,26 +95,7 @@ class LogPage:
 
     @property
     def page_links(self) -> list[int | None]:
-        """The page numbers to link: the first, the last and those next to this one; None
-        where numbers are left out."""
-        shown = sorted(
-            {1, self.pages, *range(self.page - 1, self.page + 2)} & set(range(1, self.pages + 1))
-        )
-        out: list[int | None] = []
-        for n in shown:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
-def page_number(raw: str | None) -> int:
-    """The page asked for in the URL; anything but a number is the first, a number beyond
-    any log the last (`log_page`)."""
-    raw = (raw or "").strip()
-    if not raw.isdigit():
-        return 1
-    return MAX_PAGE if len(raw) > 6 else max(int(raw), 1)
+        return paging.page_links(self.page, self.pages)
 
 
 def log_page(

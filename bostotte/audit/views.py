@@ -7,8 +7,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte.audit import viewer
-from bostotte.audit.services import page_number
 from bostotte.auth.permissions import Action, requires
+from bostotte.common.paging import page_number
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.extensions import db, download_limit

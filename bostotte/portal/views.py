@@ -13,11 +13,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte import instruments
-from bostotte.audit.services import page_number
 from bostotte.auth.permissions import Action, NotFound, citizen_for, requires, scoring_for
 from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens.models import Citizen
 from bostotte.common.formatting import dk_date, dk_datetime
+from bostotte.common.paging import page_number
 from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow

@@ -23,6 +23,7 @@ from bostotte.auth.models import Team, User
 from bostotte.auth.permissions import can_view, citizen_scope
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import facts_for
+from bostotte.common import paging
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import Goal, SubGoal
@@ -361,17 +362,7 @@ class Worklist:
 
     @property
     def page_links(self) -> list[int | None]:
-        """The page numbers to link: the first, the last and those next to this one; None
-        where numbers are left out."""
-        shown = sorted(
-            {1, self.pages, *range(self.page - 1, self.page + 2)} & set(range(1, self.pages + 1))
-        )
-        out: list[int | None] = []
-        for n in shown:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
+        return paging.page_links(self.page, self.pages)
 
 
 def worklist(

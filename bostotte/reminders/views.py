@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from bostotte.audit.services import log_accesses
 from bostotte.auth.permissions import Action, citizen_for, requires
+from bostotte.common.paging import page_number
 from bostotte.common.schema import Errors
 from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import status_for, submit
@@ -26,9 +27,7 @@ def _whole_team() -> bool:
 
 
 def _page_number() -> int:
-    """The page of cards asked for; anything but a number is the first."""
-    raw = request.values.get("side") or ""
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return page_number(request.values.get("side"))
 
 
 def resolve_links(line: tasks.TaskLine) -> list[tuple[str, str]]:
