@@ -299,9 +299,13 @@ def test_a_leader_of_several_teams_picks_one_for_a_target(w, session, login_as):
 
 
 def _invite_page(worker, citizen_id: int, email: str) -> tuple[int, str]:
-    """The worker's answer, with what differs by nature (the link, the address) taken out."""
+    """The worker's answer, with what differs by nature taken out: the link, the address,
+    and the clock (the link's expiry to the minute, the CSRF token's timestamp), which may
+    tick over between two requests."""
     r = worker.post(f"/borgere/{citizen_id}/invitation", data={"email": email})
     text = re.sub(r"/invitation/[\w-]+", "/invitation/LINK", r.get_data(as_text=True))
+    text = re.sub(r'name="csrf_token" value="[^"]*"', "", text)
+    text = re.sub(r"\b\d{1,2}[.:]\d{2}\b", "HH:MM", text)
     return r.status_code, text.replace(email, "ADDRESS")
 
 
