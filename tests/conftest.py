@@ -4,6 +4,7 @@ BOSTOTTE_TEST_DATABASE_URL is set), emptied after each test, and logged-in clien
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -178,3 +179,9 @@ def count_queries(app: Flask) -> Any:
             event.remove(db.engine, "before_cursor_execute", count)
 
     return counting
+
+
+def without_csrf(html: str) -> str:
+    """A page without its CSRF tokens: a token carries the second it was signed, so two
+    answers compared whole differ when the clock ticks over between them."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from bostotte.audit.models import AccessLog
 from bostotte.audit.services import PER_PAGE, log_access, log_accesses
 from tests import factories as make
+from tests.conftest import without_csrf
 
 
 @pytest.fixture()
@@ -89,7 +90,8 @@ def test_the_citizen_sees_her_whole_log_a_page_at_a_time(w, login_as, session):
     assert last.count('data-title="Hvem"') == 11
     assert "Borgerside 0<" in last and "Borgerside 0<" not in first  # the oldest, at the end
     # a page beyond the last, or not a number: a page, never an error
-    assert client.get("/mig/hvem-har-set?side=99999999999").get_data(as_text=True) == last
+    beyond = client.get("/mig/hvem-har-set?side=99999999999").get_data(as_text=True)
+    assert without_csrf(beyond) == without_csrf(last)
     assert client.get("/mig/hvem-har-set?side=x").status_code == 200
     # her own reading of the page is left out of it
     assert ">Hvem har set mine oplysninger</td>" not in first + last
