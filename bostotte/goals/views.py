@@ -27,8 +27,10 @@ from bostotte.extensions import db
 from bostotte.goals import history, services
 from bostotte.goals.models import (
     ALL_THEMES,
+    GOAL_FIELD_LABELS,
     GOAL_STATUSES,
     MAX_ACTIVE_GOALS,
+    SUBGOAL_FIELD_LABELS,
     SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
     Goal,
@@ -54,14 +56,7 @@ GOAL_LABELS = {
     "realistic": "Realistisk",
     "target_date": "Måldato",
 }
-CLOSE_LABELS = {"status": "Status", "closed_on": "Afsluttet den", "close_reason": "Begrundelse"}
-SUBGOAL_LABELS = {
-    "title": "Delmål",
-    "method": "Metode",
-    "approach": "Fremgangsmåde",
-    "target_date": "Måldato",
-    "status": "Status",
-}
+CLOSE_LABELS = {k: GOAL_FIELD_LABELS[k] for k in ("status", "closed_on", "close_reason")}
 
 
 def _conflict(
@@ -251,7 +246,7 @@ def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response
             flash("Delmålet er gemt.", "success")
             return _back(citizen)
         if is_conflict(errors):
-            return _conflict(citizen, subgoal, "delmålet", SUBGOAL_LABELS)
+            return _conflict(citizen, subgoal, "delmålet", SUBGOAL_FIELD_LABELS)
     form = (
         request.form
         if request.method == "POST"
