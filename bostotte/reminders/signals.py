@@ -22,8 +22,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
-    extract,
     func,
     literal,
     or_,
@@ -41,6 +39,7 @@ from bostotte.common.time import add_months
 from bostotte.goals.models import Goal
 from bostotte.reminders.cadence import subject_key
 from bostotte.reminders.models import SignalAck
+from bostotte.scoring.cutoffs import ors_cutoff, ors_cutoff_sql
 from bostotte.scoring.models import Scoring
 
 ORS_STILL_LOW_MONTHS = 6
@@ -125,11 +124,6 @@ class Signal:
         if self.goal_id is not None:
             return f"goal-{self.goal_id}"
         return "instrument-SRS" if self.kind == "srs_alliance" else "instrument-ORS"
-
-
-def ors_cutoff(birth_year: int, on: date) -> float:
-    """The clinical cut-off for the citizen's age at `on` (age = year − birth year)."""
-    return instruments.get("ORS").cutoff_for_age(on.year - birth_year)
 
 
 def _short(text: str) -> str:
@@ -252,16 +246,6 @@ def signals_for(facts: SignalFacts) -> list[Signal]:
 # --- Loading ---------------------------------------------------------------------------
 
 
-def _ors_cutoff_on(on: Any, birth_year: Any) -> ColumnElement[float]:
-    """`ors_cutoff` in SQL: the cut-off for the citizen's age (year − birth year) at `on`."""
-    ors = instruments.get("ORS")
-    age = extract("year", on) - birth_year
-    return case(
-        *[(age <= high, value) for _low, high, value in ors.age_cutoffs],
-        else_=ors.cutoffs["adult"],
-    )
-
-
 def _scores(session: Session, fit_ids: list[int], goal_ids: list[int]) -> list[Row[Any]]:
     """The few scores the rules read, each found by an index seek rather than by ranking all
     of them (three years of a citizen are hundreds): per FIT citizen her first ORS, her
@@ -327,7 +311,7 @@ def _scores_query() -> Select[Any]:
     last_ok = select(
         fit.c.id,
         seek(
-            lambda x: and_(ors(x), x.total >= _ors_cutoff_on(x.scored_on, fit.c.birth_year)),
+            lambda x: and_(ors(x), x.total >= ors_cutoff_sql(x.scored_on, fit.c.birth_year)),
             newest=True,
         ).label("ok_id"),
     ).subquery("last_ok")

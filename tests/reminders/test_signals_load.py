@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bostotte.citizens.models import Citizen
-from bostotte.reminders.signals import Score, load_facts, ors_cutoff
+from bostotte.reminders.signals import Score, load_facts
 from bostotte.reminders.sync import with_plans
+from bostotte.scoring.cutoffs import ors_cutoff
 from bostotte.scoring.models import Scoring
 from tests import factories as make
 

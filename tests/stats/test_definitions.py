@@ -161,6 +161,27 @@ def test_ors_change(session, base):
     assert cell["effect_size"] == pytest.approx(mean_change / sd)
 
 
+def test_clinically_significant_is_reliably_recovered(session, base):
+    """OpenFIT's "reliably recovered": first at or below the cut-off (25.0 is clinical),
+    latest above it (25.0 is not recovered), change ≥ 5; the cut-off by her age at the first
+    score (17 then: 28), not at the period's end (18)."""
+    team, _ = base
+    for first, latest, birth_year in (
+        (20.0, 25.0, 1980),  # latest exactly at the cut-off: not recovered
+        (25.0, 30.0, 1980),  # first exactly at the cut-off: clinical, recovered
+        (20.0, 25.1, 1980),  # just above: recovered
+        (24.0, 29.0, 2008),  # 17 at the first score: cut-off 28, recovered
+        (23.0, 28.0, 2008),  # 17 at the first score: 28 is not above 28
+    ):
+        c = make.citizen(session, team, birth_year=birth_year)
+        ors_total(session, c, date(2025, 1, 10), first)
+        ors_total(session, c, date(2025, 11, 10), latest)
+    session.commit()
+    cell = compute(session, P, min_cell=1)["ors"]
+    assert cell["n"] == 5
+    assert cell["clinically_significant"] == 3
+
+
 def test_effect_size_is_null_when_sd_is_zero_or_n_is_one(session, base):
     team, _ = base
     for latest in (27.0, 29.0):

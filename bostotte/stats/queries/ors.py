@@ -3,8 +3,9 @@
 first = the citizen's earliest ORS total on or before P.to; latest = the latest ORS total
 dated inside P; the citizen counts if latest is dated after first. change = latest − first.
 reliably_improved: change ≥ 5; reliably_deteriorated: change ≤ −5; clinically_significant:
-first ≤ the cut-off, latest above it and change ≥ 5 (adult cut-off 25, the children's and
-adolescents' cut-off where the citizen was under 18). Totals are compared at one decimal.
+first at or below the cut-off, latest above it and change ≥ 5, as OpenFIT counts "reliably
+recovered" (adult cut-off 25, the children's and adolescents' cut-off where the citizen was
+under 18 at the first score: scoring/cutoffs.py). Totals are compared at one decimal.
 The statement returns n and sums (of first, latest, change and first²); services turns
 them into means and the effect size (mean change / sample SD of the first scores).
 
@@ -19,11 +20,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Date, Float, and_, case, cast, func, literal, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import Select
 
 from bostotte import instruments
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
+from bostotte.scoring.cutoffs import ors_cutoff_sql
 from bostotte.scoring.models import Scoring
 from bostotte.stats.queries.shared import (
     EVERYONE,
@@ -33,7 +35,6 @@ from bostotte.stats.queries.shared import (
     Period,
     Scope,
     alias,
-    citizen_age,
     fetch,
     grouped,
     in_scope,
@@ -43,14 +44,6 @@ from bostotte.stats.sqldates import add_days, days_between
 
 # Totals carry one decimal; differences of floats are compared with this tolerance.
 EPS = 1e-6
-
-
-def _ors_cutoff() -> ColumnElement[float]:
-    ors = instruments.get("ORS")
-    age = citizen_age()
-    return case(
-        *[(age <= high, value) for _low, high, value in ors.age_cutoffs], else_=ors.cutoffs["adult"]
-    )
 
 
 def _citizen_pick(
@@ -129,7 +122,11 @@ def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tota
     )
     ends = (
         select(
-            f.citizen_id, *(f[e.name] for e in extra), first.label("first"), latest.label("latest")
+            f.citizen_id,
+            *(f[e.name] for e in extra),
+            first_on.label("first_on"),
+            first.label("first"),
+            latest.label("latest"),
         )
         .where(f.first_packed.is_not(None))
         .cte(f"{name}_ends")
@@ -147,10 +144,14 @@ def ors_counts(
 
 @lru_cache(maxsize=256)
 def _ors_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
-    e = citizen_ends("ORS", scope, _ors_cutoff().label("cutoff")).c
+    e = citizen_ends("ORS", scope, Citizen.birth_year.label("birth_year")).c
     reliable = instruments.get("ORS").reliable_change or 0
     units = select(
-        e.citizen_id, e.first, e.latest, (e.latest - e.first).label("change"), e.cutoff
+        e.citizen_id,
+        e.first,
+        e.latest,
+        (e.latest - e.first).label("change"),
+        ors_cutoff_sql(e.first_on, e.birth_year).label("cutoff"),
     ).subquery("ors_units")
     joined, grp = grouped(units, dimension)
     u = units.c
@@ -168,7 +169,14 @@ def _ors_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
             ),
             func.sum(
                 case(
-                    (and_(u.first < u.cutoff, u.latest >= u.cutoff, u.change >= reliable - EPS), 1),
+                    (
+                        and_(
+                            u.first <= u.cutoff + EPS,
+                            u.latest > u.cutoff + EPS,
+                            u.change >= reliable - EPS,
+                        ),
+                        1,
+                    ),
                     else_=0,
                 )
             ).label("clinically_significant"),
