@@ -1,0 +1,1 @@
+"""Tilsyn (issue 23): the kvalitetsmodel as data, visits scored against it, the spindelvæv."""
