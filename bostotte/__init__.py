@@ -58,6 +58,8 @@ from bostotte.scoring import models as _scoring_models  # noqa: F401
 from bostotte.scoring.views import bp as scoring_bp
 from bostotte.stats import models as _stats_models  # noqa: F401
 from bostotte.stats.views import bp as stats_bp
+from bostotte.tilsyn import models as _tilsyn_models  # noqa: F401
+from bostotte.tilsyn.views import bp as tilsyn_bp
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         authority_bp,
         invitations_bp,
         stats_bp,
+        tilsyn_bp,
         api_docs_bp,
         tokens_bp,
     ):

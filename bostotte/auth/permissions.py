@@ -62,6 +62,7 @@ class Action(StrEnum):
     WORKLIST = "worklist"  # myndighed's worklist of her referred citizens
     ADMIN = "admin"  # teams and staff logins
     KEEP_ALIVE = "keep_alive"  # a long staff form keeps her login alive while she types
+    TILSYN = "tilsyn"  # /tilsyn: the leader's visits; a worker's handleplan actions
 
 
 STAFF = frozenset({Role.WORKER, Role.LEADER, Role.AUTHORITY})
@@ -88,6 +89,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.WORKLIST: frozenset({Role.AUTHORITY}),
     Action.ADMIN: frozenset({Role.ADMIN}),
     Action.KEEP_ALIVE: STAFF | {Role.ADMIN},
+    Action.TILSYN: frozenset({Role.LEADER, Role.WORKER}),
 }
 
 
@@ -372,6 +374,7 @@ MENU = (
     MenuEntry("Borgere", "citizens.index", Action.LIST),
     MenuEntry("Mine mål", "portal.index", Action.OWN),
     MenuEntry("Statistik", "stats.index", Action.STATS),
+    MenuEntry("Tilsyn", "tilsyn.index", Action.TILSYN),
     MenuEntry("Administration", "admin.index", Action.ADMIN),
 )
 

@@ -1,0 +1,30 @@
+"""The visit form's fixed fields (its scores and theme texts are read by the service, one
+field per indicator and theme of the model version)."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from bostotte.common.schema import Date, FormSchema, Str, max_len, one_of, required_text
+from bostotte.tilsyn.models import KINDS
+
+LABELS = {
+    "visit_date": "Dato for besøget",
+    "kind": "Slags besøg",
+    "visitor": "Hvem",
+    "offer": "Tilbud",
+    "team_ids": "Teams",
+    "model_version": "Kvalitetsmodel",
+}
+
+
+class VisitSchema(FormSchema):
+    visit_date = Date(required=True)
+    kind = Str(required=True, validate=one_of(KINDS))
+    visitor = Str(required=True, validate=required_text(200))
+    offer = Str(required=True, validate=required_text(200))
+    team_ids = fields.List(
+        Str(validate=max_len(12)),
+        load_default=list,
+        error_messages={"invalid": "Vælg mindst ét team."},
+    )

@@ -1,0 +1,172 @@
+"""/tilsyn: the leader's tilsyn visits scored against the kvalitetsmodel, their theme
+scores and spindelvæv. Thin: authorise, parse, call `services`, render.
+
+A leader keeps the visits of her teams (another team's visit: 404, never a hint); a worker
+sees the page but no visit; myndighed, citizens and the administrator get 403. No page here
+reads or names a citizen, so nothing is written to the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from bostotte.auth.models import Role
+from bostotte.auth.permissions import Action, Forbidden, NotFound, requires
+from bostotte.common.time import local_today
+from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
+from bostotte.common.views import status_for, submit
+from bostotte.extensions import db
+from bostotte.tilsyn import kvalitetsmodel, services
+from bostotte.tilsyn.chart import radar
+from bostotte.tilsyn.models import Visit
+from bostotte.tilsyn.schemas import LABELS, VisitSchema
+
+bp = Blueprint("tilsyn", __name__, url_prefix="/tilsyn")
+
+
+def _leader() -> None:
+    if current_user.role != Role.LEADER:
+        raise Forbidden
+
+
+def _visit(visit_id: int) -> Visit:
+    _leader()
+    try:
+        return services.visit_for(db.session, current_user, visit_id)
+    except services.NotYours:
+        raise NotFound from None
+
+
+@bp.get("")
+@requires(Action.TILSYN)
+def index() -> str:
+    is_leader = current_user.role == Role.LEADER
+    visits = services.visits_for(db.session, current_user) if is_leader else []
+    return render_template("tilsyn/index.html", visits=visits, is_leader=is_leader)
+
+
+def _labels(model: kvalitetsmodel.Model) -> dict[str, str]:
+    labels = dict(LABELS)
+    for indicator in model.indicators:
+        labels[services.score_field(indicator)] = f"Indikator {indicator}"
+    for theme in model.themes:
+        labels[services.text_field(theme.id)] = f"Tilsynets vurdering: {theme.name}"
+    return labels
+
+
+def _form_page(
+    model: kvalitetsmodel.Model,
+    form: dict[str, Any],
+    errors: dict[str, list[str]],
+    visit: Visit | None = None,
+) -> tuple[str, int]:
+    status = status_for(errors)
+    if CONFLICT_KEY in errors:
+        status = 409
+    return render_template(
+        "tilsyn/form.html",
+        model=model,
+        form=form,
+        errors=errors,
+        labels=_labels(model),
+        visit=visit,
+        teams=services.leader_teams(db.session, current_user),
+        kinds=services.kinds(),
+        score_options=[(str(n), model.scale_label(n)) for n in kvalitetsmodel.SCORES],
+        score_field=services.score_field,
+        text_field=services.text_field,
+        version_field=VERSION_FIELD,
+    ), status
+
+
+@bp.route("/besoeg/ny", methods=["GET", "POST"])
+@requires(Action.TILSYN)
+def new() -> tuple[str, int] | Response:
+    _leader()
+    model = kvalitetsmodel.current()
+    if request.method == "GET":
+        teams = services.leader_teams(db.session, current_user)
+        form = {"team_ids": [str(t.id) for t in teams[:1]], "kind": "anmeldt"}
+        return _form_page(model, form, {})
+    visit, errors = submit(
+        VisitSchema(),
+        request.form,
+        lambda data: services.create_visit(
+            db.session,
+            current_user,
+            {**data, "model_version": model.version, "form": request.form},
+            today=local_today(),
+        ),
+    )
+    if visit is None:
+        return _form_page(model, _posted(), errors)
+    flash("Besøget er gemt.", "success")
+    return redirect(url_for("tilsyn.show", visit_id=visit.id))
+
+
+def _posted() -> dict[str, Any]:
+    form: dict[str, Any] = request.form.to_dict()
+    form["team_ids"] = request.form.getlist("team_ids")
+    return form
+
+
+@bp.get("/besoeg/<int:visit_id>")
+@requires(Action.TILSYN)
+def show(visit_id: int) -> str:
+    visit = _visit(visit_id)
+    report = services.visit_report(db.session, visit)
+    return render_template(
+        "tilsyn/show.html", report=report, chart=radar(report), shown=kvalitetsmodel.shown
+    )
+
+
+@bp.route("/besoeg/<int:visit_id>/rediger", methods=["GET", "POST"])
+@requires(Action.TILSYN)
+def edit(visit_id: int) -> tuple[str, int] | Response:
+    visit = _visit(visit_id)
+    model = kvalitetsmodel.get(visit.model_version)
+    if request.method == "GET":
+        form: dict[str, Any] = {
+            "visit_date": visit.visit_date.isoformat(),
+            "kind": visit.kind,
+            "visitor": visit.visitor,
+            "offer": visit.offer,
+            "team_ids": [str(t) for t in visit.team_ids],
+            VERSION_FIELD: str(visit.version),
+        }
+        form.update({services.score_field(k): str(v) for k, v in visit.score_map.items()})
+        form.update({services.text_field(k): v for k, v in visit.text_map.items()})
+        return _form_page(model, form, {}, visit)
+    saved, errors = submit(
+        VisitSchema(),
+        request.form,
+        lambda data: services.update_visit(
+            db.session,
+            current_user,
+            visit,
+            {**data, "form": request.form},
+            today=local_today(),
+            version=submitted_version(request.form),
+        ),
+    )
+    if saved is None:
+        db.session.refresh(visit)
+        return _form_page(model, _posted(), errors, visit)
+    flash("Ændringerne er gemt.", "success")
+    return redirect(url_for("tilsyn.show", visit_id=visit.id))
+
+
+@bp.post("/besoeg/<int:visit_id>/slet")
+@requires(Action.TILSYN)
+def delete(visit_id: int) -> Response:
+    visit = _visit(visit_id)
+    if request.form.get("bekraeft") != "ja":
+        abort(400, "Bekræft, at besøget skal slettes.")
+    services.delete_visit(db.session, visit)
+    db.session.commit()
+    flash("Besøget er slettet.", "success")
+    return redirect(url_for("tilsyn.index"))
