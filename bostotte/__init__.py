@@ -50,6 +50,7 @@ from bostotte.ops import models as _ops_models  # noqa: F401
 from bostotte.ops.views import bp as ops_bp
 from bostotte.portal import models as _portal_models  # noqa: F401
 from bostotte.portal.views import bp as portal_bp
+from bostotte.progress.views import bp as progress_bp
 from bostotte.reminders import hooks
 from bostotte.reminders import models as _reminders_models  # noqa: F401
 from bostotte.reminders.scheduler import start_embedded
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         audit_bp,
         reminders_bp,
+        progress_bp,
         authority_bp,
         invitations_bp,
         stats_bp,

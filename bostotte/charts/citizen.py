@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bostotte import instruments
 from bostotte.charts.cache import kept
@@ -23,6 +24,9 @@ from bostotte.common.dates import window_error
 from bostotte.goals.models import Goal
 from bostotte.instruments import Instrument
 from bostotte.scoring.models import Scoring
+
+if TYPE_CHECKING:
+    from bostotte.progress.services import Expected
 
 _ors_srs_chart = kept(ors_srs_chart)
 _fko_chart = kept(fko_chart)
@@ -78,7 +82,13 @@ def drawn(scorings: Sequence[Scoring]) -> list[Scoring]:
     return [s for s in scorings if window_error(s.scored_on) is None]
 
 
-def fit_chart(citizen: Citizen, scorings: Sequence[Scoring], *, you: bool = False) -> Chart:
+def fit_chart(
+    citizen: Citizen,
+    scorings: Sequence[Scoring],
+    *,
+    you: bool = False,
+    expected: Expected | None = None,
+) -> Chart:
     ors_def, srs_def = instruments.get("ORS"), instruments.get("SRS")
     scorings = drawn(scorings)
     ors = [(s.scored_on, s.total) for s in scorings if s.instrument == ors_def.id]
@@ -91,6 +101,7 @@ def fit_chart(citizen: Citizen, scorings: Sequence[Scoring], *, you: bool = Fals
         alliance=srs_def.cutoffs.get("alliance"),
         reliable_change=ors_def.reliable_change,
         you=you,
+        expected=expected.ors if expected is not None else None,
     )
 
 
@@ -110,7 +121,13 @@ def rem_data(
     )
 
 
-def goal_fko_chart(goal: Goal, scorings: Sequence[Scoring], *, you: bool = False) -> Chart:
+def goal_fko_chart(
+    goal: Goal,
+    scorings: Sequence[Scoring],
+    *,
+    you: bool = False,
+    expected: Expected | None = None,
+) -> Chart:
     fko = instruments.get("FKO")
     points = [
         FkoPoint(s.scored_on, s.total, s.occasion or "status")
@@ -125,6 +142,7 @@ def goal_fko_chart(goal: Goal, scorings: Sequence[Scoring], *, you: bool = False
         occasions={k: o.label for k, o in fko.occasions.items()},
         chart_id=f"fko-{goal.id}",
         you=you,
+        expected=(expected.fko or {}).get(goal.id) if expected is not None else None,
     )
 
 
@@ -157,13 +175,17 @@ def citizen_charts(
     goals: Iterable[Goal] = (),
     you: bool = False,
     timelines: bool = True,
+    expected: Expected | None = None,
 ) -> CitizenCharts:
     """Every chart the page shows. `scorings` are the citizen's (any order); `goals` those
-    on the page; `you` words callouts to the citizen herself ("Din seneste score …")."""
+    on the page; `you` words callouts to the citizen herself ("Din seneste score …");
+    `expected` her curves from earlier courses (bostotte.progress), drawn as bands."""
     methods = set(citizen.methods)
     used = {s.instrument for s in scorings}
     ors_srs = (
-        fit_chart(citizen, scorings, you=you) if "FIT" in methods or used & {"ORS", "SRS"} else None
+        fit_chart(citizen, scorings, you=you, expected=expected)
+        if "FIT" in methods or used & {"ORS", "SRS"}
+        else None
     )
     radar = multiples = None
     if "REM" in methods or "REM" in used:
@@ -172,7 +194,7 @@ def citizen_charts(
         multiples = _rem_multiples(items, rem, scale=scale)
     goals = list(goals)
     fko = (
-        {g.id: goal_fko_chart(g, scorings, you=you) for g in goals}
+        {g.id: goal_fko_chart(g, scorings, you=you, expected=expected) for g in goals}
         if "FKO" in methods or "FKO" in used
         else {}
     )

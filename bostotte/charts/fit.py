@@ -12,6 +12,7 @@ from bostotte.charts.svg import (
     BLUE_TINT,
     ORANGE,
     ORANGE_TINT,
+    TEAL,
     Style,
     Swatch,
     band_swatch,
@@ -20,9 +21,19 @@ from bostotte.charts.svg import (
     style_swatch,
     time_domain,
 )
-from bostotte.charts.timeseries import Band, Mark, Ref, Series, YAxis, segments, time_chart
+from bostotte.charts.timeseries import (
+    Band,
+    Envelope,
+    Mark,
+    Ref,
+    Series,
+    YAxis,
+    segments,
+    time_chart,
+)
 from bostotte.charts.words import change, day, join, month, months_between, sign, times
 from bostotte.common.formatting import dk_number
+from bostotte.progress.bands import MIN_COURSES, TOO_FEW, Curve, Point
 
 # ORS/SRS belong to every contact: four months without one is a pause, not a trend.
 GAP_DAYS = 120
@@ -32,6 +43,8 @@ SRS_DROP = 1.0
 ORS_STYLE = Style(BLUE, "circle", filled=False)
 SRS_STYLE = Style(ORANGE, "square", "7 4")
 TITLE = "ORS og SRS over tid"
+# The expected band: TEAL at the envelope's opacity (0.2) over white, for the legend.
+EXPECTED_TINT = "#cce0e1"
 
 Scores = Sequence[tuple[date, float]]
 
@@ -46,13 +59,19 @@ def ors_srs_chart(
     reliable_change: float | None,
     you: bool = False,
     chart_id: str = "ors-srs",
+    expected: Curve | None = None,
 ) -> Chart:
     """Both totals as lines on the instrument's scale; the clinical cut-off (per date, as
     an age cut-off can change) and the alliance line as labelled bands; dotted lines the
     reliable change away from the first ORS, and filled points where the ORS has changed
-    that much; the latest ORS called out in words."""
+    that much; the latest ORS called out in words. `expected`: her starting band's curve
+    from earlier courses (bostotte.progress), drawn at her sessions as a shaded middle half
+    with a dashed middle, and said in the summary and the table."""
     ors, srs = sorted(ors), sorted(srs)
-    columns = ("Dato", "ORS", "Ændring fra første ORS", "SRS")
+    at = _expected_points(expected, len(ors))
+    columns = ("Dato", "ORS", "Ændring fra første ORS", "SRS") + (
+        ("Forventet (midterste halvdel)",) if at else ()
+    )
     if not ors and not srs:
         return Chart(
             chart_id,
@@ -137,6 +156,24 @@ def ors_srs_chart(
         any(m.kind for m in ors_marks),
         bool(gaps),
     )
+    envelopes = []
+    if expected is not None and len(at) > 1:
+        envelopes.append(
+            Envelope(
+                [(d, p.p25, p.p50, p.p75) for (d, _v), p in zip(ors, at, strict=False)],
+                TEAL,
+                TEAL,
+                "expected",
+            )
+        )
+        legend += [
+            (
+                "Forventet: midterste halvdel af tidligere forløb, der startede i "
+                + expected.label,
+                band_swatch(EXPECTED_TINT, None),
+            ),
+            ("Forventet midte (median)", line_swatch(TEAL, "5 4", 1.5)),
+        ]
     span = (day(min(dates)), day(max(dates)))
     desc = (
         f"Linjediagram over ORS (trivsel) og SRS (samarbejdet) fra {span[0]} til "
@@ -155,12 +192,16 @@ def ors_srs_chart(
         plot_heights=(250, 190),
         legend_entries=legend,
         gap_days=GAP_DAYS,
+        envelopes=envelopes,
     )
+    summary = _summary(ors, srs, cutoff_on, alliance, reliable, gaps)
+    if expected is not None and ors:
+        summary += " " + expected_words(expected, len(ors), ors[-1][1])
     return Chart(
         chart_id,
         TITLE,
-        summary=_summary(ors, srs, cutoff_on, alliance, reliable, gaps),
-        table=Table("ORS og SRS pr. dato", columns, _rows(ors, srs, reliable)),
+        summary=summary,
+        table=Table("ORS og SRS pr. dato", columns, _rows(ors, srs, reliable, at)),
         svg=wide,
         svg_narrow=narrow,
         callout=_callout(ors, srs, you),
@@ -228,8 +269,45 @@ def _legend(
     return entries
 
 
-def _rows(ors: Scores, srs: Scores, reliable) -> tuple[tuple[str, ...], ...]:  # type: ignore[no-untyped-def]
+def _expected_points(expected: Curve | None, sessions: int) -> list[Point]:
+    """Her band's point at each of her sessions (after the curve's last, its last point);
+    empty when there is no curve."""
+    if expected is None or not expected.points:
+        return []
+    last = expected.points[-1].index
+    return [p for k in range(1, sessions + 1) if (p := expected.at(k, last)) is not None]
+
+
+def expected_words(expected: Curve, sessions: int, latest: float) -> str:
+    """Where her latest ORS is against the band's curve, in plain words."""
+    if not expected.points:
+        return (
+            f"Forventet fremgang: {TOO_FEW} – der er {expected.courses} tidligere forløb, "
+            f"der startede i samme bånd ({expected.label}), og der skal være mindst "
+            f"{MIN_COURSES}."
+        )
+    last = expected.points[-1].index
+    p = expected.at(sessions, last)
+    assert p is not None
+    when = f"ved {sessions}. samtale" if sessions <= last else f"ved {last}. samtale og senere"
+    if round(latest, 1) < round(p.p25, 1):
+        where = "under det forventede"
+    elif round(latest, 1) > round(p.p75, 1):
+        where = "over det forventede"
+    else:
+        where = "som forventet"
+    return (
+        f"Forventet fremgang: seneste ORS ({dk_number(latest)}) er {where}. Halvdelen af "
+        f"{p.n} tidligere forløb, der startede i samme bånd ({expected.label}), lå {when} "
+        f"mellem {dk_number(p.p25)} og {dk_number(p.p75)}, med midten på {dk_number(p.p50)}."
+    )
+
+
+def _rows(  # type: ignore[no-untyped-def]
+    ors: Scores, srs: Scores, reliable, at: Sequence[Point] = ()
+) -> tuple[tuple[str, ...], ...]:
     first = ors[0][1] if ors else None
+    seen = 0
     by_date: dict[date, tuple[list[float], list[float]]] = {}
     for d, v in ors:
         by_date.setdefault(d, ([], []))[0].append(v)
@@ -244,14 +322,21 @@ def _rows(ors: Scores, srs: Scores, reliable) -> tuple[tuple[str, ...], ...]:  #
                 else sign(o - first)
                 + (" (pålidelig ændring)" if reliable(o) and o != first else "")
             )
-            rows.append(
-                (
-                    day(d),
-                    "–" if o is None else dk_number(o),
-                    diff,
-                    "–" if s is None else dk_number(s),
-                )
+            row: tuple[str, ...] = (
+                day(d),
+                "–" if o is None else dk_number(o),
+                diff,
+                "–" if s is None else dk_number(s),
             )
+            if at:
+                p = at[seen] if o is not None and seen < len(at) else None
+                row += (
+                    "–"
+                    if p is None
+                    else f"{dk_number(p.p25)}–{dk_number(p.p75)} (midten {dk_number(p.p50)})",
+                )
+            seen += o is not None
+            rows.append(row)
     return tuple(rows)
 
 

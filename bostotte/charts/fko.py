@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from bostotte.charts.model import Chart, FkoPoint, Scale, Table
 from bostotte.charts.svg import (
     BLUE,
     GREEN,
     GREEN_TINT,
+    TEAL,
     Style,
     Swatch,
     band_swatch,
@@ -17,9 +19,12 @@ from bostotte.charts.svg import (
     style_swatch,
     time_domain,
 )
-from bostotte.charts.timeseries import Band, Mark, Ref, Series, YAxis, time_chart
+from bostotte.charts.timeseries import Band, Envelope, Mark, Ref, Series, YAxis, time_chart
 from bostotte.charts.words import day
 from bostotte.common.formatting import dk_number
+from bostotte.progress.bands import MIN_COURSES, TOO_FEW, Curve, Point, quarter_index
+
+EXPECTED_TINT = "#cce0e1"  # TEAL at the envelope's opacity over white, for the legend
 
 # Status is due every three months: half a year without one is a pause, not a trend.
 GAP_DAYS = 200
@@ -42,10 +47,13 @@ def fko_chart(
     chart_id: str,
     occasions: Mapping[str, str] = OCCASIONS,
     you: bool = False,
+    expected: Curve | None = None,
 ) -> Chart:
     """Support need at baseline and each status, the target as a dashed line, the final
     status marked. Less support need is better, so the axis is turned: 0 (none) at the top,
-    and a line going up means less need; the note says so in words."""
+    and a line going up means less need; the note says so in words. `expected`: the curve
+    of earlier goals with the same baseline (bostotte.progress), by quarter since the
+    baseline, drawn at her scores as a shaded middle half with a dashed middle."""
     title = f"Støttebehov – {theme}: {goal}"
     target = next((p.value for p in points if p.occasion == "target"), None)
     scored = sorted(
@@ -95,6 +103,17 @@ def fko_chart(
         refs.append(Ref(target, f"Mål: {dk_number(target)}", GREEN))
         entries.append((f"Mål: {level(target)}", line_swatch(GREEN, "7 5")))
         entries.append(("Målet er nået her", band_swatch(GREEN_TINT, None)))
+    along = _expected_along(expected, scored)
+    envelopes = []
+    if expected is not None and len(along) > 1:
+        envelopes.append(Envelope(along, TEAL, TEAL, "expected"))
+        entries.append(
+            (
+                f"Forventet: midterste halvdel af tidligere mål med udgangspunkt {expected.label}",
+                band_swatch(EXPECTED_TINT, None),
+            )
+        )
+        entries.append(("Forventet midte (median)", line_swatch(TEAL, "5 4", 1.5)))
     start, end = time_domain(p.on for p in scored)
     desc = (
         f"Linjediagram over støttebehovet for målet fra {day(scored[0].on)} til "
@@ -114,11 +133,15 @@ def fko_chart(
         plot_heights=(170, 150),
         legend_entries=entries,
         gap_days=GAP_DAYS,
+        envelopes=envelopes,
     )
+    summary = _summary(scored, target, level, occasions)
+    if expected is not None:
+        summary += " " + expected_words(expected, scored)
     return Chart(
         chart_id,
         title,
-        _summary(scored, target, level, occasions),
+        summary,
         table,
         wide,
         narrow,
@@ -127,6 +150,67 @@ def fko_chart(
             "Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
             "en linje, der går op, betyder mindre brug for støtte."
         ),
+    )
+
+
+def _baseline(scored: Sequence[FkoPoint]) -> FkoPoint | None:
+    return next((p for p in scored if p.occasion == "baseline"), None)
+
+
+def _expected_at(
+    expected: Curve, scored: Sequence[FkoPoint]
+) -> list[tuple[FkoPoint, int, Point | None]]:
+    """Each score after the baseline with its quarter and the band's point there."""
+    base = _baseline(scored)
+    if base is None or not expected.points:
+        return []
+    last = expected.points[-1].index
+    out = []
+    for p in scored:
+        q = quarter_index((p.on - base.on).days)
+        if p.on > base.on and q >= 1:
+            out.append((p, q, expected.at(q, last)))
+    return out
+
+
+def _expected_along(
+    expected: Curve | None, scored: Sequence[FkoPoint]
+) -> list[tuple[date, float, float, float]]:
+    """The envelope: from the baseline (where every course starts) through her scores."""
+    if expected is None:
+        return []
+    at = [(p.on, e.p25, e.p50, e.p75) for p, _q, e in _expected_at(expected, scored) if e]
+    base = _baseline(scored)
+    if not at or base is None:
+        return []
+    return [(base.on, base.value, base.value, base.value), *at]
+
+
+def expected_words(expected: Curve, scored: Sequence[FkoPoint]) -> str:
+    """Where her latest score is against the goals that started where hers did."""
+    if not expected.points:
+        return (
+            f"Forventet fremgang: {TOO_FEW} – der er {expected.courses} tidligere mål med "
+            f"udgangspunkt {expected.label}, og der skal være mindst {MIN_COURSES}."
+        )
+    at = [(p, q, e) for p, q, e in _expected_at(expected, scored) if e]
+    if not at:
+        return (
+            f"Forventet fremgang: kurven for mål med udgangspunkt {expected.label} "
+            "vises fra første status efter udgangspunktet."
+        )
+    p, q, e = at[-1]
+    quarters = "1 kvartal" if q == 1 else f"{q} kvartaler"
+    if round(p.value, 1) > round(e.p75, 1):
+        where = "mere støttebehov end forventet"
+    elif round(p.value, 1) < round(e.p25, 1):
+        where = "mindre støttebehov end forventet"
+    else:
+        where = "som forventet"
+    return (
+        f"Forventet fremgang: seneste status viser {where}. Halvdelen af {e.n} tidligere "
+        f"mål med udgangspunkt {expected.label} lå efter {quarters} mellem "
+        f"{dk_number(e.p25)} og {dk_number(e.p75)}, med midten på {dk_number(e.p50)}."
     )
 
 

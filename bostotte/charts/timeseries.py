@@ -71,6 +71,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Envelope:
+    """A range that moves along the time axis (e.g. the middle half of earlier courses at
+    each of her sessions), shaded, with its middle as a dashed line."""
+
+    points: Sequence[tuple[date, float, float, float]]  # on, low, middle, high
+    fill: str
+    colour: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Ref:
     """A horizontal reference line across the plot, e.g. the FKO target."""
 
@@ -120,6 +131,7 @@ def plot(
     refs: Sequence[Ref] = (),
     gap_days: int | None = None,
     line_width: float = 2.25,
+    envelopes: Sequence[Envelope] = (),
 ) -> Markup:
     """Bands, grid, reference lines, lines and points inside `box` (axes' labels outside)."""
     x = date_scale(start, end, box.x, box.right)
@@ -143,6 +155,24 @@ def plot(
             rect(Box(x0, top, x1 - x0, bottom - top), b.fill, class_=f"band band--{b.key}")
         )
     parts.append(y_grid(y_axis.all_ticks(), y, box, layout))
+    for e in envelopes:
+        if len(e.points) < 2:
+            continue
+        upper = [(x(on), y(hi)) for on, _lo, _mid, hi in e.points]
+        lower = [(x(on), y(lo)) for on, lo, _mid, _hi in reversed(e.points)]
+        parts.append(
+            path(
+                upper + lower,
+                "none",
+                0,
+                closed=True,
+                fill=e.fill,
+                fill_opacity=0.2,
+                class_=f"envelope--{e.key}",
+            )
+        )
+        middle = [(x(on), y(mid)) for on, _lo, mid, _hi in e.points]
+        parts.append(path(middle, e.colour, 1.5, dash="5 4", class_=f"envelope-mid--{e.key}"))
     for b in bands:
         if b.edge is None:
             continue
@@ -303,6 +333,7 @@ def time_chart(
     bands: Sequence[Band] = (),
     refs: Sequence[Ref] = (),
     gap_days: int | None = None,
+    envelopes: Sequence[Envelope] = (),
 ) -> tuple[Markup, Markup]:
     """A whole chart in both layouts (plot heights wide, narrow): legend on top, the plot,
     the month axis under it."""
@@ -327,6 +358,7 @@ def time_chart(
             bands=bands,
             refs=refs,
             gap_days=gap_days,
+            envelopes=envelopes,
         )
         height = box.bottom + X_AXIS_HEIGHT * layout.small + PAD
         return root(

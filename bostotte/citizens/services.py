@@ -28,6 +28,7 @@ from bostotte.goals.models import (
 from bostotte.instruments import Instrument
 from bostotte.invitations.services import CitizenAccess, citizen_access
 from bostotte.portal.services import CitizenVoice, citizen_voice
+from bostotte.progress.services import expected_for
 from bostotte.reminders.cadence import (
     RULES,
     CitizenFacts,
@@ -415,7 +416,11 @@ def citizen_page(
         instruments=used,
         by_instrument=by_instrument,
         charts=citizen_charts(
-            citizen, scorings, today=today, goals=[g for p in plans for g in p.goals]
+            citizen,
+            scorings,
+            today=today,
+            goals=[g for p in plans for g in p.goals],
+            expected=expected_for(session, citizen, scorings),
         ),
         voice=citizen_voice(session, citizen.id),
         access=citizen_access(session, citizen.id, now) if flags.can_invite else None,
