@@ -31,7 +31,22 @@ from bostotte.charts.timeseries import (
     segments,
     time_chart,
 )
-from bostotte.charts.words import change, day, join, month, months_between, sign, times
+from bostotte.charts.words import (
+    alliance_legend,
+    change,
+    cutoff_legend,
+    day,
+    fit_callout_for_you,
+    fit_note_for_you,
+    fit_summary_for_you,
+    join,
+    month,
+    months_between,
+    reliable_legend,
+    reliable_word,
+    sign,
+    times,
+)
 from bostotte.common.formatting import dk_number
 from bostotte.progress.bands import MIN_COURSES, TOO_FEW, Curve, Point
 
@@ -76,7 +91,9 @@ def ors_srs_chart(
         return Chart(
             chart_id,
             TITLE,
-            "Der er ingen ORS- eller SRS-scoringer endnu.",
+            "Du har ikke målt ORS eller SRS endnu."
+            if you
+            else "Der er ingen ORS- eller SRS-scoringer endnu.",
             Table("ORS og SRS", columns, ()),
         )
     first = ors[0][1] if ors else None
@@ -96,7 +113,7 @@ def ors_srs_chart(
             d,
             v,
             f"ORS {dk_number(v)} – {day(d)}"
-            + (" (pålidelig ændring)" if i and reliable(v) else ""),
+            + (f" ({reliable_word(you)})" if i and reliable(v) else ""),
             filled=True if i and reliable(v) else None,
             kind="reliable" if i and reliable(v) else "",
             label=dk_number(v) if i in (0, len(ors) - 1) else None,
@@ -155,6 +172,7 @@ def ors_srs_chart(
         bool(refs),
         any(m.kind for m in ors_marks),
         bool(gaps),
+        you,
     )
     envelopes = []
     if expected is not None and len(at) > 1:
@@ -194,14 +212,14 @@ def ors_srs_chart(
         gap_days=GAP_DAYS,
         envelopes=envelopes,
     )
-    summary = _summary(ors, srs, cutoff_on, alliance, reliable, gaps)
+    summary = _summary(ors, srs, cutoff_on, alliance, reliable, gaps, you)
     if expected is not None and ors:
         summary += " " + expected_words(expected, len(ors), ors[-1][1])
     return Chart(
         chart_id,
         TITLE,
         summary=summary,
-        table=Table("ORS og SRS pr. dato", columns, _rows(ors, srs, reliable, at)),
+        table=Table("ORS og SRS pr. dato", columns, _rows(ors, srs, reliable, at, you=you)),
         svg=wide,
         svg_narrow=narrow,
         callout=_callout(ors, srs, you),
@@ -213,15 +231,7 @@ def _note(you: bool, cutoff: float | None, reliable_change: float | None) -> str
     if not you:
         return "Højere er bedre. ORS scores ved samtalens start, SRS ved slutningen."
     # the citizen's own words for what the bands and the filled points mean
-    words = "Højere er bedre. ORS er, hvordan du har haft det; SRS er, hvordan samtalen var."
-    if cutoff is not None:
-        words += f" De fleste, der ikke får hjælp, scorer over {dk_number(cutoff)}."
-    if reliable_change is not None:
-        words += (
-            f" En fyldt prik betyder en tydelig ændring: mindst {dk_number(reliable_change)} "
-            "point fra første gang."
-        )
-    return words
+    return fit_note_for_you(cutoff, reliable_change)
 
 
 def _legend(
@@ -231,6 +241,7 @@ def _legend(
     lines: bool,
     reliable: bool,
     gaps: bool,
+    you: bool = False,
 ) -> list[tuple[str, Swatch]]:
     values = join(
         [
@@ -241,12 +252,12 @@ def _legend(
     entries: list[tuple[str, Swatch]] = [
         ("ORS – trivsel", style_swatch(ORS_STYLE)),
         ("SRS – samarbejdet", style_swatch(SRS_STYLE)),
-        (f"Under klinisk grænse {values} (ORS)", band_swatch(BLUE_TINT, BLUE, top=True)),
+        (cutoff_legend(values, you), band_swatch(BLUE_TINT, BLUE, top=True)),
     ]
     if alliance is not None:
         entries.append(
             (
-                f"Alliancegrænse {dk_number(alliance)} (SRS)",
+                alliance_legend(alliance, you),
                 band_swatch(ORANGE_TINT, ORANGE, top=False),
             )
         )
@@ -260,7 +271,7 @@ def _legend(
     if reliable and reliable_change is not None:
         entries.append(
             (
-                f"ORS ændret mindst {dk_number(reliable_change)} point (pålidelig ændring)",
+                reliable_legend(reliable_change, you),
                 shape_swatch("circle", BLUE),
             )
         )
@@ -304,7 +315,7 @@ def expected_words(expected: Curve, sessions: int, latest: float) -> str:
 
 
 def _rows(  # type: ignore[no-untyped-def]
-    ors: Scores, srs: Scores, reliable, at: Sequence[Point] = ()
+    ors: Scores, srs: Scores, reliable, at: Sequence[Point] = (), *, you: bool = False
 ) -> tuple[tuple[str, ...], ...]:
     first = ors[0][1] if ors else None
     seen = 0
@@ -320,7 +331,7 @@ def _rows(  # type: ignore[no-untyped-def]
                 "–"
                 if o is None or first is None
                 else sign(o - first)
-                + (" (pålidelig ændring)" if reliable(o) and o != first else "")
+                + (f" ({reliable_word(you)})" if reliable(o) and o != first else "")
             )
             row: tuple[str, ...] = (
                 day(d),
@@ -352,7 +363,17 @@ def _summary(
     alliance: float | None,  # type: ignore[no-untyped-def]
     reliable,
     gaps: list[tuple[date, date]],
+    you: bool = False,
 ) -> str:
+    if you:  # her own words (charts/words.py): no clinical terms on /mig
+        return fit_summary_for_you(
+            ors,
+            srs,
+            cutoff=cutoff_on(ors[-1][0]).value if ors else None,
+            alliance=alliance,
+            reliable=len(ors) > 1 and reliable(ors[-1][1]),
+            gap=max(gaps, key=lambda g: g[1] - g[0]) if gaps else None,
+        )
     parts = []
     if ors:
         (d0, first), (d1, latest) = ors[0], ors[-1]
@@ -404,11 +425,8 @@ def _callout(ors: Scores, srs: Scores, you: bool) -> str:
     (_, first), (d1, latest) = ors[0], ors[-1]
     if len(ors) == 1:
         if you:
-            return (
-                f"Din første score: {dk_number(latest)} – næste gang kan du se, om den har "
-                "ændret sig."
-            )
+            return fit_callout_for_you([v for _, v in ors])
         return f"Første ORS: {dk_number(latest)} ({day(d1)})"
     if you:
-        return f"Din seneste score: {dk_number(latest)} – {change(latest - first)}"
+        return fit_callout_for_you([v for _, v in ors])
     return f"Seneste ORS: {dk_number(latest)} ({day(d1)}) – {change(latest - first)}"

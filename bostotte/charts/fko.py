@@ -20,7 +20,12 @@ from bostotte.charts.svg import (
     time_domain,
 )
 from bostotte.charts.timeseries import Band, Envelope, Mark, Ref, Series, YAxis, time_chart
-from bostotte.charts.words import day
+from bostotte.charts.words import (
+    FKO_OCCASIONS_FOR_YOU,
+    day,
+    fko_callout_for_you,
+    fko_summary_for_you,
+)
 from bostotte.common.formatting import dk_number
 from bostotte.progress.bands import MIN_COURSES, TOO_FEW, Curve, Point, quarter_index
 
@@ -55,6 +60,8 @@ def fko_chart(
     of earlier goals with the same baseline (bostotte.progress), by quarter since the
     baseline, drawn at her scores as a shaded middle half with a dashed middle."""
     title = f"Støttebehov – {theme}: {goal}"
+    if you:  # her words for the occasions (charts/words.py)
+        occasions = FKO_OCCASIONS_FOR_YOU
     target = next((p.value for p in points if p.occasion == "target"), None)
     scored = sorted(
         (p for p in points if p.occasion != "target"),
@@ -70,8 +77,11 @@ def fko_chart(
         rows += (("–", occasions.get("target", "Mål"), level(target)),)
     table = Table("Støttebehov pr. dato", ("Dato", "Slags", "Støttebehov"), rows)
     if not scored:
-        summary = "Der er ingen FKO-scoringer for målet endnu" + (
-            f"; målet for støttebehov er {level(target)}." if target is not None else "."
+        summary = (
+            fko_summary_for_you([], target, scale.labels)
+            if you
+            else "Der er ingen FKO-scoringer for målet endnu"
+            + (f"; målet for støttebehov er {level(target)}." if target is not None else ".")
         )
         return Chart(chart_id, title, summary, table)
 
@@ -95,9 +105,17 @@ def fko_chart(
     bands, refs = [], []
     entries: list[tuple[str, Swatch]] = [("Status", style_swatch(STYLE))]
     if any(p.occasion == "baseline" for p in scored):
-        entries.insert(0, ("Udgangspunkt", shape_swatch("square", BLUE, filled=False)))
+        entries.insert(
+            0,
+            (
+                occasions["baseline"] if you else "Udgangspunkt",
+                shape_swatch("square", BLUE, filled=False),
+            ),
+        )
     if any(p.occasion == "final" for p in scored):
-        entries.append(("Afsluttende status", shape_swatch("diamond", BLUE)))
+        entries.append(
+            (occasions["final"] if you else "Afsluttende status", shape_swatch("diamond", BLUE))
+        )
     if target is not None:
         bands.append(Band(scale.min, target, None, GREEN_TINT, GREEN, "target"))
         refs.append(Ref(target, f"Mål: {dk_number(target)}", GREEN))
@@ -135,7 +153,7 @@ def fko_chart(
         gap_days=GAP_DAYS,
         envelopes=envelopes,
     )
-    summary = _summary(scored, target, level, occasions)
+    summary = _summary(scored, target, level, occasions, you, scale)
     if expected is not None:
         summary += " " + expected_words(expected, scored)
     return Chart(
@@ -145,7 +163,11 @@ def fko_chart(
         table,
         wide,
         narrow,
-        callout=_callout(scored, target, level, you),
+        callout=(
+            fko_callout_for_you([p.value for p in scored], scale.labels)
+            if you
+            else _callout(scored, target, level, you)
+        ),
         note=(
             "Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
             "en linje, der går op, betyder mindre brug for støtte."
@@ -231,7 +253,11 @@ def _summary(
     target: float | None,
     level,  # type: ignore[no-untyped-def]
     occasions: Mapping[str, str],
+    you: bool = False,
+    scale: Scale | None = None,
 ) -> str:
+    if you and scale is not None:  # her own words (charts/words.py)
+        return fko_summary_for_you([(p.on, p.value) for p in scored], target, scale.labels)
     first, latest = scored[0], scored[-1]
     which = "den afsluttende status" if latest.occasion == "final" else "seneste status"
     goal = ""

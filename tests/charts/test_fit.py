@@ -92,7 +92,16 @@ def test_the_summary_and_callout_state_the_numbers():
         "grænse på 25; seneste SRS er 37, over alliancegrænsen på 36."
     )
     assert c.callout == "Seneste ORS: 27,5 (10. apr. 2025) – 6 point højere end første gang"
-    assert chart(you=True).callout == "Din seneste score: 27,5 – 6 point højere end første gang"
+    # her own words: the latest against the one before and the first, no clinical terms
+    assert chart(you=True).callout == (
+        "Dit seneste tal: 27,5 – 1 point højere end sidste gang og 6 point højere end første gang"
+    )
+    assert chart(you=True).summary == (
+        "Du har målt ORS 4 gange fra 16. jan. 2025 til 10. apr. 2025. Første gang var dit tal "
+        "21,5. Sidste gang var det 27,5. Det er 6 point højere end første gang. Det er en "
+        "tydelig ændring. Dit seneste tal er over 25. De fleste, der ikke får hjælp, ligger over "
+        "25. Dit seneste SRS er 37. Det er det samme som ved mødet før."
+    )
 
 
 def test_the_table_has_the_numbers():
@@ -130,10 +139,16 @@ def test_one_scoring_stands_in_the_middle_and_says_it_is_the_first():
         assert len(points(root, "srs")) == 1
         assert not classed(root, "line") and not classed(root, "ref")
     assert c.summary == (
+        "Du har målt ORS én gang, 16. jan. 2025. Dit tal var 21,5. Det er under 25. De fleste, "
+        "der ikke får hjælp, ligger over 25. Dit seneste SRS er 35. Fortæl gerne din "
+        "mestringsvejleder, hvad der kan gøre møderne bedre."
+    )
+    assert c.callout.startswith("Dit første tal: 21,5")
+    staff = chart(ors=ORS_SCORES[:1], srs=SRS_SCORES[:1])
+    assert staff.summary == (
         "ORS er scoret én gang, 16. jan. 2025: 21,5, under den kliniske grænse "
         "på 25; seneste SRS er 35, under alliancegrænsen på 36."
     )
-    assert c.callout.startswith("Din første score: 21,5")
 
 
 def test_a_long_pause_is_drawn_apart_and_said():
@@ -170,6 +185,6 @@ def test_the_note_says_higher_is_better(you):
 
 def test_the_citizen_is_told_what_the_line_and_the_filled_points_mean():
     assert chart(you=True).note.endswith(
-        "De fleste, der ikke får hjælp, scorer over 25. En fyldt prik betyder en tydelig "
+        "De fleste, der ikke får hjælp, ligger over 25. En fyldt prik betyder en tydelig "
         "ændring: mindst 5 point fra første gang."
     )

@@ -87,9 +87,15 @@ def test_the_summary_and_callout_say_what_happened():
         "Seneste: 1 (Let) (17. okt. 2026) – 2 trin mindre støttebehov end ved "
         "udgangspunktet, og målet er nået"
     )
+    # her words: the scale's words, an arrow and a word for better, last time and first time
     assert chart(you=True).callout == (
-        "Din seneste vurdering: 1 (Let) – 2 trin mindre "
-        "støttebehov end da I startede, og målet er nået"
+        "Nu: Let støttebehov. ↑ Bedre end sidste gang (Moderat støttebehov). "
+        "↑ Bedre end første gang (Højt støttebehov)."
+    )
+    assert chart(you=True).summary == (
+        "Første gang, den 13. jan. 2026, havde du et højt støttebehov. Sidste gang, den "
+        "17. okt. 2026, havde du et let støttebehov. Dit mål er et let støttebehov. Det har du "
+        "nået."
     )
     assert "Lavere tal er bedre" in (c.note or "")
     assert c.table.rows[0] == ("13. jan. 2026", "Udgangspunkt (baseline)", "3 (Højt)")

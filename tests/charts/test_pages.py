@@ -87,11 +87,9 @@ def test_worker_page_shows_every_chart(w, login_as):
 
 def test_citizen_sees_her_graphs_worded_to_her(w, login_as):
     page = login_as(w.borger).get("/mig").get_data(as_text=True)
-    assert "Din seneste score: 27,5 – 6 point højere end første gang" in page
+    assert "Dit seneste tal: 27,5 – 6 point højere end første gang" in page
     assert f'id="chart-fko-{w.goal.id}"' in page
-    assert (
-        "Din seneste vurdering: 2 (Moderat) – 1 trin mindre støttebehov end da I startede"
-    ) in page
+    assert "Nu: Moderat støttebehov. ↑ Bedre end første gang (Højt støttebehov)." in page
     assert "Siden din første REM er 9 af 9 områder blevet bedre" in page
     assert "chart-delmaal" not in page and "chart-rem-indikatorer" not in page
     svgs(page)
@@ -103,7 +101,7 @@ def test_no_scorings_yet_shows_words_not_an_empty_chart(w, login_as, session):
     worker_page = login_as(w.w2).get(f"/borgere/{w.c2.id}").get_data(as_text=True)
     assert "chart-ors-srs" not in worker_page and "Ingen scoringer endnu." in worker_page
     own_page = login_as(other).get("/mig").get_data(as_text=True)
-    assert "Der er ingen ORS- eller SRS-scoringer endnu." in own_page
+    assert "Du har ikke målt ORS eller SRS endnu." in own_page
     assert "Der er ingen REM-scoringer endnu." in own_page
     assert "<svg xmlns" not in own_page
 
