@@ -19,6 +19,7 @@ updated a batch at a time, each keeping its earlier version as a revision.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -120,7 +121,10 @@ def _reader(fh: IO[str], path: Path) -> tuple[Any, list[int], int]:
     if fh.read(1) != "\ufeff":
         fh.seek(0)
     reader = csv.reader(fh, delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise _csv_failed(path, 1, exc) from None
     expected = COLUMNS[path.name]
     missing = [c for c in expected if c not in header]
     if missing:
@@ -130,16 +134,67 @@ def _reader(fh: IO[str], path: Path) -> tuple[Any, list[int], int]:
     return reader, [header.index(c) for c in expected], len(header)
 
 
+CHUNK = 1 << 20
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SAVE_AS_UTF8 = "gem filen som »CSV UTF-8« og prøv igen"
+
+
+def file_error(path: Path) -> RowError | None:
+    """Why the file cannot be read as the format's text, with the line: not a file (a
+    folder named teams.csv), UTF-16, not UTF-8 (Latin-1 from an old Excel, a binary file),
+    a NUL byte (no database text holds one). One pass in binary, a chunk at a time, before
+    the csv reader sees the file; None when it may be read."""
+    if not path.is_file():
+        return RowError(path.name, 0, "er ikke en fil (men fx en mappe)")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        first = True
+        while chunk := fh.read(CHUNK):
+            if first and chunk.startswith(UTF16_BOMS):
+                return RowError(path.name, 1, f"filen er gemt som UTF-16; {SAVE_AS_UTF8}")
+            first = False
+            if (nul := chunk.find(b"\0")) >= 0:
+                return RowError(
+                    path.name, line + chunk.count(b"\n", 0, nul), "linjen har et nul-tegn (NUL)"
+                )
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = line + chunk.count(b"\n", 0, exc.start)
+                return RowError(
+                    path.name, bad, f"linjen er ikke UTF-8 (fx Latin-1 eller binær); {SAVE_AS_UTF8}"
+                )
+            line += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return RowError(path.name, line, f"filen slutter midt i et tegn; {SAVE_AS_UTF8}")
+    return None
+
+
+def _csv_failed(path: Path, line: int, exc: csv.Error) -> ImportFailed:
+    """The csv reader's refusal as a row error (its own messages are English)."""
+    if "field larger than field limit" in str(exc):
+        reason = f"et felt er længere end {csv.field_size_limit():,} tegn".replace(",", ".")
+    else:
+        reason = "linjen kan ikke læses som CSV (fx et citationstegn, der ikke lukkes)"
+    return ImportFailed([RowError(path.name, line, reason)])
+
+
 def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV file, cells stripped and in the order of COLUMNS."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader, index, width = _reader(fh, path)
-        for row in reader:
-            if not any(row):
-                continue
-            if len(row) < width:
-                row += [""] * (width - len(row))
-            yield reader.line_num, [csv_safe.unescape(row[i].strip()) for i in index]
+        try:
+            for row in reader:
+                if not any(row):
+                    continue
+                if len(row) < width:
+                    row += [""] * (width - len(row))
+                yield reader.line_num, [csv_safe.unescape(row[i].strip()) for i in index]
+        except csv.Error as exc:
+            raise _csv_failed(path, reader.line_num, exc) from None
 
 
 @contextmanager
@@ -152,10 +207,13 @@ def raw_rows(path: Path) -> Iterator[tuple[Any, Iterable[list[str]]]]:
     entering (ImportFailed)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader, index, width = _reader(fh, path)
-        if index == list(range(len(index))):
-            yield reader, reader
-        else:
-            yield reader, _reordered(reader, index, width)
+        try:
+            if index == list(range(len(index))):
+                yield reader, reader
+            else:
+                yield reader, _reordered(reader, index, width)
+        except csv.Error as exc:
+            raise _csv_failed(path, reader.line_num, exc) from None
 
 
 def _reordered(reader: Any, index: list[int], width: int) -> Iterator[list[str]]:
@@ -435,6 +493,8 @@ def parse_folder(session: Session, folder: Path, stage: Stage, today: date) -> P
         raise ImportFailed(
             [RowError(str(folder), 0, "mappen har ingen af filerne " + ", ".join(FILES))]
         )
+    if unreadable := [e for name in present if (e := file_error(folder / name))]:
+        raise ImportFailed(unreadable)
     known_teams = set(
         session.scalars(select(Team.external_id).where(Team.external_id.is_not(None)))
     )
