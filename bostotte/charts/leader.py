@@ -37,6 +37,7 @@ from bostotte.charts.words import join, percent
 
 PAD = 8
 HIDDEN = "for få til at vise (under 5)"
+PROTECTS = "skjult, så et lille tal ikke kan regnes ud"
 Quarter = tuple[int, int]  # (year, quarter 1–4)
 
 
@@ -49,8 +50,8 @@ def _percent_grid(x: Linear, top: float, bottom: float, size: float) -> Markup:
     return group(*parts, class_="axis axis--x")
 
 
-def _cell(share: float | None) -> str:
-    return "<5" if share is None else percent(share)
+def _cell(share: float | None, hidden_as: str = "<5") -> str:
+    return hidden_as if share is None else percent(share)
 
 
 def theme_share_bars(
@@ -63,9 +64,9 @@ def theme_share_bars(
         tuple(
             (
                 r.label,
-                _cell(r.share),
+                _cell(r.share, "skjult" if r.protects else r.hidden_as),
                 percent(r.target) if r.target is not None else "–",
-                str(r.n) if r.n is not None else "<5",
+                str(r.n) if r.n is not None else r.hidden_as,
             )
             for r in rows
         ),
@@ -84,9 +85,11 @@ def theme_share_bars(
         if described
         else "Alle temaer har for få mål til at blive vist"
     )
-    hidden = [r.label for r in rows if r.share is None]
+    hidden = [r.label for r in rows if r.share is None and not r.protects]
     if hidden:
         summary += f"; {join(hidden)} har for få mål til at blive vist"
+    if protecting := [r.label for r in rows if r.share is None and r.protects]:
+        summary += f"; {join(protecting)} er skjult, så et lille tal ikke kan regnes ud"
     with_target = [r for r in shown if r.target is not None and r.share is not None]
     if with_target:
         reached = sum(1 for r in with_target if (r.share or 0) >= (r.target or 0))
@@ -132,7 +135,8 @@ def _bars_svg(
         parts.append(text(PAD, y + layout.font, lines, layout.font, weight=600, halo=True))
         bar_y = y + len(lines) * layout.font * 1.2 + 6
         if r.share is None:
-            parts.append(text(x(0) + 4, bar_y + bar_h * 0.75, HIDDEN, size, fill=MUTED))
+            why = PROTECTS if r.protects else HIDDEN
+            parts.append(text(x(0) + 4, bar_y + bar_h * 0.75, why, size, fill=MUTED))
         else:
             parts.append(
                 rect(

@@ -86,9 +86,13 @@ class Step:
 
 @dataclass(frozen=True)
 class ThemeShare:
-    """One bar of the leader chart: a share (0–1) against a target share; None = hidden."""
+    """One bar of the leader chart: a share (0–1) against a target share; None = hidden,
+    `hidden_as` what the table says instead of its count (and `protects` when it is hidden
+    only so that a small neighbour cannot be worked out)."""
 
     label: str
     share: float | None
     target: float | None = None
     n: int | None = None
+    hidden_as: str = "<5"
+    protects: bool = False

@@ -1,7 +1,7 @@
 """The leader's dashboard in words and tables: Danish labels, the charts and the CSV, all
 drawn from `services.dashboard()` so the page, the CSV and the PDF show the same numbers.
 Nothing here counts; a hidden (small) cell is written `hidden_mark(min_cell)` ("<5")
-wherever it appears."""
+wherever it appears, a cell hidden only to protect a small neighbour COMPLEMENTARY."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from bostotte import instruments
 from bostotte.charts import Chart, ThemeShare, quarterly_trend, theme_share_bars
+from bostotte.charts.leader import PROTECTS
 from bostotte.charts.words import NBSP, percent, sign
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
 from bostotte.common import csv_safe
@@ -88,6 +89,11 @@ def hidden_mark(min_cell: int) -> str:
     return f"<{min_cell}"
 
 
+# A cell large enough to show, hidden so that a small one beside it cannot be worked out by
+# subtraction (services.protect_siblings): "<5" would be untrue of it.
+COMPLEMENTARY = PROTECTS
+
+
 def hidden(cell: dict[str, Any]) -> bool:
     return bool(cell.get("suppressed"))
 
@@ -103,38 +109,45 @@ class CellText:
     def mark(self) -> str:
         return hidden_mark(self.min_cell)
 
+    def hidden_text(self, cell: dict[str, Any], *, why: bool = False) -> str:
+        """"<5", or for a cell hidden to protect a neighbour "skjult", with the reason
+        (`why`) where its count stands."""
+        if cell.get("complementary"):
+            return COMPLEMENTARY if why else "skjult"
+        return self.mark
+
     def share(self, cell: dict[str, Any], key: str = "share") -> str:
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell)
         value = cell.get(key)
         return NONE if value is None else percent(value)
 
     def interval(self, cell: dict[str, Any]) -> str:
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell)
         if cell.get("ci_low") is None:
             return NONE
         return f"{round(cell['ci_low'] * 100)}–{round(cell['ci_high'] * 100)}{NBSP}%"
 
     def count(self, cell: dict[str, Any], key: str = "n") -> str:
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell, why=True)
         value = cell.get(key)
         return NONE if value is None else str(value)
 
     def part(self, cell: dict[str, Any], key: str) -> str:
         """ "39 (36 %)": a count with its share of n."""
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell)
         return f"{cell[key]} ({percent(cell[key] / cell['n'])})"
 
     def not_on_time(self, cell: dict[str, Any]) -> str:
         """Due scorings not done within 14 days of their date (late or still missing)."""
-        return self.mark if hidden(cell) else str(cell["n"] - cell["on_time"])
+        return self.hidden_text(cell) if hidden(cell) else str(cell["n"] - cell["on_time"])
 
     def mean(self, cell: dict[str, Any], key: str, signed: bool = False) -> str:
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell)
         value = cell.get(key)
         if value is None:
             return NONE
@@ -142,7 +155,7 @@ class CellText:
 
     def effect(self, cell: dict[str, Any]) -> str:
         if hidden(cell):
-            return self.mark
+            return self.hidden_text(cell)
         value = cell.get("effect_size")
         return NONE if value is None else dk_number(value, 2, fixed=True)
 
@@ -198,9 +211,17 @@ def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> 
         )
         for t in keys
     ]
+    text = CellText(current["min_cell"])
     bars = theme_share_bars(
         [
-            ThemeShare(r.label, r.cell.get("share"), r.target, r.cell.get("n"))
+            ThemeShare(
+                r.label,
+                r.cell.get("share"),
+                r.target,
+                r.cell.get("n"),
+                hidden_as=text.hidden_text(r.cell, why=True),
+                protects=bool(r.cell.get("complementary")),
+            )
             for r in themes
             if r.key != "total"
         ],
@@ -243,7 +264,7 @@ def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> 
         dash["workers"],
         rem,
         any_hidden=_any_hidden(dash),
-        text=CellText(current["min_cell"]),
+        text=text,
     )
 
 
@@ -319,9 +340,11 @@ def _csv_row(row: dict[str, Any], mark: str) -> list[str]:
         ),
     }
     if row["suppressed"]:
-        # A hidden cell: "<5" and no other number (domain.md, "Small numbers").
+        # A hidden cell: "<5" (or why it is hidden) and no other number (domain.md, "Small
+        # numbers").
+        n_text = COMPLEMENTARY if row.get("complementary") else mark
         return [
-            labels[f] if f in TEXT_FIELDS else (mark if f == "n" else "") for f, _ in CSV_FIELDS
+            labels[f] if f in TEXT_FIELDS else (n_text if f == "n" else "") for f, _ in CSV_FIELDS
         ]
     return [labels[f] if f in TEXT_FIELDS else _csv_value(row.get(f)) for f, _ in CSV_FIELDS]
 

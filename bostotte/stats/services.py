@@ -93,7 +93,8 @@ def _rem_cell(row: dict[str, Any] | None, min_cell: int) -> Cell:
 def protect_siblings(cells: Iterable[Cell]) -> None:
     """Complementary suppression: when exactly one of several sibling cells hides a small
     count, a reader could subtract the others from the total; hide the smallest other one
-    too. Empty cells reveal nothing and need no partner."""
+    too, marked `complementary` so it says why. Empty cells reveal nothing and need no
+    partner."""
     cells = list(cells)
     hidden = [c for c in cells if c.get("suppressed") and c.get("_n")]
     shown = [c for c in cells if not c.get("suppressed")]
@@ -101,7 +102,7 @@ def protect_siblings(cells: Iterable[Cell]) -> None:
         smallest = min(shown, key=lambda c: c["n"])
         raw = smallest["n"]
         smallest.clear()
-        smallest.update(suppressed(raw))
+        smallest.update(suppressed(raw), complementary=True)
 
 
 def _strip(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """The leader's charts: shares per theme against targets, and the trend per quarter."""
 
 from bostotte.charts import ThemeShare, quarterly_trend, theme_share_bars
+from bostotte.charts.leader import PROTECTS
 from tests.charts.svgtools import (
     assert_accessible,
     axes,
@@ -47,6 +48,21 @@ def test_bars_summary_and_table():
     )
     assert c.table.rows[2] == ("Socialt liv", "<5", f"53{NB}%", "<5")
     assert theme_share_bars([], title="x", chart_id="tema").empty
+
+
+def test_a_bar_hidden_to_protect_a_small_neighbour_says_so():
+    rows = [
+        ThemeShare("Mestring af eget liv", None, None, None, hidden_as="<5"),
+        ThemeShare("Sundhed", None, None, None, hidden_as=PROTECTS, protects=True),
+        ThemeShare("Socialt liv", 0.5, None, 40),
+    ]
+    c = theme_share_bars(rows, title="Fastholdt eller større mestring", chart_id="tema")
+    assert_accessible(c)
+    assert c.table.rows[1] == ("Sundhed", "skjult", "–", PROTECTS)
+    assert "Mestring af eget liv har for få mål til at blive vist" in c.summary
+    assert f"Sundhed er {PROTECTS}" in c.summary
+    for root in layouts(c):
+        assert PROTECTS in texts(root) and "for få til at vise (under 5)" in texts(root)
 
 
 def test_trend_has_a_point_a_quarter_and_breaks_at_a_hidden_one():

@@ -117,12 +117,13 @@ def test_bad_filters_get_a_danish_message(w, login_as, args, message):
 
 
 def test_suppression_holds_on_every_breakdown(w, login_as):
-    """3 men (n < 5) beside 10 women: both hidden (the women so nobody subtracts)."""
+    """3 men (n < 5) beside 10 women: both hidden, the women so nobody subtracts, and
+    their cells say so rather than "<5", which would be untrue of 10."""
     html = login_as(w.leader).get("/statistik", query_string=YEAR).data
     gender = _table(html, 'id="opdeling-gender"')
-    for label in ("Mand", "Kvinde"):
+    for label, share, n in (("Mand", "&lt;5", "&lt;5"), ("Kvinde", "skjult", report.COMPLEMENTARY)):
         cells = _row(gender, label)
-        assert cells[0] == "&lt;5" and cells[1] == "&lt;5"
+        assert (cells[0], cells[1]) == (share, n)
         assert not any(re.search(r"\d", c.replace("&lt;5", "")) for c in cells[:2])
     # one team only: its row is the total, so nothing is hidden there
     team = _row(_table(html, 'id="opdeling-team"'), "Team Nord")
@@ -135,7 +136,7 @@ def test_suppression_holds_on_every_breakdown(w, login_as):
                 for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
             ]
             n = values[1]
-            assert n == "&lt;5" or int(n) >= 5
+            assert n in ("&lt;5", report.COMPLEMENTARY) or int(n) >= 5
 
 
 def test_the_min_cell_setting_decides_what_is_hidden(w, app, login_as, monkeypatch):
@@ -198,9 +199,11 @@ def test_csv_opens_in_danish_excel_with_the_expected_columns(w, login_as):
     men = [r for r in rows if r[3] == "Køn" and r[4] == "Mand" and r[0] != "REM"]
     # (documentation counts due scorings, not citizens: 3 men have 12, shown)
     assert [r[0] for r in men if r[6] != "<5"] == ["Dokumentation til tiden"]
+    women = [r for r in rows if r[3] == "Køn" and r[4] == "Kvinde" and r[0] == "FKO mestring"]
+    assert women[0][6] == report.COMPLEMENTARY  # 10 women, hidden beside 3 men
     assert all(all(c == "" for c in r[7:]) for r in men if r[6] == "<5")
     for r in rows[1:]:
-        if r[6] == "<5":
+        if r[6] in ("<5", report.COMPLEMENTARY):
             assert all(c == "" for c in r[7:]), r
         elif r[6]:
             assert int(r[6]) >= 5, r
@@ -225,9 +228,13 @@ def test_pdf_report_to_the_socialudvalg(w, login_as, session):
     assert "Sådan er tallene lavet" in text and "Små tal" in text
     assert "Team Nord" in text and "Team Syd" not in text
     assert "Nordkvinde" not in text and w.c1.display_name not in text
-    # the gender breakdown's hidden cells are "<5" in the PDF too, with no number beside
-    lines = [line for line in text.splitlines() if line.startswith(("Mand ", "Kvinde "))]
-    assert lines and all(line.split()[1] == "<5" and line.split()[2] == "<5" for line in lines)
+    # the gender breakdown's hidden cells are "<5" in the PDF too (the women's, hidden to
+    # protect the men's, say why), with no number beside
+    men = next(line for line in text.splitlines() if line.startswith("Mand "))
+    assert men.split()[1:3] == ["<5", "<5"]
+    women = text[text.index("\nKvinde ") :].split("\nMand ")[0]
+    protects = f"skjult {report.COMPLEMENTARY}"
+    assert " ".join(women.split()).startswith(f"Kvinde {protects} {protects}")
     midway = leader.get("/statistik/rapport.pdf", query_string=YEAR)
     assert "Midtvejsstatus til socialudvalget" in _pdf_text(midway)
 
