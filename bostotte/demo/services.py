@@ -23,6 +23,7 @@ from bostotte.common.formatting import dk_date
 from bostotte.demo.builder import Builder
 from bostotte.demo.logins import LOGINS_TEXT
 from bostotte.demo.profiles import make_profiles
+from bostotte.demo.tilsyn import earlier_visit
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring
 
@@ -65,6 +66,7 @@ def load_demo(session: Session, today: date) -> str:
     for profile, case_no in zip(profiles, case_numbers, strict=True):
         builder.citizen(profile, case_no)
     builder.corrections()
+    earlier_visit(session, builder.staff["leader"], builder.teams, today)
     session.flush()
     return _summary(session, min(p.start for p in profiles), today)
 

@@ -90,7 +90,7 @@ def new() -> tuple[str, int] | Response:
     model = kvalitetsmodel.current()
     if request.method == "GET":
         teams = services.leader_teams(db.session, current_user)
-        form = {"team_ids": [str(t.id) for t in teams[:1]], "kind": "anmeldt"}
+        form = {"team_ids": [str(t.id) for t in teams], "kind": "anmeldt"}
         return _form_page(model, form, {})
     visit, errors = submit(
         VisitSchema(),
