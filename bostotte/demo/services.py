@@ -21,6 +21,7 @@ from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date
 from bostotte.demo.builder import Builder
+from bostotte.demo.history import former_citizens
 from bostotte.demo.logins import LOGINS_TEXT
 from bostotte.demo.profiles import make_profiles
 from bostotte.demo.tilsyn import earlier_visit
@@ -67,22 +68,31 @@ def load_demo(session: Session, today: date) -> str:
         builder.citizen(profile, case_no)
     builder.corrections()
     earlier_visit(session, builder.staff["leader"], builder.teams, today)
+    history = former_citizens(session, today)
     session.flush()
-    return _summary(session, min(p.start for p in profiles), today)
+    return _summary(session, min(p.start for p in profiles), today, history)
 
 
-def _count(session: Session, model: Any, *joins: Any) -> int:
+def _count(session: Session, model: Any, *joins: Any, history: Team | None = None) -> int:
+    """Demo records of today's citizens (not of the former citizens in `history`)."""
     query = select(func.count()).select_from(model)
     for target in joins:
         query = query.join(target)
-    return session.scalar(query.where(Citizen.is_demo.is_(True))) or 0
+    query = query.where(Citizen.is_demo.is_(True))
+    if history is not None:
+        query = query.where(Citizen.team_id != history.id)
+    return session.scalar(query) or 0
 
 
-def _summary(session: Session, first: date, today: date) -> str:
+def _summary(session: Session, first: date, today: date, history: Team) -> str:
     def n(value: int) -> str:
         return f"{value:,}".replace(",", ".")
 
-    teams = list(session.scalars(select(Team).where(Team.is_demo.is_(True)).order_by(Team.id)))
+    teams = list(
+        session.scalars(
+            select(Team).where(Team.is_demo.is_(True), Team.id != history.id).order_by(Team.id)
+        )
+    )
     per_team: dict[int, int] = dict(
         session.execute(
             select(Citizen.team_id, func.count())
@@ -108,7 +118,7 @@ def _summary(session: Session, first: date, today: date) -> str:
         session.execute(
             select(Scoring.instrument, func.count())
             .join(Citizen, Scoring.citizen_id == Citizen.id)
-            .where(Citizen.is_demo.is_(True))
+            .where(Citizen.is_demo.is_(True), Citizen.team_id != history.id)
             .group_by(Scoring.instrument)
         )
         .tuples()
@@ -116,14 +126,17 @@ def _summary(session: Session, first: date, today: date) -> str:
     )
     team_part = " og ".join(f"{n(per_team.get(t.id, 0))} i {t.name}" for t in teams)
     scorings = ", ".join(f"{n(by_instrument.get(i, 0))} {i}" for i in ("FKO", "ORS", "SRS"))
+    former = _count(session, Citizen) - _count(session, Citizen, history=history)
     return (
         f"Demodata er indlæst: {len(teams)} teams, {n(users)} logins, "
-        f"{n(_count(session, Citizen))} borgere ({team_part}), "
-        f"{n(_count(session, Plan, Citizen))} planer ({n(active_plans)} aktive), "
-        f"{n(_count(session, Goal, Citizen))} indsatsmål med "
-        f"{n(_count(session, SubGoal, Goal, Citizen))} delmål og "
-        f"{n(_count(session, SubGoalNote, SubGoal, Goal, Citizen))} notater samt "
+        f"{n(_count(session, Citizen, history=history))} borgere ({team_part}), "
+        f"{n(_count(session, Plan, Citizen, history=history))} planer ({n(active_plans)} aktive), "
+        f"{n(_count(session, Goal, Citizen, history=history))} indsatsmål med "
+        f"{n(_count(session, SubGoal, Goal, Citizen, history=history))} delmål og "
+        f"{n(_count(session, SubGoalNote, SubGoal, Goal, Citizen, history=history))} notater samt "
         f"{n(sum(by_instrument.values()))} scoringer ({scorings} og "
         f"{n(by_instrument.get('REM', 0))} REM). Historikken går fra {dk_date(first, 'd. MMMM y')} "
-        f"til {dk_date(today, 'd. MMMM y')}."
+        f"til {dk_date(today, 'd. MMMM y')}. Desuden {n(former)} "
+        f"tidligere borgere med afsluttede forløb ({history.name}), som de forventede kurver "
+        "bygger på."
     )

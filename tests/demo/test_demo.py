@@ -6,15 +6,18 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from bostotte.auth.models import Role, Team, User
+from bostotte.auth.models import Role, Team, User, user_teams
 from bostotte.auth.services import authenticate
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.time import add_months, utcnow
+from bostotte.demo.history import FORMER
+from bostotte.demo.history import TEAM_NAME as HISTORY_TEAM
 from bostotte.demo.services import LOGINS_TEXT, database_state, load_demo
 from bostotte.goals.models import THEMES, Goal, SubGoal, SubGoalNote
+from bostotte.progress import services as progress
 from bostotte.scoring.models import Scoring, ScoringRevision
 
 TODAY = date(2026, 11, 23)
@@ -99,6 +102,7 @@ def test_demo_data(session):
     session.commit()
     assert summary.startswith("Demodata er indlæst") and "40 borgere" in summary
     assert database_state(session) == "demo"
+    check_history(session, summary)
     check_logins(session)
     check_citizens(session)
     check_plans_and_goals(session)
@@ -106,6 +110,33 @@ def test_demo_data(session):
     session.add(Team(name="Rigtigt team"))
     session.commit()
     assert database_state(session) == "data"
+
+
+def check_history(session: Session, summary: str) -> None:
+    """The former citizens behind the expected curves: closed, in a team of their own that no
+    staff belongs to; enough courses for a curve in the bands the demo's citizens start in.
+    Then taken out, so the checks below see the forty citizens of today."""
+    team = session.scalar(select(Team).where(Team.name == HISTORY_TEAM))
+    assert team is not None and team.is_demo
+    assert not session.scalar(
+        select(func.count()).select_from(user_teams).where(user_teams.c.team_id == team.id)
+    )
+    former = list(session.scalars(select(Citizen).where(Citizen.team_id == team.id)))
+    assert len(former) == FORMER and f"Desuden {FORMER} tidligere borgere" in summary
+    assert all(c.end_date and c.end_date < TODAY for c in former)
+    assert not session.scalar(
+        select(func.count())
+        .select_from(Plan)
+        .where(Plan.citizen_id.in_([c.id for c in former]), Plan.status == "active")
+    )
+    ors = progress.kept.get(session, "ORS")
+    assert sum(ors.curve(band).shown for band in ors.courses) >= 3
+    fko = progress.kept.get(session, "FKO")
+    assert any(fko.curve(band).shown for band in fko.courses)
+    session.execute(delete(Citizen).where(Citizen.team_id == team.id))  # cascades
+    session.execute(delete(Team).where(Team.id == team.id))
+    session.commit()
+    session.expire_all()
 
 
 def check_logins(session: Session) -> None:
