@@ -31,7 +31,6 @@ DIMENSION_LABELS = {
     "age": "Aldersgruppe",
     "legal_basis": "Lovgrundlag",
     "theme": "Tema",
-    "worker": "Medarbejder",
     "previous": "Sidste periode",
     "quarter": "Kvartal",
     "": "I alt",
@@ -110,7 +109,7 @@ class CellText:
         return hidden_mark(self.min_cell)
 
     def hidden_text(self, cell: dict[str, Any], *, why: bool = False) -> str:
-        """"<5", or for a cell hidden to protect a neighbour "skjult", with the reason
+        """ "<5", or for a cell hidden to protect a neighbour "skjult", with the reason
         (`why`) where its count stands."""
         if cell.get("complementary"):
             return COMPLEMENTARY if why else "skjult"

@@ -620,18 +620,15 @@ def _flat(measures: dict[str, Any], dimension: str, group: str) -> list[dict[str
 
 def dashboard_rows(dash: dict[str, Any]) -> list[dict[str, Any]]:
     """Every number of dashboard() as flat rows, each with its period (`from`, `to`):
-    the period, its breakdowns and workers, last period's FKO and the quarters."""
+    the period, its breakdowns, last period's FKO and the quarters. No numbers per worker:
+    the rows go to the socialudvalg (views.export_csv), and staff are named only on the
+    leader's page."""
     current = dash["current"]
     span = {"from": current["period"]["from"], "to": current["period"]["to"]}
     rows = [{**span, **r} for r in _flat(current, "", "")]
     for by, result in dash["breakdowns"].items():
         for name, measures in result["groups"].items():
             rows += [{**span, **r} for r in _flat(measures, by, name)]
-    for worker in dash["workers"]:
-        rows += [
-            {**span, **r}
-            for r in _flat({"documentation": worker["documentation"]}, "worker", worker["name"])
-        ]
     previous = dash["previous_period"]
     rows += [
         {"from": previous.start.isoformat(), "to": previous.end.isoformat(), **r}

@@ -86,21 +86,22 @@ def _filters() -> tuple[Filters, Errors]:
     return filters, {}
 
 
-def _dashboard(filters: Filters) -> dict[str, Any]:
+def _dashboard(filters: Filters, *, leaves: bool = False) -> dict[str, Any]:
     """services.dashboard() for the view asked for, with the configured smallest cell
-    shown (BOSTOTTE_MIN_CELL): the page, the CSV and the PDF read this."""
+    shown (BOSTOTTE_MIN_CELL): the page, the CSV and the PDF read this. What `leaves` the
+    organisation (the CSV, the socialudvalg's PDF) names no staff: no numbers per worker."""
     return services.dashboard(
         db.session,
         filters.period,
         today=local_today(),
         scope=filters.scope(),
         min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
-        by_worker=may(current_user, Action.LEAD),
+        by_worker=may(current_user, Action.LEAD) and not leaves,
     )
 
 
-def _view(filters: Filters) -> report.Dashboard:
-    return report.build_dashboard(_dashboard(filters), filters.period, filters.theme)
+def _view(filters: Filters, *, leaves: bool = False) -> report.Dashboard:
+    return report.build_dashboard(_dashboard(filters, leaves=leaves), filters.period, filters.theme)
 
 
 def _page(
@@ -198,7 +199,7 @@ def export_csv() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
-    dash = _dashboard(filters)
+    dash = _dashboard(filters, leaves=True)
     body = report.to_csv(services.dashboard_rows(dash), dash["current"]["min_cell"])
     return _download(body, "text/csv", _file_name(filters, "csv"))
 
@@ -213,7 +214,7 @@ def report_pdf() -> tuple[str, int] | Response:
     team_name = next((t.name for t in current_user.teams if t.id == filters.team), None)
     pdf = render_pdf(
         "stats/report.html",
-        view=_view(filters),
+        view=_view(filters, leaves=True),
         filters=filters,
         report=report,
         team_name=team_name,

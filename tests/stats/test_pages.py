@@ -239,6 +239,21 @@ def test_pdf_report_to_the_socialudvalg(w, login_as, session):
     assert "Midtvejsstatus til socialudvalget" in _pdf_text(midway)
 
 
+def test_no_staff_name_leaves_the_organisation(w, login_as):
+    """Documentation on time per worker is on the leader's page, never in the CSV or the
+    socialudvalg's PDF."""
+    leader = login_as(w.leader)
+    page = leader.get("/statistik", query_string=YEAR).data.decode()
+    assert "Pr. medarbejder" in page and w.w1.name in page
+    body = leader.get("/statistik/export.csv", query_string=YEAR).data.decode("utf-8-sig")
+    assert w.w1.name not in body and "Medarbejder" not in body
+    for kind in ("endelig", "midtvejs"):
+        pdf = leader.get("/statistik/rapport.pdf", query_string={**YEAR, "type": kind})
+        text = _pdf_text(pdf)
+        assert "Dokumentation til tiden" in text
+        assert w.w1.name not in text and "Pr. medarbejder" not in text
+
+
 def test_leader_sets_a_target(w, login_as, session):
     leader = login_as(w.leader)
     page = leader.get("/statistik", query_string=YEAR).data.decode()
