@@ -96,6 +96,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     production_run = app.config["BOSTOTTE_ENV"] == "production" and not app.testing
     if production_run and (found := production.problems(app.config, os.environ)):
         raise SystemExit("bostotte starter ikke / will not start:\n  " + "\n  ".join(found))
+    for warning in production.warnings(app.config, os.environ) if production_run else []:
+        app.logger.warning(warning)
     formatting.init_app(app)
     app.add_template_global(menu, "main_menu")
     app.cli.add_command(bostotte_cli)

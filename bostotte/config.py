@@ -39,7 +39,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+        # Where the rate limits count (README, "Drift"): memory:// counts in each process, so
+        # under gunicorn's N workers a limit lets N times through; redis:// counts once for
+        # all of them (production warns about memory:// with several workers). If Redis
+        # stops answering, each process counts for itself meanwhile rather than failing.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": False,  # a 429's Retry-After: extensions.retry_after
         "BOSTOTTE_MIN_CELL": int(os.environ.get("BOSTOTTE_MIN_CELL", "5")),
         # Requests per API token (Flask-Limiter's notation); above it: 429 with Retry-After.
@@ -74,6 +79,12 @@ def operations_settings(env: Mapping[str, str]) -> dict[str, object]:
         # Trust X-Forwarded-For/-Proto/-Host from one reverse proxy in front (and only then).
         "BOSTOTTE_PROXY_FIX": _flag(env, "BOSTOTTE_PROXY_FIX", False),
     }
+
+
+def web_workers(env: Mapping[str, str]) -> int:
+    """gunicorn's worker processes (deploy/gunicorn.conf.py): BOSTOTTE_WORKERS, else two per
+    core and one, up to 8."""
+    return int(env.get("BOSTOTTE_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 8))
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

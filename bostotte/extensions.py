@@ -83,6 +83,15 @@ def download_limit() -> Any:
     return limiter.shared_limit(DOWNLOAD_LIMIT, scope="downloads", key_func=per_user)
 
 
+def commit_before_long_work() -> None:
+    """Commit what the request has written so far (her read in the access log, a session's
+    last-seen time) before seconds of work (a PDF drawn, a whole history read). On SQLite an
+    open write holds the database's only write lock until the request's end: every other
+    request that logs a read waits for it and, past the busy timeout, answers 500 (the load
+    bench's 4 parallel downloads, bench/README.md)."""
+    db.session.commit()
+
+
 def retry_after() -> dict[str, str]:
     """Retry-After for a 429: when the limit that was hit lets the next request in. (Set
     here rather than by Flask-Limiter's headers, which put it on every response.)"""

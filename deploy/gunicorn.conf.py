@@ -4,13 +4,15 @@ Each setting can be changed from the environment without editing this file. The 
 processes never run the daily job: `flask bostotte scheduler` runs as its own service.
 """
 
-import multiprocessing
 import os
+
+from bostotte.config import web_workers
 
 wsgi_app = "bostotte:create_app()"
 bind = os.environ.get("BOSTOTTE_BIND", "127.0.0.1:8000")
 # Pages are short database reads: a few processes per core; PDFs take a second or two.
-workers = int(os.environ.get("BOSTOTTE_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 8))
+# (bostotte.config.web_workers: the app's start-up checks count the same processes)
+workers = web_workers(os.environ)
 threads = int(os.environ.get("BOSTOTTE_THREADS") or 2)
 timeout = int(os.environ.get("BOSTOTTE_TIMEOUT") or 60)
 graceful_timeout = 30

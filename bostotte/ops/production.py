@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bostotte.config import web_workers
+
 # Folders whose contents do not survive a reboot (or are shared with everyone).
 NOT_PERSISTENT = ("/tmp", "/var/tmp", "/dev/shm", "/run")
 
@@ -39,6 +41,22 @@ def problems(config: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
         )
     elif (reason := _unreachable(config["SQLALCHEMY_DATABASE_URI"])) is not None:
         found.append(f"Databasen svarer ikke ({reason}) / the database does not answer")
+    return found
+
+
+def warnings(config: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
+    """Settings that work but not as meant, for the start-up log: the rate limits kept in
+    each process's memory while gunicorn runs several (a per-user limit then lets workers
+    × the limit through)."""
+    found = []
+    under_gunicorn = env.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if under_gunicorn and storage.startswith("memory://") and (n := web_workers(env)) > 1:
+        found.append(
+            f"Grænserne for downloads og API tælles i hver af de {n} processer for sig: "
+            "sæt RATELIMIT_STORAGE_URI=redis://… / rate limits are counted per process "
+            f"({n} workers): set RATELIMIT_STORAGE_URI=redis://…"
+        )
     return found
 
 

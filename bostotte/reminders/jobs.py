@@ -10,6 +10,8 @@ It commits step by step, so that it happens exactly once however many processes 
 3. each digest is claimed (its DigestLog row, `digests.py`) and the claim committed
    *before* the mail is sent: only the process whose insert went in sends. If sending
    fails, the claim is withdrawn and committed, so a later run sends it instead.
+4. the owners of handleplan actions after a tilsyn hear of a deadline that nears and of one
+   that has passed, each once, claimed the same way (`tilsyn/handleplan.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from bostotte.reminders.digests import (
 from bostotte.reminders.signals import Signal, unseen
 from bostotte.reminders.sync import BATCH, chunks, job_citizen_ids, sync, with_plans
 from bostotte.reminders.tasks import signals_of
+from bostotte.tilsyn.handleplan import send_reminders as send_action_reminders
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ def run_daily(
             claim(session, leader_id, "weekly", week_of(today), now)
         session.commit()
         mailed += _claim_and_send(session, settings, outgoing, now)
+        mailed += send_action_reminders(session, settings, today, now)
     return RunResult(created, resolved, mailed)
 
 

@@ -22,7 +22,7 @@ from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
-from bostotte.extensions import db, download_limit
+from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import THEMES
 from bostotte.stats import report, services
 from bostotte.stats.queries import Period, Scope
@@ -212,6 +212,7 @@ def report_pdf() -> tuple[str, int] | Response:
     if errors:
         return _page(filters, errors)
     team_name = next((t.name for t in current_user.teams if t.id == filters.team), None)
+    commit_before_long_work()
     pdf = render_pdf(
         "stats/report.html",
         view=_view(filters, leaves=True),

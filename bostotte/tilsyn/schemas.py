@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from bostotte.common.schema import Date, FormSchema, Str, max_len, one_of, required_text
-from bostotte.tilsyn.models import KINDS
+from bostotte.tilsyn.models import ACTION_STATUSES, KINDS
 
 LABELS = {
     "visit_date": "Dato for besøget",
@@ -28,3 +28,22 @@ class VisitSchema(FormSchema):
         load_default=list,
         error_messages={"invalid": "Vælg mindst ét team."},
     )
+
+
+ACTION_LABELS = {
+    "indicator": "Indikator",
+    "text": "Hvad vi gør",
+    "owner_id": "Ansvarlig",
+    "deadline": "Frist",
+    "status": "Status",
+    "note": "Note",
+}
+
+
+class ActionSchema(FormSchema):
+    indicator = Str(required=True, validate=max_len(10))
+    text = Str(required=True, validate=required_text(2000))
+    owner_id = Str(validate=max_len(12))
+    deadline = Str(required=True, validate=max_len(40))
+    status = Str(required=True, validate=one_of(ACTION_STATUSES))
+    note = Str(validate=max_len(2000))

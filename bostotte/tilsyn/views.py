@@ -20,10 +20,11 @@ from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import db
-from bostotte.tilsyn import kvalitetsmodel, services
+from bostotte.tilsyn import handleplan, kvalitetsmodel, services
 from bostotte.tilsyn.chart import radar
-from bostotte.tilsyn.models import Visit
-from bostotte.tilsyn.schemas import LABELS, VisitSchema
+from bostotte.tilsyn.models import ACTION_STATUSES, Visit
+from bostotte.tilsyn.models import Action as PlanAction
+from bostotte.tilsyn.schemas import ACTION_LABELS, LABELS, ActionSchema, VisitSchema
 
 bp = Blueprint("tilsyn", __name__, url_prefix="/tilsyn")
 
@@ -46,7 +47,15 @@ def _visit(visit_id: int) -> Visit:
 def index() -> str:
     is_leader = current_user.role == Role.LEADER
     visits = services.visits_for(db.session, current_user) if is_leader else []
-    return render_template("tilsyn/index.html", visits=visits, is_leader=is_leader)
+    actions = [] if is_leader else handleplan.actions_owned(db.session, current_user)
+    return render_template(
+        "tilsyn/index.html",
+        visits=visits,
+        is_leader=is_leader,
+        actions=actions,
+        deadline_of=handleplan.deadline_of,
+        status_label=handleplan.status_label,
+    )
 
 
 def _labels(model: kvalitetsmodel.Model) -> dict[str, str]:
@@ -120,7 +129,14 @@ def show(visit_id: int) -> str:
     visit = _visit(visit_id)
     report = services.visit_report(db.session, visit)
     return render_template(
-        "tilsyn/show.html", report=report, chart=radar(report), shown=kvalitetsmodel.shown
+        "tilsyn/show.html",
+        report=report,
+        chart=radar(report),
+        shown=kvalitetsmodel.shown,
+        actions=handleplan.actions_of_visit(db.session, visit),
+        suggested=handleplan.suggested(visit),
+        deadline_of=handleplan.deadline_of,
+        status_label=handleplan.status_label,
     )
 
 
@@ -170,3 +186,88 @@ def delete(visit_id: int) -> Response:
     db.session.commit()
     flash("Besøget er slettet.", "success")
     return redirect(url_for("tilsyn.index"))
+
+
+# --------------------------------------------------------------------- the handleplan
+
+
+def _action_page(
+    visit: Visit,
+    form: dict[str, Any],
+    errors: dict[str, list[str]],
+    action: PlanAction | None = None,
+) -> tuple[str, int]:
+    model = kvalitetsmodel.get(visit.model_version)
+    scores = visit.score_map
+    indicators = [
+        (i, f"{i} ({scores[i]}) {ind.text}" if i in scores else f"{i} (ikke scoret) {ind.text}")
+        for i, ind in model.indicators.items()
+    ]
+    status = 409 if CONFLICT_KEY in errors else status_for(errors)
+    return render_template(
+        "tilsyn/action_form.html",
+        visit=visit,
+        action=action,
+        form=form,
+        errors=errors,
+        labels=ACTION_LABELS,
+        indicators=indicators,
+        owners=[(str(u.id), u.name) for u in handleplan.owners(db.session, visit)],
+        statuses=list(ACTION_STATUSES.items()),
+        deadline_help=handleplan.DEADLINE_HELP,
+        version_field=VERSION_FIELD,
+    ), status
+
+
+@bp.route("/besoeg/<int:visit_id>/handleplan/ny", methods=["GET", "POST"])
+@requires(Action.TILSYN)
+def new_action(visit_id: int) -> tuple[str, int] | Response:
+    visit = _visit(visit_id)
+    if request.method == "GET":
+        suggested = handleplan.suggested(visit)
+        indicator = request.args.get("indikator") or (suggested[0] if suggested else "")
+        return _action_page(visit, {"indicator": indicator, "status": "planned"}, {})
+    action, errors = submit(
+        ActionSchema(),
+        request.form,
+        lambda data: handleplan.add_action(db.session, visit, data),
+    )
+    if action is None:
+        return _action_page(visit, request.form.to_dict(), errors)
+    flash("Punktet er tilføjet handleplanen.", "success")
+    return redirect(url_for("tilsyn.show", visit_id=visit.id, _anchor="handleplan"))
+
+
+@bp.route("/handling/<int:action_id>/rediger", methods=["GET", "POST"])
+@requires(Action.TILSYN)
+def edit_action(action_id: int) -> tuple[str, int] | Response:
+    _leader()
+    action = db.session.get(PlanAction, action_id)
+    if action is None:
+        raise NotFound
+    visit = _visit(action.visit_id)
+    if request.method == "GET":
+        form = {
+            "indicator": action.indicator,
+            "text": action.text,
+            "owner_id": str(action.owner_id or ""),
+            "deadline": handleplan.deadline_of(action).text
+            if action.deadline_quarter
+            else action.due_date.strftime("%d-%m-%Y"),
+            "status": action.status,
+            "note": action.note,
+            VERSION_FIELD: str(action.version),
+        }
+        return _action_page(visit, form, {}, action)
+    saved, errors = submit(
+        ActionSchema(),
+        request.form,
+        lambda data: handleplan.update_action(
+            db.session, action, data, submitted_version(request.form)
+        ),
+    )
+    if saved is None:
+        db.session.refresh(action)
+        return _action_page(visit, request.form.to_dict(), errors, action)
+    flash("Punktet er gemt.", "success")
+    return redirect(url_for("tilsyn.show", visit_id=visit.id, _anchor="handleplan"))
