@@ -19,7 +19,10 @@ Figures, not tests: the machine is shared and noisy.
 - web (bench/web.py, on the demo data of its own database): the citizen page's requests/s
   under gunicorn against a bare Flask app's, and Mine borgere and Mine opgaver for a worker
   with 250 citizens.
-BENCH_ONLY=import,complete,stats,page,upgrade,web (any of them, comma-separated; all by
+- load (bench/load.py): 40 clients for 2 minutes against gunicorn with 4 workers on the demo
+  and 500 generated citizens (workers, citizens on /mig, leaders), then the rows counted:
+  no 5xx, no lost or duplicated write; and a colleague's page during 4 data PDFs.
+BENCH_ONLY=import,complete,stats,page,upgrade,web,load (any of them, comma-separated; all by
 default) measures only those; the import runs whenever one of the first five does, as they
 read what it wrote.
 """
@@ -40,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
-PARTS = ("import", "complete", "stats", "page", "upgrade", "web")
+PARTS = ("import", "complete", "stats", "page", "upgrade", "web", "load")
 ONLY = [p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()]
 if unknown := set(ONLY) - set(PARTS):
     sys.exit(f"BENCH_ONLY: unknown {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
@@ -270,7 +273,7 @@ def main() -> None:
 
     DATA.mkdir(parents=True, exist_ok=True)
     lines = []
-    for size in SIZES if set(ONLY) - {"web"} else []:
+    for size in SIZES if set(ONLY) - {"web", "load"} else []:
         folder = DATA / f"csv-{size}"
         t = time.perf_counter()
         scorings = generate(folder, size)
@@ -322,11 +325,15 @@ def main() -> None:
         from bench import web  # noqa: PLC0415 (needs the root on sys.path first)
 
         lines += web.run(PG_ADMIN)
+    if "load" in ONLY:
+        from bench import load  # noqa: PLC0415 (needs the root on sys.path first)
+
+        lines += load.run(PG_ADMIN)
     print(
         "\nSummary (import targets: ≤ 2 minutes on PostgreSQL at 50,000 citizens, peak "
         "≤ 300 MB; one-year stats call in turns with the bound, best of 5; /statistik "
         "page, best of 3; web: the citizen page ≥ 10 % of the bare app's requests/s, "
-        "Mine borgere and Mine opgaver ≤ 200 ms):"
+        "Mine borgere and Mine opgaver ≤ 200 ms; load: zero errors, lost and duplicated):"
     )
     for line in lines:
         print("  " + line)
