@@ -16,10 +16,11 @@ from werkzeug.wrappers import Response
 
 from bostotte.auth.models import Role
 from bostotte.auth.permissions import Action, Forbidden, NotFound, requires
+from bostotte.common.pdf import render_pdf
 from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
 from bostotte.common.views import status_for, submit
-from bostotte.extensions import db
+from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.tilsyn import handleplan, kvalitetsmodel, services
 from bostotte.tilsyn.chart import radar
 from bostotte.tilsyn.models import ACTION_STATUSES, Visit
@@ -271,3 +272,45 @@ def edit_action(action_id: int) -> tuple[str, int] | Response:
         return _action_page(visit, request.form.to_dict(), errors, action)
     flash("Punktet er gemt.", "success")
     return redirect(url_for("tilsyn.show", visit_id=visit.id, _anchor="handleplan"))
+
+
+# ------------------------------------------------------------------------------ PDFs
+
+
+def _pdf(visit: Visit, kind: str) -> Response:
+    report = services.visit_report(db.session, visit)
+    plan: dict[str, dict[str, list[PlanAction]]] = {}
+    for a in handleplan.actions_of_visit(db.session, visit):
+        theme = report.model.theme_of(a.indicator).id
+        plan.setdefault(theme, {}).setdefault(a.indicator, []).append(a)
+    commit_before_long_work()
+    body = render_pdf(
+        "tilsyn/pdf.html",
+        kind=kind,
+        report=report,
+        chart=radar(report),
+        shown=kvalitetsmodel.shown,
+        plan=plan,
+        deadline_of=handleplan.deadline_of,
+        status_label=handleplan.status_label,
+        today=local_today(),
+    )
+    response = Response(body, mimetype="application/pdf")
+    name = f"{'handleplan' if kind == 'handleplan' else 'tilsyn'}-{visit.visit_date}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/besoeg/<int:visit_id>/rapport.pdf")
+@requires(Action.TILSYN)
+@download_limit()
+def report_pdf(visit_id: int) -> Response:
+    return _pdf(_visit(visit_id), "rapport")
+
+
+@bp.get("/besoeg/<int:visit_id>/handleplan.pdf")
+@requires(Action.TILSYN)
+@download_limit()
+def handleplan_pdf(visit_id: int) -> Response:
+    return _pdf(_visit(visit_id), "handleplan")
