@@ -188,7 +188,7 @@ def _register_errors(app: Flask) -> None:
         def handler(error: Exception) -> Any:
             if code == 500:
                 db.session.rollback()
-            if code == 404:
+            if code in (403, 404):
                 forget_reads(db.session)
             if problems.is_api_request():
                 return problems.from_http(_as_http(error, code))
@@ -207,8 +207,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Denied)
     def denied(error: Denied) -> Any:
-        if error.status == 404:
-            forget_reads(db.session)
+        forget_reads(db.session)  # a 403 or 404 showed nothing of her record
         if problems.is_api_request():
             return problems.problem(error.status, str(error) or None)
         return render_template(f"errors/{error.status}.html"), error.status

@@ -96,17 +96,22 @@ def session(app: Flask) -> Iterator[Session]:
     """
     with app.app_context():
         yield db.session
-        db.session.rollback()
-        db.session.remove()
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE")
-                )
-            else:
-                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
-                for name in _table_names():
-                    conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our table names)
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Every table emptied (in an app context); also for a world shared by a module."""
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+            for name in _table_names():
+                conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our table names)
 
 
 @pytest.fixture()

@@ -57,10 +57,11 @@ def _committed(_session: SASession) -> None:
 
 
 def forget_reads(session: Session) -> None:
-    """A request that ends in 404 showed nothing of her record: the reads it logged and has
-    not committed yet are taken back (the app's 404 handler calls this). The entry points
-    log once the whole path resolved; this covers a view's own 404 after them (an
-    instrument her record does not use, a decline that is not hers)."""
+    """A request that ends in 403 or 404 showed nothing of her record: the reads it logged
+    and has not committed yet are taken back (the app's 403 and 404 handlers call this). The
+    entry points log once the whole path resolved; this covers a view's own refusal after
+    them (an instrument her record does not use, a decline that is not hers, an occasion
+    that is not hers to record)."""
     for entry in g.pop(_UNCOMMITTED, []):
         if entry in session.new:
             session.expunge(entry)

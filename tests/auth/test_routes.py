@@ -58,8 +58,9 @@ def _records(session, worker, citizen, plan, login):  # type: ignore[no-untyped-
     return goal, subgoal, scoring, declined
 
 
-@pytest.fixture()
-def w(w, session):
+def route_world(session, w: make.World) -> RouteWorld:  # type: ignore[no-untyped-def]
+    """The cast with each citizen's records (shared with tests/hardening/test_route_matrix.py,
+    which builds it once per module)."""
     borger2 = make.user(session, Role.CITIZEN, citizen_id=w.c2.id)
     g1, s1, sc1, d1 = _records(session, w.w1, w.c1, w.p1, w.borger)
     g2, s2, sc2, d2 = _records(session, w.w2, w.c2, w.c2.active_plan, borger2)
@@ -67,6 +68,11 @@ def w(w, session):
     return RouteWorld(
         **vars(w), borger2=borger2, g1=g1, s1=s1, sc1=sc1, d1=d1, g2=g2, s2=s2, sc2=sc2, d2=d2
     )
+
+
+@pytest.fixture()
+def w(w, session):
+    return route_world(session, w)
 
 
 class Route(NamedTuple):
