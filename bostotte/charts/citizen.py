@@ -106,11 +106,12 @@ def fit_chart(
 
 
 def rem_data(
-    scorings: Sequence[Scoring],
+    scorings: Sequence[Scoring], *, you: bool = False
 ) -> tuple[list[tuple[str, str]], list[tuple[date, dict[str, float]]], Scale]:
+    """REM's items, scorings and scale; `you`: her plain labels (the file's `plain`)."""
     rem = instruments.get("REM")
     return (
-        [(i.id, i.label) for i in rem.items],
+        [(i.id, i.plain_label if you else i.label) for i in rem.items],
         # a scoring from before an item was added to the file cannot be drawn whole
         [
             (s.scored_on, s.values)
@@ -189,7 +190,7 @@ def citizen_charts(
     )
     radar = multiples = None
     if "REM" in methods or "REM" in used:
-        items, rem, scale = rem_data(scorings)
+        items, rem, scale = rem_data(scorings, you=you)
         radar = _rem_radar(items, rem, scale=scale, you=you)
         multiples = _rem_multiples(items, rem, scale=scale)
     goals = list(goals)

@@ -42,7 +42,17 @@ from bostotte.charts.svg import (
     wrap,
 )
 from bostotte.charts.timeseries import Mark, Series, YAxis, plot
-from bostotte.charts.words import count_list, day, join, month
+from bostotte.charts.words import (
+    REM_AREA,
+    REM_EMPTY_FOR_YOU,
+    REM_TITLE_FOR_YOU,
+    REM_VALUE,
+    count_list,
+    day,
+    join,
+    month,
+    rem_summary_for_you,
+)
 from bostotte.common.formatting import dk_number
 
 Items = Sequence[tuple[str, str]]  # (item id, label)
@@ -103,12 +113,12 @@ def rem_radar(
     you: bool = False,
 ) -> Chart:
     """The first and the latest scoring as two webs over the nine indicators."""
-    title = "REM: første og seneste scoring"
+    title = REM_TITLE_FOR_YOU if you else "REM: første og seneste scoring"
+    area = REM_AREA if you else "Indikator"  # her pages: her plain labels, "områder"
     scorings = sorted(scorings, key=lambda s: s[0])
     if not scorings:
-        return Chart(
-            chart_id, title, "Der er ingen REM-scoringer endnu.", Table("REM", ("Indikator",), ())
-        )
+        empty = REM_EMPTY_FOR_YOU if you else "Der er ingen REM-scoringer endnu."
+        return Chart(chart_id, title, empty, Table("REM", (area,), ()))
     (d0, first), (d1, latest) = scorings[0], scorings[-1]
     one = len(scorings) == 1
     webs = (
@@ -122,11 +132,13 @@ def rem_radar(
     if one:
         table = Table(
             f"REM {day(d1)}",
-            ("Indikator", "Værdi"),
+            (area, REM_VALUE if you else "Værdi"),
             tuple((label, dk_number(latest[i])) for i, label in items),
         )
         summary = (
-            f"Der er én REM-scoring, {day(d1)}: flest udfordringer ved "
+            rem_summary_for_you(d1, None, {}, _worst(items, latest, scale))
+            if you
+            else f"Der er én REM-scoring, {day(d1)}: flest udfordringer ved "
             f"{_worst(items, latest, scale)}."
         )
         callout = None
@@ -140,8 +152,10 @@ def rem_radar(
             ]
         )
         table = Table(
-            "REM pr. indikator, første og seneste scoring",
-            ("Indikator", f"Første ({day(d0)})", f"Seneste ({day(d1)})", "Ændring"),
+            "Dine områder, første og seneste gang"
+            if you
+            else "REM pr. indikator, første og seneste scoring",
+            (area, f"Første ({day(d0)})", f"Seneste ({day(d1)})", "Ændring"),
             tuple(
                 (
                     label,
@@ -153,7 +167,11 @@ def rem_radar(
             ),
         )
         summary = (
-            f"Fra første REM {day(d0)} til seneste {day(d1)} er {counts}; flest "
+            rem_summary_for_you(
+                d0, d1, {k: len(v) for k, v in changes.items()}, _worst(items, latest, scale)
+            )
+            if you
+            else f"Fra første REM {day(d0)} til seneste {day(d1)} er {counts}; flest "
             f"udfordringer nu ved {_worst(items, latest, scale)}."
         )
         n = len(changes["better"])
@@ -162,7 +180,12 @@ def rem_radar(
             f"{n} af {len(items)} områder blevet bedre"
         )
     desc = (
-        f"Radardiagram over REM's {len(items)} indikatorer, "
+        (
+            f"Radardiagram over dine {len(items)} områder, "
+            + ("én gang" if one else "første og seneste gang")
+        )
+        if you
+        else f"Radardiagram over REM's {len(items)} indikatorer, "
         + ("én scoring" if one else "første og seneste scoring")
         + f". {_reading(scale)}; bedre ligger længere ude."
     )

@@ -241,3 +241,31 @@ def fko_summary_for_you(
         reached = "Det har du nået." if now <= target else "Det har du ikke nået endnu."
         goal += f" {reached}"
     return text + goal
+
+
+# REM for her: "områder" in her plain labels, not "indikatorer" and "scoringer".
+REM_TITLE_FOR_YOU = "Dine ni områder: første og seneste gang"
+REM_EMPTY_FOR_YOU = "Du har ikke målt REM endnu."
+REM_AREA, REM_VALUE = "Område", "Tal"
+
+
+def rem_summary_for_you(
+    first_on: date, latest_on: date | None, counts: Mapping[str, int], worst: str
+) -> str:
+    """ "Fra første gang, 25. mar. 2025, til sidste gang, 22. mar. 2026, er 6 områder blevet
+    bedre, 2 er det samme, og 1 er blevet dårligere. Du har flest udfordringer ved …"."""
+    if latest_on is None:
+        return f"Du har målt REM én gang, {day(first_on)}. Du har flest udfordringer ved {worst}."
+    parts = [
+        f"{n} {'område' if n == 1 else 'områder'} {verb}"
+        for n, verb in (
+            (counts.get("better", 0), "er blevet bedre"),
+            (counts.get("same", 0), "er det samme"),
+            (counts.get("worse", 0), "er blevet dårligere"),
+        )
+        if n
+    ]
+    return (
+        f"Fra første gang, {day(first_on)}, til sidste gang, {day(latest_on)}: "
+        f"{join(parts)}. Du har flest udfordringer ved {worst}."
+    )

@@ -21,6 +21,11 @@ class Item:
     id: str
     label: str
     help: str = ""
+    plain: str = ""  # the citizen's word for it on her own pages (REM); the label is staff's
+
+    @property
+    def plain_label(self) -> str:
+        return self.plain or self.label
 
 
 @dataclass(frozen=True)

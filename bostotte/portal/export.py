@@ -18,6 +18,7 @@ from bostotte.common.db import Session
 from bostotte.common.time import LOCAL_TZ
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.invitations.models import Invitation
+from bostotte.portal import plain
 from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.portal.services import people
 from bostotte.reminders.models import Reminder, SignalAck
@@ -432,7 +433,7 @@ def _plan(p: Plan, name: Any, notes_cap: int | None) -> dict[str, Any]:
 
 def _scoring(s: Scoring, name: Any, comments: list[dict[str, Any]]) -> dict[str, Any]:
     known = instruments.get(s.instrument) if instruments.exists(s.instrument) else None
-    labels = {i.id: i.label for i in known.items} if known else {}
+    labels = {i.id: plain.item_label(i) for i in known.items} if known else {}
     occasion = known.occasions.get(s.occasion) if known and s.occasion else None
     return {
         "id": s.id,
@@ -440,10 +441,10 @@ def _scoring(s: Scoring, name: Any, comments: list[dict[str, Any]]) -> dict[str,
         "instrument_version": s.instrument_version,
         "goal_id": s.goal_id,
         "occasion": s.occasion,
-        "occasion_label": occasion.label if occasion else None,
+        "occasion_label": plain.occasion(s.occasion) if occasion else None,
         "scored_on": _iso(s.scored_on),
         "participation": s.participation,
-        "participation_label": s.participation_label,
+        "participation_label": plain.participation(s.participation),
         "total": s.total,
         "citizen_comment": s.citizen_comment,
         "worker_note": s.worker_note,

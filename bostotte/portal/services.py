@@ -20,6 +20,7 @@ from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, SubGoal
 from bostotte.instruments import Instrument
+from bostotte.portal import plain
 from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import instruments_for
@@ -125,7 +126,7 @@ def comments_by_scoring(
 
 def decline_choices(citizen: Citizen) -> dict[str, str]:
     choices = {ALL_INSTRUMENTS: "Alle målinger"}
-    choices.update({i.id: i.short_label for i in instruments_for(citizen)})
+    choices.update({i.id: plain.name(i.id) for i in instruments_for(citizen)})
     return choices
 
 

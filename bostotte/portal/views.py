@@ -23,7 +23,7 @@ from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
-from bostotte.portal import export, services
+from bostotte.portal import export, plain, services
 from bostotte.portal.schemas import CommentSchema, DeclineSchema, SelfScoringSchema
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.signals import KINDS
@@ -32,6 +32,12 @@ from bostotte.scoring.services import instruments_for, record_scoring, scorings_
 bp = Blueprint(
     "portal", __name__, url_prefix="/mig", static_folder="static", static_url_path="/static"
 )
+
+
+@bp.context_processor
+def _her_words() -> dict[str, object]:
+    """Her pages' names for things (portal/plain.py), as `her` in the templates."""
+    return {"her": plain}
 
 
 def _me(what: str) -> Citizen:
@@ -102,6 +108,10 @@ def fill(instrument: str) -> tuple[str, int] | Response:
         if scoring is not None:
             flash("Tak. Dine svar er gemt. Din mestringsvejleder kan se dem.", "success")
             return redirect(url_for("portal.index", _anchor="maalinger"))
+        # An item she has not answered yet is said in her words, one message each.
+        for item in inst.item_ids:
+            if not (request.form.get(item) or "").strip():
+                errors[item] = [plain.NOT_ANSWERED]
     return render_template(
         "portal/fill.html",
         citizen=citizen,

@@ -102,7 +102,7 @@ def test_no_scorings_yet_shows_words_not_an_empty_chart(w, login_as, session):
     assert "chart-ors-srs" not in worker_page and "Ingen scoringer endnu." in worker_page
     own_page = login_as(other).get("/mig").get_data(as_text=True)
     assert "Du har ikke målt ORS eller SRS endnu." in own_page
-    assert "Der er ingen REM-scoringer endnu." in own_page
+    assert "Du har ikke målt REM endnu." in own_page
     assert "<svg xmlns" not in own_page
 
 

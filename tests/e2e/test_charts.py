@@ -85,11 +85,9 @@ def test_citizen_sees_her_latest_score_in_words_on_a_phone(page, live_server):  
     page.set_viewport_size({"width": 375, "height": 800})
     log_in(page, live_server, "borger@demo.dk")
     page.goto(f"{live_server}/mig")
-    expect(page.locator("#chart-ors-srs")).to_contain_text("Din seneste score:")
+    expect(page.locator("#chart-ors-srs")).to_contain_text("Dit seneste tal:")
     expect(page.locator("#chart-rem-radar")).to_contain_text("Siden din første REM")
-    expect(page.locator("figure.chart[id^=chart-fko-]").first).to_contain_text(
-        "Din seneste vurdering:"
-    )
+    expect(page.locator("figure.chart[id^=chart-fko-]").first).to_contain_text("Nu:")
     assert visible_svg_layout(page, "ors-srs") == "narrow"
     assert_fits_phone(page)
     screenshot(page, "charts-03-mig-375")

@@ -89,7 +89,7 @@ def test_citizen_uses_her_pages_on_a_phone(phone, live_server, browser, tmp_path
     expect(sliders.first).to_be_visible()  # shown by the script; hidden without it
     page.get_by_role("button", name="Gem mine svar").click()
     expect(page.get_by_text("Der er fejl i formularen")).to_be_visible()
-    expect(page.locator("#f-individuelt-error")).to_contain_text("Udfyld en værdi.")
+    expect(page.locator("#f-individuelt-error")).to_contain_text("Du har ikke valgt et tal endnu.")
     fits_phone(page)
     check_axe(page, "udfyld-ors-fejl")
     screenshot(page, "portal-02-ors-fejl-375")

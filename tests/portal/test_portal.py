@@ -106,7 +106,7 @@ def test_bad_values_are_explained_next_to_each_field_and_nothing_is_lost(w, logi
         "individuelt": "Værdien skal være mellem 0 og 10.",
         "interpersonelt": "Skriv et tal, fx 7,5.",
         "socialt": "Brug højst én decimal, fx 7,5.",
-        "generelt": "Udfyld en værdi.",
+        "generelt": "Du har ikke valgt et tal endnu.",  # her words for an empty item
     }
     assert 'value="11"' in page and 'value="sej"' in page and 'value="7,55"' in page
     assert "Min tekst" in page and "Der er fejl i formularen" in page
@@ -165,7 +165,8 @@ def test_she_says_no_thank_you_and_can_take_it_back(w, login_as, session):
     page = text(worker.get(f"/borgere/{w.c1.id}"))
     assert "Borgeren ønsker ikke at blive scoret: ORS – trivsel" in page
     assert "«Det er for meget»" in page
-    assert "Du har sagt nej tak til at blive målt på: ORS – trivsel" in text(citizen.get("/mig"))
+    mine = text(citizen.get("/mig"))
+    assert "Du har sagt nej tak til at blive målt på: Sådan har du det (ORS)" in mine
     again = citizen.post("/mig/nej-tak", data={"instrument": "ORS"})
     assert again.status_code == 400 and "allerede sagt nej tak til den måling" in text(again)
     assert citizen.post("/mig/nej-tak", data={"instrument": "alle"}).status_code == 302
