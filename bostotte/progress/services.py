@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 
+from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.progress.bands import (
@@ -34,6 +35,8 @@ from bostotte.progress.bands import (
     quarter_index,
 )
 from bostotte.scoring.models import Scoring
+from bostotte.stats.queries import Scope
+from bostotte.stats.services import protect_siblings, suppressed
 from bostotte.stats.sqldates import days_between
 
 ORS = "ORS"
@@ -51,9 +54,12 @@ class _Kept:
         self._norms: dict[tuple[str, str], tuple[tuple[Any, ...], Norms]] = {}
         self.reads = 0  # the history read from the database (tests, bench)
 
-    def get(self, session: Session, instrument: str) -> Norms:
+    def get(
+        self, session: Session, instrument: str, version: tuple[Any, ...] | None = None
+    ) -> Norms:
+        """The instrument's norms at `version` (read now when not given)."""
         key = (str(session.get_bind().engine.url), instrument)
-        version = data_version(session, instrument)
+        version = version if version is not None else data_version(session)
         with self._lock:
             kept = self._norms.get(key)
         if kept is not None and kept[0] == version:
@@ -72,15 +78,18 @@ class _Kept:
 kept = _Kept()
 
 
-def data_version(session: Session, instrument: str) -> tuple[Any, ...]:
-    """What changes whenever the instrument's scorings do: the newest id and edit over all
-    scorings (read off the primary key and the updated_at index) and the instrument's count
-    (off the instrument index), so a deleted scoring changes it too."""
+def data_version(session: Session) -> tuple[Any, ...]:
+    """What changes whenever the ORS or FKO scorings do, in one query: the newest id and
+    edit over all scorings (read off the primary key and the updated_at index) and the
+    number of each (off the instrument index), so a deleted scoring changes it too."""
     row = session.execute(
         select(
             select(func.max(Scoring.id)).scalar_subquery(),
             select(func.max(Scoring.updated_at)).scalar_subquery(),
-            select(func.count()).where(Scoring.instrument == instrument).scalar_subquery(),
+            *(
+                select(func.count()).where(Scoring.instrument == i).scalar_subquery()
+                for i in (ORS, FKO)
+            ),
         )
     ).one()
     return tuple(row)
@@ -209,11 +218,12 @@ def ors_curve(norms: Norms, totals: Sequence[float]) -> Curve | None:
 def expected_for(session: Session, citizen: Citizen, scorings: Sequence[Scoring]) -> Expected:
     """Her curves from her scorings (as the page loaded them) and the kept history."""
     ors = sorted((s.scored_on, s.id, s.total) for s in scorings if s.instrument == ORS)
-    curve = ors_curve(kept.get(session, ORS), [t for _d, _i, t in ors]) if ors else None
-    fko: dict[int, Curve | None] = {}
     goals = {s.goal_id for s in scorings if s.instrument == FKO and s.goal_id is not None}
+    version = data_version(session) if ors or goals else None
+    curve = ors_curve(kept.get(session, ORS, version), [t for _d, _i, t in ors]) if ors else None
+    fko: dict[int, Curve | None] = {}
     if goals:
-        norms = kept.get(session, FKO)
+        norms = kept.get(session, FKO, version)
         by_goal: dict[int, list[Scoring]] = {}
         for s in scorings:
             if s.instrument == FKO and s.goal_id is not None:
@@ -310,3 +320,25 @@ def on_track_by_team(session: Session, scope: Any) -> dict[int, tuple[int, int]]
         n, ok = out.get(c.team_id, (0, 0))
         out[c.team_id] = (n + 1, ok + (round(latest, 1) >= round(point.p25, 1)))
     return out
+
+
+def on_track_cells(session: Session, scope: Scope, min_cell: int) -> dict[str, dict[str, Any]]:
+    """The leader's statistics: per team name, the citizens assessed (`n`), of them on track
+    (`on_track`) and the share, as the statistics' cells: fewer than `min_cell` hidden, and
+    a second team hidden beside a lone hidden one (stats.services's one suppression rule).
+    Within the statistics' scope (her teams, or the citizens myndighed referred); the theme
+    filter does not apply (a course is the citizen's, not a goal's)."""
+    if scope.referred_by is not None:
+        where: Any = Citizen.caseworker_id == scope.referred_by
+    elif scope.team_ids is not None:
+        where = Citizen.team_id.in_(scope.team_ids)
+    else:
+        where = true()
+    names = dict(session.execute(select(Team.id, Team.name)).tuples().all())
+    cells: dict[str, dict[str, Any]] = {}
+    for team_id, (n, ok) in on_track_by_team(session, where).items():
+        cells[names[team_id]] = (
+            {"n": n, "on_track": ok, "share": ok / n} if n >= min_cell else suppressed(n)
+        )
+    protect_siblings(cells.values())
+    return {name: {k: v for k, v in c.items() if k != "_n"} for name, c in cells.items()}

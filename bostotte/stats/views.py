@@ -24,6 +24,7 @@ from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import THEMES
+from bostotte.progress import services as progress
 from bostotte.stats import report, services
 from bostotte.stats.queries import Period, Scope
 from bostotte.stats.schemas import FilterSchema, TargetSchema
@@ -138,6 +139,13 @@ def _page(
         # Myndighed: her referred citizens' numbers, no targets, reports or staff.
         referred=filters.scope().referred_by is not None,
         lead=may(current_user, Action.LEAD),
+        on_track=(
+            progress.on_track_cells(
+                db.session, filters.scope(), current_app.config["BOSTOTTE_MIN_CELL"]
+            )
+            if view is not None and may(current_user, Action.LEAD)
+            else {}
+        ),
         today=local_today(),
     ), status_for(errors or target_errors or {})
 
