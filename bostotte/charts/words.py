@@ -196,8 +196,8 @@ def fko_change_for_you(before: float, now: float, since: str) -> str:
     """ "↑ Bedre end sidste gang" · "→ Det samme som første gang"."""
     sign, word = arrow(now - before, lower_is_better=True)
     if word == SAME[1]:
-        return f"{sign} Det samme som {since}"
-    return f"{sign} {word.capitalize()} end {since}"
+        return f"{sign}{NBSP}Det samme som {since}"
+    return f"{sign}{NBSP}{word.capitalize()} end {since}"
 
 
 def fko_callout_for_you(values: Sequence[float], labels: Mapping[int, str]) -> str:

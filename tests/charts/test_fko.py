@@ -89,8 +89,8 @@ def test_the_summary_and_callout_say_what_happened():
     )
     # her words: the scale's words, an arrow and a word for better, last time and first time
     assert chart(you=True).callout == (
-        "Nu: Let støttebehov. ↑ Bedre end sidste gang (Moderat støttebehov). "
-        "↑ Bedre end første gang (Højt støttebehov)."
+        "Nu: Let støttebehov. ↑\u00a0Bedre end sidste gang (Moderat støttebehov). "
+        "↑\u00a0Bedre end første gang (Højt støttebehov)."
     )
     assert chart(you=True).summary == (
         "Første gang, den 13. jan. 2026, havde du et højt støttebehov. Sidste gang, den "

@@ -89,7 +89,7 @@ def test_citizen_sees_her_graphs_worded_to_her(w, login_as):
     page = login_as(w.borger).get("/mig").get_data(as_text=True)
     assert "Dit seneste tal: 27,5 – 6 point højere end første gang" in page
     assert f'id="chart-fko-{w.goal.id}"' in page
-    assert "Nu: Moderat støttebehov. ↑ Bedre end første gang (Højt støttebehov)." in page
+    assert "Nu: Moderat støttebehov. ↑\u00a0Bedre end første gang (Højt støttebehov)." in page
     assert "Siden din første REM er 9 af 9 områder blevet bedre" in page
     assert "chart-delmaal" not in page and "chart-rem-indikatorer" not in page
     svgs(page)

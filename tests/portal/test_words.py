@@ -171,11 +171,11 @@ def test_fko_worse_and_the_same_have_their_own_arrow_and_word():
 
     labels = {0: "Intet", 1: "Let", 2: "Moderat", 3: "Højt", 4: "Fuldstændigt"}
     assert words.fko_callout_for_you([1, 1, 3], labels) == (
-        "Nu: Højt støttebehov. ↓ Dårligere end sidste gang (Let støttebehov). "
-        "↓ Dårligere end første gang (Let støttebehov)."
+        "Nu: Højt støttebehov. ↓\u00a0Dårligere end sidste gang (Let støttebehov). "
+        "↓\u00a0Dårligere end første gang (Let støttebehov)."
     )
     assert words.fko_callout_for_you([2, 2], labels) == (
-        "Nu: Moderat støttebehov. → Det samme som første gang (Moderat støttebehov)."
+        "Nu: Moderat støttebehov. →\u00a0Det samme som første gang (Moderat støttebehov)."
     )
     assert words.fko_callout_for_you([0], labels) == "Nu: Intet støttebehov."
     assert words.fko_summary_for_you([(date(2026, 1, 2), 0)], 1, labels) == (
