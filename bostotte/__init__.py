@@ -229,6 +229,9 @@ def _as_http(error: Exception, code: int) -> HTTPException:
     return InternalServerError() if code == 500 else HTTPException()
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 @event.listens_for(Engine, "connect")
 def _connection_settings(dbapi_connection: Any, _record: Any) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection; no JIT on
@@ -241,7 +244,11 @@ def _connection_settings(dbapi_connection: Any, _record: Any) -> None:
     elif type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # A writer waits for the one before it rather than failing: every page that logs a
+        # read writes, and holds SQLite's one write lock until its request ends. 5 s gave
+        # 500s ('database is locked') with 40 clients on a busy machine (bench/load.py);
+        # 30 s stays under gunicorn's 60 s timeout.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError:  # a read-only or in-memory file may refuse WAL
