@@ -210,7 +210,8 @@ def _register_errors(app: Flask) -> None:
         forget_reads(db.session)  # a 403 or 404 showed nothing of her record
         if problems.is_api_request():
             return problems.problem(error.status, str(error) or None)
-        return render_template(f"errors/{error.status}.html"), error.status
+        # A 403 may say why (auth.permissions.refusal): shown on the page, in Danish.
+        return render_template(f"errors/{error.status}.html", reason=str(error)), error.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:

@@ -120,6 +120,8 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, object]:
         # The defaults of what the administrator can change on the admin page.
         "BOSTOTTE_REQUIRE_TOTP": _flag(env, "BOSTOTTE_REQUIRE_TOTP", not demo),
         "BOSTOTTE_CITIZEN_PASSWORD_LOGIN": _flag(env, "BOSTOTTE_CITIZEN_PASSWORD_LOGIN", True),
+        # Leaders see aggregates only unless the municipality lets them read records (issue 24).
+        "BOSTOTTE_LEADER_READS_RECORDS": _flag(env, "BOSTOTTE_LEADER_READS_RECORDS", False),
         # Sessions end after this long without a request, and after 12 hours in any case.
         "BOSTOTTE_IDLE_MINUTES_STAFF": int(env.get("BOSTOTTE_IDLE_MINUTES_STAFF") or "30"),
         "BOSTOTTE_IDLE_MINUTES_CITIZEN": int(env.get("BOSTOTTE_IDLE_MINUTES_CITIZEN") or "15"),

@@ -30,3 +30,4 @@ class UserSchema(FormSchema):
 class SettingsSchema(FormSchema):
     require_totp = fields.Boolean(load_default=False)
     citizen_password_login = fields.Boolean(load_default=False)
+    leader_reads_records = fields.Boolean(load_default=False)

@@ -17,6 +17,13 @@ The answers, the same everywhere:
   referred, a citizen only herself. Never a hint that the record exists;
 - 403 when she may read the record but this action on it is not hers (e.g. an FKO occasion
   that myndighed records, opened by a worker).
+
+A leader reads her teams' records (the list of citizens, a citizen's pages) only when the
+municipality's administrator allows it (the setting `leader_reads_records`, off by default:
+issue 24). Otherwise she sees the aggregates (statistics, documentation on time, tasks over
+the deadline) and every record route answers 403 with a page that says why. `may` decides it
+for the web, the API and the menu alike; `citizen_scope` and `can_view` select no citizen for
+her then, so no list built on them can show one either.
 """
 
 from __future__ import annotations
@@ -28,15 +35,17 @@ from functools import wraps
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from flask import has_request_context, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, select
 
 from bostotte import instruments
 from bostotte.audit.services import log_access
 from bostotte.auth.models import Role, User, user_teams
+from bostotte.auth.services import setting
 from bostotte.citizens.models import SESSIONS_82B, Citizen, Plan
 from bostotte.common.db import Session
+from bostotte.extensions import db
 from bostotte.goals.models import MAX_ACTIVE_GOALS, Goal, SubGoal
 from bostotte.scoring.models import Scoring
 from bostotte.stats.queries import Scope
@@ -93,6 +102,29 @@ ROLES: dict[Action, frozenset[Role]] = {
 }
 
 
+# What a leader may do only when the municipality lets leaders read their teams' records.
+LEADER_RECORD_ACTIONS = frozenset({Action.READ, Action.LIST})
+LEADER_RECORDS_CLOSED = (
+    "Som leder ser du tal for dine teams: statistik, dokumentation til tiden og opgaver over "
+    "fristen. Jeres kommune har valgt, at ledere ikke læser den enkelte borgers journal. "
+    "Administratoren kan ændre det under Administration."
+)
+
+
+def leaders_read_records() -> bool:
+    """The administrator's setting: may leaders read their teams' citizens' records?"""
+    return setting(db.session, "leader_reads_records", current_app.config)
+
+
+def _closed_to_leader(user: Any, action: Action | None) -> bool:
+    """A record she would read as leader, while the municipality does not allow it."""
+    return (
+        user.role == Role.LEADER
+        and (action is None or action in LEADER_RECORD_ACTIONS)
+        and not leaders_read_records()
+    )
+
+
 class Denied(Exception):
     """Base of the two answers; the app maps each to its page (and the API to JSON)."""
 
@@ -111,7 +143,19 @@ class Forbidden(Denied):
 
 def may(user: Any, action: Action) -> bool:
     """May this user ever do `action` (whatever the citizen)?"""
-    return bool(getattr(user, "is_authenticated", False)) and user.role in ROLES[action]
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.role in ROLES[action]
+        and not _closed_to_leader(user, action)
+    )
+
+
+def refusal(user: Any, action: Action) -> Forbidden:
+    """The 403 for a user who may not do `action`: with the reason when it is the
+    municipality's choice rather than her role's."""
+    if bool(getattr(user, "is_authenticated", False)) and _closed_to_leader(user, action):
+        return Forbidden(LEADER_RECORDS_CLOSED)
+    return Forbidden()
 
 
 def requires(action: Action) -> Callable[[F], F]:
@@ -122,7 +166,7 @@ def requires(action: Action) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not may(current_user, action):
-                raise Forbidden
+                raise refusal(current_user, action)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -132,6 +176,8 @@ def requires(action: Action) -> Callable[[F], F]:
 
 def citizen_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the citizens `user` may read."""
+    if _closed_to_leader(user, None):
+        return false()
     match user.role:
         case Role.WORKER | Role.LEADER | Role.SERVICE:
             teams = select(user_teams.c.team_id).where(user_teams.c.user_id == user.id)
@@ -147,6 +193,8 @@ def citizen_scope(user: User) -> ColumnElement[bool]:
 
 def can_view(user: User, citizen: Citizen) -> bool:
     """`citizen_scope` for one citizen already loaded."""
+    if _closed_to_leader(user, None):
+        return False
     match user.role:
         case Role.WORKER | Role.LEADER | Role.SERVICE:
             return citizen.team_id in user.team_ids
@@ -174,7 +222,7 @@ def citizen_for(
 def _citizen(session: Session, user: User, citizen_id: int | None, action: Action) -> Citizen:
     """`citizen_for` without the log: for the entry points that resolve more first."""
     if not may(user, action):
-        raise Forbidden
+        raise refusal(user, action)
     citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
     if citizen is None or not can_view(user, citizen):
         raise NotFound

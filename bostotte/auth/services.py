@@ -170,6 +170,8 @@ def reset_second_factor(session: Session, user: User, now: datetime) -> None:
 SETTINGS = {
     "require_totp": "BOSTOTTE_REQUIRE_TOTP",
     "citizen_password_login": "BOSTOTTE_CITIZEN_PASSWORD_LOGIN",
+    # Leaders read their teams' citizens' records (auth.permissions); off: aggregates only.
+    "leader_reads_records": "BOSTOTTE_LEADER_READS_RECORDS",
 }
 
 

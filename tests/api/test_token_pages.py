@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bostotte.api import tokens
 from bostotte.api.models import ApiToken
 from bostotte.auth.models import Role, User
+from bostotte.auth.services import set_setting
 from bostotte.common.time import utcnow
 
 SHOWN_ONCE = "Kopiér nøglen nu – den vises ikke igen"
@@ -95,7 +96,11 @@ def test_another_users_token_cannot_be_revoked(w, login_as, api, token_for, serv
     assert theirs.prefix not in client.get("/konto").text  # nor does she see it listed
 
 
-def test_each_role_is_offered_the_scopes_it_may_hold(w, login_as):
+def test_each_role_is_offered_the_scopes_it_may_hold(w, login_as, session):
+    # a leader reads records only when the municipality allows it (issue 24)
+    assert _offered(login_as(w.leader).get("/konto").text) == {"read:stats"}
+    set_setting(session, "leader_reads_records", True)
+    session.commit()
     assert _offered(login_as(w.leader).get("/konto").text) == {"read:citizens", "read:stats"}
     worker = {"read:citizens", "write:citizens", "write:goals", "write:scorings"}
     assert _offered(login_as(w.w1).get("/konto").text) == worker
@@ -106,7 +111,7 @@ def test_each_role_is_offered_the_scopes_it_may_hold(w, login_as):
 
 def test_a_scope_her_role_does_not_give_is_refused(w, login_as, session):
     r = login_as(w.leader).post(
-        PERSONAL, data={"name": "X", "scopes": ["read:citizens", "write:goals"], "days": "30"}
+        PERSONAL, data={"name": "X", "scopes": ["read:stats", "write:goals"], "days": "30"}
     )
     assert r.status_code == 400
     assert "Din rolle giver ikke adgangen write:goals." in r.text

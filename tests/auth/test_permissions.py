@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from bostotte.audit.models import AccessLog
 from bostotte.audit.services import log_access
+from bostotte.auth.services import set_setting
 from tests import factories as make
 
 
@@ -33,7 +34,10 @@ def test_list_shows_only_own_teams(w, login_as):
     assert w.c2.display_name in page and w.c1.display_name not in page
 
 
-def test_leader_reads_her_teams_but_cannot_edit(w, login_as):
+def test_leader_reads_her_teams_but_cannot_edit(w, login_as, session):
+    # when the municipality allows it (tests/auth/test_leader_access.py: off by default)
+    set_setting(session, "leader_reads_records", True)
+    session.commit()
     client = login_as(w.leader)
     assert client.get(f"/borgere/{w.c1.id}").status_code == 200
     assert client.get(f"/borgere/{w.c2.id}").status_code == 404

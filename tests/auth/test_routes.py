@@ -14,6 +14,7 @@ from typing import NamedTuple
 import pytest
 
 from bostotte.auth.models import Role, User
+from bostotte.auth.services import set_setting
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.portal.models import ScoringDecline
 from bostotte.portal.services import decline
@@ -80,6 +81,9 @@ class Route(NamedTuple):
     method: str
     path: str  # {c}: the citizen; {p} {g} {s} {sc}: her plan, goal, delmål, scoring
     may: frozenset[str]  # who of the world may (the others get 403)
+    # The leader reads it too when the municipality lets leaders read their teams' records
+    # (the setting leader_reads_records, off by default: then she gets 403 like the others).
+    leader_if_allowed: bool = False
 
     def url(self, w: RouteWorld, citizen: int | None = None, *, other: bool = False) -> str:
         """The route for citizen 1 (or `citizen`), with her records or, `other`, with
@@ -98,11 +102,11 @@ class Route(NamedTuple):
         return f"{self.method} {self.path}"
 
 
-READERS = frozenset({"w1", "leader", "authority"})
+READERS = frozenset({"w1", "authority"})
 EDITORS = frozenset({"w1", "authority"})
 WORKER = frozenset({"w1"})
 STAFF_ROUTES = [
-    Route("citizens.show", "GET", "/borgere/{c}", READERS),
+    Route("citizens.show", "GET", "/borgere/{c}", READERS, leader_if_allowed=True),
     Route("citizens.edit", "GET", "/borgere/{c}/rediger", EDITORS),
     Route("citizens.edit", "POST", "/borgere/{c}/rediger", EDITORS),
     Route("citizens.new_plan", "GET", "/borgere/{c}/plan/ny", EDITORS),
@@ -118,7 +122,13 @@ STAFF_ROUTES = [
     Route("goals.close_goal", "GET", "/borgere/{c}/maal/{g}/afslut", EDITORS),
     Route("goals.close_goal", "POST", "/borgere/{c}/maal/{g}/afslut", EDITORS),
     Route("goals.reopen_goal", "POST", "/borgere/{c}/maal/{g}/genaabn", EDITORS),
-    Route("goals.goal_history", "GET", "/borgere/{c}/maal/{g}/historik", READERS),
+    Route(
+        "goals.goal_history",
+        "GET",
+        "/borgere/{c}/maal/{g}/historik",
+        READERS,
+        leader_if_allowed=True,
+    ),
     # Myndighed sets the goals; delmål and their notes are the worker's steps towards them.
     Route("goals.new_subgoal", "GET", "/borgere/{c}/maal/{g}/delmaal/ny", WORKER),
     Route("goals.new_subgoal", "POST", "/borgere/{c}/maal/{g}/delmaal/ny", WORKER),
@@ -129,7 +139,7 @@ STAFF_ROUTES = [
     # ORS is recorded by the worker (and the citizen on her own pages), never by myndighed.
     Route("scoring.new", "GET", "/borgere/{c}/scoringer/ORS/ny", WORKER),
     Route("scoring.new", "POST", "/borgere/{c}/scoringer/ORS/ny", WORKER),
-    Route("scoring.show", "GET", "/borgere/{c}/scoringer/{sc}", READERS),
+    Route("scoring.show", "GET", "/borgere/{c}/scoringer/{sc}", READERS, leader_if_allowed=True),
     Route("scoring.edit", "GET", "/borgere/{c}/scoringer/{sc}/rediger", WORKER),
     Route("scoring.edit", "POST", "/borgere/{c}/scoringer/{sc}/rediger", WORKER),
     # The quarter's FKO status: the worker's occasion (myndighed sets baseline and target).
@@ -203,6 +213,20 @@ def test_a_role_that_may_not_gets_403_and_one_that_may_gets_in(route, who, w, lo
     status = _send(login_as(getattr(w, who)), route, route.url(w)).status_code
     if who in route.may:
         assert status in (200, 302, 400, 422), status  # a page, a redirect or a form's errors
+    else:
+        assert status == 403
+
+
+@pytest.mark.parametrize("route", STAFF_ROUTES, ids=str)
+def test_a_leader_the_municipality_lets_read_gets_the_reading_routes_only(
+    route, w, session, login_as
+):
+    set_setting(session, "leader_reads_records", True)
+    session.commit()
+    status = _send(login_as(w.leader), route, route.url(w)).status_code
+    if route.leader_if_allowed:
+        assert status == 200
+        assert _send(login_as(w.leader), route, route.url(w, w.c2.id)).status_code == 404
     else:
         assert status == 403
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from bostotte.auth.services import set_setting
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.goals.services import add_note
 from bostotte.reminders.cadence import RULES
@@ -138,7 +139,9 @@ def test_with_more_to_choose_from_the_bar_opens_a_list_most_pressing_delmal_firs
 
 
 @pytest.mark.parametrize("who", ["authority", "leader"])
-def test_no_worker_buttons_in_the_bar_for_myndighed_or_the_leader(w, login_as, who):
+def test_no_worker_buttons_in_the_bar_for_myndighed_or_the_leader(w, login_as, session, who):
+    set_setting(session, "leader_reads_records", True)  # a leader reads only when allowed
+    session.commit()
     r = login_as(getattr(w, who)).get(f"/borgere/{w.c1.id}")
     assert r.status_code == 200
     assert 'aria-label="Hurtige handlinger"' not in r.get_data(as_text=True)
