@@ -420,7 +420,7 @@ def citizen_page(
             scorings,
             today=today,
             goals=[g for p in plans for g in p.goals],
-            expected=expected_for(session, citizen, scorings),
+            expected=expected_for(session, citizen, scorings, today),
         ),
         voice=citizen_voice(session, citizen.id),
         access=citizen_access(session, citizen.id, now) if flags.can_invite else None,

@@ -13,7 +13,7 @@ left out of the curve she is compared with (leave-one-out), so she is never her 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import floor
 
@@ -61,11 +61,7 @@ def percentile(values: Sequence[float], p: float) -> float:
     x[⌊h⌋]). The same as Excel's PERCENTILE.INC and statistics.quantiles(method='inclusive')."""
     if not values:
         raise ValueError("no values")
-    h = (len(values) - 1) * p / 100
-    lo = floor(h)
-    if lo + 1 >= len(values):
-        return float(values[-1])
-    return float(values[lo] + (h - lo) * (values[lo + 1] - values[lo]))
+    return _percentile_at(values.__getitem__, len(values), p)
 
 
 @dataclass(frozen=True)
@@ -101,55 +97,74 @@ class Curve:
 @dataclass
 class Norms:
     """Every course's scores by band and index, each list sorted: the whole history in one
-    object, built in one pass over the rows and kept per data version (services.py)."""
+    object, built in one pass over the rows and kept (services.py). Each course's own scores
+    are kept too, so the one a citizen is compared with can leave exactly hers out."""
 
     labels: tuple[str, ...]
     last: int
     courses: dict[int, int] = field(default_factory=dict)  # band → courses
     values: dict[tuple[int, int], list[float]] = field(default_factory=dict)  # (band, index)
+    own: dict[int, tuple[int, dict[int, float]]] = field(default_factory=dict)  # id → course
 
     @classmethod
     def build(
         cls,
-        courses: Iterable[tuple[int, Mapping[int, float]]],
+        courses: Iterable[tuple[int, int, Mapping[int, float]]],
         labels: tuple[str, ...],
         last: int,
     ) -> Norms:
-        """From (band, {index: score}) per course."""
+        """From (course id, band, {index: score}) per course."""
         norms = cls(labels, last)
-        for band, scores in courses:
+        for course_id, band, scores in courses:
+            kept = {k: v for k, v in scores.items() if 1 <= k <= last}
             norms.courses[band] = norms.courses.get(band, 0) + 1
-            for index, value in scores.items():
-                if 1 <= index <= last:
-                    norms.values.setdefault((band, index), []).append(value)
+            norms.own[course_id] = (band, kept)
+            for index, value in kept.items():
+                norms.values.setdefault((band, index), []).append(value)
         for v in norms.values.values():
             v.sort()
         return norms
 
-    def curve(self, band: int, own: Mapping[int, float] | None = None) -> Curve:
-        """The band's curve without `own` (her course's scores by index, if it is one of the
-        band's courses: leave-one-out)."""
-        courses = self.courses.get(band, 0) - (1 if own is not None else 0)
+    def _mine(self, band: int, leave_out: int | None) -> dict[int, float] | None:
+        course = self.own.get(leave_out) if leave_out is not None else None
+        return course[1] if course is not None and course[0] == band else None
+
+    def point(self, band: int, index: int, leave_out: int | None = None) -> Point | None:
+        """The band at one index, without course `leave_out` (hers, if it is one of the
+        band's); None under MIN_COURSES courses in the band or at the index."""
+        mine = self._mine(band, leave_out)
+        if self.courses.get(band, 0) - (mine is not None) < MIN_COURSES:
+            return None
+        values = self.values.get((band, index), [])
+        skip = _position(values, mine[index]) if mine is not None and index in mine else None
+        n = len(values) - (skip is not None)
+        if n < MIN_COURSES:
+            return None
+        at = lambda r: values[r if skip is None or r < skip else r + 1]  # noqa: E731
+        return Point(index, n, *(round(_percentile_at(at, n, p), 2) for p in (25, 50, 75)))
+
+    def curve(self, band: int, leave_out: int | None = None) -> Curve:
+        """The band's curve without course `leave_out` (leave-one-out)."""
+        mine = self._mine(band, leave_out)
+        courses = self.courses.get(band, 0) - (mine is not None)
         points = []
-        if courses >= MIN_COURSES:
-            for index in range(1, self.last + 1):
-                values = self.values.get((band, index), [])
-                if own is not None and index in own:
-                    values = _without(values, own[index])
-                if len(values) < MIN_COURSES:
-                    break
-                points.append(
-                    Point(
-                        index,
-                        len(values),
-                        *(round(percentile(values, p), 2) for p in (25, 50, 75)),
-                    )
-                )
+        for index in range(1, self.last + 1):
+            p = self.point(band, index, leave_out)
+            if p is None:
+                break
+            points.append(p)
         return Curve(band, self.labels[band], courses, tuple(points))
 
 
-def _without(values: list[float], value: float) -> list[float]:
+def _position(values: list[float], value: float) -> int | None:
     i = bisect_left(values, value)
-    if i < len(values) and values[i] == value:
-        return values[:i] + values[i + 1 :]
-    return values
+    return i if i < len(values) and values[i] == value else None
+
+
+def _percentile_at(at: Callable[[int], float], n: int, p: float) -> float:
+    """`percentile` over n sorted values read through `at` (one of them skipped)."""
+    h = (n - 1) * p / 100
+    lo = floor(h)
+    if lo + 1 >= n:
+        return float(at(n - 1))
+    return float(at(lo) + (h - lo) * (at(lo + 1) - at(lo)))

@@ -1,11 +1,14 @@
 """Expected progress read from the database: every earlier course in one query, kept per
 data version; a citizen's curves (her own course left out); the citizens not on track.
 
-The history is one aggregate over every citizen, so it is read once per *data version* of
-the scorings (their highest id, latest edit and number: a new, edited or deleted scoring
-changes it) and kept in the process: a citizen page asks one small query for the version and
-reads the kept norms. The courses come from one windowed SELECT (session index and first
-score by citizen, or baseline and quarter by goal) and are sorted into bands in one pass.
+The history is one aggregate over every citizen, so it is read once per *data version* and
+kept in the process: the day and the number of citizens (a new day, an import, a new or a
+deleted citizen reads it again). A scoring saved today joins the curves tomorrow: they are
+months of other citizens' courses, and one more session changes them little, while reading
+them costs seconds at 5,000 citizens. A citizen page asks one small query for the version
+and reads the kept norms; her own course is left out as the kept norms hold it. The courses
+come from one windowed SELECT (session index and first score by citizen, or baseline and
+quarter by goal) and are sorted into bands in one pass.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, select, true
@@ -55,11 +59,15 @@ class _Kept:
         self.reads = 0  # the history read from the database (tests, bench)
 
     def get(
-        self, session: Session, instrument: str, version: tuple[Any, ...] | None = None
+        self,
+        session: Session,
+        instrument: str,
+        today: date,
+        version: tuple[Any, ...] | None = None,
     ) -> Norms:
-        """The instrument's norms at `version` (read now when not given)."""
+        """The instrument's norms at `version` (asked now when not given)."""
         key = (str(session.get_bind().engine.url), instrument)
-        version = version if version is not None else data_version(session)
+        version = version if version is not None else data_version(session, today)
         with self._lock:
             kept = self._norms.get(key)
         if kept is not None and kept[0] == version:
@@ -78,21 +86,9 @@ class _Kept:
 kept = _Kept()
 
 
-def data_version(session: Session) -> tuple[Any, ...]:
-    """What changes whenever the ORS or FKO scorings do, in one query: the newest id and
-    edit over all scorings (read off the primary key and the updated_at index) and the
-    number of each (off the instrument index), so a deleted scoring changes it too."""
-    row = session.execute(
-        select(
-            select(func.max(Scoring.id)).scalar_subquery(),
-            select(func.max(Scoring.updated_at)).scalar_subquery(),
-            *(
-                select(func.count()).where(Scoring.instrument == i).scalar_subquery()
-                for i in (ORS, FKO)
-            ),
-        )
-    ).one()
-    return tuple(row)
+def data_version(session: Session, today: date) -> tuple[Any, ...]:
+    """The day and the number of citizens (one query, off the primary key)."""
+    return (today, session.scalar(select(func.count()).select_from(Citizen)))
 
 
 def _ors_rows(session: Session, where: Any = None) -> Iterable[Any]:
@@ -128,7 +124,10 @@ def _courses(rows: Iterable[Any]) -> dict[int, tuple[float, int, dict[int, float
 
 def _read_ors(session: Session) -> Norms:
     return Norms.build(
-        ((ors_band(first), scores) for first, _n, scores in _courses(_ors_rows(session)).values()),
+        (
+            (cid, ors_band(first), scores)
+            for cid, (first, _n, scores) in _courses(_ors_rows(session)).items()
+        ),
         ORS_BAND_LABELS,
         MAX_SESSION,
     )
@@ -188,7 +187,10 @@ def _fko_courses(rows: Iterable[Any]) -> dict[int, tuple[float, dict[int, float]
 
 def _read_fko(session: Session) -> Norms:
     return Norms.build(
-        ((fko_band(base), scores) for base, scores in _fko_courses(_fko_rows(session)).values()),
+        (
+            (goal_id, fko_band(base), scores)
+            for goal_id, (base, scores) in _fko_courses(_fko_rows(session)).items()
+        ),
         FKO_BAND_LABELS,
         MAX_QUARTER,
     )
@@ -206,50 +208,39 @@ class Expected:
     fko: dict[int, Curve | None] | None = None
 
 
-def ors_curve(norms: Norms, totals: Sequence[float]) -> Curve | None:
-    """Her band's curve from her ORS totals in session order, her course left out when it is
-    one of the history's (MIN_SESSIONS or more)."""
-    if not totals:
-        return None
-    own = dict(enumerate(totals[:MAX_SESSION], start=1)) if len(totals) >= MIN_SESSIONS else None
-    return norms.curve(ors_band(totals[0]), own)
+def ors_curve(norms: Norms, citizen_id: int, first: float | None) -> Curve | None:
+    """Her band's curve (by her first ORS total), her own course left out."""
+    return None if first is None else norms.curve(ors_band(first), leave_out=citizen_id)
 
 
-def expected_for(session: Session, citizen: Citizen, scorings: Sequence[Scoring]) -> Expected:
+def expected_for(
+    session: Session, citizen: Citizen, scorings: Sequence[Scoring], today: date
+) -> Expected:
     """Her curves from her scorings (as the page loaded them) and the kept history."""
     ors = sorted((s.scored_on, s.id, s.total) for s in scorings if s.instrument == ORS)
     goals = {s.goal_id for s in scorings if s.instrument == FKO and s.goal_id is not None}
-    version = data_version(session) if ors or goals else None
-    curve = ors_curve(kept.get(session, ORS, version), [t for _d, _i, t in ors]) if ors else None
+    version = data_version(session, today) if ors or goals else None
+    curve = (
+        ors_curve(kept.get(session, ORS, today, version), citizen.id, ors[0][2]) if ors else None
+    )
     fko: dict[int, Curve | None] = {}
     if goals:
-        norms = kept.get(session, FKO, version)
+        norms = kept.get(session, FKO, today, version)
         by_goal: dict[int, list[Scoring]] = {}
         for s in scorings:
             if s.instrument == FKO and s.goal_id is not None:
                 by_goal.setdefault(s.goal_id, []).append(s)
         for goal_id, scores in by_goal.items():
-            fko[goal_id] = fko_curve(norms, scores)
+            fko[goal_id] = fko_curve(norms, goal_id, scores)
     return Expected(curve, fko)
 
 
-def fko_curve(norms: Norms, scores: Sequence[Scoring]) -> Curve | None:
+def fko_curve(norms: Norms, goal_id: int, scores: Sequence[Scoring]) -> Curve | None:
+    """The curve of goals with her goal's baseline, her goal's own course left out."""
     bases = sorted((s.scored_on, s.total) for s in scores if s.occasion == "baseline")
     if not bases:
         return None
-    on, value = bases[0]
-    later = sorted(
-        (s.scored_on, s.id, s.total)
-        for s in scores
-        if s.occasion in ("status", "final") and s.scored_on > on
-    )
-    own: dict[int, float] = {}
-    for d, _i, total in later:
-        q = quarter_index((d - on).days)
-        if q >= 1:
-            own[q] = total
-    counted = len(later) >= MIN_STATUSES and bool(own)
-    return norms.curve(fko_band(value), own if counted else None)
+    return norms.curve(fko_band(bases[0][1]), leave_out=goal_id)
 
 
 # ------------------------------------------------------------------ not on track
@@ -265,64 +256,91 @@ class OffTrack:
     sessions: int
     latest: float
     point: Point  # her band at her latest session (hers left out)
-    courses: int
 
 
-def assess(norms: Norms, totals: Sequence[float], sessions: int) -> tuple[Curve, Point] | None:
-    """Her band's curve and its point at her latest session, when there is one to meet:
-    MIN_SESSIONS or more sessions and a shown curve (after its last index, its last point)."""
+def assess(norms: Norms, citizen_id: int, first: float, sessions: int) -> Point | None:
+    """Her band's point at her latest session (her course left out), when there is one to
+    meet: MIN_SESSIONS or more sessions and a curve there (after the curve's last index, its
+    last point: the counts only fall with the index, so the first point found going down)."""
     if sessions < MIN_SESSIONS:
         return None
-    curve = ors_curve(norms, totals)
-    if curve is None or not curve.points:
-        return None
-    point = curve.at(sessions, curve.points[-1].index)
-    return (curve, point) if point is not None else None
+    band = ors_band(first)
+    for index in range(min(sessions, norms.last), 0, -1):
+        point = norms.point(band, index, leave_out=citizen_id)
+        if point is not None:
+            return point
+    return None
 
 
-def on_track_rows(session: Session, scope: Any) -> list[tuple[Citizen, Curve, Point, int, float]]:
+def on_track_rows(
+    session: Session, scope: Any, today: date
+) -> list[tuple[Citizen, str, Point, int, float]]:
     """Every citizen in `scope` (a WHERE on Citizen) that can be assessed: the citizen, her
-    curve, its point at her latest session, her sessions and latest total. Two queries plus
-    the version: her courses, and the citizens."""
-    norms = kept.get(session, ORS)
+    band's label, its point at her latest session, her sessions and latest total. Her
+    courses in one query, the citizens in one more, and the version."""
+    norms = kept.get(session, ORS, today)
     ids = select(Citizen.id).where(scope)
-    courses = _courses(_ors_rows(session, Scoring.citizen_id.in_(ids)))
-    if not courses:
+    rows = session.execute(_ors_last(Scoring.citizen_id.in_(ids))).all()
+    found = {}
+    for cid, n, first, latest in rows:
+        point = assess(norms, cid, first, n)
+        if point is not None:
+            found[cid] = (point, n, first, latest)
+    if not found:
         return []
-    citizens = {
-        c.id: c for c in session.scalars(select(Citizen).where(Citizen.id.in_(list(courses))))
-    }
+    citizens = session.scalars(select(Citizen).where(Citizen.id.in_(list(found))))
     out = []
-    for cid, (_first, n, scores) in courses.items():
-        totals = [scores[k] for k in sorted(scores) if k <= MAX_SESSION]
-        found = assess(norms, totals, n)
-        if found is not None and cid in citizens:
-            out.append((citizens[cid], found[0], found[1], n, scores[max(scores)]))
+    for c in citizens:
+        point, n, first, latest = found[c.id]
+        out.append((c, ORS_BAND_LABELS[ors_band(first)], point, n, latest))
     return out
 
 
-def off_track(session: Session, scope: Any) -> list[OffTrack]:
+def _ors_last(where: Any) -> Any:
+    """Per citizen with MIN_SESSIONS ORS or more: (citizen, sessions, first, latest total)."""
+    order = (Scoring.scored_on, Scoring.id)
+    sub = (
+        select(
+            Scoring.citizen_id,
+            func.row_number().over(partition_by=Scoring.citizen_id, order_by=order).label("k"),
+            func.count().over(partition_by=Scoring.citizen_id).label("n"),
+            func.first_value(Scoring.total)
+            .over(partition_by=Scoring.citizen_id, order_by=order)
+            .label("first"),
+            Scoring.total,
+        )
+        .where(Scoring.instrument == ORS, where)
+        .subquery()
+    )
+    return select(sub.c.citizen_id, sub.c.n, sub.c.first, sub.c.total).where(
+        sub.c.n >= MIN_SESSIONS, sub.c.k == sub.c.n
+    )
+
+
+def off_track(session: Session, scope: Any, today: date) -> list[OffTrack]:
     """The citizens in `scope` whose latest ORS is below the 25th percentile of their band
     at that session, lowest against her band first."""
     rows = [
-        OffTrack(c.id, c.display_name, curve.label, n, latest, point, curve.courses)
-        for c, curve, point, n, latest in on_track_rows(session, scope)
+        OffTrack(c.id, c.display_name, label, n, latest, point)
+        for c, label, point, n, latest in on_track_rows(session, scope, today)
         if round(latest, 1) < round(point.p25, 1)
     ]
     return sorted(rows, key=lambda r: (r.latest - r.point.p25, r.name))
 
 
-def on_track_by_team(session: Session, scope: Any) -> dict[int, tuple[int, int]]:
+def on_track_by_team(session: Session, scope: Any, today: date) -> dict[int, tuple[int, int]]:
     """Per team: (citizens assessed, of them on track: at or above their band's 25th
     percentile at their latest session)."""
     out: dict[int, tuple[int, int]] = {}
-    for c, _curve, point, _n, latest in on_track_rows(session, scope):
+    for c, _label, point, _n, latest in on_track_rows(session, scope, today):
         n, ok = out.get(c.team_id, (0, 0))
         out[c.team_id] = (n + 1, ok + (round(latest, 1) >= round(point.p25, 1)))
     return out
 
 
-def on_track_cells(session: Session, scope: Scope, min_cell: int) -> dict[str, dict[str, Any]]:
+def on_track_cells(
+    session: Session, scope: Scope, min_cell: int, today: date
+) -> dict[str, dict[str, Any]]:
     """The leader's statistics: per team name, the citizens assessed (`n`), of them on track
     (`on_track`) and the share, as the statistics' cells: fewer than `min_cell` hidden, and
     a second team hidden beside a lone hidden one (stats.services's one suppression rule).
@@ -336,7 +354,7 @@ def on_track_cells(session: Session, scope: Scope, min_cell: int) -> dict[str, d
         where = true()
     names = dict(session.execute(select(Team.id, Team.name)).tuples().all())
     cells: dict[str, dict[str, Any]] = {}
-    for team_id, (n, ok) in on_track_by_team(session, where).items():
+    for team_id, (n, ok) in on_track_by_team(session, where, today).items():
         cells[names[team_id]] = (
             {"n": n, "on_track": ok, "share": ok / n} if n >= min_cell else suppressed(n)
         )

@@ -31,7 +31,7 @@ DIMENSION_LABELS = {
     "age": "Aldersgruppe",
     "legal_basis": "Lovgrundlag",
     "theme": "Tema",
-    "previous": "Sidste periode",
+    "previous": "Sammenligning",
     "quarter": "Kvartal",
     "": "I alt",
 }
@@ -50,6 +50,14 @@ MEASURE_LABELS = {
     "documentation": "Dokumentation til tiden",
 }
 REPORT_TYPES = {"midtvejs": "Midtvejsstatus", "endelig": "Afsluttende status"}
+# Which goals each report counts (seed 001: a midtvejsstatus on the goals under way, an
+# afsluttende status on the goals whose plan ended, by their final FKO), and its file name.
+REPORT_GOALS = {"midtvejs": "open", "endelig": "closed"}
+REPORT_FILES = {"midtvejs": "midtvejsstatus", "endelig": "afsluttende-status"}
+REPORT_COUNTS = {
+    "midtvejs": "igangværende mål, hver med sin seneste FKO-status i perioden",
+    "endelig": "mål, hvis handleplan sluttede i perioden, hver med sin afsluttende FKO-status",
+}
 
 
 def theme_label(theme: str) -> str:
@@ -187,9 +195,19 @@ class Dashboard:
     rem: list[tuple[str, dict[str, Any]]]
     any_hidden: bool
     text: CellText  # the cells as text, hidden ones as text.mark
+    baseline_year: int | None = None  # compared with this year, not the previous period
+
+    @property
+    def compared_with(self) -> str:
+        """What the FKO shares are compared with, as the page and the report write it."""
+        if self.baseline_year:
+            return f"basisåret {self.baseline_year} (mål afsluttet det år)"
+        return period_text(self.previous_period)
 
 
-def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> Dashboard:
+def build_dashboard(
+    dash: dict[str, Any], period: Period, theme: str | None, baseline_year: int | None = None
+) -> Dashboard:
     """The page's and the report's view of services.dashboard(): rows, charts and labels."""
     current = dash["current"]
     fko, previous = current["fko"], dash["previous"]
@@ -264,6 +282,7 @@ def build_dashboard(dash: dict[str, Any], period: Period, theme: str | None) -> 
         rem,
         any_hidden=_any_hidden(dash),
         text=text,
+        baseline_year=baseline_year,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
+from marshmallow.validate import Range
 
 from bostotte.common.schema import Date, FormSchema, Int, Str, one_of
 from bostotte.goals.models import ALL_THEMES, THEMES
@@ -27,6 +28,13 @@ class FilterSchema(FormSchema):
     team = Int()
     tema = Str(validate=one_of(ALL_THEMES))
     type = Str(validate=one_of(report.REPORT_TYPES))
+    basisaar = Int(
+        validate=Range(
+            services.FIRST_YEAR,
+            services.LAST_YEAR,
+            error=f"Vælg et basisår mellem {services.FIRST_YEAR} og {services.LAST_YEAR}.",
+        )
+    )
 
     @validates_schema
     def _period(self, data: dict[str, Any], **_kw: Any) -> None:

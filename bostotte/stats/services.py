@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -428,13 +429,19 @@ def dashboard(
     scope: Scope = EVERYONE,
     min_cell: int = DEFAULT_MIN_CELL,
     by_worker: bool = True,
+    compare_with: Period | None = None,
 ) -> dict[str, Any]:
     """Every number of the leader's page, its CSV and the report to the socialudvalg: the
-    period's statistics, last period's FKO shares, three years of quarters, the breakdowns
-    and documentation per worker (not `by_worker`: none, one query fewer; myndighed reads
-    no staff's numbers). A fixed number of queries (9) whatever the data size."""
+    period's statistics, the FKO shares of the period compared with (`compare_with`, a
+    baseline year the leader chose, else the previous period), three years of quarters, the
+    breakdowns and documentation per worker (not `by_worker`: none, one query fewer;
+    myndighed reads no staff's numbers). A fixed number of queries (9) whatever the data
+    size."""
     _check(period)
-    previous = previous_period(period)
+    previous = compare_with or previous_period(period)
+    # A baseline year counts the goals closed in it (seed 001: "status på afsluttede
+    # handleplansmål for år 2017"); the previous period counts the same goals as P.
+    previous_scope = replace(scope, goals="closed") if compare_with else scope
     # The period's totals and its breakdowns are sums of one cross table's cells.
     cells = _cells(session, period, today, scope)
     return {
@@ -442,7 +449,7 @@ def dashboard(
             _overall(session, period, _margin(cells, None), min_cell, target_team(scope))
         ),
         "previous_period": previous,
-        "previous": fko_mastery(session, previous, min_cell=min_cell, scope=scope),
+        "previous": fko_mastery(session, previous, min_cell=min_cell, scope=previous_scope),
         "trend": fko_trend(
             session,
             quarters_until(min(period.end, today), TREND_QUARTERS),

@@ -141,7 +141,10 @@ def _page(
         lead=may(current_user, Action.LEAD),
         on_track=(
             progress.on_track_cells(
-                db.session, filters.scope(), current_app.config["BOSTOTTE_MIN_CELL"]
+                db.session,
+                filters.scope(),
+                current_app.config["BOSTOTTE_MIN_CELL"],
+                local_today(),
             )
             if view is not None and may(current_user, Action.LEAD)
             else {}

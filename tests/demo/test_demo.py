@@ -129,9 +129,9 @@ def check_history(session: Session, summary: str) -> None:
         .select_from(Plan)
         .where(Plan.citizen_id.in_([c.id for c in former]), Plan.status == "active")
     )
-    ors = progress.kept.get(session, "ORS")
+    ors = progress.kept.get(session, "ORS", TODAY)
     assert sum(ors.curve(band).shown for band in ors.courses) >= 3
-    fko = progress.kept.get(session, "FKO")
+    fko = progress.kept.get(session, "FKO", TODAY)
     assert any(fko.curve(band).shown for band in fko.courses)
     session.execute(delete(Citizen).where(Citizen.team_id == team.id))  # cascades
     session.execute(delete(Team).where(Team.id == team.id))

@@ -66,14 +66,16 @@ def test_percentile_by_hand() -> None:
     assert percentile([7], 75) == 7
 
 
-def courses(n: int, band_first: float = 17.0) -> list[tuple[int, dict[int, float]]]:
+def courses(n: int, band_first: float = 17.0) -> list[tuple[int, int, dict[int, float]]]:
+    """n courses (id, band, scores by session) in one band."""
     rng = random.Random(n)
     return [
         (
+            i,
             ors_band(band_first),
             {k: round(band_first + rng.uniform(-3, 3) + k, 1) for k in (1, 2, 3, 4)},
         )
-        for _ in range(n)
+        for i in range(n)
     ]
 
 
@@ -90,7 +92,7 @@ def test_each_point_is_the_percentiles_of_the_courses_at_that_session() -> None:
     data = courses(45)
     curve = Norms.build(data, ORS_BAND_LABELS, 20).curve(ors_band(17))
     for p in curve.points:
-        values = [scores[p.index] for _b, scores in data]
+        values = [scores[p.index] for _i, _b, scores in data]
         assert (p.p25, p.p50, p.p75) == pytest.approx(reference(values), abs=0.005)
         assert p.n == 45
 
@@ -98,13 +100,13 @@ def test_each_point_is_the_percentiles_of_the_courses_at_that_session() -> None:
 def test_her_own_course_is_left_out() -> None:
     data = courses(MIN_COURSES)
     norms = Norms.build(data, ORS_BAND_LABELS, 20)
-    own = data[0][1]
-    # with her own course left out, the band has 29 others: no curve
-    assert not norms.curve(ors_band(17), own).shown
+    # with her own course (id 0) left out, the band has 29 others: no curve
+    assert not norms.curve(ors_band(17), leave_out=0).shown
+    assert norms.curve(ors_band(17), leave_out=999).shown  # not one of the band's courses
     bigger = courses(40)
     norms = Norms.build(bigger, ORS_BAND_LABELS, 20)
-    curve = norms.curve(ors_band(17), bigger[0][1])
-    others = [scores for _b, scores in bigger[1:]]
+    curve = norms.curve(ors_band(17), leave_out=0)
+    others = [scores for _i, _b, scores in bigger[1:]]
     for p in curve.points:
         assert p.n == 39
         assert (p.p25, p.p50, p.p75) == pytest.approx(
@@ -114,7 +116,7 @@ def test_her_own_course_is_left_out() -> None:
 
 def test_a_point_needs_30_courses_reaching_that_session() -> None:
     data = courses(35)
-    for _b, scores in data[:10]:
+    for _i, _b, scores in data[:10]:
         scores[5] = 30.0  # only 10 courses reach a fifth session
     curve = Norms.build(data, ORS_BAND_LABELS, 20).curve(ors_band(17))
     assert [p.index for p in curve.points] == [1, 2, 3, 4]

@@ -30,11 +30,11 @@ def test_share_on_track_per_team_and_small_teams_hidden(session, w):  # type: ig
     team_of(session, w.t1, 4, 2)
     team_of(session, w.t2, 1, 2)  # three assessed: fewer than five
     session.commit()
-    cells = services.on_track_cells(session, Scope((w.t1.id, w.t2.id)), 5)
+    cells = services.on_track_cells(session, Scope((w.t1.id, w.t2.id)), 5, make.TODAY)
     # Team Syd is small; Team Nord is hidden beside it, or Syd = total − Nord
     assert cells["Team Syd"] == {"n": None, "suppressed": True}
     assert cells["Team Nord"] == {"n": None, "suppressed": True, "complementary": True}
-    alone = services.on_track_cells(session, Scope((w.t1.id,)), 5)
+    alone = services.on_track_cells(session, Scope((w.t1.id,)), 5, make.TODAY)
     assert alone == {"Team Nord": {"n": 6, "on_track": 4, "share": pytest.approx(4 / 6)}}
 
 
@@ -54,4 +54,4 @@ def test_myndighed_counts_her_referred_citizens_only(session, w):  # type: ignor
     history(session, 40)
     team_of(session, w.t1, 6, 0)
     session.commit()
-    assert services.on_track_cells(session, Scope(referred_by=w.authority.id), 5) == {}
+    assert services.on_track_cells(session, Scope(referred_by=w.authority.id), 5, make.TODAY) == {}

@@ -18,6 +18,7 @@ from bostotte.scoring.models import Scoring, ScoringItem
 from tests import factories as make
 
 START = date(2025, 1, 6)
+TODAY = make.TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +85,7 @@ def test_the_curve_is_the_percentiles_of_the_others_at_each_session(session, w):
     ors(session, w.c1, [18.0, 12.0, 11.0, 10.5])  # her own course is left out
     session.commit()
     mine = list(session.scalars(select(Scoring).where(Scoring.citizen_id == w.c1.id)))
-    curve = services.expected_for(session, w.c1, mine).ors
+    curve = services.expected_for(session, w.c1, mine, TODAY).ors
     assert curve is not None and curve.courses == 40 and curve.label == "15–20"
     for p in curve.points:
         ref = statistics.quantiles([c[p.index - 1] for c in courses], n=4, method="inclusive")
@@ -93,16 +94,23 @@ def test_the_curve_is_the_percentiles_of_the_others_at_each_session(session, w):
 
 
 def test_the_history_is_read_once_per_data_version(session, w):  # type: ignore[no-untyped-def]
+    """Read again on a new day or when the citizens change, not for each new scoring."""
     history(session, 30)
     session.commit()
     before = services.kept.reads
-    services.kept.get(session, "ORS")
-    services.kept.get(session, "ORS")
+    services.kept.get(session, "ORS", TODAY)
+    services.kept.get(session, "ORS", TODAY)
     assert services.kept.reads == before + 1
     ors(session, w.c1, [20.0])
     session.commit()
-    services.kept.get(session, "ORS")
+    services.kept.get(session, "ORS", TODAY)
+    assert services.kept.reads == before + 1
+    services.kept.get(session, "ORS", TODAY + timedelta(days=1))
     assert services.kept.reads == before + 2
+    make.citizen(session, w.t1)
+    session.commit()
+    services.kept.get(session, "ORS", TODAY + timedelta(days=1))
+    assert services.kept.reads == before + 3
 
 
 def off_track_world(session, w):  # type: ignore[no-untyped-def]
@@ -134,7 +142,7 @@ def test_the_list_holds_her_citizens_below_the_band(session, w, login_as):  # ty
     html = client.get("/opgaver/ikke-paa-sporet?alle=1").get_data(as_text=True)
     assert low.display_name in html and colleague.display_name in html
     assert w.c2.display_name not in html
-    rows = services.off_track(session, services.Citizen.team_id == w.t1.id)
+    rows = services.off_track(session, services.Citizen.team_id == w.t1.id, TODAY)
     assert [r.citizen_id for r in rows] == [low.id, colleague.id]
     assert rows[0].point.p50 == pytest.approx(
         statistics.median([19.0 + (i % 7) * 0.5 for i in range(40)])

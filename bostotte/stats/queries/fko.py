@@ -5,7 +5,8 @@ Its outcome is the final score inside P if there is one, else the latest status 
 Per goal: maintained_or_improved = outcome ≤ baseline; improved = outcome < baseline;
 target_reached = a target exists and outcome ≤ target. Reported per theme and in total:
 n (goals counted) and the three counts; the share (maintained_or_improved / n) is
-services' division.
+services' division. A scope's `goals` keeps the goals whose outcome is a final (closed: the
+plan ended in P) or a status (open).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def fko_units(scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
         select(
             s.goal_id,
             s.total,
+            s.occasion,
             *(q.label("bucket") for q in quarter),
             func.row_number()
             .over(
@@ -64,7 +66,11 @@ def fko_units(scope: Scope = EVERYONE, quarterly: bool = False) -> Any:
         )
         .subquery()
     )
-    follow = select(ranked).where(ranked.c.rn == 1).cte("fko_follow").prefix_with("MATERIALIZED")
+    kept = {"closed": "final", "open": "status"}.get(scope.goals or "")
+    only = [ranked.c.occasion == kept] if kept else []
+    follow = (
+        select(ranked).where(ranked.c.rn == 1, *only).cte("fko_follow").prefix_with("MATERIALIZED")
+    )
     f = follow.c
 
     def latest(occasion: str) -> Any:

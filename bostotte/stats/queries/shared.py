@@ -49,11 +49,14 @@ class Scope:
     """Whose numbers: the citizens of some teams (None: every team), or those one myndighed
     caseworker referred (`referred_by`, her user id), and, with a theme, the goals of that
     theme (FKO) or the citizens who have such a goal (ORS, REM, documentation), exactly as
-    the theme breakdown counts them."""
+    the theme breakdown counts them. `goals` narrows FKO to the goals whose outcome in P is
+    a final ("closed": the socialudvalg's afsluttende status) or a status ("open": its
+    midtvejsstatus); None counts both (domain.md's FKO mastery)."""
 
     team_ids: tuple[int, ...] | None = None
     theme: str | None = None
     referred_by: int | None = None
+    goals: str | None = None
 
 
 EVERYONE = Scope()
