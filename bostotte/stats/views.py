@@ -9,6 +9,7 @@ written to the access log and no citizen is named.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,14 @@ from bostotte.stats.schemas import FilterSchema, TargetSchema
 
 bp = Blueprint("stats", __name__, url_prefix="/statistik")
 
-FILTER_LABELS = {"fra": "Fra", "til": "Til", "team": "Team", "tema": "Tema", "type": "Rapport"}
+FILTER_LABELS = {
+    "fra": "Fra",
+    "til": "Til",
+    "team": "Team",
+    "tema": "Tema",
+    "type": "Rapport",
+    "basisaar": "Basisår",
+}
 TARGET_LABELS = {
     "maal_tema": "Tema",
     "andel": "Mål i procent",
@@ -54,6 +62,14 @@ class Filters:
         self.team: int | None = data.get("team")
         self.theme: str | None = data.get("tema")
         self.report_type: str = data.get("type") or "midtvejs"
+        # A fixed year to compare with (seed 001: the 2017 baseline), else the previous period.
+        self.baseline_year: int | None = data.get("basisaar")
+        self.goals: str | None = None  # the report's goals (report.REPORT_GOALS)
+
+    @property
+    def compare_with(self) -> Period | None:
+        year = self.baseline_year
+        return Period(date(year, 1, 1), date(year, 12, 31)) if year else None
 
     @property
     def period(self) -> Period:
@@ -61,7 +77,7 @@ class Filters:
 
     def scope(self) -> Scope:
         """Another team's numbers (or any team's, for one without): 403."""
-        return stats_scope(current_user, self.team, self.theme)
+        return replace(stats_scope(current_user, self.team, self.theme), goals=self.goals)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The URL parameters of this view (for links, the CSV and the PDF)."""
@@ -70,6 +86,7 @@ class Filters:
             "til": self.end.isoformat(),
             "team": self.team,
             "tema": self.theme,
+            "basisaar": self.baseline_year,
             **changes,
         }
         return {k: v for k, v in args.items() if v not in (None, "")}
@@ -98,11 +115,14 @@ def _dashboard(filters: Filters, *, leaves: bool = False) -> dict[str, Any]:
         scope=filters.scope(),
         min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
         by_worker=may(current_user, Action.LEAD) and not leaves,
+        compare_with=filters.compare_with,
     )
 
 
 def _view(filters: Filters, *, leaves: bool = False) -> report.Dashboard:
-    return report.build_dashboard(_dashboard(filters, leaves=leaves), filters.period, filters.theme)
+    return report.build_dashboard(
+        _dashboard(filters, leaves=leaves), filters.period, filters.theme, filters.baseline_year
+    )
 
 
 def _page(
@@ -200,7 +220,8 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 def _file_name(filters: Filters, extension: str) -> str:
     team = f"-team{filters.team}" if filters.team else ""
     theme = f"-{filters.theme}" if filters.theme else ""
-    return f"statistik-{filters.start}-{filters.end}{team}{theme}.{extension}"
+    kind = f"-{report.REPORT_FILES[filters.report_type]}" if filters.goals else ""
+    return f"statistik-{filters.start}-{filters.end}{team}{theme}{kind}.{extension}"
 
 
 @bp.get("/export.csv")
@@ -223,6 +244,7 @@ def report_pdf() -> tuple[str, int] | Response:
     if errors:
         return _page(filters, errors)
     team_name = next((t.name for t in current_user.teams if t.id == filters.team), None)
+    filters.goals = report.REPORT_GOALS[filters.report_type]
     commit_before_long_work()
     pdf = render_pdf(
         "stats/report.html",
