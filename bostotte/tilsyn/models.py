@@ -141,3 +141,45 @@ class Action(Versioned, db.Model):
 
     visit: Mapped[Visit] = relationship()
     owner: Mapped[User | None] = relationship()
+
+
+SAMPLE_METHODS = {"random": "Tilfældigt udtrukket", "chosen": "Valgt af lederen"}
+
+
+class Sample(db.Model):
+    """A stikprøve for a visit: the citizens whose case files the tilsyn reads, who drew
+    them, how and why. The citizens are kept by id and position only; their names appear in
+    their case files and nowhere else in /tilsyn."""
+
+    __tablename__ = "tilsyn_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("tilsyn_visits.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    members: Mapped[list[SampleMember]] = relationship(
+        back_populates="sample", cascade="all, delete-orphan", order_by="SampleMember.position"
+    )
+
+    @property
+    def method_label(self) -> str:
+        return SAMPLE_METHODS.get(self.method, self.method)
+
+
+class SampleMember(db.Model):
+    __tablename__ = "tilsyn_sample_members"
+    __table_args__ = (UniqueConstraint("sample_id", "citizen_id", name="uq_tilsyn_sample_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("tilsyn_samples.id", ondelete="CASCADE"))
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"))
+    position: Mapped[int]  # "Sagsmappe 2 af 3"
+
+    sample: Mapped[Sample] = relationship(back_populates="members")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from bostotte.common.schema import Date, FormSchema, Str, max_len, one_of, required_text
+from bostotte.common.schema import Date, FormSchema, Int, Str, max_len, one_of, required_text
 from bostotte.tilsyn.models import ACTION_STATUSES, KINDS
 
 LABELS = {
@@ -47,3 +47,12 @@ class ActionSchema(FormSchema):
     deadline = Str(required=True, validate=max_len(40))
     status = Str(required=True, validate=one_of(ACTION_STATUSES))
     note = Str(validate=max_len(2000))
+
+
+SAMPLE_LABELS = {"size": "Antal borgere", "reason": "Hvorfor", "chosen": "Eller valgte borgere"}
+
+
+class SampleSchema(FormSchema):
+    size = Int()
+    reason = Str(required=True, validate=required_text(500))
+    chosen = Str(validate=max_len(200))

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.auth.permissions import Action, Forbidden, NotFound, requires
 from bostotte.common.pdf import render_pdf
@@ -21,13 +22,39 @@ from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
-from bostotte.tilsyn import handleplan, kvalitetsmodel, services
+from bostotte.goals.models import (
+    ALL_THEMES,
+    GOAL_FIELD_LABELS,
+    GOAL_STATUSES,
+    SUBGOAL_FIELD_LABELS,
+    SUBGOAL_METHODS,
+    SUBGOAL_STATUSES,
+)
+from bostotte.scoring.models import PARTICIPATION
+from bostotte.tilsyn import handleplan, kvalitetsmodel, samples, services
 from bostotte.tilsyn.chart import radar
-from bostotte.tilsyn.models import ACTION_STATUSES, Visit
+from bostotte.tilsyn.models import ACTION_STATUSES, Sample, Visit
 from bostotte.tilsyn.models import Action as PlanAction
-from bostotte.tilsyn.schemas import ACTION_LABELS, LABELS, ActionSchema, VisitSchema
+from bostotte.tilsyn.schemas import (
+    ACTION_LABELS,
+    LABELS,
+    SAMPLE_LABELS,
+    ActionSchema,
+    SampleSchema,
+    VisitSchema,
+)
 
 bp = Blueprint("tilsyn", __name__, url_prefix="/tilsyn")
+
+# The words a case file prints for the stored codes (each from its feature, never copied).
+CASE_WORDS = {
+    "themes": ALL_THEMES,
+    "goal_statuses": GOAL_STATUSES,
+    "subgoal_statuses": SUBGOAL_STATUSES,
+    "methods": SUBGOAL_METHODS,
+    "participation": PARTICIPATION,
+    "field_labels": GOAL_FIELD_LABELS | SUBGOAL_FIELD_LABELS,
+}
 
 
 def _leader() -> None:
@@ -124,10 +151,9 @@ def _posted() -> dict[str, Any]:
     return form
 
 
-@bp.get("/besoeg/<int:visit_id>")
-@requires(Action.TILSYN)
-def show(visit_id: int) -> str:
-    visit = _visit(visit_id)
+def _show_page(
+    visit: Visit, sample_form: dict[str, Any] | None = None, sample_errors: Any = None
+) -> tuple[str, int]:
     report = services.visit_report(db.session, visit)
     return render_template(
         "tilsyn/show.html",
@@ -138,7 +164,18 @@ def show(visit_id: int) -> str:
         suggested=handleplan.suggested(visit),
         deadline_of=handleplan.deadline_of,
         status_label=handleplan.status_label,
-    )
+        samples=samples.samples_of(db.session, visit),
+        sample_form=sample_form or {},
+        sample_errors=sample_errors or {},
+        sample_labels=SAMPLE_LABELS,
+        max_sample=samples.MAX_SIZE,
+    ), status_for(sample_errors or {})
+
+
+@bp.get("/besoeg/<int:visit_id>")
+@requires(Action.TILSYN)
+def show(visit_id: int) -> tuple[str, int]:
+    return _show_page(_visit(visit_id))
 
 
 @bp.route("/besoeg/<int:visit_id>/rediger", methods=["GET", "POST"])
@@ -314,3 +351,58 @@ def report_pdf(visit_id: int) -> Response:
 @download_limit()
 def handleplan_pdf(visit_id: int) -> Response:
     return _pdf(_visit(visit_id), "handleplan")
+
+
+# -------------------------------------------------------------------------- stikprøve
+
+
+@bp.post("/besoeg/<int:visit_id>/stikproeve")
+@requires(Action.TILSYN)
+def draw_sample(visit_id: int) -> tuple[str, int] | Response:
+    visit = _visit(visit_id)
+    sample, errors = submit(
+        SampleSchema(),
+        request.form,
+        lambda data: samples.draw(db.session, current_user, visit, data),
+    )
+    if sample is None:
+        return _show_page(visit, request.form.to_dict(), errors)
+    flash(f"Stikprøven er udtrukket: {len(sample.members)} sagsmapper.", "success")
+    return redirect(url_for("tilsyn.sample", sample_id=sample.id))
+
+
+def _sample(sample_id: int) -> Sample:
+    _leader()
+    sample = db.session.get(Sample, sample_id)
+    if sample is None:
+        raise NotFound
+    _visit(sample.visit_id)  # the visit's leader's only
+    return sample
+
+
+@bp.get("/stikproeve/<int:sample_id>")
+@requires(Action.TILSYN)
+def sample(sample_id: int) -> str:
+    return render_template("tilsyn/sample.html", sample=_sample(sample_id))
+
+
+@bp.get("/stikproeve/<int:sample_id>/<int:position>.pdf")
+@requires(Action.TILSYN)
+@download_limit()
+def case_file_pdf(sample_id: int, position: int) -> Response:
+    sample = _sample(sample_id)
+    case = samples.case_file(db.session, current_user, sample, position)
+    commit_before_long_work()  # her read is logged before the PDF is drawn
+    body = render_pdf(
+        "tilsyn/case_file.html",
+        case=case,
+        sample=sample,
+        today=local_today(),
+        fko=instruments.get("FKO"),
+        **CASE_WORDS,
+    )
+    response = Response(body, mimetype="application/pdf")
+    name = f"stikproeve-{sample.id}-{position}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
