@@ -306,7 +306,9 @@ class Client:
             self.tally.times[kind].append(elapsed)
             self.tally.statuses[f"{r.status_code // 100}xx"] += 1
             if r.status_code >= 500:
-                self.tally.errors.append(f"{kind} {method} {path}: {r.status_code}")
+                self.tally.errors.append(
+                    f"{kind} {method} {path}: {r.status_code} after {elapsed:.1f} s"
+                )
         return r
 
     def get(self, kind: str, path: str, expect: int = 200) -> str | None:
@@ -315,6 +317,8 @@ class Client:
             return None
         if r.status_code != expect and r.status_code < 500:
             self.refuse(kind, f"GET {path} answered {r.status_code}")
+            if r.status_code == 302 and "/login" in r.headers.get("Location", ""):
+                self.login()  # logged out (a log-in again that failed): as she would
             return None
         return r.text if r.status_code == expect else None
 
@@ -325,7 +329,7 @@ class Client:
                 self.tally.refusals.append(f"{self.name} {kind}: {why}")
 
     def post_form(
-        self, kind: str, path: str, values: dict[str, str], token: str | None
+        self, kind: str, path: str, values: dict[str, str], token: str | None, think: float = 0
     ) -> str | None:
         """GET the form, fill it in and POST it as a browser would. The answer's redirect
         acknowledges the write (its token kept); 409 is a conflict; a 4xx page a refusal."""
@@ -334,6 +338,7 @@ class Client:
             return None
         form = Form(html).main()
         data = {**form["fields"], **values}
+        time.sleep(think)  # she types: a colleague may save the same record meanwhile
         r = self.request(kind, "POST", form["action"] or path, data=data)
         if r is None or r.status_code >= 500:
             return None
@@ -397,7 +402,7 @@ class Worker(Client):
         if html:
             ids = sorted({int(i) for i in re.findall(r'href="/borgere/(\d+)"', html)})
             self.citizens = ids
-            self.hot = ids[:2]  # the same few goals for every client of this worker
+            self.hot = ids[:1]  # the same few goals for every client of this worker
 
     def step(self) -> None:
         if not self.citizens:
@@ -417,7 +422,7 @@ class Worker(Client):
             self.login()
             return
         cid = self.rng.choice(
-            self.hot if action == "goal" and self.rng.random() < 0.3 else self.citizens
+            self.hot if action == "goal" and self.rng.random() < 0.5 else self.citizens
         )
         page = self.get("citizen page", f"/borgere/{cid}")
         if page is None or action == "page":
@@ -452,7 +457,8 @@ class Worker(Client):
                 token = self.token("goal")
                 # The generated goals have no "how will we know": she writes one as well.
                 values = {"specific": token, "measurable": "Det kan ses i dagbogen."}
-                self.post_form("goal edit", self.rng.choice(links), values, token)
+                think = self.rng.uniform(1, 4)
+                self.post_form("goal edit", self.rng.choice(links), values, token, think)
 
 
 class Citizen(Client):
