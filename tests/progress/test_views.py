@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bostotte.audit.models import AccessLog
 from bostotte.auth.models import Role
+from bostotte.auth.services import set_setting
 from bostotte.progress import services
 from bostotte.progress.bands import MIN_COURSES, TOO_FEW
 from bostotte.scoring.models import Scoring, ScoringItem
@@ -158,7 +159,7 @@ def test_the_list_reads_are_access_logged(session, w, login_as):  # type: ignore
     assert logged == [low.id]
 
 
-@pytest.mark.parametrize("who", ["leader", "authority", "admin", "borger"])
+@pytest.mark.parametrize("who", ["leader", "authority", "admin", "borger"])  # leader: by default
 def test_only_workers_open_the_list(session, w, login_as, who):  # type: ignore[no-untyped-def]
     off_track_world(session, w)
     response = login_as(getattr(w, who)).get("/opgaver/ikke-paa-sporet")
@@ -169,6 +170,24 @@ def test_only_workers_open_the_list(session, w, login_as, who):  # type: ignore[
         )
         == 0
     )
+
+
+def test_a_leader_reads_the_list_of_her_teams_when_allowed(session, w, login_as):  # type: ignore[no-untyped-def]
+    low, _ok, _short, colleague = off_track_world(session, w)
+    refused = login_as(w.leader).get("/opgaver/ikke-paa-sporet")
+    assert refused.status_code == 403 and low.display_name not in refused.get_data(as_text=True)
+    set_setting(session, "leader_reads_records", True)
+    session.commit()
+    html = login_as(w.leader).get("/opgaver/ikke-paa-sporet").get_data(as_text=True)
+    # her team (Team Nord): every worker's citizens; not Team Syd's
+    assert low.display_name in html and colleague.display_name in html
+    assert w.c2.display_name not in html
+    logged = session.scalars(
+        select(AccessLog.citizen_id).where(
+            AccessLog.what == "ikke på sporet", AccessLog.actor_id == w.leader.id
+        )
+    ).all()
+    assert sorted(logged) == sorted([low.id, colleague.id])
 
 
 def test_another_workers_list_has_none_of_hers(session, w, login_as):  # type: ignore[no-untyped-def]
