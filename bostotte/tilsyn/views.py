@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from bostotte import instruments
 from bostotte.auth.models import Role
-from bostotte.auth.permissions import Action, Forbidden, NotFound, requires
+from bostotte.auth.permissions import Action, Forbidden, NotFound, may, requires
 from bostotte.common.pdf import render_pdf
 from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
@@ -169,6 +169,7 @@ def _show_page(
         sample_errors=sample_errors or {},
         sample_labels=SAMPLE_LABELS,
         max_sample=samples.MAX_SIZE,
+        may_sample=may(current_user, Action.READ),
     ), status_for(sample_errors or {})
 
 
@@ -360,6 +361,8 @@ def handleplan_pdf(visit_id: int) -> Response:
 @requires(Action.TILSYN)
 def draw_sample(visit_id: int) -> tuple[str, int] | Response:
     visit = _visit(visit_id)
+    if not may(current_user, Action.READ):  # the case files are reads of records
+        raise Forbidden
     sample, errors = submit(
         SampleSchema(),
         request.form,

@@ -3,6 +3,7 @@ earlier visit and reads its theme scores and spindelvæv, on a desktop and on a 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -72,6 +73,18 @@ def test_leader_enters_a_visit_and_sees_the_radar(page, live_server):  # type: i
     _shot(page, "tilsyn-01-besoeg")
     page.goto(url + "/rediger")
     _shot(page, "tilsyn-02-rediger")
+
+    # the handleplan: an action for 9.b, suggested as scored 3 or lower
+    page.goto(url)
+    page.locator("#handleplan").get_by_role("link", name=re.compile("^9.b")).click()
+    expect(page.locator("#f-indicator")).to_have_value("9.b")
+    page.locator("#f-text").fill("Fastholdelsessamtaler med alle medarbejdere")
+    page.locator("#f-owner_id").select_option(label="Mette Lindberg")
+    page.locator("#f-deadline").fill("4. Q 2026")
+    page.get_by_role("button", name="Gem punktet").click()
+    expect(page.locator("#handleplan-punkter")).to_contain_text("4. Q 2026")
+    expect(page.locator("#handleplan-punkter")).to_contain_text("Mette Lindberg")
+    _shot(page, "tilsyn-06-handleplan")
 
 
 def test_the_visit_on_a_phone(browser, live_server):  # type: ignore[no-untyped-def]

@@ -142,3 +142,18 @@ def test_who_may(session, w: World, login_as, leaders_read) -> None:
         assert client.get(f"/tilsyn/stikproeve/{sample.id}").status_code == status
         assert client.get(f"/tilsyn/stikproeve/{sample.id}/1.pdf").status_code == status
     assert session.scalars(select(AccessLog)).all() == []
+
+
+def test_where_leaders_read_no_records_there_is_no_stikprove(session, w: World, login_as) -> None:
+    setter = getattr(auth_services, "set_setting", None)
+    if setter is None:
+        pytest.skip("this build has no setting for leaders' reads")
+    setter(session, "leader_reads_records", False)
+    visit = _pitstop(session, w)
+    session.commit()
+    leader = login_as(w.leader)
+    page = leader.get(f"/tilsyn/besoeg/{visit.id}").get_data(as_text=True)
+    assert "du kan ikke trække en stikprøve" in page
+    url = f"/tilsyn/besoeg/{visit.id}/stikproeve"
+    assert leader.post(url, data={"size": "1", "reason": "x"}).status_code == 403
+    assert Sample.query.count() == 0
