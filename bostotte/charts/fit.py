@@ -186,8 +186,7 @@ def ors_srs_chart(
         )
         legend += [
             (
-                "Forventet: midterste halvdel af tidligere forløb, der startede i "
-                + expected.label,
+                "Forventet ud fra tidligere forløb",
                 band_swatch(EXPECTED_TINT, None),
             ),
             ("Forventet midte (median)", line_swatch(TEAL, "5 4", 1.5)),

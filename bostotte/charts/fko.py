@@ -127,7 +127,7 @@ def fko_chart(
         envelopes.append(Envelope(along, TEAL, TEAL, "expected"))
         entries.append(
             (
-                f"Forventet: midterste halvdel af tidligere mål med udgangspunkt {expected.label}",
+                "Forventet ud fra tidligere mål",
                 band_swatch(EXPECTED_TINT, None),
             )
         )
