@@ -23,6 +23,7 @@ from bostotte.portal.models import ScoringComment, ScoringDecline
 from bostotte.portal.services import people
 from bostotte.reminders.models import Reminder, SignalAck
 from bostotte.scoring.models import Scoring
+from bostotte.tilsyn.models import SAMPLE_METHODS, Sample, SampleMember, Visit
 
 FORMAT = "bostotte-mine-data/1"
 # The tables holding her records, each read below by her citizen id. tests/portal checks
@@ -39,6 +40,7 @@ SOURCES = (
     "reminders",
     "signal_acks",
     "access_log",
+    "tilsyn_sample_members",
 )
 
 
@@ -120,6 +122,15 @@ def citizen_record(
             .order_by(SignalAck.seen_at, SignalAck.id)
         )
     )
+    # A tilsyn's stikprøve that drew her case file: the visit, how and by whom.
+    samples = session.execute(
+        select(SampleMember.position, Sample.method, Sample.created_at, Sample.created_by_id)
+        .add_columns(Visit.visit_date)
+        .join(Sample, SampleMember.sample_id == Sample.id)
+        .join(Visit, Sample.visit_id == Visit.id)
+        .where(SampleMember.citizen_id == cid)
+        .order_by(Visit.visit_date, Sample.id)
+    ).all()
     # Her log can run to tens of thousands of rows (issue 24): the JSON reads it as columns,
     # not objects; the PDF has the database count it.
     log = (
@@ -147,7 +158,7 @@ def citizen_record(
     ids |= {r.replaced_by_id for s in scorings for r in s.revisions}
     ids |= {c.author_id for c in comments} | {d.author_id for d in declines}
     ids |= {i.created_by_id for i in invitations} | {a.seen_by_id for a in acks}
-    ids |= {e.actor_id for e in log} | {r[1] for r in reads}
+    ids |= {e.actor_id for e in log} | {r[1] for r in reads} | {s.created_by_id for s in samples}
     users = people(session, {i for i in ids if i is not None})
 
     def name(user_id: int | None) -> str | None:
@@ -250,6 +261,17 @@ def citizen_record(
                 "seen_at": _iso(a.seen_at),
             }
             for a in acks
+        ],
+        "tilsyn_samples": [
+            {
+                "visit_date": _iso(s.visit_date),
+                "method": s.method,
+                "method_label": SAMPLE_METHODS.get(s.method, s.method),
+                "case_file": s.position,
+                "drawn_at": _iso(s.created_at),
+                "drawn_by": name(s.created_by_id),
+            }
+            for s in samples
         ],
     }
     if not pdf:

@@ -18,6 +18,8 @@ from bostotte.portal.services import add_comment
 from bostotte.reminders.models import Reminder, SignalAck
 from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import edit_scoring
+from bostotte.tilsyn import services as tilsyn
+from bostotte.tilsyn.models import Sample, SampleMember
 from tests import factories as make
 from tests.conftest import TODAY
 
@@ -167,3 +169,37 @@ def test_pdf_is_readable_and_holds_her_records_only(w, login_as, session):
     assert "2026-03-03" not in text
     for leak in (w.c2.display_name, "for to", "Note om to", "Kommentar fra to", w.w2.name):
         assert leak not in text, leak
+
+
+def test_a_tilsyn_sample_that_drew_her_case_file_is_in_her_data(w, login_as, session):
+    visit = tilsyn.create_visit(
+        session,
+        w.leader,
+        {
+            "visit_date": date(2026, 9, 1),
+            "kind": "egen_vurdering",
+            "visitor": "Tilbuddet selv",
+            "offer": "Nord",
+            "model_version": "2024",
+            "team_ids": [w.t1.id],
+            "form": {"score-1.a": "3"},
+        },
+        make.TODAY,
+    )
+    sample = Sample(visit_id=visit.id, method="chosen", reason="Ny plan", created_by_id=w.leader.id)
+    sample.members = [SampleMember(citizen_id=w.c1.id, position=1)]
+    session.add(sample)
+    session.commit()
+    mine = json.loads(login_as(w.borger).get("/mig/mine-data.json").data)
+    assert mine["tilsyn_samples"] == [
+        {
+            "visit_date": "2026-09-01",
+            "method": "chosen",
+            "method_label": "Valgt af lederen",
+            "case_file": 1,
+            "drawn_at": mine["tilsyn_samples"][0]["drawn_at"],
+            "drawn_by": w.leader.name,
+        }
+    ]
+    theirs = json.loads(login_as(w.borger2).get("/mig/mine-data.json").data)
+    assert theirs["tilsyn_samples"] == []
