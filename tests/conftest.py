@@ -125,11 +125,13 @@ def client(app: Flask, session: Session) -> FlaskClient:
     return app.test_client()
 
 
-def login(client: FlaskClient, user: User) -> FlaskClient:
+def login(client: FlaskClient, user: User, token: str | None = None) -> FlaskClient:
     """Log a user in without a password round-trip (login itself is tested in tests/auth):
-    a session row as `complete_login` makes it, and its token in the cookie."""
-    token = sessions.start(db.session, user, "password", utcnow())
-    db.session.commit()
+    a session row as `complete_login` makes it, and its token in the cookie (`token`: a
+    session started before, for many clients)."""
+    if token is None:
+        token = sessions.start(db.session, user, "password", utcnow())
+        db.session.commit()
     with client.session_transaction() as s:
         s["_user_id"] = str(user.id)
         s["_fresh"] = True

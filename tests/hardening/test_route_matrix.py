@@ -39,7 +39,7 @@ import importlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,6 +52,7 @@ from sqlalchemy import select
 
 from bostotte import create_app
 from bostotte.api import tokens
+from bostotte.auth import sessions
 from bostotte.auth.models import Role, User
 from bostotte.auth.services import set_setting
 from bostotte.common.time import utcnow
@@ -72,12 +73,15 @@ LOGS_OUT = {("auth.logout", "POST"), ("auth.logout_everywhere", "POST")}
 # fmt: off
 TABLE: dict[tuple[str, str], str] = {
     #                                           ano adm ldr ld+ w1  w2  myn bo1 bo2 svc sv- sv2
+    ("admin.actions", "GET"):                  "LOG 200 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.create_team", "GET"):              "405 405 405 405 405 405 405 405 405 405 405 405",
     ("admin.create_team", "POST"):             "LOG 400 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.create_user", "GET"):              "405 405 405 405 405 405 405 405 405 405 405 405",
     ("admin.create_user", "POST"):             "LOG 400 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.index", "GET"):                    "LOG 200 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.outbox", "GET"):                   "LOG 200 403 403 403 403 403 403 403 LOG LOG LOG",
+    ("admin.password_link", "GET"):            "405 405 405 405 405 405 405 405 405 405 405 405",
+    ("admin.password_link", "POST"):           "LOG 200 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.reset_second_factor", "GET"):      "405 405 405 405 405 405 405 405 405 405 405 405",
     ("admin.reset_second_factor", "POST"):     "LOG 302 403 403 403 403 403 403 403 LOG LOG LOG",
     ("admin.save_settings", "GET"):            "405 405 405 405 405 405 405 405 405 405 405 405",
@@ -174,8 +178,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("goals.new_subgoal", "POST"):             "LOG 403 403 403 400 404 403 403 403 LOG LOG LOG",
     ("goals.reopen_goal", "GET"):              "405 405 405 405 405 405 405 405 405 405 405 405",
     ("goals.reopen_goal", "POST"):             "LOG 403 403 403 302 404 302 403 403 LOG LOG LOG",
-    ("invitations.accept", "GET"):             "200 200 200 200 200 200 200 200 200 200 200 200",
-    ("invitations.accept", "POST"):            "400 400 400 400 400 400 400 400 400 400 400 400",
+    ("invitations.accept", "GET"):             "200 403 403 403 403 403 403 403 403 200 200 200",
+    ("invitations.accept", "POST"):            "400 403 403 403 403 403 403 403 403 400 400 400",
     ("invitations.invite", "GET"):             "LOG 403 403 403 200 404 403 403 403 LOG LOG LOG",
     ("invitations.invite", "POST"):            "LOG 403 403 403 400 404 403 403 403 LOG LOG LOG",
     ("ops.healthz", "GET"):                    "200 200 200 200 200 200 200 200 200 200 200 200",
@@ -195,7 +199,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("portal.static", "GET"):                  "200 200 200 200 200 200 200 200 200 200 200 200",
     ("portal.withdraw", "GET"):                "405 405 405 405 405 405 405 405 405 405 405 405",
     ("portal.withdraw", "POST"):               "LOG 403 403 403 403 403 403 302 404 LOG LOG LOG",
-    ("progress.off_track_list", "GET"):        "LOG 403 403 403 200 200 403 403 403 LOG LOG LOG",
+    ("progress.off_track_list", "GET"):        "LOG 403 403 200 200 200 403 403 403 LOG LOG LOG",
     ("reminders.index", "GET"):                "LOG 403 403 403 200 200 403 403 403 LOG LOG LOG",
     ("reminders.mark_seen", "GET"):            "405 405 405 405 405 405 405 405 405 405 405 405",
     ("reminders.mark_seen", "POST"):           "LOG 403 403 403 400 404 403 403 403 LOG LOG LOG",
@@ -216,13 +220,23 @@ TABLE: dict[tuple[str, str], str] = {
     ("stats.report_pdf", "GET"):               "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("stats.set_target", "GET"):               "405 405 405 405 405 405 405 405 405 405 405 405",
     ("stats.set_target", "POST"):              "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.case_file_pdf", "GET"):           "LOG 403 403 200 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.delete", "GET"):                  "405 405 405 405 405 405 405 405 405 405 405 405",
     ("tilsyn.delete", "POST"):                 "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.draw_sample", "GET"):             "405 405 405 405 405 405 405 405 405 405 405 405",
+    ("tilsyn.draw_sample", "POST"):            "LOG 403 403 400 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.edit", "GET"):                    "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.edit", "POST"):                   "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.edit_action", "GET"):             "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.edit_action", "POST"):            "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.handleplan_pdf", "GET"):          "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.index", "GET"):                   "LOG 403 200 200 200 200 403 403 403 LOG LOG LOG",
     ("tilsyn.new", "GET"):                     "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.new", "POST"):                    "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.new_action", "GET"):              "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.new_action", "POST"):             "LOG 403 400 400 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.report_pdf", "GET"):              "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
+    ("tilsyn.sample", "GET"):                  "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("tilsyn.show", "GET"):                    "LOG 403 200 200 403 403 403 403 403 LOG LOG LOG",
     ("tokens.create_personal", "GET"):         "405 405 405 405 405 405 405 405 405 405 405 405",
     ("tokens.create_personal", "POST"):        "LOG 403 400 400 400 400 400 403 403 LOG LOG LOG",
@@ -243,6 +257,7 @@ class MatrixWorld:
     users: dict[str, int]  # column -> user id (the login columns)
     secrets: dict[str, str]  # "svc", "sv2", and "sv-<scope>" -> a token's secret
     params: dict[str, Any]  # URL parameter -> value
+    sessions: dict[str, str] = field(default_factory=dict)  # column -> a login session's token
 
 
 def _world() -> MatrixWorld:
@@ -264,7 +279,7 @@ def _world() -> MatrixWorld:
     personal, _ = tokens.create_personal(session, w.w1, "Min nøgle", scopes[:1], 30, now)
     _, invitation = invite(session, w.w1, w.c1, "borger1@example.dk", now=now)
     set_setting(session, "leader_reads_records", False)  # stored: ld+ sets and resets it
-    visit, spare_visit = _visits(session, w.leader, w.t1)
+    tilsyn = _tilsyn(session, w)
     fko = make.score(
         session,
         w.authority,
@@ -311,31 +326,54 @@ def _world() -> MatrixWorld:
             "tokens.revoke_personal": {"token_id": personal.id},
             "static": {"filename": "css/app.css"},
             "portal.static": {"filename": "scale.js"},
-            "visit_id": visit,
-            "tilsyn.delete": {"visit_id": spare_visit},
+            **tilsyn,
         },
     )
 
 
-def _visits(session: Any, leader: User, team: Any) -> tuple[int | None, int | None]:
-    """Two tilsyn visits of team 1 by its leader (one for the delete row), when the app
-    has tilsyn (added while this table was written)."""
+def _tilsyn(session: Any, w: Any) -> dict[str, Any]:
+    """Two tilsyn visits of team 1 by its leader (the second for the delete row), an action
+    of its handleplan owned by worker 1, and a stikprøve holding citizen 1, when the app has
+    tilsyn (it was added while this table was written)."""
     try:
         services = importlib.import_module("bostotte.tilsyn.services")
         kvalitetsmodel = importlib.import_module("bostotte.tilsyn.kvalitetsmodel")
+        models = importlib.import_module("bostotte.tilsyn.models")
     except ImportError:
-        return None, None
+        return {}
+    model = kvalitetsmodel.current()
     data = {
         "visit_date": date(2026, 10, 1),
         "kind": "anmeldt",
         "visitor": "Socialtilsyn Hovedstaden",
         "offer": "Bostøtten",
-        "model_version": kvalitetsmodel.current().version,
-        "team_ids": [str(team.id)],
+        "model_version": model.version,
+        "team_ids": [str(w.t1.id)],
         "form": {},
     }
-    first, second = (services.create_visit(session, leader, data, make.TODAY) for _ in "12")
-    return first.id, second.id
+    visit, spare = (services.create_visit(session, w.leader, data, make.TODAY) for _ in "12")
+    action = models.Action(
+        visit_id=visit.id,
+        indicator=next(iter(model.indicators)),
+        text="Faste møder med borgerne",
+        owner_id=w.w1.id,
+        deadline_date=date(2026, 12, 31),
+        due_date=date(2026, 12, 31),
+        status="planned",
+    )
+    sample = models.Sample(
+        visit_id=visit.id, method="chosen", reason="Tilsynet", created_by_id=w.leader.id
+    )
+    sample.members = [models.SampleMember(citizen_id=w.c1.id, position=1)]
+    session.add_all([action, sample])
+    session.flush()
+    return {
+        "visit_id": visit.id,
+        "tilsyn.delete": {"visit_id": spare.id},
+        "action_id": action.id,
+        "sample_id": sample.id,
+        "position": 1,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -366,11 +404,19 @@ def _url(app: Flask, rule: Any, mw: MatrixWorld) -> str:
     return str(app.url_map.bind("localhost").build(rule.endpoint, values))
 
 
-def _client(app: Flask, who: str, mw: MatrixWorld) -> tuple[FlaskClient, str]:
-    """A fresh client for the column, and a valid CSRF token in its session."""
+def _client(app: Flask, who: str, mw: MatrixWorld, fresh: bool) -> tuple[FlaskClient, str]:
+    """A new client for the column, on its login session (a `fresh` one: not kept), and a
+    valid CSRF token in its cookie."""
     client = app.test_client()
     if who in mw.users:
-        login(client, db.session.get(User, mw.users[who]))  # type: ignore[arg-type]
+        user = db.session.get(User, mw.users[who])
+        if fresh:
+            login(client, user)  # type: ignore[arg-type]
+        else:
+            if who not in mw.sessions:
+                mw.sessions[who] = sessions.start(db.session, user, "password", utcnow())  # type: ignore[arg-type]
+                db.session.commit()
+            login(client, user, mw.sessions[who])  # type: ignore[arg-type]
     raw = "matrix-" + who
     with client.session_transaction() as s:
         s["csrf_token"] = raw
@@ -391,7 +437,7 @@ class Caller:
 
     def __init__(self, app: Flask, mw: MatrixWorld, who: str, endpoint: str, method: str):
         self.who, self.method = who, method
-        self.client, csrf = _client(app, who, mw)
+        self.client, csrf = _client(app, who, mw, fresh=(endpoint, method) in LOGS_OUT)
         self.api = _url(app, _rules(app)[endpoint], mw).startswith("/api/")
         self.kw: dict[str, Any] = {"headers": {}}
         if who in ("svc", "sv-", "sv2"):
@@ -483,6 +529,8 @@ def test_row(row, app, mw):
             tables = {t for t in before if before[t] != after[t]} - (may_change or set())
             if tables:
                 changed.append(f"{columns} changed {sorted(tables)}")
+    if row in LOGS_OUT:
+        mw.sessions.clear()  # logged out everywhere: the kept sessions too
     line = " ".join(f"{got[c]:<3}" for c in COLUMNS).rstrip()
     dump = os.environ.get("BOSTOTTE_MATRIX_DUMP")
     if dump:
