@@ -22,7 +22,8 @@ class UserSchema(FormSchema):
     name = Str(required=True, validate=required_text(120))
     role = Str(required=True, validate=one_of(STAFF_ROLE_LABELS))
     team_ids = fields.List(Int(), load_default=list)
-    password = Str(load_default="", validate=max_len(200))
+    # No password: the administrator never chooses one (issue 24). Without a single sign-on
+    # subject she gets a single-use link for the new staff member to choose her own.
     # The user's subject at the municipality's single sign-on (`sub`, or `oid` in Entra ID).
     sso_subject = Str(load_default="", validate=max_len(200))
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bostotte.admin.models import AdminLog
+from bostotte.audit.services import LogPage
 from bostotte.auth import oidc, sessions
 from bostotte.auth import services as auth_services
 from bostotte.auth.models import Role, Team, User
@@ -14,6 +17,66 @@ from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import utcnow
+from bostotte.invitations import services as invitations
+from bostotte.invitations.models import Invitation
+
+# What an administrator did, as her log shows it.
+ACTIONS = {
+    "create_user": "Oprettede medarbejder",
+    "password_link": "Lavede link til ny adgangskode",
+    "activate": "Aktiverede",
+    "deactivate": "Deaktiverede",
+    "reset_totp": "Nulstillede to-faktor",
+    "create_team": "Oprettede team",
+    "settings": "Ændrede indstillinger",
+}
+SETTING_LABELS = {
+    "require_totp": "Kræv to-faktor-login for medarbejdere",
+    "citizen_password_login": "Borgere kan logge ind med adgangskode",
+    "leader_reads_records": "Ledere må læse borgernes journaler i egne teams",
+}
+DETAIL_MAX = AdminLog.__table__.c.detail.type.length or 300
+
+
+def log_action(
+    session: Session, actor: User, action: str, detail: str, target: User | None = None
+) -> AdminLog:
+    """One row of the administrator's log, as hers; flushed with the action it records, so
+    the two are committed (or rolled back) together."""
+    entry = AdminLog(
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        target_user_id=target.id if target else None,
+        detail=detail[:DETAIL_MAX],
+        at=utcnow(),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _who(user: User) -> str:
+    teams = ", ".join(t.name for t in user.teams)
+    return f"{user.name} ({user.email}), {user.role_label.lower()}" + (
+        f", {teams}" if teams else ""
+    )
+
+
+def action_log(session: Session, page: int, per_page: int = 50) -> LogPage:
+    """The administrators' log, newest first, a page at a time."""
+    total = session.scalar(select(func.count()).select_from(AdminLog)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    entries = list(
+        session.scalars(
+            select(AdminLog)
+            .order_by(AdminLog.at.desc(), AdminLog.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return LogPage(entries, page, pages, total)  # type: ignore[arg-type]
 
 
 def teams_with_counts(session: Session) -> list[tuple[Team, int]]:
@@ -37,17 +100,24 @@ def staff_users(session: Session) -> list[User]:
     )
 
 
-def create_team(session: Session, data: dict[str, Any]) -> Team:
+def create_team(session: Session, actor: User, data: dict[str, Any]) -> Team:
     # Compared in Python: SQLite's lower() leaves æ, ø and å as they are.
     if data["name"].casefold() in {n.casefold() for n in session.scalars(select(Team.name))}:
         raise DomainError("Der findes allerede et team med det navn.", "name")
     team = Team(name=data["name"])
     session.add(team)
     session.flush()
+    log_action(session, actor, "create_team", team.name)
     return team
 
 
-def create_staff_user(session: Session, data: dict[str, Any]) -> User:
+def create_staff_user(
+    session: Session, actor: User, data: dict[str, Any], now: datetime
+) -> tuple[User, tuple[Invitation, str] | None]:
+    """A staff login. The administrator never chooses its password (issue 24): she gets a
+    single-use "vælg din adgangskode" link to hand over, or the login is bound to its
+    single sign-on subject and needs none. Returns the user and the link's invitation and
+    token (None with single sign-on)."""
     teams = list(session.scalars(select(Team).where(Team.id.in_(data["team_ids"]))))
     if len(teams) != len(set(data["team_ids"])):
         raise DomainError("Vælg blandt de eksisterende teams.", "team_ids")
@@ -56,29 +126,56 @@ def create_staff_user(session: Session, data: dict[str, Any]) -> User:
             "En mestringsvejleder eller leder skal høre til mindst ét team.", "team_ids"
         )
     subject = data["sso_subject"].strip()
-    if not subject and not data["password"]:
-        raise DomainError("Giv en første adgangskode eller et single sign-on-id.", "password")
     issuer = oidc.staff_issuer() if subject else ""
     user = create_user(
         session,
         email=data["email"],
         name=data["name"],
         role=data["role"],
-        password=data["password"] or None,
+        password=None,
         teams=teams,
     )
+    link = None
     if subject:
-        oidc.link_staff_identity(session, user, subject, issuer, utcnow())
-    return user
+        oidc.link_staff_identity(session, user, subject, issuer, now)
+    else:
+        link = invitations.invite_staff(session, actor, user, now=now)
+    log_action(
+        session,
+        actor,
+        "create_user",
+        _who(user) + (", single sign-on" if subject else ", med link til adgangskode"),
+        user,
+    )
+    return user, link
 
 
-def reset_second_factor(session: Session, user: User) -> None:
+def password_link(
+    session: Session, actor: User, user: User, now: datetime
+) -> tuple[Invitation, str]:
+    """The administrator's reset of a staff password: a new link, never a password she
+    knows. The old password and every older link stop working, her sessions end."""
+    link = invitations.invite_staff(session, actor, user, now=now)
+    log_action(session, actor, "password_link", _who(user), user)
+    return link
+
+
+def reset_second_factor(session: Session, actor: User, user: User) -> None:
     auth_services.reset_second_factor(session, user, utcnow())
+    log_action(session, actor, "reset_totp", _who(user), user)
 
 
-def save_settings(session: Session, data: dict[str, Any]) -> None:
+def save_settings(session: Session, actor: User, data: dict[str, Any]) -> None:
+    before = settings(session)
     for key in auth_services.SETTINGS:
         auth_services.set_setting(session, key, bool(data[key]))
+    changed = [
+        f"{SETTING_LABELS.get(key, key)}: {'til' if data[key] else 'fra'}"
+        for key in auth_services.SETTINGS
+        if bool(data[key]) != before[key]
+    ]
+    if changed:
+        log_action(session, actor, "settings", "; ".join(changed))
 
 
 def settings(session: Session) -> dict[str, bool]:
@@ -91,6 +188,8 @@ def settings(session: Session) -> dict[str, bool]:
 def set_active(session: Session, actor: User, user: User, active: bool) -> User:
     if user.id == actor.id and not active:
         raise DomainError("Du kan ikke deaktivere dig selv.")
+    if user.active != active:
+        log_action(session, actor, "activate" if active else "deactivate", _who(user), user)
     user.active = active
     if not active:
         sessions.end_all(session, user, utcnow())  # out at once, on every device

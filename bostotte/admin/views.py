@@ -21,10 +21,12 @@ from bostotte.api import tokens
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, requires
 from bostotte.common.mail import MailSettings, outbox_entries
+from bostotte.common.paging import page_number
 from bostotte.common.schema import Errors, FormSchema
 from bostotte.common.time import utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
+from bostotte.invitations.models import Invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -65,7 +67,9 @@ def index() -> tuple[str, int]:
 @requires(Action.ADMIN)
 def create_team() -> tuple[str, int] | Response:
     team, errors = submit(
-        TeamSchema(), request.form, lambda data: services.create_team(db.session, data)
+        TeamSchema(),
+        request.form,
+        lambda data: services.create_team(db.session, current_user, data),
     )
     if team is None:
         return admin_page(team_errors=errors)
@@ -76,21 +80,68 @@ def create_team() -> tuple[str, int] | Response:
 @bp.post("/brugere")
 @requires(Action.ADMIN)
 def create_user() -> tuple[str, int] | Response:
-    user, errors = submit(
-        UserSchema(), request.form, lambda data: services.create_staff_user(db.session, data)
+    created, errors = submit(
+        UserSchema(),
+        request.form,
+        lambda data: services.create_staff_user(db.session, current_user, data, utcnow()),
     )
-    if user is None:
+    if created is None:
         return admin_page(user_errors=errors)
-    flash(f"{user.name} er oprettet som {user.role_label.lower()}.", "success")
-    return redirect(url_for("admin.index"))
+    user, link = created
+    if link is None:  # single sign-on: nothing to hand over
+        flash(f"{user.name} er oprettet som {user.role_label.lower()}.", "success")
+        return redirect(url_for("admin.index"))
+    return _link_page(user, *link, created=True)
+
+
+@bp.post("/brugere/<int:user_id>/nyt-link")
+@requires(Action.ADMIN)
+def password_link(user_id: int) -> tuple[str, int] | Response:
+    """A forgotten or unknown password: a new link for her to choose one, never a password
+    the administrator knows."""
+    user = _staff(user_id)
+    link, errors = submit(
+        FormSchema(),
+        request.form,
+        lambda _data: services.password_link(db.session, current_user, user, utcnow()),
+    )
+    if link is None:
+        flash_outcome(errors, "")
+        return redirect(url_for("admin.index", _anchor="users"))
+    return _link_page(user, *link, created=False)
+
+
+def _link_page(user: User, invitation: Invitation, token: str, *, created: bool) -> tuple[str, int]:
+    """The link is shown this once: only its hash is stored."""
+    settings = MailSettings.from_config(current_app.config)
+    link = settings.base_url.rstrip("/") + url_for("invitations.accept", token=token)
+    return render_template(
+        "admin/password_link.html", user=user, invitation=invitation, link=link, created=created
+    ), 200
+
+
+def _staff(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
+        abort(404)
+    return user
+
+
+@bp.get("/handlinger")
+@requires(Action.ADMIN)
+def actions() -> str:
+    """What the administrators did (logins, teams, settings), newest first."""
+    return render_template(
+        "admin/actions.html",
+        log=services.action_log(db.session, page_number(request.args.get("side"))),
+        labels=services.ACTIONS,
+    )
 
 
 @bp.post("/brugere/<int:user_id>/<any(aktiver, deaktiver):action>")
 @requires(Action.ADMIN)
 def toggle_user(user_id: int, action: str) -> Response:
-    user = db.session.get(User, user_id)
-    if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
-        abort(404)
+    user = _staff(user_id)
     _, errors = submit(
         FormSchema(),
         request.form,
@@ -104,11 +155,11 @@ def toggle_user(user_id: int, action: str) -> Response:
 @requires(Action.ADMIN)
 def reset_second_factor(user_id: int) -> Response:
     """A lost phone: she sets up two factors again at her next login."""
-    user = db.session.get(User, user_id)
-    if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
-        abort(404)
+    user = _staff(user_id)
     _, errors = submit(
-        FormSchema(), request.form, lambda _data: services.reset_second_factor(db.session, user)
+        FormSchema(),
+        request.form,
+        lambda _data: services.reset_second_factor(db.session, current_user, user),
     )
     flash_outcome(
         errors,
@@ -122,7 +173,9 @@ def reset_second_factor(user_id: int) -> Response:
 @requires(Action.ADMIN)
 def save_settings() -> Response:
     _, errors = submit(
-        SettingsSchema(), request.form, lambda data: services.save_settings(db.session, data)
+        SettingsSchema(),
+        request.form,
+        lambda data: services.save_settings(db.session, current_user, data),
     )
     flash_outcome(errors, "Indstillingerne er gemt.")
     return redirect(url_for("admin.index", _anchor="login"))

@@ -306,6 +306,8 @@ def citizen_user(
             "linket i den invitation, du har fået fra din mestringsvejleder."
         )
     invitation = invitations.find(session, invitation_token)
+    if invitation is not None and invitation.citizen_id is None:
+        invitation = None  # a staff member's password link binds no MitID
     if (why := invitations.refusal(invitation, now)) is not None:
         raise LoginRefused(why)
     assert invitation is not None

@@ -30,6 +30,7 @@ from bostotte.common.schema import DomainError, Errors
 from bostotte.common.time import utcnow
 from bostotte.common.views import status_for
 from bostotte.extensions import db, limiter, login_manager
+from bostotte.invitations import services as invitations
 
 bp = Blueprint("auth", __name__)
 
@@ -233,6 +234,8 @@ def mitid_start() -> Response:
     if not mitid_enabled():
         abort(404)
     if invitation := request.args.get("invitation"):
+        if current_user.is_authenticated:  # never claimed from someone else's session
+            return redirect(url_for("invitations.accept", token=invitation))
         cookie["mitid_invitation"] = invitation  # the first time: binds MitID to her record
     redirect_uri = oidc.callback_url(url_for("auth.mitid_callback"))
     return oidc.client("mitid").authorize_redirect(redirect_uri)  # type: ignore[no-any-return]
@@ -243,6 +246,8 @@ def mitid_callback() -> tuple[str, int] | Response:
     if not mitid_enabled():
         abort(404)
     invitation = cookie.pop("mitid_invitation", None)
+    if invitation and current_user.is_authenticated:
+        return _refused(invitations.LOGGED_IN.format(name=current_user.name))
     try:
         verified = oidc.verified("mitid")
         user = oidc.citizen_user(

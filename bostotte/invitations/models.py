@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 class Invitation(db.Model):
-    """A single-use link that lets a citizen set her password (first time or a reset).
+    """A single-use link that lets a citizen (or a new staff member) set her password,
+    the first time or after a reset.
 
     Only the SHA-256 of the token is stored: whoever reads the database cannot log in.
     """
@@ -22,7 +23,8 @@ class Invitation(db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(
+    # None: a staff member's "vælg din adgangskode" link from the administrator (issue 24).
+    citizen_id: Mapped[int | None] = mapped_column(
         ForeignKey("citizens.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

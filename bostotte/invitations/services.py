@@ -36,6 +36,13 @@ REFUSED = {
         "Bed din mestringsvejleder om en ny invitation med en anden e-mail."
     ),
 }
+# Anyone logged in who opens a link (a worker with her citizen's link, the administrator
+# with a staff link): refused, nothing changed, the link still works for its owner (issue 24).
+LOGGED_IN = (
+    "Log ud, før borgeren bruger sit link. Du er logget ind som {name}, og linket skal "
+    "bruges af den, det er lavet til, uden at nogen anden er logget ind på denne computer. "
+    "Linket virker stadig: intet er ændret."
+)
 # The address of a citizen's login until she uses her first link (`claim`): the invited
 # address is hers only then. RFC 2606 keeps `.invalid` from ever being a real domain.
 PENDING_DOMAIN = "afventer.invalid"
@@ -112,6 +119,35 @@ def invite(
         )
     elif not user.active:
         raise DomainError("Borgerens login er slået fra. Kontakt administratoren.")
+    return _issue(session, actor, user, email, citizen.id, now)
+
+
+def invite_staff(
+    session: Session, actor: User, user: User, *, now: datetime
+) -> tuple[Invitation, str]:
+    """A staff member's "vælg din adgangskode" link, from the administrator (issue 24): the
+    same single-use, expiring link as a citizen's, to the address she logs in with, naming
+    no citizen. Returns the invitation and the token (shown once). Her password until then
+    stops working and every session of hers ends: no administrator knows a password of hers.
+    """
+    if user.role in (Role.CITIZEN, Role.SERVICE):
+        raise DomainError("Borgere og integrationer får ikke et link herfra.")
+    if not user.active:
+        raise DomainError("Brugeren er deaktiveret. Aktivér hende først.")
+    user.password_hash = None
+    sessions.end_all(session, user, now)
+    return _issue(session, actor, user, user.email, None, now)
+
+
+def _issue(
+    session: Session,
+    actor: User,
+    user: User,
+    email: str,
+    citizen_id: int | None,
+    now: datetime,
+) -> tuple[Invitation, str]:
+    """A new link for `user`'s login; every older unused one of hers stops working."""
     session.execute(
         update(Invitation)
         .where(
@@ -123,7 +159,7 @@ def invite(
     )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        citizen_id=citizen.id,
+        citizen_id=citizen_id,
         user_id=user.id,
         token_hash=hash_token(token),
         email=email,

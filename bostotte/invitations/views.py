@@ -70,10 +70,19 @@ def invite(citizen_id: int) -> tuple[str, int]:
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def accept(token: str) -> tuple[str, int] | Response:
+    """A citizen's invitation, or a staff member's link to choose her password (no citizen:
+    the administrator's; she then logs in as usual, second factor and all)."""
+    if current_user.is_authenticated:
+        return render_template(
+            "auth/invitation_refused.html",
+            reason=services.LOGGED_IN.format(name=current_user.name),
+            logged_in=True,
+        ), 403
     invitation = services.find(db.session, token)
     refused = services.refusal(invitation, utcnow())
+    staff = invitation is not None and invitation.citizen_id is None
     errors: dict[str, list[str]] = {}
-    passwords = setting(db.session, "citizen_password_login", current_app.config)
+    passwords = staff or setting(db.session, "citizen_password_login", current_app.config)
     if refused is None and request.method == "POST" and not passwords:
         errors["_form"] = ["Brug MitID til at logge ind."]
     elif refused is None and request.method == "POST":
@@ -88,19 +97,23 @@ def accept(token: str) -> tuple[str, int] | Response:
                 now=utcnow(),
             ),
         )
+        if user is not None and staff:
+            flash("Din adgangskode er gemt. Log ind med din e-mail og den nye kode.", "success")
+            return redirect(url_for("auth.login"))
         if user is not None:
             complete_login(db.session, user, "invitation")
             flash("Din adgangskode er gemt. Du er logget ind.", "success")
             return redirect(url_for("portal.index"))
         refused = errors.pop("_form", [None])[0]
     if refused is not None:
-        return render_template("auth/invitation_refused.html", reason=refused), 410
+        return render_template("auth/invitation_refused.html", reason=refused, staff=staff), 410
     return render_template(
         "auth/invitation_accept.html",
         token=token,
         errors=errors,
         invitation=invitation,
         min_length=MIN_PASSWORD_LENGTH,
-        mitid=oidc.enabled("mitid"),
+        mitid=oidc.enabled("mitid") and not staff,
         passwords=passwords,
+        staff=staff,
     ), status_for(errors)
