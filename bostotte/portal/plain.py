@@ -109,3 +109,33 @@ def support_need(value: float) -> str:
     """An FKO value as the scale's words: 1 → "Let støttebehov"."""
     fko = instruments.get("FKO")
     return words.support_need(value, {int(k): v for k, v in fko.scale_labels.items()})
+
+
+# What a reader opened, as her access log (/mig/hvem-har-set) says it: the log keeps the
+# staff's words (audit.AccessLog.what); her page says them in hers.
+LOG_WHAT = {
+    "borgerside": "din side",
+    "ret borger": "rettede dine oplysninger",
+    "API: borger": "API: dine oplysninger",
+    "API: ret borger": "API: rettede dine oplysninger",
+    "signal set": "så et signal om dig",
+    "rytme": "din rytme for målinger",
+    "scoring med historik": "en måling og dens historik",
+    "ret scoring": "rettede en måling",
+}
+_STAFF_WORDS = (
+    (re.compile(r"\bscoringer\b", re.IGNORECASE), "målinger"),
+    (re.compile(r"\bscoring\b", re.IGNORECASE), "måling"),
+    (re.compile(r"\bborger\b", re.IGNORECASE), "dine oplysninger"),
+)
+
+
+def log_what(what: str) -> str:
+    """ "ny scoring ORS" → "Ny måling ORS"; "borgerside" → "Din side"; "API: scoring" →
+    "Et andet it-system: måling"."""
+    text = LOG_WHAT.get(what, what)
+    if text.startswith("API: "):
+        text = "et andet it-system: " + text.removeprefix("API: ")
+    for pattern, word in _STAFF_WORDS:
+        text = pattern.sub(word, text)
+    return text[:1].upper() + text[1:]

@@ -228,7 +228,7 @@ def seen_by(session: Session, citizen_id: int, viewer_id: int, page: int) -> See
                 name=user.name if user else _no_user(e.actor_role),
                 role=_role_label(e.actor_role),
                 teams=", ".join(t.name for t in user.teams) if user else "",
-                what=e.what[:1].upper() + e.what[1:],
+                what=plain.log_what(e.what),
             )
         )
     return SeenPage(out, log)

@@ -202,7 +202,7 @@ def test_who_has_seen_my_record(w, login_as):
         r"<td data-title=\"Team\">(.*?)</td>\s*<td data-title=\"Hvad\">(.*?)</td>",
         page,
     )
-    assert [r[1:] for r in rows] == [(w.w1.name, "Mestringsvejleder", "Team Nord", "Borgerside")]
+    assert [r[1:] for r in rows] == [(w.w1.name, "Mestringsvejleder", "Team Nord", "Din side")]
     assert rows[0][0].endswith(tuple("0123456789")) and " kl. " in rows[0][0]
     assert w.w2.name not in page and w.c2.display_name not in page
 

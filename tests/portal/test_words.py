@@ -104,7 +104,13 @@ def her_pages(w, session) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_no_borgeren_and_no_clinical_word_on_any_page_of_hers(rich, login_as, session, monkeypatch):
     w = rich
-    login_as(w.w1).get(f"/borgere/{w.c1.id}")  # a worker's read, for "hvem har set"
+    # a worker's reads, for "hvem har set": her page, a scoring with its history, its edit
+    worker = login_as(w.w1)
+    one = session.scalar(
+        select(Scoring.id).where(Scoring.citizen_id == w.c1.id, Scoring.instrument == "ORS")
+    )
+    for path in ("", f"/scoringer/{one}", f"/scoringer/{one}/rediger", "/scoringer/ORS/ny"):
+        assert worker.get(f"/borgere/{w.c1.id}{path}").status_code == 200, path
     citizen = login_as(w.borger)
     pages = {}
     for path in her_pages(w, session):
@@ -114,7 +120,6 @@ def test_no_borgeren_and_no_clinical_word_on_any_page_of_hers(rich, login_as, se
     # the forms shown again with their errors
     pages["udfyld fejl"] = visible(citizen.post("/mig/udfyld/ORS", data={}).get_data(as_text=True))
     pages["nej tak fejl"] = visible(citizen.post("/mig/nej-tak", data={}).get_data(as_text=True))
-    one = scoring_ids(w, session)[0]
     pages["kommentar fejl"] = visible(
         citizen.post(f"/mig/maalinger/{one}", data={"text": ""}).get_data(as_text=True)
     )
@@ -137,6 +142,14 @@ def test_no_borgeren_and_no_clinical_word_on_any_page_of_hers(rich, login_as, se
     # what the lists catch: the staff's page of the same citizen has them
     staff = visible(login_as(w.w1).get(f"/borgere/{w.c1.id}").get_data(as_text=True))
     assert {"borgeren", "klinisk", "scor"} <= set(plain.clinical_terms(staff))
+
+
+def test_her_access_log_says_what_was_opened_in_her_words():
+    assert plain.log_what("borgerside") == "Din side"
+    assert plain.log_what("ny scoring ORS") == "Ny måling ORS"
+    assert plain.log_what("API: scoring") == "Et andet it-system: måling"
+    assert plain.log_what("API: ret borger") == "Et andet it-system: rettede dine oplysninger"
+    assert plain.log_what("kvartalets FKO-status") == "Kvartalets FKO-status"
 
 
 def test_the_list_finds_the_words_inside_other_words():
