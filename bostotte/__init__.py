@@ -37,7 +37,7 @@ from bostotte.citizens import models as _citizens_models  # noqa: F401
 from bostotte.citizens import rhythm_views as _rhythm_routes  # noqa: F401 (on citizens_bp)
 from bostotte.citizens.views import bp as citizens_bp
 from bostotte.cli import bostotte_cli
-from bostotte.common import formatting
+from bostotte.common import formatting, guard
 from bostotte.common.db import MAX_ID
 from bostotte.config import PROJECT_ROOT, load_config
 from bostotte.extensions import csrf, db, limiter, login_manager, migrate, retry_after
@@ -85,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # An id in a URL beyond what an id column holds names no record: 404, not a database
     # error on PostgreSQL (before the blueprints, whose rules take the converter).
     app.url_map.converters["int"] = BoundedInt
+    guard.init_app(app)  # NUL bytes in a query or a form: a Danish 400 before any view
     _register_blueprints(app)
     api.init_app(app)
     _register_errors(app)

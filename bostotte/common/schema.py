@@ -9,6 +9,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from bostotte.common.text import CONTROL_MESSAGE, has_control
+
 Errors = dict[str, list[str]]
 
 REQUIRED = "Udfyld feltet."
@@ -88,7 +90,9 @@ def required_text(n: int = 2000) -> validate.Length:
 
 
 class FormSchema(Schema):
-    """Reads HTML form data: strips text, treats empty fields as missing, ignores extras."""
+    """Reads HTML form data: strips text, treats empty fields as missing, ignores extras,
+    and refuses a control character (common/text.py) in any field it reads, with a Danish
+    message on that field: forms, API bodies and import rows alike."""
 
     class Meta:
         unknown = EXCLUDE
@@ -98,18 +102,29 @@ class FormSchema(Schema):
         if not hasattr(data, "keys"):  # a JSON list or number sent to the API
             raise ValidationError("Send et JSON-objekt.")
         cleaned: dict[str, Any] = {}
+        refused: Errors = {}
         for key in list(data.keys()):
             # Multi-valued form fields (checkbox groups) arrive as lists.
             if isinstance(self.fields.get(key), fields.List):
                 values = data.getlist(key) if hasattr(data, "getlist") else data[key]
                 cleaned[key] = [v for v in values if str(v).strip()]
+                if any(isinstance(v, str) and has_control(v) for v in cleaned[key]):
+                    refused[key] = [CONTROL_MESSAGE]
                 continue
             value = data[key]
             if isinstance(value, str):
+                if has_control(value):
+                    refused[key] = [CONTROL_MESSAGE]
+                    continue
                 value = value.strip()
                 if value == "":
                     continue
             cleaned[key] = value
+        if refused:
+            # Only the fields this schema reads (others are ignored, and never stored).
+            readable = {f.data_key or name for name, f in self.fields.items()}
+            if refused := {k: v for k, v in refused.items() if k in readable}:
+                raise ValidationError(refused)
         return cleaned
 
 

@@ -180,7 +180,7 @@ def row_counts(session: Session) -> dict[str, int]:
         for n in names
     )
     session.expire_all()
-    return dict(session.execute(text(sql)).tuples())
+    return dict(list(session.execute(text(sql)).tuples()))
 
 
 # --- the URL map -------------------------------------------------------------------------
@@ -254,6 +254,23 @@ class Field:
     name: str
     default: str
 
+    @classmethod
+    def of_input(cls, name: str, attrs: dict[str, str]) -> Field:
+        """The value a careful user would send: the page's own, or one that fits the input's
+        type, so a fuzzed example changes one or two fields of an otherwise valid form and
+        gets past validation to the database."""
+        value = attrs.get("value", "")
+        kind = attrs.get("type", "text").lower()
+        if value or kind in ("hidden", "checkbox", "radio"):
+            return cls(name, value)
+        plausible = {
+            "date": attrs.get("max") or "2026-11-01",
+            "number": attrs.get("min") or "1",
+            "email": f"fuzz.{name}@test.dk",
+            "password": "Blå hest i Vejle 1987",
+        }
+        return cls(name, plausible.get(kind, "Fuzz-tekst"))
+
 
 @dataclass
 class Form:
@@ -298,7 +315,7 @@ class _FormParser(HTMLParser):
             unchecked = kind in ("checkbox", "radio") and "checked" not in a
             if unchecked and any(f.name == name for f in form.fields):
                 return
-            form.fields.append(Field(name, a.get("value", "")))
+            form.fields.append(Field.of_input(name, a))
         elif tag == "select":
             self._select, self._selected = name, None
         elif tag == "textarea":
@@ -315,7 +332,7 @@ class _FormParser(HTMLParser):
             self._form.fields.append(Field(self._select, self._selected or ""))
             self._select = None
         elif tag == "textarea" and self._form is not None and self._textarea is not None:
-            self._form.fields.append(Field(self._textarea, self._text.strip()))
+            self._form.fields.append(Field(self._textarea, self._text.strip() or "Fuzz-tekst"))
             self._textarea = None
 
 
