@@ -39,21 +39,25 @@ def _row(actor: User | None, citizen_id: int, what: str, path: str | None) -> di
 def log_access(
     session: Session, actor: User, citizen_id: int, what: str, path: str | None = None
 ) -> AccessLog:
-    entry = AccessLog(**_row(actor, citizen_id, what, path))
-    session.add(entry)
+    entry = AccessLog(**_row(actor, citizen_id, what, path), at=utcnow())
     if has_request_context():
-        g.setdefault(_UNCOMMITTED, []).append(entry)
+        # Written when the request commits (_add_reads), not now: a pending insert would be
+        # flushed by the next query and, on SQLite, hold the database's one write lock for
+        # the rest of the page, so every page that logs a read would run one at a time.
+        g.setdefault(_PENDING, []).append(entry)
+    else:
+        session.add(entry)
     return entry
 
 
-_UNCOMMITTED = "bostotte.uncommitted_reads"
+_PENDING = "bostotte.pending_reads"
 
 
-@event.listens_for(SASession, "after_commit")
-def _committed(_session: SASession) -> None:
+@event.listens_for(SASession, "before_commit")
+def _add_reads(session: SASession) -> None:
     # Committed reads stay: a form saved before a later refusal did read her record.
-    if has_request_context():
-        g.pop(_UNCOMMITTED, None)
+    if has_request_context() and (pending := g.pop(_PENDING, None)):
+        session.add_all(pending)
 
 
 def forget_reads(session: Session) -> None:
@@ -62,11 +66,7 @@ def forget_reads(session: Session) -> None:
     entry points log once the whole path resolved; this covers a view's own refusal after
     them (an instrument her record does not use, a decline that is not hers, an occasion
     that is not hers to record)."""
-    for entry in g.pop(_UNCOMMITTED, []):
-        if entry in session.new:
-            session.expunge(entry)
-        elif entry in session:
-            session.delete(entry)
+    g.pop(_PENDING, None)
 
 
 def log_accesses(
