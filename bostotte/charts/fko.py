@@ -21,6 +21,7 @@ from bostotte.charts.svg import (
 )
 from bostotte.charts.timeseries import Band, Envelope, Mark, Ref, Series, YAxis, time_chart
 from bostotte.charts.words import (
+    FKO_NOTE_FOR_YOU,
     FKO_OCCASIONS_FOR_YOU,
     day,
     fko_callout_for_you,
@@ -169,7 +170,9 @@ def fko_chart(
             else _callout(scored, target, level, you)
         ),
         note=(
-            "Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
+            FKO_NOTE_FOR_YOU
+            if you
+            else "Lavere tal er bedre: 0 betyder intet støttebehov og står øverst, så "
             "en linje, der går op, betyder mindre brug for støtte."
         ),
     )

@@ -164,6 +164,12 @@ def fit_summary_for_you(
     return " ".join(out)
 
 
+# How to read her FKO chart, in short sentences.
+FKO_NOTE_FOR_YOU = (
+    "Lavere tal er bedre. 0 betyder, at du ikke har brug for støtte. 0 står øverst. "
+    "Når linjen går op, har du brug for mindre støtte."
+)
+
 # FKO for her: the official scale words ("Let") as support need ("Let støttebehov").
 FKO_OCCASIONS_FOR_YOU = {
     "baseline": "Da I startede",
