@@ -234,6 +234,18 @@ def _as_http(error: Exception, code: int) -> HTTPException:
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_takes_the_write_lock(conn: Any, _name: str) -> None:
+    """A form's save runs in a savepoint (common.views.submit). On SQLite a SAVEPOINT outside
+    a transaction starts a deferred one: its reads take a snapshot, and its first write must
+    then upgrade it, which SQLite refuses at once ('database is locked', no busy wait) when
+    another request has committed since. The load bench saw scorings and goal edits answer
+    500 so. Begin it IMMEDIATE instead: the save waits its turn for the write lock first."""
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
+        dbapi.execute("BEGIN IMMEDIATE")
+
+
 @event.listens_for(Engine, "connect")
 def _connection_settings(dbapi_connection: Any, _record: Any) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection; no JIT on

@@ -108,3 +108,31 @@ def test_a_sqlite_writer_waits_for_the_one_before_within_gunicorns_timeout(app, 
     waits = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar_one()
     assert waits == SQLITE_BUSY_TIMEOUT_MS == 30_000
     assert SQLITE_BUSY_TIMEOUT_MS < 60_000  # deploy/gunicorn.conf.py's default timeout
+
+
+def test_a_save_on_sqlite_waits_for_the_write_lock_rather_than_failing(app, session, w):  # type: ignore[no-untyped-def]
+    """A form's save runs in a savepoint (common.views.submit) and reads before it writes. On
+    SQLite a deferred transaction whose snapshot another request's commit has outdated
+    cannot upgrade to a write: 'database is locked' at once, whatever the busy timeout (the
+    load bench's 500s on scorings and goal edits). The savepoint now begins the transaction
+    IMMEDIATE: it holds the write lock from its start, the other writer waits for it."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite's lock")
+    session.commit()
+    savepoint = session.begin_nested()
+    assert session.scalar(select(func.count()).select_from(AccessLog)) == 0  # her snapshot
+    other = sqlite3.connect(url.database or "", timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            other.execute(  # another request's read logged meanwhile: it has to wait
+                "INSERT INTO access_log (actor_role, citizen_id, what, at)"
+                " VALUES ('system', 1, 'x', '2026-12-07 12:00:00')"
+            )
+    finally:
+        other.close()
+    session.add(AccessLog(actor_role="system", citizen_id=w.c1.id, what="gemt"))
+    session.flush()  # the save's write: no 'database is locked'
+    savepoint.commit()
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(AccessLog)) == 1
