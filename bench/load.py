@@ -765,7 +765,11 @@ def run(pg_admin: str) -> list[str]:
                     "BOSTOTTE_REQUIRE_TOTP": "0",
                     "BOSTOTTE_SECURE_COOKIES": "0",  # plain HTTP on loopback
                 }
-                server = Server(env, work / f"gunicorn-{name}.log")
+                # Kept after the run (bench/data/ is not in git): the tracebacks of any 5xx.
+                log = ROOT / "bench" / "data" / f"load-gunicorn-{name.lower()}.log"
+                log.parent.mkdir(parents=True, exist_ok=True)
+                log.unlink(missing_ok=True)
+                server = Server(env, log)
                 try:
                     _warm(server)
                     out = _load(name, url, work, setup, server) if SECONDS > 0 else []
