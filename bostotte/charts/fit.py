@@ -309,8 +309,15 @@ def expected_words(expected: Curve, sessions: int, latest: float) -> str:
     return (
         f"Forventet fremgang: seneste ORS ({dk_number(latest)}) er {where}. Halvdelen af "
         f"{p.n} tidligere forløb, der startede i samme bånd ({expected.label}), lå {when} "
-        f"mellem {dk_number(p.p25)} og {dk_number(p.p75)}, med midten på {dk_number(p.p50)}."
+        f"{middle_half(p)}, med midten på {dk_number(p.p50)}."
     )
+
+
+def middle_half(p: Point) -> str:
+    """ "mellem 18,8 og 26", or "på 2" where the middle half is one value."""
+    if round(p.p25, 1) == round(p.p75, 1):
+        return f"på {dk_number(p.p25)}"
+    return f"mellem {dk_number(p.p25)} og {dk_number(p.p75)}"
 
 
 def _rows(  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from bostotte.charts.fit import middle_half
 from bostotte.charts.model import Chart, FkoPoint, Scale, Table
 from bostotte.charts.svg import (
     BLUE,
@@ -227,15 +228,15 @@ def expected_words(expected: Curve, scored: Sequence[FkoPoint]) -> str:
     p, q, e = at[-1]
     quarters = "1 kvartal" if q == 1 else f"{q} kvartaler"
     if round(p.value, 1) > round(e.p75, 1):
-        where = "mere støttebehov end forventet"
+        where = "viser mere støttebehov end forventet"
     elif round(p.value, 1) < round(e.p25, 1):
-        where = "mindre støttebehov end forventet"
+        where = "viser mindre støttebehov end forventet"
     else:
-        where = "som forventet"
+        where = "er som forventet"
     return (
-        f"Forventet fremgang: seneste status viser {where}. Halvdelen af {e.n} tidligere "
-        f"mål med udgangspunkt {expected.label} lå efter {quarters} mellem "
-        f"{dk_number(e.p25)} og {dk_number(e.p75)}, med midten på {dk_number(e.p50)}."
+        f"Forventet fremgang: seneste status {where}. Halvdelen af {e.n} tidligere "
+        f"mål med udgangspunkt {expected.label} lå efter {quarters} "
+        f"{middle_half(e)}, med midten på {dk_number(e.p50)}."
     )
 
 

@@ -84,7 +84,7 @@ def test_the_fko_band_by_quarter_since_the_baseline():
     )
     for root in layouts(chart):
         assert root.findall(".//{*}path[@class='envelope--expected']")
-    assert "seneste status viser som forventet" in chart.summary
+    assert "seneste status er som forventet" in chart.summary
     assert "Halvdelen af 55 tidligere mål med udgangspunkt 3 Højt lå efter 2 kvartaler" in (
         chart.summary
     )
