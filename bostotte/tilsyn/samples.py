@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -19,7 +20,13 @@ from bostotte.auth.permissions import Action, NotFound, citizen_for, citizen_sco
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.common.db import Session
 from bostotte.common.schema import InvalidInput
-from bostotte.goals.models import Goal, GoalRevision, SubGoal
+from bostotte.goals.models import (
+    GOAL_FIELD_LABELS,
+    SUBGOAL_FIELD_LABELS,
+    Goal,
+    GoalRevision,
+    SubGoal,
+)
 from bostotte.scoring.models import Scoring
 from bostotte.tilsyn.models import Sample, SampleMember, Visit
 
@@ -96,13 +103,23 @@ def samples_of(session: Session, visit: Visit) -> list[Sample]:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change of a goal or one of its delmål, in words: "delmål: Status, Måldato"."""
+
+    at: datetime
+    of_subgoal: bool
+    fields: str
+    by: str | None
+
+
+@dataclass(frozen=True)
 class CaseFile:
     citizen: Citizen
     position: int
     size: int
     plans: list[Plan]
     fko: dict[int, list[Scoring]]  # goal id → its FKO scorings, oldest first
-    history: dict[int, list[GoalRevision]]  # goal id → its changes, oldest first
+    history: dict[int, list[Change]]  # goal id → its changes, oldest first
 
 
 def case_file(session: Session, user: User, sample: Sample, position: int) -> CaseFile:
@@ -130,12 +147,22 @@ def case_file(session: Session, user: User, sample: Sample, position: int) -> Ca
     ):
         if s.goal_id is not None:
             fko.setdefault(s.goal_id, []).append(s)
-    history: dict[int, list[GoalRevision]] = {}
+    history: dict[int, list[Change]] = {}
     goal_ids = [g.id for p in plans for g in p.goals]
+    labels = SUBGOAL_FIELD_LABELS | GOAL_FIELD_LABELS
     for r in session.scalars(
         select(GoalRevision)
         .where(GoalRevision.goal_id.in_(goal_ids))
+        .options(selectinload(GoalRevision.replaced_by))
         .order_by(GoalRevision.replaced_at, GoalRevision.id)
     ):
-        history.setdefault(r.goal_id, []).append(r)
+        shown = [labels.get(k, k) for k in (r.changes or {})]
+        history.setdefault(r.goal_id, []).append(
+            Change(
+                r.replaced_at,
+                r.subgoal_id is not None,
+                ", ".join(shown),
+                r.replaced_by.name if r.replaced_by else None,
+            )
+        )
     return CaseFile(citizen, position, len(sample.members), plans, fko, history)

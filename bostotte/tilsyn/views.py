@@ -24,9 +24,7 @@ from bostotte.common.views import status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import (
     ALL_THEMES,
-    GOAL_FIELD_LABELS,
     GOAL_STATUSES,
-    SUBGOAL_FIELD_LABELS,
     SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
 )
@@ -53,7 +51,6 @@ CASE_WORDS = {
     "subgoal_statuses": SUBGOAL_STATUSES,
     "methods": SUBGOAL_METHODS,
     "participation": PARTICIPATION,
-    "field_labels": GOAL_FIELD_LABELS | SUBGOAL_FIELD_LABELS,
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bostotte.audit.models import AccessLog
 from bostotte.auth import services as auth_services
 from bostotte.auth.models import Role
+from bostotte.goals.services import update_goal
 from bostotte.tilsyn import samples
 from bostotte.tilsyn.models import Sample
 from tests import factories as make
@@ -47,6 +48,7 @@ def _record(session, w: World) -> None:  # type: ignore[no-untyped-def]
         occasion="status",
         worker_note="Posten åbnes nu hver uge",
     )
+    update_goal(session, w.w1, goal, {"measurable": "Posten er åbnet hver mandag"})
     session.commit()
 
 
@@ -86,6 +88,7 @@ def test_draw_and_read_a_case_file(session, w: World, login_as, leaders_read) ->
         "Posten åbnes nu hver uge",
         "Sammen med borgeren",
         "Socialtilsynets stikprøve",
+        "ændret (målbart)",
     ):
         assert expected in text, expected
     logged = session.scalars(select(AccessLog)).all()
