@@ -38,3 +38,11 @@ def test_the_list_and_the_band_at_desktop_and_phone_width(page, live_server):  #
     page.set_viewport_size({"width": 390, "height": 844})
     check_page(page, "progress-chart-phone")
     chart.screenshot(path=str(OUTPUT / "progress-chart-only-phone.png"))
+
+    # a goal's FKO chart: the band of goals with the same baseline, by quarter
+    page.set_viewport_size({"width": 1280, "height": 900})
+    fko = page.locator("figure.chart[id^='chart-fko-']", has=page.locator(".envelope--expected"))
+    if not fko.first.is_visible():
+        fko.first.locator("xpath=ancestor::details[1]/summary").click()
+    expect(fko.first).to_contain_text("Forventet ud fra tidligere mål")
+    fko.first.screenshot(path=str(OUTPUT / "progress-fko-only-desktop.png"))
