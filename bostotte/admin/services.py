@@ -59,7 +59,7 @@ def log_action(
 def _who(user: User) -> str:
     teams = ", ".join(t.name for t in user.teams)
     return f"{user.name} ({user.email}), {user.role_label.lower()}" + (
-        f", {teams}" if teams else ""
+        f"; teams: {teams}" if teams else ""
     )
 
 
@@ -144,7 +144,7 @@ def create_staff_user(
         session,
         actor,
         "create_user",
-        _who(user) + (", single sign-on" if subject else ", med link til adgangskode"),
+        _who(user) + ("; single sign-on" if subject else "; med link til adgangskode"),
         user,
     )
     return user, link

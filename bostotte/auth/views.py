@@ -247,7 +247,7 @@ def mitid_callback() -> tuple[str, int] | Response:
         abort(404)
     invitation = cookie.pop("mitid_invitation", None)
     if invitation and current_user.is_authenticated:
-        return _refused(invitations.LOGGED_IN.format(name=current_user.name))
+        return _refused(invitations.LOGGED_IN.format(whom="borgeren", name=current_user.name))
     try:
         verified = oidc.verified("mitid")
         user = oidc.citizen_user(

@@ -39,7 +39,7 @@ REFUSED = {
 # Anyone logged in who opens a link (a worker with her citizen's link, the administrator
 # with a staff link): refused, nothing changed, the link still works for its owner (issue 24).
 LOGGED_IN = (
-    "Log ud, før borgeren bruger sit link. Du er logget ind som {name}, og linket skal "
+    "Log ud, før {whom} bruger sit link. Du er logget ind som {name}, og linket skal "
     "bruges af den, det er lavet til, uden at nogen anden er logget ind på denne computer. "
     "Linket virker stadig: intet er ændret."
 )

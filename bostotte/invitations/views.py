@@ -72,15 +72,16 @@ def invite(citizen_id: int) -> tuple[str, int]:
 def accept(token: str) -> tuple[str, int] | Response:
     """A citizen's invitation, or a staff member's link to choose her password (no citizen:
     the administrator's; she then logs in as usual, second factor and all)."""
+    invitation = services.find(db.session, token)
+    staff = invitation is not None and invitation.citizen_id is None
     if current_user.is_authenticated:
+        whom = "medarbejderen" if staff else "borgeren"
         return render_template(
             "auth/invitation_refused.html",
-            reason=services.LOGGED_IN.format(name=current_user.name),
+            reason=services.LOGGED_IN.format(whom=whom, name=current_user.name),
             logged_in=True,
         ), 403
-    invitation = services.find(db.session, token)
     refused = services.refusal(invitation, utcnow())
-    staff = invitation is not None and invitation.citizen_id is None
     errors: dict[str, list[str]] = {}
     passwords = staff or setting(db.session, "citizen_password_login", current_app.config)
     if refused is None and request.method == "POST" and not passwords:
