@@ -197,3 +197,21 @@ def test_a_deadline_found_passed_gets_only_the_overdue_mail_through_the_daily_jo
     assert [s for s in _subjects(mail) if "Handleplan" in s] == [
         "Handleplan efter tilsyn: fristen 1. mar. 2026 er overskredet"
     ]
+
+
+def test_two_runs_at_once_mail_each_reminder_once(app, session, w: World, mail) -> None:
+    """Two processes' daily jobs at the same moment (PostgreSQL; SQLite writes one at a time)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrency is tested on PostgreSQL (BOSTOTTE_TEST_DATABASE_URL)")
+    from tests.reminders.test_concurrency import in_two_threads  # noqa: PLC0415
+
+    visit = _pitstop(session, w)
+    for _ in range(10):
+        handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id), deadline="3. Q 2026"))
+    session.commit()
+    day = date(2026, 9, 20)
+    sent = in_two_threads(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        lambda s: handleplan.send_reminders(s, mail, day, _at(day)),
+    )
+    assert sum(sent) == 10 == len(outbox_entries(mail.outbox))  # type: ignore[arg-type]
