@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bostotte.admin.models import AdminLog
+from bostotte.api import tokens
+from bostotte.api.models import ApiToken
 from bostotte.audit.services import LogPage
 from bostotte.auth import oidc, sessions
 from bostotte.auth import services as auth_services
@@ -29,6 +31,8 @@ ACTIONS = {
     "reset_totp": "Nulstillede to-faktor",
     "create_team": "Oprettede team",
     "settings": "Ændrede indstillinger",
+    "create_token": "Oprettede integration",
+    "revoke_token": "Tilbagekaldte integration",
 }
 SETTING_LABELS = {
     "require_totp": "Kræv to-faktor-login for medarbejdere",
@@ -195,3 +199,22 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> User:
         sessions.end_all(session, user, utcnow())  # out at once, on every device
     session.flush()
     return user
+
+
+def create_service_token(
+    session: Session, actor: User, data: dict[str, Any], now: datetime
+) -> tuple[ApiToken, str]:
+    """An integration's token (api.tokens), logged as the administrator's: it reads the
+    citizens of its teams, so who gave it which access is on record."""
+    token, secret = tokens.create_service(
+        session, actor, data["name"], data["scopes"], data["teams"], data["days"], now
+    )
+    teams = ", ".join(t.name for t in token.user.teams)
+    log_action(session, actor, "create_token", f"{token.name}: {token.scopes}; teams: {teams}")
+    return token, secret
+
+
+def revoke_service_token(session: Session, actor: User, token: ApiToken, now: datetime) -> None:
+    if token.revoked_at is None:
+        log_action(session, actor, "revoke_token", token.name)
+    tokens.revoke(session, token, now)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from bostotte.admin import services as admin_services
 from bostotte.admin.views import admin_page
 from bostotte.api import PREFIX, tokens
 from bostotte.api.forms import PersonalTokenForm, ServiceTokenForm, form_keys, personal_scopes
@@ -77,7 +78,9 @@ def revoke_personal(token_id: int) -> Response:
     if token is None or token.kind != "personal" or token.user_id != current_user.id:
         abort(404)
     _, errors = submit(
-        FormSchema(), request.form, lambda _d: tokens.revoke(db.session, token, utcnow())
+        FormSchema(),
+        request.form,
+        lambda _d: admin_services.revoke_service_token(db.session, current_user, token, utcnow()),
     )
     flash_outcome(errors, f"Nøglen »{token.name}« er tilbagekaldt. Den virker ikke mere.")
     return redirect(url_for("auth.account", _anchor="api-noegler"))
@@ -93,15 +96,8 @@ def create_service() -> tuple[str, int]:
     made, errors = submit(
         schema,
         request.form,
-        lambda data: tokens.create_service(
-            db.session,
-            current_user,
-            data["name"],
-            data["scopes"],
-            data["teams"],
-            data["days"],
-            utcnow(),
-        ),
+        # logged as the administrator's action (admin_log)
+        lambda data: admin_services.create_service_token(db.session, current_user, data, utcnow()),
     )
     if made is None:
         return admin_page(token_errors=form_keys(schema, errors))
@@ -115,7 +111,9 @@ def revoke_service(token_id: int) -> Response:
     if token is None or token.kind != "service":
         abort(404)
     _, errors = submit(
-        FormSchema(), request.form, lambda _d: tokens.revoke(db.session, token, utcnow())
+        FormSchema(),
+        request.form,
+        lambda _d: admin_services.revoke_service_token(db.session, current_user, token, utcnow()),
     )
     flash_outcome(
         errors, f"Integrationens nøgle »{token.name}« er tilbagekaldt. Den virker ikke mere."

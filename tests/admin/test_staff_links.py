@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bostotte.admin.models import AdminLog
+from bostotte.api.models import ApiToken
 from bostotte.auth import oidc
 from bostotte.auth.models import User
 from bostotte.auth.services import authenticate
@@ -178,3 +179,24 @@ def test_the_log_is_the_administrators_alone(w, login_as, client):
         assert login_as(getattr(w, who)).get("/admin/handlinger").status_code == 403, who
     assert client.get("/admin/handlinger").status_code == 302
     assert "Ingen handlinger endnu" in login_as(w.admin).get("/admin/handlinger").text
+
+
+def test_an_integration_made_or_revoked_is_logged_as_hers(w, session, login_as):
+    """An integration reads its teams' citizens: who gave it which access is on record."""
+    admin = login_as(w.admin)
+    form = {
+        "integration_name": "Nexus",
+        "scopes": ["read:citizens"],
+        "teams": [str(w.t2.id)],
+        "days": "30",
+    }
+    assert admin.post("/admin/integrationer", data=form).status_code == 200
+    token_id = session.scalar(select(ApiToken.id))
+    assert admin.post(f"/admin/integrationer/{token_id}/tilbagekald").status_code == 302
+    admin.post(f"/admin/integrationer/{token_id}/tilbagekald")  # again: nothing more to log
+    rows = session.scalars(select(AdminLog).order_by(AdminLog.id)).all()
+    assert [(r.action, r.actor_id) for r in rows] == [
+        ("create_token", w.admin.id),
+        ("revoke_token", w.admin.id),
+    ]
+    assert rows[0].detail == "Nexus: read:citizens; teams: Team Syd"
