@@ -214,6 +214,7 @@ def _radar_svg(
     items: Items,
     webs: Sequence[tuple[str, str, Style, Mapping[str, float]]],
     scale: Scale,
+    values_heading: str = "Første → seneste:",  # the phone's list of values, two webs
 ) -> Markup:
     size = layout.small
     leg, leg_h = legend(
@@ -303,7 +304,7 @@ def _radar_svg(
     y = bottom + size * 2
     if numbered:  # the names, with the values (first → latest) as the web shows them
         if len(webs) > 1:
-            parts.append(text(PAD, y, "Første → seneste:", size, weight=600))
+            parts.append(text(PAD, y, values_heading, size, weight=600))
             y += size * 1.45
         for k, (item_id, label) in enumerate(items):
             shown_values = " → ".join(dk_number(v[item_id]) for _, _, _, v in webs)

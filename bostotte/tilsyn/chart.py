@@ -61,7 +61,10 @@ def radar(report: VisitReport) -> Chart:
         + f". {READING}; højere ligger længere ude."
     )
     wide, narrow = (
-        _radar_svg(layout, "tilsyn-radar", title, desc, items, webs, SCALE) for layout in LAYOUTS
+        _radar_svg(
+            layout, "tilsyn-radar", title, desc, items, webs, SCALE, "Forrige → dette besøg:"
+        )
+        for layout in LAYOUTS
     )
     return Chart(
         "tilsyn-radar",

@@ -52,6 +52,7 @@ def test_against_the_previous_visit(session, w: World) -> None:
         "beskæftigelse og uændret i 5 temaer."
     )
     assert "web--first" in chart.svg_narrow
+    assert "Forrige → dette besøg:" in chart.svg_narrow
     assert ("Kompetencer", "3", "2", "1 højere") in chart.table.rows
     assert ("Fysiske rammer", "4", "4", "Uændret") in chart.table.rows
 
