@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, or_, select, true
 
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen
@@ -275,11 +275,14 @@ def assess(norms: Norms, citizen_id: int, first: float, sessions: int) -> Point 
 def on_track_rows(
     session: Session, scope: Any, today: date
 ) -> list[tuple[Citizen, str, Point, int, float]]:
-    """Every citizen in `scope` (a WHERE on Citizen) that can be assessed: the citizen, her
+    """Every citizen in `scope` (a WHERE on Citizen) whose support has not ended and who can
+    be assessed: the citizen, her
     band's label, its point at her latest session, her sessions and latest total. Her
     courses in one query, the citizens in one more, and the version."""
     norms = kept.get(session, ORS, today)
-    ids = select(Citizen.id).where(scope)
+    # today's citizens: one whose support has ended is history, not a caseload
+    current = or_(Citizen.end_date.is_(None), Citizen.end_date >= today)
+    ids = select(Citizen.id).where(scope, current)
     rows = session.execute(_ors_last(Scoring.citizen_id.in_(ids))).all()
     found = {}
     for cid, n, first, latest in rows:

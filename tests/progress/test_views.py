@@ -150,6 +150,15 @@ def test_the_list_holds_her_citizens_below_the_band(session, w, login_as):  # ty
     )
 
 
+def test_a_citizen_whose_support_ended_is_not_listed(session, w, login_as):  # type: ignore[no-untyped-def]
+    low, *_ = off_track_world(session, w)
+    low.end_date = TODAY - timedelta(days=1)
+    session.commit()
+    html = login_as(w.w1).get("/opgaver/ikke-paa-sporet").get_data(as_text=True)
+    assert low.display_name not in html
+    assert services.off_track(session, services.Citizen.id == low.id, TODAY) == []
+
+
 def test_the_list_reads_are_access_logged(session, w, login_as):  # type: ignore[no-untyped-def]
     low, *_ = off_track_world(session, w)
     login_as(w.w1).get("/opgaver/ikke-paa-sporet")
