@@ -57,6 +57,7 @@ SUBGOAL_METHODS = {
     "neuro": "Neuropædagogik",
     "recovery": "Recovery-orienteret støtte",
     "praktisk": "Praktisk træning",
+    "narrativ": "Narrativ praksis",
     "andet": "Andet",
 }
 # The fields a change can touch, with the words the history shows for them.

@@ -18,7 +18,7 @@ from bostotte.charts.words import NBSP, percent, sign
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
 from bostotte.common import csv_safe
 from bostotte.common.formatting import dk_number
-from bostotte.goals.models import ALL_THEMES, THEMES
+from bostotte.goals.models import ALL_THEMES, SUBGOAL_METHODS, THEMES
 from bostotte.reminders.cadence import RULES
 from bostotte.stats.queries import Period
 
@@ -26,7 +26,8 @@ NONE = "–"
 
 DIMENSION_LABELS = {
     "team": "Team",
-    "method": "Metode",
+    "method": "Måleredskab",
+    "pedagogy": "Pædagogisk metode",
     "gender": "Køn",
     "age": "Aldersgruppe",
     "legal_basis": "Lovgrundlag",
@@ -72,6 +73,8 @@ def group_label(dimension: str, group: str) -> str:
             return LEGAL_BASES.get(group, group)
         case "method":
             return METHOD_LABELS.get(group, group)
+        case "pedagogy":
+            return SUBGOAL_METHODS.get(group, group)
         case "age":
             return AGE_LABELS.get(group, group)
         case "theme":

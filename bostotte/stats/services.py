@@ -402,7 +402,7 @@ NO_CONTACT = "Ingen kontaktperson"
 
 # ------------------------------------------------------------------ the leader's dashboard
 
-BREAKDOWNS = ("team", "method", "gender", "age", "legal_basis")
+BREAKDOWNS = ("team", "method", "pedagogy", "gender", "age", "legal_basis")
 TREND_QUARTERS = 12  # three years
 
 
@@ -435,7 +435,7 @@ def dashboard(
     period's statistics, the FKO shares of the period compared with (`compare_with`, a
     baseline year the leader chose, else the previous period), three years of quarters, the
     breakdowns and documentation per worker (not `by_worker`: none, one query fewer;
-    myndighed reads no staff's numbers). A fixed number of queries (9) whatever the data
+    myndighed reads no staff's numbers). A fixed number of queries (13) whatever the data
     size."""
     _check(period)
     previous = compare_with or previous_period(period)

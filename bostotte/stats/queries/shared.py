@@ -25,10 +25,10 @@ from sqlalchemy.sql import ColumnElement, Select
 from bostotte.auth.models import Team
 from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
-from bostotte.goals.models import Goal
+from bostotte.goals.models import Goal, SubGoal
 from bostotte.scoring.models import Scoring
 
-DIMENSIONS = ("team", "theme", "method", "gender", "age", "legal_basis")
+DIMENSIONS = ("team", "theme", "method", "pedagogy", "gender", "age", "legal_basis")
 AGE_BANDS = (
     ("under_18", 0, 17),
     ("18-29", 18, 29),
@@ -170,6 +170,14 @@ def _citizen_groups(dimension: str) -> Select[Any]:
         case "theme":
             # Citizen measures by theme: the themes of the citizen's goals.
             return select(Goal.citizen_id.label("citizen_id"), Goal.theme.label("grp")).distinct()
+        case "pedagogy":
+            # The pedagogical methods of her delmål (seed 004: MI, ICM, CTI …): she counts
+            # under each, as under each instrument she uses.
+            return (
+                select(Goal.citizen_id.label("citizen_id"), SubGoal.method.label("grp"))
+                .join(SubGoal, SubGoal.goal_id == Goal.id)
+                .distinct()
+            )
     groups = select(c.id.label("citizen_id"), _one_group(dimension).label("grp"))
     return groups.join(Team, Team.id == c.team_id) if dimension == "team" else groups
 
