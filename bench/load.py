@@ -299,7 +299,9 @@ class Client:
             )
         except requests.RequestException as exc:
             with self.tally.lock:
-                self.tally.errors.append(f"{kind} {method} {path}: {type(exc).__name__}")
+                self.tally.errors.append(
+                    f"{kind} {method} {path}: {type(exc).__name__} {str(exc)[:160]}"
+                )
             return None
         elapsed = time.perf_counter() - t
         with self.tally.lock:
@@ -338,7 +340,12 @@ class Client:
             return None
         form = Form(html).main()
         data = {**form["fields"], **values}
-        time.sleep(think)  # she types: a colleague may save the same record meanwhile
+        if think:
+            time.sleep(think)  # she types: a colleague may save the same record meanwhile
+            # gunicorn closes a connection idle for 2 s (keepalive); a browser that finds
+            # its kept connection closed under a POST sends it again on a new one. The
+            # client opens the new one first instead, so no save is sent twice.
+            self.http.close()
         r = self.request(kind, "POST", form["action"] or path, data=data)
         if r is None or r.status_code >= 500:
             return None
