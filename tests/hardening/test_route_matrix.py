@@ -84,6 +84,8 @@ TABLE: dict[str, str] = {
     "admin.create_team POST":              "LOG 400 403 403 403 403 403 403 403 403 LOG LOG LOG",
     "admin.create_user GET":               "405 405 405 405 405 405 405 405 405 405 405 405 405",
     "admin.create_user POST":              "LOG 400 403 403 403 403 403 403 403 403 LOG LOG LOG",
+    "admin.edit_user GET":                 "LOG 200 403 403 403 403 403 403 403 403 LOG LOG LOG",
+    "admin.edit_user POST":                "LOG 400 403 403 403 403 403 403 403 403 LOG LOG LOG",
     "admin.index GET":                     "LOG 200 403 403 403 403 403 403 403 403 LOG LOG LOG",
     "admin.outbox GET":                    "LOG 200 403 403 403 403 403 403 403 403 LOG LOG LOG",
     "admin.password_link GET":             "405 405 405 405 405 405 405 405 405 405 405 405 405",
