@@ -28,6 +28,13 @@ class UserSchema(FormSchema):
     sso_subject = Str(load_default="", validate=max_len(200))
 
 
+class StaffEditSchema(FormSchema):
+    """A staff login's role and teams, changed by the administrator."""
+
+    role = Str(required=True, validate=one_of(STAFF_ROLE_LABELS))
+    team_ids = fields.List(Int(), load_default=list)
+
+
 class SettingsSchema(FormSchema):
     require_totp = fields.Boolean(load_default=False)
     citizen_password_login = fields.Boolean(load_default=False)

@@ -29,6 +29,7 @@ ACTIONS = {
     "activate": "Aktiverede",
     "deactivate": "Deaktiverede",
     "reset_totp": "Nulstillede to-faktor",
+    "change_user": "Ændrede rolle eller teams",
     "create_team": "Oprettede team",
     "settings": "Ændrede indstillinger",
     "create_token": "Oprettede integration",
@@ -115,6 +116,38 @@ def create_team(session: Session, actor: User, data: dict[str, Any]) -> Team:
     return team
 
 
+def _teams(session: Session, role: str, team_ids: list[int]) -> list[Team]:
+    teams = list(session.scalars(select(Team).where(Team.id.in_(team_ids)).order_by(Team.name)))
+    if len(teams) != len(set(team_ids)):
+        raise DomainError("Vælg blandt de eksisterende teams.", "team_ids")
+    if role in (Role.WORKER, Role.LEADER) and not teams:
+        raise DomainError(
+            "En mestringsvejleder eller leder skal høre til mindst ét team.", "team_ids"
+        )
+    return teams
+
+
+def update_staff_user(
+    session: Session, actor: User, user: User, data: dict[str, Any], now: datetime
+) -> bool:
+    """Her role and teams; logged as the administrator's, before and after. A new role is a
+    new start: every session of hers ends. Returns whether anything changed."""
+    if user.id == actor.id and data["role"] != user.role:
+        raise DomainError("Du kan ikke ændre din egen rolle.", "role")
+    teams = _teams(session, data["role"], data["team_ids"])
+    before = _who(user)
+    role_changed = data["role"] != user.role
+    if not role_changed and {t.id for t in teams} == user.team_ids:
+        return False
+    user.role = data["role"]
+    user.teams = teams
+    if role_changed:
+        sessions.end_all(session, user, now)
+    session.flush()
+    log_action(session, actor, "change_user", f"{before} → {_who(user)}", user)
+    return True
+
+
 def create_staff_user(
     session: Session, actor: User, data: dict[str, Any], now: datetime
 ) -> tuple[User, tuple[Invitation, str] | None]:
@@ -122,13 +155,7 @@ def create_staff_user(
     single-use "vælg din adgangskode" link to hand over, or the login is bound to its
     single sign-on subject and needs none. Returns the user and the link's invitation and
     token (None with single sign-on)."""
-    teams = list(session.scalars(select(Team).where(Team.id.in_(data["team_ids"]))))
-    if len(teams) != len(set(data["team_ids"])):
-        raise DomainError("Vælg blandt de eksisterende teams.", "team_ids")
-    if data["role"] in (Role.WORKER, Role.LEADER) and not teams:
-        raise DomainError(
-            "En mestringsvejleder eller leder skal høre til mindst ét team.", "team_ids"
-        )
+    teams = _teams(session, data["role"], data["team_ids"])
     subject = data["sso_subject"].strip()
     issuer = oidc.staff_issuer() if subject else ""
     user = create_user(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +18,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte.admin import services
-from bostotte.admin.schemas import STAFF_ROLE_LABELS, SettingsSchema, TeamSchema, UserSchema
+from bostotte.admin.schemas import (
+    STAFF_ROLE_LABELS,
+    SettingsSchema,
+    StaffEditSchema,
+    TeamSchema,
+    UserSchema,
+)
 from bostotte.api import tokens
 from bostotte.auth.models import Role, User
 from bostotte.auth.permissions import Action, requires
@@ -125,6 +133,39 @@ def _staff(user_id: int) -> User:
     if user is None or user.role in (Role.CITIZEN, Role.SERVICE):
         abort(404)
     return user
+
+
+@bp.route("/brugere/<int:user_id>/rediger", methods=["GET", "POST"])
+@requires(Action.ADMIN)
+def edit_user(user_id: int) -> tuple[str, int] | Response:
+    """Her role and teams (logged as the administrator's)."""
+    user = _staff(user_id)
+    errors: Errors = {}
+    form: Any = {"role": user.role, "team_ids": [str(i) for i in user.team_ids]}
+    if request.method == "POST":
+        changed, errors = submit(
+            StaffEditSchema(),
+            request.form,
+            lambda data: services.update_staff_user(db.session, current_user, user, data, utcnow()),
+        )
+        if not errors:
+            flash(
+                f"{user.name} er nu {user.role_label.lower()}"
+                + (f" i {', '.join(t.name for t in user.teams)}." if user.teams else ".")
+                if changed
+                else "Intet er ændret.",
+                "success",
+            )
+            return redirect(url_for("admin.index", _anchor="users"))
+        form = {"role": request.form.get("role"), "team_ids": request.form.getlist("team_ids")}
+    return render_template(
+        "admin/edit_user.html",
+        user=user,
+        roles=STAFF_ROLE_LABELS,
+        teams=services.teams_with_counts(db.session),
+        form=form,
+        errors=errors,
+    ), status_for(errors)
 
 
 @bp.get("/handlinger")

@@ -200,3 +200,47 @@ def test_an_integration_made_or_revoked_is_logged_as_hers(w, session, login_as):
         ("revoke_token", w.admin.id),
     ]
     assert rows[0].detail == "Nexus: read:citizens; teams: Team Syd"
+
+
+def test_a_changed_role_or_team_is_logged_with_before_and_after(w, session, login_as):
+    worker = login_as(w.w1)
+    admin = login_as(w.admin)
+    url = f"/admin/brugere/{w.w1.id}/rediger"
+    page = admin.get(url).get_data(as_text=True)
+    assert "Ret rolle og teams" in page and w.w1.name in page and 'id="f-team-' in page
+    # teams only: she stays logged in
+    form = {"role": "mestringsvejleder", "team_ids": [str(w.t1.id), str(w.t2.id)]}
+    assert admin.post(url, data=form).status_code == 302
+    assert session.get(User, w.w1.id).team_ids == {w.t1.id, w.t2.id}
+    assert worker.get("/opgaver").status_code == 200
+    # a new role: out everywhere
+    assert admin.post(url, data={**form, "role": "leder"}).status_code == 302
+    assert session.get(User, w.w1.id).role == "leder"
+    assert worker.get("/opgaver").status_code == 302
+    # the same again: nothing changed, nothing logged
+    assert admin.post(url, data={**form, "role": "leder"}).status_code == 302
+    rows = session.scalars(select(AdminLog).order_by(AdminLog.id)).all()
+    assert [(r.action, r.actor_id, r.target_user_id) for r in rows] == [
+        ("change_user", w.admin.id, w.w1.id)
+    ] * 2
+    assert "→" in rows[1].detail and "mestringsvejleder" in rows[1].detail
+    assert rows[1].detail.endswith("leder; teams: Team Nord, Team Syd")
+
+
+def test_a_bad_role_or_team_change_is_refused_with_nothing_changed(w, session, login_as):
+    admin = login_as(w.admin)
+    url = f"/admin/brugere/{w.w1.id}/rediger"
+    for form, message in [
+        ({"role": "borger", "team_ids": [str(w.t1.id)]}, "Vælg en af mulighederne."),
+        ({"role": "leder", "team_ids": []}, "skal høre til mindst ét team"),
+        ({"role": "leder", "team_ids": ["999999"]}, "Vælg blandt de eksisterende teams."),
+    ]:
+        r = admin.post(url, data=form)
+        assert r.status_code == 400 and message in r.get_data(as_text=True), form
+    own = admin.post(f"/admin/brugere/{w.admin.id}/rediger", data={"role": "leder"})
+    assert own.status_code == 400 and "Du kan ikke ændre din egen rolle." in own.text
+    assert session.get(User, w.w1.id).role == "mestringsvejleder"
+    assert session.scalars(select(AdminLog)).all() == []
+    assert admin.get(f"/admin/brugere/{w.borger.id}/rediger").status_code == 404
+    for who in ("w1", "leader", "authority", "borger"):
+        assert login_as(getattr(w, who)).get(url).status_code == 403, who

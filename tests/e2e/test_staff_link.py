@@ -46,6 +46,12 @@ def test_a_new_worker_chooses_her_own_password(browser, tmp_path):  # type: igno
             admin.goto(link)
             assert admin.get_by_role("heading", name="Log ud først").count() == 1
             _check(admin, f"staff-link-logged-in-{suffix}")
+            admin.goto(f"{base}/admin")
+            admin.get_by_role("link", name=f"Ret rolle og teams for Nina Ny {n}").click()
+            admin.locator('input[name="team_ids"]').last.check()
+            _check(admin, f"staff-link-edit-user-{suffix}")
+            admin.get_by_role("button", name="Gem").click()
+            assert admin.get_by_text(f"Nina Ny {n} er nu mestringsvejleder").count() == 1
             admin.goto(f"{base}/admin/handlinger")
             assert admin.get_by_text(f"Nina Ny {n}").count() >= 1
             _check(admin, f"staff-link-admin-log-{suffix}")
