@@ -79,7 +79,7 @@ def _setup(url: str, folder: Path) -> dict[str, Any]:
     """Migrate, load the demo and the generated citizens, make the load's logins; for the
     downloads, a citizen of the demo with a long history. `python -m bench.load setup`."""
     from flask_migrate import upgrade  # noqa: PLC0415 (the parent never loads the app)
-    from sqlalchemy import select, update  # noqa: PLC0415
+    from sqlalchemy import func, select, update  # noqa: PLC0415
 
     from bench.generate import generate  # noqa: PLC0415
     from bostotte import create_app  # noqa: PLC0415
@@ -158,6 +158,18 @@ def _setup(url: str, folder: Path) -> dict[str, Any]:
         out["citizens"] = [f"load-borger{n}@bench.invalid" for n in range(LOAD_CITIZENS)]
         out["leader"] = "load-leder@bench.invalid"
         out["citizen_count"] = s.query(Citizen).count()
+        # One citizen per team whose goals every worker of the team edits now and then, so
+        # that two saves from one version can meet (the 409 conflict page).
+        out["hot"] = {}
+        for email in [*DEMO_WORKERS, *out["workers"]]:
+            user = s.scalar(select(User).where(User.email == email))
+            assert user is not None
+            team_ids = [t.id for t in user.teams]
+            out["hot"][email] = s.scalar(
+                select(func.min(Citizen.id)).where(
+                    Citizen.team_id.in_(team_ids), Citizen.uses_fko.is_(True)
+                )
+            )
         demo_worker = s.scalar(select(User).where(User.email == "vejleder@demo.dk"))
         assert demo_worker is not None
         out["download"] = _download_citizens(s, demo_worker) if DOWNLOADS else {}
@@ -399,17 +411,16 @@ class Client:
 class Worker(Client):
     """A mestringsvejleder's day: her lists, her citizens' pages, scorings, notes, goals."""
 
-    def run(self, until: float) -> None:
+    def __init__(self, *args: Any, hot: int) -> None:
+        super().__init__(*args)
+        self.hot = [hot]  # her team's shared citizen (setup's "hot")
         self.citizens: list[int] = []
-        self.hot: list[int] = []
-        super().run(until)
 
     def refresh(self) -> None:
         html = self.get("Mine borgere", "/borgere?mine=1")
         if html:
             ids = sorted({int(i) for i in re.findall(r'href="/borgere/(\d+)"', html)})
             self.citizens = ids
-            self.hot = ids[:1]  # the same few goals for every client of this worker
 
     def step(self) -> None:
         if not self.citizens:
@@ -429,7 +440,7 @@ class Worker(Client):
             self.login()
             return
         cid = self.rng.choice(
-            self.hot if action == "goal" and self.rng.random() < 0.5 else self.citizens
+            self.hot if action == "goal" and self.rng.random() < 0.7 else self.citizens
         )
         page = self.get("citizen page", f"/borgere/{cid}")
         if page is None or action == "page":
@@ -565,7 +576,7 @@ def _clients(base: str, tally: Tally, setup: dict[str, Any]) -> list[Client]:
     staff = [(e, DEMO_PASSWORD) for e in DEMO_WORKERS] + [(e, PASSWORD) for e in setup["workers"]]
     for i in range(workers):
         email, password = staff[i % len(staff)]
-        out.append(Worker(base, tally, f"w{i}", email, password))
+        out.append(Worker(base, tally, f"w{i}", email, password, hot=setup["hot"][email]))
     for i in range(citizens):
         email = setup["citizens"][i % len(setup["citizens"])]
         out.append(Citizen(base, tally, f"c{i}", email, PASSWORD))
