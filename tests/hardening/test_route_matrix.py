@@ -556,3 +556,26 @@ def test_row(row, app, mw):
     assert [got[c] for c in COLUMNS] == [expected.get(c) for c in COLUMNS], f"{url}: {line}"
     assert not changed, f"{url}: a refusal changed rows: {changed}"
     assert not leaks, f"{url}: {leaks}"
+
+
+WEB_WRITES = sorted(
+    row
+    for row, codes in TABLE.items()
+    if not row.startswith("api") and not row.endswith(" GET") and set(codes.split()) != {"405"}
+)
+
+
+@pytest.mark.parametrize("write", WEB_WRITES)
+def test_a_write_without_its_csrf_token_is_refused(write, app, mw):
+    """The caller who gets furthest (in, or to the form's errors) posts without the token:
+    400 and no row changed, on every page's write (the API takes no cookie, so no token)."""
+    endpoint, method = write.split()
+    expected = dict(zip(COLUMNS, TABLE[write].split(), strict=True))
+    who = next((c for c in COLUMNS if expected[c] not in DENIALS), COLUMNS[0])
+    caller = Caller(app, mw, who, endpoint, method)
+    del caller.kw["data"]["csrf_token"]
+    before = _snapshot()
+    status = caller.send(_url(app, _rules(app)[endpoint], mw))
+    after = _snapshot()
+    assert status == "400", f"{who}: {status}"
+    assert [t for t in before if before[t] != after[t]] == []
