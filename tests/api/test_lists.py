@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bostotte.auth.services import set_setting
 from bostotte.scoring.services import edit_scoring
 from tests import factories as make
 from tests.conftest import TODAY
@@ -105,6 +106,7 @@ def test_updated_since_needs_a_time_zone(w, api, token_for):
 
 def test_filters_by_citizen_team_and_instrument(w, many, api, token_for, session):
     make.score(session, w.w1, w.c1, "SRS", date(2026, 3, 1), make.items("SRS", 9, 9, 9, 9))
+    set_setting(session, "leader_reads_records", True)  # a leader reads only when allowed
     session.commit()
     token = token_for(w.leader)
     by_instrument = api.get("/scorings", token, query_string={"instrument": "SRS"}).json
