@@ -25,12 +25,16 @@ from werkzeug.routing import AnyConverter, IntegerConverter, RequestRedirect, Ru
 
 from bostotte.api import tokens
 from bostotte.auth.models import User
+from bostotte.auth.services import set_setting
 from bostotte.common.time import utcnow
 from bostotte.extensions import db
 from bostotte.goals.services import close_goal
 from bostotte.invitations.services import invite
 from bostotte.portal.services import decline
 from bostotte.scoring.services import record_scoring
+from bostotte.tilsyn.handleplan import add_action
+from bostotte.tilsyn.samples import draw
+from bostotte.tilsyn.services import create_visit
 from tests import factories as make
 from tests.conftest import TODAY, login
 
@@ -137,6 +141,33 @@ def fuzz_world(session: Session) -> FuzzWorld:
         session, w.admin, "Fuzz", ["read:stats"], [w.t1.id], 30, utcnow()
     )
     _, invitation = invite(session, w.w1, w.c2, "borger2@test.dk", now=utcnow())
+    visit = create_visit(
+        session,
+        w.leader,
+        {
+            "visit_date": date(2026, 3, 4),
+            "kind": "anmeldt",
+            "visitor": "Socialtilsyn",
+            "offer": "Fuzz",
+            "model_version": "2024",
+            "team_ids": [w.t1.id],
+            "form": {},
+        },
+        TODAY,
+    )
+    action = add_action(
+        session,
+        visit,
+        {
+            "indicator": "9.b",
+            "text": "Samtaler",
+            "deadline": "4. Q 2026",
+            "status": "planned",
+            "note": "",
+        },
+    )
+    set_setting(session, "leader_reads_records", True)  # so her visit offers a stikprøve
+    sample = draw(session, w.leader, visit, {"size": 1, "reason": "Fuzz"})
     w.w2.totp_enabled_at = utcnow()  # so the administrator's page offers its reset
     session.commit()
     values = {
@@ -153,6 +184,10 @@ def fuzz_world(session: Session) -> FuzzWorld:
         "instrument_id": "ORS",
         "token": invitation,
         "api_token": secret,
+        "visit_id": visit.id,
+        "action_id": action.id,
+        "sample_id": sample.id,
+        "position": 1,
     }
     users: dict[str, User | None] = {
         "w1": w.w1,

@@ -25,7 +25,9 @@ from tests.hardening.fuzzing import ALLOWED, Crawl, FuzzWorld
 FORM_EXAMPLES = 20
 PARAM_EXAMPLES = 8
 DOWNLOAD_EXAMPLES = 3  # a PDF takes a while to render
-BIG_IDS = (MAX_ID + 1, 2**63, 10**30)
+BIG_IDS = (MAX_ID + 1, 2**63)
+# The converter refuses a big id before any view, whoever asks: a staff member and anonymous.
+BIG_ID_ROLES = ("w1", "anonymous")
 
 BOUNDED = settings(
     deadline=None,
@@ -119,7 +121,7 @@ def _fuzz_form(app, session, fw, form, counts) -> None:  # type: ignore[no-untyp
         data = {n: defaults[n] for n in names}
         data.update(zip(sorted(targets), values, strict=False))
         if junk is not None:
-            data["junk\x00"] = junk
+            data["junk"] = junk  # a field no view reads
         _post(data)
 
     def _post(data: dict[str, str]) -> None:
@@ -186,7 +188,7 @@ def test_ids_beyond_32_bits_in_urls_are_404(app, fw, counts, path, endpoint):
     rule = next(r for r in app.url_map.iter_rules() if r.rule == path)
     ints = [n for n in rule.arguments if isinstance(rule._converters[n], fuzzing.IntegerConverter)]
     token = fw.values["api_token"]
-    for role in fuzzing.ROLES:
+    for role in BIG_ID_ROLES:
         client = fuzzing.client_for(app, fw.users[role])
         headers = {"Authorization": f"Bearer {token}"} if fuzzing.is_api(rule) else {}
         for name in ints:
@@ -208,8 +210,8 @@ def _with(app, rule, values, name, big):  # type: ignore[no-untyped-def]
     index = [
         i
         for i, segment in enumerate(rule.rule.split("/"))
-        if segment.startswith("<") and segment.rstrip(">").endswith(f":{name}")
+        if segment.startswith("<") and f":{name}>" in segment
     ][0]
-    assert parts[index] == real
-    parts[index] = str(big)
+    assert parts[index].startswith(real)
+    parts[index] = str(big) + parts[index][len(real) :]  # keep a suffix: 1.pdf
     return "/".join(parts)
