@@ -27,8 +27,9 @@ The codes: a status, or LOG for a redirect to the login page. A request refused 
 403 404 405) must change no row of any table, not even the access log (the login session's
 last-seen time and a token's last use aside); a write refused as a form (400 409 422 428)
 may only log that she read the record the form shows. No answer to a caller may hold the
-name of a citizen whose record the caller may not read (`READS`), whatever its status. A
-500 (an exception) is never in the table, so it fails.
+name of a citizen whose record the caller may not read (`READS`), whatever its status; an
+answer that shows her name to one who may must have written her access-log row. A 500 (an
+exception) is never in the table, so it fails.
 
 To write the rows of a new rule, run this module with BOSTOTTE_MATRIX_DUMP=<file>: every
 row test appends the row it got; check each code against auth/permissions.py before you
@@ -50,10 +51,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bostotte import create_app
 from bostotte.api import tokens
+from bostotte.audit.models import AccessLog
 from bostotte.auth import sessions
 from bostotte.auth.models import Role, User
 from bostotte.auth.services import set_setting
@@ -265,6 +267,7 @@ class MatrixWorld:
     users: dict[str, int]  # column -> user id (the login columns)
     secrets: dict[str, str]  # "svc", "sv2", and "sv-<scope>" -> a token's secret
     params: dict[str, Any]  # URL parameter -> value
+    citizens: dict[str, int] = field(default_factory=dict)  # name -> her id
     sessions: dict[str, str] = field(default_factory=dict)  # column -> a login session's token
 
 
@@ -313,6 +316,7 @@ def _world() -> MatrixWorld:
     }
     return MatrixWorld(
         users={k: u.id for k, u in users.items()},
+        citizens={NAMES[0]: w.c1.id, NAMES[1]: w.c2.id},
         secrets=secrets,
         params={
             "citizen_id": w.c1.id,
@@ -448,7 +452,9 @@ class Caller:
 
     def __init__(self, app: Flask, mw: MatrixWorld, who: str, endpoint: str, method: str):
         self.who, self.method = who, method
+        self.mw = mw
         self.leaks: list[str] = []
+        self.unlogged: list[str] = []
         self.client, csrf = _client(app, who, mw, fresh=f"{endpoint} {method}" in LOGS_OUT)
         self.api = _url(app, _rules(app)[endpoint], mw).startswith("/api/")
         self.kw: dict[str, Any] = {"headers": {}}
@@ -460,17 +466,35 @@ class Caller:
 
     def send(self, url: str) -> str:
         """The status, LOG for a redirect to the login page, 500 for an exception; the
-        names of citizens it shows that are not hers to see in `self.leaks`."""
+        names of citizens it shows that are not hers to see in `self.leaks`, and of those it
+        shows to her without an access-log row in `self.unlogged`."""
+        logged = _reads(self.mw)
         try:
             with _leaders_read_records(self.who == "ld+"):
                 response = self.client.open(url, method=self.method, **self.kw)
         except Exception as error:  # noqa: BLE001 (an exception is the 500 the table never holds)
             return f"500({type(error).__name__}: {error})"
         body = response.get_data().decode("utf-8", "replace")  # a PDF's text is compressed
-        self.leaks = [n for n in NAMES if n in body and self.who not in READS[n]]
+        shown = [n for n in NAMES if n in body]
+        self.leaks = [n for n in shown if self.who not in READS[n]]
+        if shown:
+            now = _reads(self.mw)
+            self.unlogged = [n for n in shown if n not in self.leaks and now[n] == logged[n]]
         if response.status_code == 302 and urlsplit(response.location).path == "/login":
             return "LOG"
         return str(response.status_code)
+
+
+def _reads(mw: MatrixWorld) -> dict[str, int]:
+    """How many access-log rows each citizen of the world has."""
+    ids = {cid: name for name, cid in mw.citizens.items()}
+    counts = db.session.execute(
+        select(AccessLog.citizen_id, func.count())
+        .where(AccessLog.citizen_id.in_(ids))
+        .group_by(AccessLog.citizen_id)
+    ).all()
+    db.session.commit()  # end the read: the next one sees what requests wrote since
+    return dict.fromkeys(mw.citizens, 0) | {ids[c]: n for c, n in counts}
 
 
 @contextmanager
@@ -541,6 +565,7 @@ def test_row(row, app, mw):
         for caller in callers:
             got[caller.who] = caller.send(url)
             leaks += [f"{caller.who} saw {name}" for name in caller.leaks]
+            leaks += [f"{caller.who} saw {name}, unlogged" for name in caller.unlogged]
         if check:
             after = _snapshot()
             tables = {t for t in before if before[t] != after[t]} - (may_change or set())
