@@ -29,6 +29,7 @@ def test_a_new_worker_chooses_her_own_password(browser, tmp_path):  # type: igno
             log_in(admin, base, "admin@demo.dk")
             admin.goto(f"{base}/admin")
             assert admin.locator('input[type="password"]').count() == 0
+            _check(admin, f"staff-link-admin-page-{suffix}")
             admin.locator("summary", has_text="Opret medarbejder").click()
             form = admin.locator('form[action="/admin/brugere"]')
             form.locator('input[name="name"]').fill(f"Nina Ny {n}")
