@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from bostotte.auth.models import ROLE_LABELS, Role
-from bostotte.common.schema import FormSchema, Int, Str, max_len, one_of, required_text
+from bostotte.common.schema import Email, FormSchema, Int, Str, max_len, one_of, required_text
 
 STAFF_ROLE_LABELS = {
     str(r): label for r, label in ROLE_LABELS.items() if r not in (Role.CITIZEN, Role.SERVICE)
@@ -15,10 +15,7 @@ class TeamSchema(FormSchema):
 
 
 class UserSchema(FormSchema):
-    email = fields.Email(
-        required=True,
-        error_messages={"required": "Udfyld feltet.", "invalid": "Skriv en gyldig e-mailadresse."},
-    )
+    email = Email(required=True, error_messages={"invalid": "Skriv en gyldig e-mailadresse."})
     name = Str(required=True, validate=required_text(120))
     role = Str(required=True, validate=one_of(STAFF_ROLE_LABELS))
     team_ids = fields.List(Int(), load_default=list)

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from marshmallow import fields
-
-from bostotte.common.schema import Bool, FormSchema, max_len
+from bostotte.common.schema import Bool, Email, FormSchema
 
 
 class InviteSchema(FormSchema):
-    email = fields.Email(
+    email = Email(
         required=True,
-        validate=max_len(254),
         error_messages={
             "required": "Skriv borgerens e-mail.",
             "invalid": "Skriv en gyldig e-mail, fx navn@mail.dk.",

@@ -1,17 +1,21 @@
 """Issue 24: a NUL byte or another control character in any input gets a Danish message
 (common/text.py's rule), never a database error: the request's edge refuses NUL in a query
-or a form (common/guard.py), every schema refuses control characters in its fields."""
+or a form (common/guard.py), every schema refuses control characters in its fields. An
+e-mail longer than its column is a field error too (common/schema.py's Email)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bostotte.admin.schemas import UserSchema
 from bostotte.api import tokens
+from bostotte.auth.models import User
 from bostotte.citizens.schemas import CitizenSchema
 from bostotte.common.schema import load_form
 from bostotte.common.text import CONTROL_MESSAGE
 from bostotte.common.time import utcnow
 from bostotte.goals.models import SubGoalNote
+from bostotte.invitations.schemas import InviteSchema
 from tests import factories as make
 from tests.conftest import login
 
@@ -73,3 +77,24 @@ def test_control_characters_are_refused_on_the_field_that_holds_them():
     assert errors["display_name"] == [CONTROL_MESSAGE]
     _, errors = load_form(CitizenSchema(), {"display_name": "Hans\tHansen\r\n"})
     assert "display_name" not in errors
+
+
+def test_email_over_254_characters_gives_400_and_no_login(app, session, w):
+    """PostgreSQL refused the 255-character address of a new staff login with a 500."""
+    users = session.scalar(select(func.count()).select_from(User))
+    client = login(app.test_client(), w.admin)
+    r = client.post(
+        "/admin/brugere",
+        data={"email": "a" * 250 + "@x.dk", "name": "Lang Adresse", "role": "worker"},
+    )
+    assert r.status_code == 400
+    assert "Højst 254 tegn." in r.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(User)) == users
+
+
+def test_every_email_field_has_the_columns_limit():
+    for schema in (UserSchema(), InviteSchema()):
+        _, errors = load_form(schema, {"email": "a" * 250 + "@x.dk"})
+        assert errors["email"] == ["Højst 254 tegn."]
+        _, errors = load_form(schema, {"email": "a" * 243 + "@x.dk"})  # 248: fits
+        assert "email" not in errors
