@@ -34,6 +34,7 @@ from sqlalchemy.types import JSON, Integer
 
 from bostotte.common.dates import window_error
 from bostotte.common.db import Session
+from bostotte.common.text import has_nul
 from bostotte.extensions import db
 
 FOLDER = "alle"
@@ -224,11 +225,21 @@ def _read(path: Path, entry: dict[str, Any]) -> Iterator[tuple[int, dict[str, An
                 sha.update(line.encode())
                 n += 1
                 try:
-                    yield number, json.loads(line)
+                    row = json.loads(line)
                 except json.JSONDecodeError:
                     raise CompleteImportFailed(
                         f"{path.name} linje {number}: ikke gyldig JSON."
                     ) from None
+                if isinstance(row, dict) and any(
+                    isinstance(v, str) and has_nul(v) for v in row.values()
+                ):
+                    # No database text holds one; PostgreSQL fails the whole import.
+                    raise CompleteImportFailed(
+                        f"{path.name} linje {number}: et nul-tegn (NUL) kan ikke gemmes."
+                    )
+                yield number, row
+    except UnicodeDecodeError:
+        raise CompleteImportFailed(f"{path.name} linje {n + 1}: ikke UTF-8.") from None
     except OSError:
         raise CompleteImportFailed(f"{path.name} kan ikke læses.") from None
     if n != entry["rows"] or sha.hexdigest() != entry["sha256"]:

@@ -13,6 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.imports.test_complete import _count, _export, _fill, _import
+from tests.imports.test_complete import databases as databases  # the fixture
 from tests.imports.test_import import CITIZENS, GOALS, SCORINGS, TEAMS, counts, run, write
 
 FILE_EXAMPLES = 36
@@ -167,3 +169,26 @@ def test_broken_files_are_refused_with_file_and_line(app, session, tmp_path, tal
         tally[how] += 1
 
     attack()
+
+
+# --- the complete export (alle/) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda b: b.replace(b"post", b"p\\u0000st", 1), "goals.jsonl linje 9: et nul-tegn (NUL)"),
+        (lambda b: b.replace("å".encode(), "å".encode("latin-1"), 1), "ikke UTF-8"),
+    ],
+    ids=["nul", "latin-1"],
+)
+def test_complete_export_with_nul_or_latin1_is_refused(databases, tmp_path, damage, message):
+    source = databases()
+    _fill(source)
+    _export(source, tmp_path / "ud")
+    goals = tmp_path / "ud" / "alle" / "goals.jsonl"
+    goals.write_bytes(damage(goals.read_bytes()))
+    target = databases()
+    result = _import(target, tmp_path / "ud")
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert _count(target, "citizens") == 0 and _count(target, "teams") == 0
