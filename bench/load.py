@@ -39,9 +39,7 @@ import os
 import random
 import re
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,8 +54,8 @@ from typing import Any
 import psycopg
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from bench.serve import ROOT, Server, databases, setup_child
+
 WORKERS = 4
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "40"))
@@ -505,67 +503,6 @@ class Leader(Client):
 # ------------------------------------------------------------------ the parent: the run
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """bostotte under deploy/gunicorn.conf.py with 4 workers on a free loopback port."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env={
-                    **os.environ,
-                    **env,
-                    "BOSTOTTE_BIND": f"127.0.0.1:{self.port}",
-                    "BOSTOTTE_WORKERS": str(WORKERS),
-                    "BOSTOTTE_LOG_LEVEL": "warning",
-                },
-                stdout=out,
-                stderr=out,
-            )
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                requests.get(self.base + "/healthz", timeout=5)
-                return
-            except requests.RequestException:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    sys.exit(f"gunicorn did not start; its log ends:\n{self.tail()}")
-                time.sleep(0.3)
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=60)
-
-
-def _setup_child(name: str, url: str, work: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.load", "setup", url, str(work / f"data-{name}")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"load setup on {name} failed:\n{result.stderr[-3000:]}")
-    out: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return out
-
-
 def _clients(base: str, tally: Tally, setup: dict[str, Any]) -> list[Client]:
     """About 3 in 4 workers (half the demo's, half the load's), 1 in 6 citizens, 1 in 15
     leaders; at least one of each."""
@@ -763,20 +700,13 @@ def run(pg_admin: str) -> list[str]:
     lines = [line]
     with tempfile.TemporaryDirectory(prefix="bostotte-load-bench-") as tmp:
         work = Path(tmp)
-        databases = [("SQLite", f"sqlite:///{work / 'load.db'}")]
-        try:
-            with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-            databases.append(("PostgreSQL", pg_admin.rsplit("/", 1)[0] + "/" + PG_NAME))
-        except Exception as exc:  # noqa: BLE001 (without PostgreSQL the SQLite run still runs)
-            print(f"PostgreSQL not available ({exc}); SQLite only")
+        found = databases(work, pg_admin, PG_NAME)
         only = os.environ.get("BENCH_LOAD_DATABASES")
         try:
-            for name, url in databases:
+            for name, url in found:
                 if only and name.lower() not in only.lower():
                     continue
-                setup = _setup_child(name, url, work)
+                setup = setup_child("bench.load", name, url, work / f"data-{name}")
                 env = {
                     "BOSTOTTE_DATABASE_URL": url,
                     "SECRET_KEY": os.environ["SECRET_KEY"],
@@ -787,7 +717,7 @@ def run(pg_admin: str) -> list[str]:
                 log = ROOT / "bench" / "data" / f"load-gunicorn-{name.lower()}.log"
                 log.parent.mkdir(parents=True, exist_ok=True)
                 log.unlink(missing_ok=True)
-                server = Server(env, log)
+                server = Server(env, log, workers=WORKERS)
                 try:
                     _warm(server)
                     out = _load(name, url, work, setup, server) if SECONDS > 0 else []
@@ -800,7 +730,7 @@ def run(pg_admin: str) -> list[str]:
                     print(x, flush=True)
                 lines += out
         finally:
-            if len(databases) > 1:
+            if len(found) > 1:
                 with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
     return lines

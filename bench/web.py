@@ -22,27 +22,24 @@ removed. Figures, not tests: the machine is shared and noisy.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import psycopg
 from flask_migrate import upgrade
 from sqlalchemy import func, select, update
 
 from bench.generate import generate
+from bench.serve import Server, databases, get, setup_child
 from bostotte import create_app
 from bostotte.auth import sessions
 from bostotte.auth.identity import SESSION_KEY
@@ -57,8 +54,6 @@ from bostotte.extensions import db
 from bostotte.imports.services import import_folder
 from bostotte.scoring.models import Scoring
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 WORKERS = 2
 WRK = ["wrk", "-t2", "-c8", f"-d{os.environ.get('BENCH_WEB_SECONDS', '5')}s"]
 ROUNDS = 3
@@ -144,65 +139,6 @@ def _setup(url: str, folder: Path) -> dict[str, object]:
 # ------------------------------------------------------------------ the parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(port: int, path: str, cookie: str | None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-class Server:
-    """gunicorn with the project's settings and 2 workers, on a free loopback port."""
-
-    def __init__(self, app: str, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.log_path = log
-        self.log = log.open("ab")
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", app],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                **env,
-                "BOSTOTTE_BIND": f"127.0.0.1:{self.port}",
-                "BOSTOTTE_WORKERS": str(WORKERS),
-                "BOSTOTTE_LOG_LEVEL": "warning",
-            },
-            stdout=self.log,
-            stderr=self.log,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(self.port, "/", None)
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    tail = log.read_text(errors="replace")[-3000:]
-                    sys.exit(f"gunicorn ({app}) did not start; its log ends:\n{tail}")
-                time.sleep(0.2)
-
-    def failed(self, error: AssertionError) -> SystemExit:
-        tail = self.log_path.read_text(errors="replace")[-3000:]
-        return SystemExit(f"web: unexpected answer {error}; the server's log ends:\n{tail}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=60)
-        self.log.close()
-
-
 def _cpu_seconds(master: int) -> float:
     """CPU time of gunicorn: the master, its running workers, and the workers it has
     reaped (max_requests recycles a worker after ~2,000 requests)."""
@@ -223,7 +159,7 @@ def _wrk(server: Server, path: str, cookie: str | None = None) -> tuple[float, f
     page costs whatever else the shared machine is doing). Every answer must be the page
     itself: wrk would count a 302 to the login page as a success."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    status, _body = _get(server.port, path, cookie)
+    status, _body = get(server.port, path, cookie)
     assert status == 200, (path, status)
     cpu = _cpu_seconds(server.process.pid)
     result = subprocess.run(
@@ -234,7 +170,7 @@ def _wrk(server: Server, path: str, cookie: str | None = None) -> tuple[float, f
     )
     cpu = _cpu_seconds(server.process.pid) - cpu
     assert "Non-2xx" not in result.stdout, result.stdout
-    assert _get(server.port, path, cookie)[0] == 200, path  # still logged in afterwards
+    assert get(server.port, path, cookie)[0] == 200, path  # still logged in afterwards
     rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     count = re.search(r"(\d+) requests in", result.stdout)
     assert rps and count, result.stdout
@@ -246,38 +182,26 @@ def _server_ms(port: int, path: str, cookie: str) -> tuple[float, int]:
     times = []
     for i in range(6):
         t = time.perf_counter()
-        status, body = _get(port, path, cookie)
+        status, body = get(port, path, cookie)
         if i:
             times.append(time.perf_counter() - t)
         assert status == 200, (path, status)
     return min(times) * 1000, len(body)
 
 
-def _setup_child(name: str, url: str, work: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.web", "setup", url, str(work / f"caseload-{name}")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"web setup on {name} failed:\n{result.stderr[-3000:]}")
-    out: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return out
-
-
 def _measure(name: str, url: str, work: Path, bare: Server) -> str:
     """The bare app and the citizen pages loaded in turns, ROUNDS times, best of each (a
     slow spell of the shared machine then slows both rather than one)."""
-    setup = _setup_child(name, url, work)
+    setup = setup_child("bench.web", name, url, work / f"caseload-{name}")
     cookie = {k: f"{setup['cookie_name']}={v}" for k, v in setup["cookies"].items()}
     env = {
         "BOSTOTTE_DATABASE_URL": url,
         "SECRET_KEY": os.environ["SECRET_KEY"],
         "BOSTOTTE_REQUIRE_TOTP": "0",
     }
-    server = Server("bostotte:create_app()", env, work / f"gunicorn-{name}.log")
+    server = Server(
+        env, work / f"gunicorn-{name}.log", workers=WORKERS, app="bostotte:create_app()", wait=60
+    )
     runs: dict[str, list[tuple[float, float]]] = {"bare": [], "median": [], "largest": []}
     try:
         for _ in range(ROUNDS):
@@ -302,7 +226,10 @@ def _measure(name: str, url: str, work: Path, bare: Server) -> str:
                 "(target ≤ 200 ms)"
             )
     except AssertionError as error:
-        raise server.failed(error) from error
+        tail = server.tail()
+        raise SystemExit(
+            f"web: unexpected answer {error}; the server's log ends:\n{tail}"
+        ) from error
     finally:
         server.stop()
     return f"{name:10} web | " + " | ".join(parts)
@@ -321,23 +248,18 @@ def run(pg_admin: str) -> list[str]:
     lines = [line]
     with tempfile.TemporaryDirectory(prefix="bostotte-web-bench-") as tmp:
         work = Path(tmp)
-        databases = [("SQLite", f"sqlite:///{work / 'web.db'}")]
+        found = databases(work, pg_admin, PG_NAME)
+        bare = Server(
+            {}, work / "gunicorn-bare.log", workers=WORKERS, app="bench.hello:app", wait=60
+        )
         try:
-            with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-            databases.append(("PostgreSQL", pg_admin.rsplit("/", 1)[0] + "/" + PG_NAME))
-        except Exception as exc:  # noqa: BLE001 (without PostgreSQL the web part still runs)
-            print(f"PostgreSQL not available ({exc}); SQLite only")
-        bare = Server("bench.hello:app", {}, work / "gunicorn-bare.log")
-        try:
-            for name, url in databases:
+            for name, url in found:
                 line = _measure(name, url, work, bare)
                 print(line, flush=True)
                 lines.append(line)
         finally:
             bare.stop()
-            if len(databases) > 1:
+            if len(found) > 1:
                 with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
     return lines
