@@ -20,8 +20,6 @@ from bostotte.goals.models import Goal
 from tests import factories as make
 from tests.stats.helpers import fko
 
-TODAY = local_today()  # the page reads today's date; the data is laid out around it
-
 
 @dataclass
 class Cast:
@@ -50,8 +48,8 @@ def _plan(session, c, start, end, basis="§85", used=None, granted=None) -> Plan
 def cast(w, session) -> Cast:
     me, other, worker, team = w.authority, make.user(session, Role.AUTHORITY), w.w1, w.t1
     w.p1.status = "closed"  # her citizen 1's plan: out of the way
-    far = TODAY + timedelta(days=200)
-    year_ago = TODAY - timedelta(days=100)
+    far = local_today() + timedelta(days=200)
+    year_ago = local_today() - timedelta(days=100)
     cs: dict[str, Citizen] = {}
     gs: dict[str, Goal] = {}
     ps: dict[str, Plan] = {}
@@ -73,17 +71,17 @@ def cast(w, session) -> Cast:
     # plans ending: today and in 30 days are in, in 31 days is not
     for key, days in (("ends today", 0), ("ends in 30", 30), ("ends in 31", 31)):
         cs[key] = _citizen(session, team, me, f"Plan {key}", uses_fko=False)
-        ps[key] = _plan(session, cs[key], year_ago, TODAY + timedelta(days=days))
+        ps[key] = _plan(session, cs[key], year_ago, local_today() + timedelta(days=days))
     # § 82 b: 8 of 10 and 18 of 20 sessions are near, 7 of 10 and 17 of 20 not; 5 months
     # gone is near, a day less is not
-    recent = TODAY - timedelta(days=20)
+    recent = local_today() - timedelta(days=20)
     for key, used, granted, start in (
         ("8 of 10", 8, 10, recent),
         ("7 of 10", 7, 10, recent),
         ("18 of 20", 18, 20, recent),
         ("17 of 20", 17, 20, recent),
-        ("5 months", 0, 10, add_months(TODAY, -5)),
-        ("under 5 months", 0, 10, add_months(TODAY, -5) + timedelta(days=1)),
+        ("5 months", 0, 10, add_months(local_today(), -5)),
+        ("under 5 months", 0, 10, add_months(local_today(), -5) + timedelta(days=1)),
     ):
         cs[key] = _citizen(session, team, me, f"Forløb {key}", legal_basis="§82b", uses_fko=False)
         ps[key] = _plan(
@@ -93,16 +91,16 @@ def cast(w, session) -> Cast:
     # date (done), and a plan past its end that is still active
     cs["follow"] = _citizen(session, team, me, "Cecilie Opfølgning", uses_fko=False)
     ps["follow"] = _plan(session, cs["follow"], year_ago, far)
-    goal("past", ps["follow"], target_date=TODAY - timedelta(days=1))
-    goal("due today", ps["follow"], target_date=TODAY)
-    goal("closed", ps["follow"], target_date=TODAY - timedelta(days=5)).status = "achieved"
+    goal("past", ps["follow"], target_date=local_today() - timedelta(days=1))
+    goal("due today", ps["follow"], target_date=local_today())
+    goal("closed", ps["follow"], target_date=local_today() - timedelta(days=5)).status = "achieved"
     cs["expired"] = _citizen(session, team, me, "Dorte Udløbet", uses_fko=False)
-    ps["expired"] = _plan(session, cs["expired"], year_ago, TODAY - timedelta(days=3))
+    ps["expired"] = _plan(session, cs["expired"], year_ago, local_today() - timedelta(days=3))
     # another myndighed's citizen with everything to do, and a closed plan of mine
     cs["not mine"] = _citizen(session, team, other, "Ikke min")
-    goal("not mine", _plan(session, cs["not mine"], year_ago, TODAY), target_date=year_ago)
+    goal("not mine", _plan(session, cs["not mine"], year_ago, local_today()), target_date=year_ago)
     cs["closed plan"] = _citizen(session, team, me, "Lukket plan")
-    closed = _plan(session, cs["closed plan"], year_ago, TODAY + timedelta(days=3))
+    closed = _plan(session, cs["closed plan"], year_ago, local_today() + timedelta(days=3))
     goal("in closed plan", closed, target_date=year_ago)
     closed.status = "closed"
     session.commit()
@@ -112,7 +110,7 @@ def cast(w, session) -> Cast:
 def _sections(cast: Cast):  # type: ignore[no-untyped-def]
     from bostotte.extensions import db  # noqa: PLC0415
 
-    return {s.key: s for s in worklist(db.session, cast.me, TODAY).sections}
+    return {s.key: s for s in worklist(db.session, cast.me, local_today()).sections}
 
 
 def test_goals_without_baseline_or_target_are_listed_with_what_is_missing(cast):

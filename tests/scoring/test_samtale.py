@@ -19,8 +19,6 @@ from bostotte.scoring.models import Scoring
 from bostotte.scoring.services import record_scoring
 from tests import factories as make
 
-TODAY = local_today()  # the page's date is the real today, as the view's
-
 
 @dataclass
 class SessionWorld(make.World):
@@ -48,7 +46,7 @@ def url(w, graph: bool = False) -> str:  # type: ignore[no-untyped-def]
 
 def form(**overrides: str) -> dict[str, str]:
     data = {
-        "scored_on": TODAY.isoformat(),
+        "scored_on": local_today().isoformat(),
         "participation": "together",
         "ors-individuelt": "6,5",
         "ors-interpersonelt": "7",
@@ -67,7 +65,9 @@ def form(**overrides: str) -> dict[str, str]:
 def todays(session, instrument: str) -> list[Scoring]:  # type: ignore[no-untyped-def]
     return list(
         session.scalars(
-            select(Scoring).where(Scoring.instrument == instrument, Scoring.scored_on == TODAY)
+            select(Scoring).where(
+                Scoring.instrument == instrument, Scoring.scored_on == local_today()
+            )
         )
     )
 
@@ -99,7 +99,7 @@ def test_the_page_walks_ors_the_talk_and_srs_with_her_last_scores(w, login_as, s
     assert "Åbne posten om mandagen" in page and "I gang" in page
     assert "Købe en brevbakke" not in page
     assert 'name="without_srs"' in page
-    assert f'value="{TODAY.isoformat()}"' in page
+    assert f'value="{local_today().isoformat()}"' in page
     assert "Uenighed" not in page  # disagreement needs her own value per item
     log = session.scalars(select(AccessLog).where(AccessLog.citizen_id == w.c1.id)).all()
     assert any(a.what == "samtale (ORS og SRS)" for a in log)
@@ -132,7 +132,7 @@ def test_one_post_saves_ors_and_srs_and_shows_the_graph_with_todays_point(w, log
     assert "Samtalen er gemt: ORS 25 og SRS 35,5." in page
     assert page.index("Samtalen er gemt") < page.index('id="chart-ors-srs"')
     assert 'id="chart-ors-srs"' in page and "<svg" in page
-    assert f"Seneste ORS: 25 ({TODAY.day}." in page  # today's point, called out
+    assert f"Seneste ORS: 25 ({local_today().day}." in page  # today's point, called out
     log = session.scalars(select(AccessLog).where(AccessLog.citizen_id == w.c1.id)).all()
     assert any(a.what == "samtale: ORS og SRS over tid" for a in log)
 
@@ -196,7 +196,7 @@ def test_every_error_at_once_in_the_pages_order(w, login_as, session):
 
 
 def test_a_date_in_the_future_is_refused_once(w, login_as, session):
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
     page = login_as(w.w1).post(url(w), data=form(scored_on=tomorrow)).get_data(as_text=True)
     assert page.count("Datoen må ikke ligge i fremtiden.</") == 1 + 1  # summary and field
     assert count(session) == 3
@@ -213,9 +213,9 @@ def test_the_service_writes_nothing_when_the_srs_is_bad(w, session):
             session,
             w.w1,
             w.c1,
-            {"scored_on": TODAY, "participation": "together"},
+            {"scored_on": local_today(), "participation": "together"},
             {"ORS": make.items("ORS", 5, 5, 5, 5), "SRS": make.items("SRS", 9, 9, 9, -1)},
-            today=TODAY,
+            today=local_today(),
         )
     assert refused.value.errors == {"srs-generelt": ["Værdien skal være mellem 0 og 10."]}
     session.flush()
@@ -238,9 +238,9 @@ def todays_ors(session, w, by=None) -> Scoring:  # type: ignore[no-untyped-def]
         by or w.borger,
         w.c1,
         "ORS",
-        {"scored_on": TODAY, "participation": "together"},
+        {"scored_on": local_today(), "participation": "together"},
         make.items("ORS", 6, 6, 6, 6.5),
-        today=TODAY,
+        today=local_today(),
     )
     session.commit()
     return scoring
@@ -310,9 +310,9 @@ def test_another_citizens_ors_cannot_be_used(w, login_as, session):
         w.w2,
         w.c2,
         "ORS",
-        {"scored_on": TODAY, "participation": "together"},
+        {"scored_on": local_today(), "participation": "together"},
         make.items("ORS", 1, 1, 1, 1),
-        today=TODAY,
+        today=local_today(),
     )
     session.commit()
     r = login_as(w.w1).post(url(w), data=no_ors(use_ors=str(theirs.id)))
