@@ -51,10 +51,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import requests
 
-from bench.serve import ROOT, Server, databases, setup_child
+from bench.serve import ROOT, Server, databases, drop, setup_child
 
 WORKERS = 4
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
@@ -730,9 +729,7 @@ def run(pg_admin: str) -> list[str]:
                     print(x, flush=True)
                 lines += out
         finally:
-            if len(found) > 1:
-                with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+            drop(found, pg_admin, PG_NAME)
     return lines
 
 

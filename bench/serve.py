@@ -103,14 +103,25 @@ def setup_child(module: str, name: str, url: str, folder: Path) -> dict[str, Any
     return out
 
 
+def _recreate(pg_admin: str, pg_name: str, *, create: bool) -> None:
+    with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+
+
+def drop(found: list[tuple[str, str]], pg_admin: str, pg_name: str) -> None:
+    """Drop the PostgreSQL database `databases()` made, if it made one."""
+    if len(found) > 1:
+        _recreate(pg_admin, pg_name, create=False)
+
+
 def databases(work: Path, pg_admin: str, pg_name: str) -> list[tuple[str, str]]:
     """An SQLite file in `work`, and a fresh PostgreSQL database `pg_name` when the server
     answers (without it the SQLite run still runs)."""
     found = [("SQLite", f"sqlite:///{work / (pg_name + '.db')}")]
     try:
-        with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        _recreate(pg_admin, pg_name, create=True)
         found.append(("PostgreSQL", pg_admin.rsplit("/", 1)[0] + "/" + pg_name))
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL not available ({exc}); SQLite only")

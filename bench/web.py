@@ -34,12 +34,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 from flask_migrate import upgrade
 from sqlalchemy import func, select, update
 
 from bench.generate import generate
-from bench.serve import Server, databases, get, setup_child
+from bench.serve import Server, databases, drop, get, setup_child
 from bostotte import create_app
 from bostotte.auth import sessions
 from bostotte.auth.identity import SESSION_KEY
@@ -259,9 +258,7 @@ def run(pg_admin: str) -> list[str]:
                 lines.append(line)
         finally:
             bare.stop()
-            if len(found) > 1:
-                with psycopg.connect(pg_admin, autocommit=True, connect_timeout=3) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+            drop(found, pg_admin, PG_NAME)
     return lines
 
 
