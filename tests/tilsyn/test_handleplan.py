@@ -12,11 +12,11 @@ from bostotte.auth.models import Role
 from bostotte.common.mail import MailSettings, outbox_entries
 from bostotte.common.time import LOCAL_TZ
 from bostotte.reminders.jobs import run_daily
-from bostotte.tilsyn import handleplan, services
-from bostotte.tilsyn.models import Action, Visit
+from bostotte.tilsyn import handleplan
+from bostotte.tilsyn.models import Action
 from tests import factories as make
 from tests.factories import World
-from tests.tilsyn.test_visits import PITSTOP
+from tests.tilsyn.test_visits import pitstop_visit
 
 
 @pytest.mark.parametrize(
@@ -41,25 +41,8 @@ def test_bad_deadlines_say_how_in_danish(raw: str) -> None:
         handleplan.parse_deadline(raw)
 
 
-def _pitstop(session, w: World) -> Visit:  # type: ignore[no-untyped-def]
-    return services.create_visit(
-        session,
-        w.leader,
-        {
-            "visit_date": date(2025, 3, 4),
-            "kind": "anmeldt",
-            "visitor": "Socialtilsyn Hovedstaden",
-            "offer": "PITSTOP",
-            "model_version": "2024",
-            "team_ids": [w.t1.id],
-            "form": {f"score-{k}": str(v) for k, v in PITSTOP.items()},
-        },
-        make.TODAY,
-    )
-
-
 def test_suggested_are_those_scored_three_or_lower(session, w: World) -> None:
-    assert handleplan.suggested(_pitstop(session, w)) == [
+    assert handleplan.suggested(pitstop_visit(session, w)) == [
         "3.a",
         "3.b",
         "9.b",
@@ -83,7 +66,7 @@ def _action(**kw):  # type: ignore[no-untyped-def]
 def test_the_leader_makes_the_plan_and_the_owner_sees_her_action(
     session, w: World, login_as
 ) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     leader = login_as(w.leader)
     page = leader.get(f"/tilsyn/besoeg/{visit.id}").get_data(as_text=True)
@@ -113,7 +96,7 @@ def test_the_leader_makes_the_plan_and_the_owner_sees_her_action(
 
 
 def test_bad_input_writes_nothing(session, w: World, login_as) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     leader = login_as(w.leader)
     bad = _action(deadline="snart", owner_id=str(w.w2.id), indicator="99.z")
@@ -127,7 +110,7 @@ def test_bad_input_writes_nothing(session, w: World, login_as) -> None:
 
 
 def test_editing_an_action(session, w: World, login_as) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     action = handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id)))
     session.commit()
     leader = login_as(w.leader)
@@ -161,7 +144,7 @@ def _subjects(mail: MailSettings) -> list[str]:
 
 
 def test_reminders_exactly_once_near_then_overdue(session, w: World, mail) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id), deadline="3. Q 2026"))
     handleplan.add_action(session, visit, _action(deadline="3. Q 2026"))  # no owner: no mail
     handleplan.add_action(
@@ -188,7 +171,7 @@ def test_reminders_exactly_once_near_then_overdue(session, w: World, mail) -> No
 def test_a_deadline_found_passed_gets_only_the_overdue_mail_through_the_daily_job(
     session, w: World, mail
 ) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id), deadline="1-3-2026"))
     session.commit()
     day = date(2026, 3, 10)
@@ -205,7 +188,7 @@ def test_two_runs_at_once_mail_each_reminder_once(app, session, w: World, mail) 
         pytest.skip("concurrency is tested on PostgreSQL (BOSTOTTE_TEST_DATABASE_URL)")
     from tests.reminders.test_concurrency import in_two_threads  # noqa: PLC0415
 
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     for _ in range(10):
         handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id), deadline="3. Q 2026"))
     session.commit()

@@ -8,7 +8,8 @@ import pypdf
 
 from bostotte.tilsyn import handleplan
 from tests.factories import World
-from tests.tilsyn.test_handleplan import _action, _pitstop
+from tests.tilsyn.test_handleplan import _action
+from tests.tilsyn.test_visits import pitstop_visit
 
 
 def _text(pdf: bytes) -> str:
@@ -17,7 +18,7 @@ def _text(pdf: bytes) -> str:
 
 
 def test_the_visit_as_pdf(session, w: World, login_as) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     response = login_as(w.leader).get(f"/tilsyn/besoeg/{visit.id}/rapport.pdf")
     assert response.status_code == 200
@@ -32,7 +33,7 @@ def test_the_visit_as_pdf(session, w: World, login_as) -> None:
 
 
 def test_the_handleplan_as_pdf_in_seed_002s_layout(session, w: World, login_as) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     handleplan.add_action(session, visit, _action(owner_id=str(w.w1.id), deadline="3. Q 2026"))
     handleplan.add_action(
         session, visit, _action(indicator="10.a", text="Fagdag om MI", deadline="4.Q 2026")
@@ -51,7 +52,7 @@ def test_the_handleplan_as_pdf_in_seed_002s_layout(session, w: World, login_as) 
 
 
 def test_pdfs_are_the_leaders_of_the_visit(session, w: World, login_as) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     for url in (
         f"/tilsyn/besoeg/{visit.id}/rapport.pdf",

@@ -8,8 +8,9 @@ from datetime import date
 from bostotte.tilsyn import handleplan, samples, services
 from tests import factories as make
 from tests.factories import World
-from tests.tilsyn.test_handleplan import _action, _pitstop
+from tests.tilsyn.test_handleplan import _action
 from tests.tilsyn.test_samples import leaders_read  # noqa: F401 (fixture)
+from tests.tilsyn.test_visits import pitstop_visit
 
 
 def _count(client, url: str, count_queries) -> int:  # type: ignore[no-untyped-def]
@@ -19,7 +20,7 @@ def _count(client, url: str, count_queries) -> int:  # type: ignore[no-untyped-d
 
 
 def test_bounded(session, w: World, login_as, count_queries, leaders_read) -> None:  # noqa: F811
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
 
     def more(n: int) -> None:  # an earlier visit of the same team, an action, a stikprøve
         earlier = services.create_visit(

@@ -20,7 +20,7 @@ from bostotte.tilsyn import samples
 from bostotte.tilsyn.models import Sample
 from tests import factories as make
 from tests.factories import World
-from tests.tilsyn.test_handleplan import _pitstop
+from tests.tilsyn.test_visits import pitstop_visit
 
 
 @pytest.fixture()
@@ -54,7 +54,7 @@ def _record(session, w: World) -> None:  # type: ignore[no-untyped-def]
 
 def test_draw_and_read_a_case_file(session, w: World, login_as, leaders_read) -> None:
     _record(session, w)
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     leader = login_as(w.leader)
     response = leader.post(
@@ -105,7 +105,7 @@ def test_random_draws_come_from_the_visits_teams(session, w: World, leaders_read
     for c in extra:
         make.plan(session, c)
     make.citizen(session, w.t1)  # no plan: not drawn
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     pool = {w.c1.id, *(c.id for c in extra)}
     assert set(samples.candidates(session, w.leader, visit)) == pool
     drawn = samples.draw(session, w.leader, visit, {"size": 3, "reason": "x"}, rng=random.Random(1))
@@ -115,7 +115,7 @@ def test_random_draws_come_from_the_visits_teams(session, w: World, leaders_read
 
 
 def test_chosen_and_bad_input(session, w: World, login_as, leaders_read) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     leader = login_as(w.leader)
     url = f"/tilsyn/besoeg/{visit.id}/stikproeve"
@@ -136,7 +136,7 @@ def test_chosen_and_bad_input(session, w: World, login_as, leaders_read) -> None
 
 
 def test_who_may(session, w: World, login_as, leaders_read) -> None:
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     sample = samples.draw(session, w.leader, visit, {"size": 1, "reason": "x"})
     other = make.user(session, Role.LEADER, [w.t2])
     session.commit()
@@ -152,7 +152,7 @@ def test_where_leaders_read_no_records_there_is_no_stikprove(session, w: World, 
     if setter is None:
         pytest.skip("this build has no setting for leaders' reads")
     setter(session, "leader_reads_records", False)
-    visit = _pitstop(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     leader = login_as(w.leader)
     page = leader.get(f"/tilsyn/besoeg/{visit.id}").get_data(as_text=True)

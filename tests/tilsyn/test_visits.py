@@ -147,7 +147,8 @@ def test_delete(session, w: World, login_as) -> None:
 # ------------------------------------------------------------------------- who may
 
 
-def _visit_of(session, w: World) -> Visit:
+def pitstop_visit(session, w: World) -> Visit:  # type: ignore[no-untyped-def]
+    """The PITSTOP visit of seed 003, team 1's."""
     return services.create_visit(
         session,
         w.leader,
@@ -166,7 +167,7 @@ def _visit_of(session, w: World) -> Visit:
 
 @pytest.mark.parametrize("who", ["authority", "borger", "admin"])
 def test_others_get_403_on_every_route(session, w: World, login_as, who: str) -> None:
-    visit = _visit_of(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     client = login_as(getattr(w, who))
     for url in ("/tilsyn", "/tilsyn/besoeg/ny", f"/tilsyn/besoeg/{visit.id}"):
@@ -179,7 +180,7 @@ def test_others_get_403_on_every_route(session, w: World, login_as, who: str) ->
 
 
 def test_a_worker_sees_the_page_but_no_visit(session, w: World, login_as) -> None:
-    visit = _visit_of(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     client = login_as(w.w1)
     page = client.get("/tilsyn").get_data(as_text=True)
@@ -189,7 +190,7 @@ def test_a_worker_sees_the_page_but_no_visit(session, w: World, login_as) -> Non
 
 
 def test_another_teams_leader_gets_404(session, w: World, login_as) -> None:
-    visit = _visit_of(session, w)
+    visit = pitstop_visit(session, w)
     other = make.user(session, Role.LEADER, [w.t2])
     session.commit()
     client = login_as(other)
@@ -228,7 +229,7 @@ def test_the_menu_has_tilsyn_for_leader_and_worker(w: World, login_as) -> None:
 
 
 def test_no_citizen_name_on_any_tilsyn_page(session, w: World, login_as) -> None:
-    visit = _visit_of(session, w)
+    visit = pitstop_visit(session, w)
     session.commit()
     client = login_as(w.leader)
     for url in ("/tilsyn", f"/tilsyn/besoeg/{visit.id}", f"/tilsyn/besoeg/{visit.id}/rediger"):
