@@ -34,7 +34,7 @@ STAFF = (
         "Hanne Vinther",
         Role.LEADER,
         (0, 1),
-        "leder af Team Nord og Team Syd: læser teamenes borgere",
+        "leder af Team Nord og Team Syd: statistik og tilsyn; borgerne, når admin tillader det",
     ),
     Login(
         "worker_nord",
