@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bostotte.common.time import UTCDateTime, utcnow
@@ -31,3 +41,40 @@ class StatTarget(db.Model):
     share: Mapped[float] = mapped_column(Float)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StatDataVersion(db.Model):
+    """One row (id 1): a number every write that can change a statistic raises at its
+    commit (stats.freshness). A snapshot computed at this number is still exact."""
+
+    __tablename__ = "stat_data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The row exists from the table's start (the migration inserts it too), so raising the
+# number is always one UPDATE: no insert race between two first writers.
+event.listen(
+    StatDataVersion.__table__,
+    "after_create",
+    DDL("INSERT INTO stat_data_version (id, version) VALUES (1, 0)"),
+)
+
+
+class StatSnapshot(db.Model):
+    """The numbers of one view of /statistik (stats.snapshots): `view` is the canonical
+    JSON of what was asked (scope, period, comparison, smallest cell), `key` its hash."""
+
+    __tablename__ = "stat_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    view: Mapped[str] = mapped_column(Text)
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    computed_on: Mapped[date]  # the local day: documentation on time depends on it
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float] = mapped_column(Float)  # what computing it took
+    last_read_on: Mapped[date] = mapped_column(index=True)
+    payload: Mapped[str] = mapped_column(Text)
