@@ -43,7 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
-PARTS = ("import", "complete", "stats", "page", "upgrade", "web", "load")
+PARTS = ("import", "complete", "stats", "measures", "page", "leader", "upgrade", "web", "load")
+# BENCH_REUSE=1 keeps the databases a previous run imported (same sizes) instead of building
+# them again: for measuring a change to the statistics, not for the import's figures.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 ONLY = [p.strip() for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p.strip()]
 if unknown := set(ONLY) - set(PARTS):
     sys.exit(f"BENCH_ONLY: unknown {', '.join(sorted(unknown))} (choose from {', '.join(PARTS)})")
@@ -222,17 +225,19 @@ def child(mode: str, url: str, *args: str) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def databases(size: int, suffix: str = "") -> list[tuple[str, str]]:
-    """A new, empty database per kind: (name, URL)."""
+def databases(size: int, suffix: str = "", *, reuse: bool = False) -> list[tuple[str, str]]:
+    """A new, empty database per kind: (name, URL); with `reuse`, the existing ones."""
     sqlite_path = DATA / f"bench-{size}{suffix}.db"
-    for end in ("", "-wal", "-shm"):
-        Path(f"{sqlite_path}{end}").unlink(missing_ok=True)
+    if not reuse:
+        for end in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{end}").unlink(missing_ok=True)
     dbs = [("SQLite", f"sqlite:///{sqlite_path}")]
     try:
         name = f"bostotte_bench_{size}{suffix.replace('-', '_')}"
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            if not reuse:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
         dbs.append(("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + "/" + name))
     except Exception as exc:  # noqa: BLE001 (a bench without PostgreSQL still reports SQLite)
         print(f"PostgreSQL not available ({exc}); SQLite only")
@@ -274,21 +279,26 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     lines = []
     for size in SIZES if set(ONLY) - {"web", "load"} else []:
-        folder = DATA / f"csv-{size}"
-        t = time.perf_counter()
-        scorings = generate(folder, size)
-        print(
-            f"{size:,} citizens: {scorings:,} scorings generated in "
-            f"{time.perf_counter() - t:.1f} s",
-            flush=True,
-        )
-        for name, url in databases(size):
-            child("migrate", url)
-            imp = child("import", url, str(folder))
-            parts = [
-                f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
-                f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB"
-            ]
+        reuse = REUSE and (DATA / f"bench-{size}.db").exists()
+        if not reuse:
+            folder = DATA / f"csv-{size}"
+            t = time.perf_counter()
+            scorings = generate(folder, size)
+            print(
+                f"{size:,} citizens: {scorings:,} scorings generated in "
+                f"{time.perf_counter() - t:.1f} s",
+                flush=True,
+            )
+        for name, url in databases(size, reuse=reuse):
+            child("migrate", url)  # a reused database gets today's migrations
+            if reuse:
+                parts = [f"{name:10} {size:>6,} citizens | (reused)"]
+            else:
+                imp = child("import", url, str(folder))
+                parts = [
+                    f"{name:10} {size:>6,} citizens | import {imp['rows']:,} rows "
+                    f"{imp['seconds']:.1f} s, peak {imp['max_rss_mb']:.0f} MB"
+                ]
             if "complete" in ONLY:
                 parts.append(complete(name, url, size))
             if "stats" in ONLY:
@@ -305,6 +315,14 @@ def main() -> None:
                     f"{stats['bound_seconds'] * 1000:.0f} ms | ratio "
                     f"{stats['seconds'] / stats['bound_seconds']:.2f}x"
                 )
+            if "measures" in ONLY:
+                from bench import measures  # noqa: PLC0415 (needs the root on sys.path first)
+
+                parts.append(measures.run(name, url, PERIOD))
+            if "leader" in ONLY:
+                from bench import leader  # noqa: PLC0415 (needs the root on sys.path first)
+
+                parts.append(leader.run(name, url, PERIOD))
             if "page" in ONLY:
                 page = child("page", url, ":".join(PERIOD))
                 parts.append(
