@@ -56,6 +56,11 @@ class Visit(Versioned, db.Model):
     texts: Mapped[list[ThemeText]] = relationship(
         back_populates="visit", cascade="all, delete-orphan"
     )
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="visit",
+        cascade="all, delete-orphan",
+        order_by="Recommendation.position",
+    )
 
     @property
     def kind_label(self) -> str:
@@ -103,6 +108,23 @@ class ThemeText(db.Model):
     visit: Mapped[Visit] = relationship(back_populates="texts")
 
 
+class Recommendation(db.Model):
+    """One of the tilsyn's henstillinger after a visit, in its words, optionally tied to an
+    indicator. Every henstilling is offered to the handleplan."""
+
+    __tablename__ = "tilsyn_recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("tilsyn_visits.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]  # "Henstilling 2" on the visit page and in the PDFs
+    indicator: Mapped[str | None] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+
+    visit: Mapped[Visit] = relationship(back_populates="recommendations")
+
+
 ACTION_STATUSES = {"planned": "Planlagt", "started": "I gang", "done": "Gennemført"}
 
 
@@ -122,7 +144,12 @@ class Action(Versioned, db.Model):
     visit_id: Mapped[int] = mapped_column(
         ForeignKey("tilsyn_visits.id", ondelete="CASCADE"), index=True
     )
-    indicator: Mapped[str] = mapped_column(String(10))
+    # The indicator the action answers; none only for an action on a henstilling that is
+    # tied to no indicator.
+    indicator: Mapped[str | None] = mapped_column(String(10))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tilsyn_recommendations.id", ondelete="SET NULL"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -141,6 +168,7 @@ class Action(Versioned, db.Model):
 
     visit: Mapped[Visit] = relationship()
     owner: Mapped[User | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
 
 
 SAMPLE_METHODS = {"random": "Tilfældigt udtrukket", "chosen": "Valgt af lederen"}
@@ -183,3 +211,24 @@ class SampleMember(db.Model):
     position: Mapped[int]  # "Sagsmappe 2 af 3"
 
     sample: Mapped[Sample] = relationship(back_populates="members")
+
+
+class ResultText(Versioned, db.Model):
+    """The leader's "Sådan har vi brugt resultaterne" for the resultatdokumentation (theme 3):
+    one text per period and set of teams (`team_key`: the team ids, sorted, "2,5")."""
+
+    __tablename__ = "tilsyn_result_texts"
+    __table_args__ = (
+        UniqueConstraint("team_key", "period_from", "period_to", name="uq_tilsyn_result_texts"),
+        CheckConstraint("period_from <= period_to", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_key: Mapped[str] = mapped_column(String(200))
+    period_from: Mapped[date]
+    period_to: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()

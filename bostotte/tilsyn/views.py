@@ -316,6 +316,8 @@ def _pdf(visit: Visit, kind: str) -> Response:
     report = services.visit_report(db.session, visit)
     plan: dict[str, dict[str, list[PlanAction]]] = {}
     for a in handleplan.actions_of_visit(db.session, visit):
+        if a.indicator is None:
+            continue
         theme = report.model.theme_of(a.indicator).id
         plan.setdefault(theme, {}).setdefault(a.indicator, []).append(a)
     commit_before_long_work()
