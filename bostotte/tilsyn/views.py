@@ -8,16 +8,27 @@ reads or names a citizen, so nothing is written to the access log.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bostotte import instruments
 from bostotte.auth.models import Role
-from bostotte.auth.permissions import Action, Forbidden, NotFound, may, requires
+from bostotte.auth.permissions import Action, Forbidden, NotFound, may, requires, stats_scope
 from bostotte.common.pdf import render_pdf
+from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
 from bostotte.common.views import status_for, submit
@@ -29,15 +40,20 @@ from bostotte.goals.models import (
     SUBGOAL_STATUSES,
 )
 from bostotte.scoring.models import PARTICIPATION
-from bostotte.tilsyn import handleplan, kvalitetsmodel, samples, services
+from bostotte.stats import report as stats_report
+from bostotte.stats.queries import Period
+from bostotte.tilsyn import handleplan, kvalitetsmodel, results, samples, services
 from bostotte.tilsyn.chart import radar
 from bostotte.tilsyn.models import ACTION_STATUSES, Sample, Visit
 from bostotte.tilsyn.models import Action as PlanAction
 from bostotte.tilsyn.schemas import (
     ACTION_LABELS,
     LABELS,
+    RESULT_LABELS,
     SAMPLE_LABELS,
     ActionSchema,
+    ResultFilterSchema,
+    ResultTextSchema,
     SampleSchema,
     VisitSchema,
 )
@@ -405,6 +421,160 @@ def case_file_pdf(sample_id: int, position: int) -> Response:
     )
     response = Response(body, mimetype="application/pdf")
     name = f"stikproeve-{sample.id}-{position}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ------------------------------------------------------------ resultatdokumentation
+
+
+class ResultView:
+    """The period and team the URL asks for (default: this calendar year, all her teams)."""
+
+    def __init__(self, data: dict[str, Any], today: date) -> None:
+        self.today = today
+        self.year: int | None = None
+        if data.get("fra"):
+            self.period = Period(data["fra"], data["til"])
+        else:
+            self.year = data.get("aar") or today.year
+            self.period = results.year_period(self.year)
+        self.team: int | None = data.get("team")
+
+    def args(self) -> dict[str, Any]:
+        """The URL parameters of this view (the form's action, the PDF)."""
+        args: dict[str, Any] = (
+            {"aar": self.year}
+            if self.year
+            else {"fra": self.period.start.isoformat(), "til": self.period.end.isoformat()}
+        )
+        if self.team is not None:
+            args["team"] = self.team
+        return args
+
+
+def _result_view() -> tuple[ResultView, Errors]:
+    _leader()
+    data, errors = load_form(ResultFilterSchema(), request.args)
+    view = ResultView({} if errors else data, local_today())
+    stats_scope(current_user, view.team)  # another team's: 403, before anything is read
+    return view, errors
+
+
+def _results(view: ResultView) -> results.Results:
+    return results.results(
+        db.session,
+        view.period,
+        stats_scope(current_user, view.team),
+        min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
+        today=local_today(),
+    )
+
+
+def _team_text(view: ResultView) -> str:
+    teams = sorted(current_user.teams, key=lambda t: t.name)
+    if view.team is not None:
+        return next(t.name for t in teams if t.id == view.team)
+    return ", ".join(t.name for t in teams)
+
+
+def _results_page(
+    view: ResultView,
+    errors: Errors,
+    text_form: dict[str, Any] | None = None,
+    text_errors: Errors | None = None,
+) -> tuple[str, int]:
+    teams = sorted(current_user.teams, key=lambda t: t.name)
+    found = _results(view) if teams and not errors else None
+    text_errors = text_errors or {}
+    if text_form is None:
+        saved = found.text if found else None
+        text_form = {
+            "tekst": saved.text if saved else "",
+            VERSION_FIELD: str(saved.version if saved else results.NO_TEXT_VERSION),
+        }
+    status = 409 if CONFLICT_KEY in text_errors else status_for(errors or text_errors)
+    return render_template(
+        "tilsyn/results.html",
+        view=view,
+        found=found,
+        errors=errors,
+        teams=teams,
+        team_text=_team_text(view) if teams else "",
+        years=[(str(y), str(y)) for y in results.years(view.today)],
+        labels=RESULT_LABELS,
+        text_form=text_form,
+        text_errors=text_errors,
+        max_text=results.MAX_TEXT,
+        cells=stats_report.CellText(current_app.config["BOSTOTTE_MIN_CELL"]),
+        period_text=stats_report.period_text,
+        percent=stats_report.percent,
+        version_field=VERSION_FIELD,
+    ), status
+
+
+@bp.get("/resultatdokumentation")
+@requires(Action.TILSYN)
+def results_page() -> tuple[str, int]:
+    view, errors = _result_view()
+    return _results_page(view, errors)
+
+
+@bp.post("/resultatdokumentation")
+@requires(Action.TILSYN)
+def save_results_text() -> tuple[str, int] | Response:
+    view, errors = _result_view()
+    if errors:
+        return _results_page(view, errors)
+    scope = stats_scope(current_user, view.team)
+    saved, text_errors = submit(
+        ResultTextSchema(),
+        request.form,
+        lambda data: results.save_text(
+            db.session,
+            current_user,
+            scope,
+            view.period,
+            data["tekst"],
+            submitted_version(request.form),
+        ),
+    )
+    if saved is None:
+        form = {
+            "tekst": request.form.get("tekst", ""),
+            VERSION_FIELD: request.form.get(VERSION_FIELD, ""),
+        }
+        if CONFLICT_KEY in text_errors:  # hers stays in the box; the version is the saved one
+            db.session.expire_all()
+            current = results.find_text(db.session, results.team_key(scope), view.period)
+            form[VERSION_FIELD] = str(current.version if current else results.NO_TEXT_VERSION)
+        return _results_page(view, {}, form, text_errors)
+    flash("Teksten om, hvordan I har brugt resultaterne, er gemt.", "success")
+    return redirect(url_for("tilsyn.results_page", _anchor="brugt", **view.args()))
+
+
+@bp.get("/resultatdokumentation.pdf")
+@requires(Action.TILSYN)
+@download_limit()
+def results_pdf() -> Response:
+    view, errors = _result_view()
+    if errors:
+        abort(400, "; ".join(m for ms in errors.values() for m in ms))
+    found = _results(view)
+    commit_before_long_work()
+    body = render_pdf(
+        "tilsyn/results_pdf.html",
+        view=view,
+        found=found,
+        team_text=_team_text(view),
+        cells=stats_report.CellText(current_app.config["BOSTOTTE_MIN_CELL"]),
+        period_text=stats_report.period_text,
+        percent=stats_report.percent,
+        today=local_today(),
+    )
+    response = Response(body, mimetype="application/pdf")
+    name = f"resultatdokumentation-{view.period.start}-{view.period.end}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
