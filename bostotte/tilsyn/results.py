@@ -166,6 +166,8 @@ def save_text(
     key = team_key(scope)
     row = find_text(session, key, period)
     if row is None:
+        if not text:
+            raise InvalidInput({"tekst": ["Skriv, hvordan I har brugt resultaterne."]})
         if version not in (None, NO_TEXT_VERSION):
             raise VersionConflict("ResultText: gone")
         row = ResultText(

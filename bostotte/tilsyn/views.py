@@ -514,18 +514,11 @@ def _results_page(
     ), status
 
 
-@bp.get("/resultatdokumentation")
+@bp.route("/resultatdokumentation", methods=["GET", "POST"])
 @requires(Action.TILSYN)
-def results_page() -> tuple[str, int]:
+def results_page() -> tuple[str, int] | Response:
     view, errors = _result_view()
-    return _results_page(view, errors)
-
-
-@bp.post("/resultatdokumentation")
-@requires(Action.TILSYN)
-def save_results_text() -> tuple[str, int] | Response:
-    view, errors = _result_view()
-    if errors:
+    if errors or request.method == "GET":
         return _results_page(view, errors)
     scope = stats_scope(current_user, view.team)
     saved, text_errors = submit(

@@ -195,6 +195,9 @@ def test_too_long_a_text_is_refused_in_danish_and_nothing_is_saved(session, w, l
     assert "Teksten må højst være 5000 tegn. Du har skrevet 5001 tegn; intet er gemt." in page
     assert "x" * 5001 in page  # her text stays in the box
     assert session.scalar(select(func.count()).select_from(ResultText)) == 0
+    response = client.post(URL, query_string={"aar": "2026"}, data={"tekst": "  ", "version": "0"})
+    assert response.status_code == 400
+    assert "Skriv, hvordan I har brugt resultaterne." in response.get_data(as_text=True)
     response = client.post(
         URL, query_string={"aar": "2026"}, data={"tekst": "a\x00b", "version": "0"}
     )
