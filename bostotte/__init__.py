@@ -57,6 +57,7 @@ from bostotte.reminders.scheduler import start_embedded
 from bostotte.reminders.views import bp as reminders_bp
 from bostotte.scoring import models as _scoring_models  # noqa: F401
 from bostotte.scoring.views import bp as scoring_bp
+from bostotte.stats import freshness
 from bostotte.stats import models as _stats_models  # noqa: F401
 from bostotte.stats.views import bp as stats_bp
 from bostotte.tilsyn import models as _tilsyn_models  # noqa: F401
@@ -108,6 +109,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _start_reminders(app: Flask) -> None:
     hooks.install()  # recording a scoring resolves its reminder
+    freshness.install()  # after the others: a write makes the statistics' snapshots stale
     if app.config.get("BOSTOTTE_SCHEDULER") == "embedded":
         start_embedded(app)
 

@@ -22,7 +22,7 @@ from bostotte.imports.cli import export_command, import_command
 from bostotte.ops.cli import backup_command, restore_command
 from bostotte.reminders.cli import reminders_group, scheduler_command
 from bostotte.retention.cli import retention_command
-from bostotte.stats.cli import stats_command, target_command
+from bostotte.stats.cli import stats_command, stats_refresh_command, target_command
 
 bostotte_cli = AppGroup("bostotte", help="Bostøtte: demo data, users and operations.")
 for _command in (
@@ -30,6 +30,7 @@ for _command in (
     export_command,
     stats_command,
     target_command,
+    stats_refresh_command,
     reminders_group,
     scheduler_command,
     backup_command,

@@ -36,6 +36,7 @@ from bostotte.common.dates import window_error
 from bostotte.common.db import Session
 from bostotte.common.text import has_nul
 from bostotte.extensions import db
+from bostotte.stats import freshness
 
 FOLDER = "alle"
 FORMAT = "bostotte-komplet/1"
@@ -48,6 +49,8 @@ SKIPPED_TABLES = {
     "alembic_version",
     "api_tokens",
     "api_idempotency_keys",
+    "stat_data_version",  # the statistics' cache and its key (stats.snapshots)
+    "stat_snapshots",
 }
 # Secrets (and what means nothing without them): never exported.
 SECRET_COLUMNS = {
@@ -198,6 +201,7 @@ def import_complete(session: Session, folder: Path) -> CompleteReport:
             .values({k: v for k, v in values.items() if k not in {c.name for c in keys}})
         )
     _advance_sequences(session)
+    freshness.changed(session)  # COPY goes round the session's flush
     return report
 
 

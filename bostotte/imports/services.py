@@ -47,6 +47,7 @@ from bostotte.imports.staging import Stage, insert_rows, is_postgresql, without_
 from bostotte.reminders import hooks as reminder_hooks
 from bostotte.reminders.models import Reminder
 from bostotte.scoring.models import Scoring, ScoringItem, ScoringRevision
+from bostotte.stats import freshness as stats_freshness
 
 FILES = tuple(COLUMNS)
 SCORING_COLUMNS = len(COLUMNS["scorings.csv"])
@@ -804,6 +805,7 @@ def _write(session: Session, folder: Path, parsed: Parsed, stage: Stage, today: 
         # before it), so no other writer's commit meanwhile can have made it stale.
         session.execute(text("DELETE FROM scorings WHERE 1 = 0"))
     now = utcnow()
+    stats_freshness.changed(session)  # COPY goes round the session's flush
     touched: set[int] = set()  # citizens whose reminders may be answered
     team_ids = _write_teams(session, parsed, report)
     citizen_ids = _write_citizens(session, parsed, team_ids, report, now, touched)

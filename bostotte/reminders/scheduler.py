@@ -25,12 +25,15 @@ from bostotte.extensions import db
 from bostotte.ops.services import SCHEDULER, beat
 from bostotte.reminders.jobs import RunResult, run_daily
 from bostotte.retention import services as retention
+from bostotte.stats import snapshots
 
 log = logging.getLogger(__name__)
 
 RUN_AT = time(6, 0)
 JOB_ID = "bostotte-reminders-daily"
 RETENTION_JOB_ID = "bostotte-retention-monthly"
+STATS_JOB_ID = "bostotte-statistics-nightly"
+STATS_AT = time(5, 0)  # the leaders' numbers ready before the working day
 # A run delayed by a busy or suspended process still happens if it is late by less than this.
 MISFIRE_GRACE_SECONDS = 6 * 3600
 
@@ -79,13 +82,36 @@ def run_retention(app: Flask) -> None:
     log.info("retention: %s", result)
 
 
+def run_stats_refresh(app: Flask) -> None:
+    """The night's statistics: every view leaders read lately, computed anew
+    (stats.snapshots.refresh). Two schedulers running it at once compute twice and store
+    the same numbers; nothing is counted twice."""
+    with app.app_context():
+        try:
+            done = snapshots.refresh(db.session, local_today())
+        finally:
+            db.session.remove()
+    log.info("statistics: %d views computed", done)
+
+
 def add_daily_job(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
-    """The scheduler with the daily job at 06:00 on it, and retention on the 1st at 05:00."""
+    """The scheduler with the daily job at 06:00 on it, the statistics at 05:00, and
+    retention on the 1st at 05:00."""
     scheduler.add_job(
         run_job,
         daily_trigger(),
         args=[app],
         id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )
+    scheduler.add_job(
+        run_stats_refresh,
+        CronTrigger(hour=STATS_AT.hour, minute=STATS_AT.minute, timezone=LOCAL_TZ),
+        args=[app],
+        id=STATS_JOB_ID,
         replace_existing=True,
         coalesce=True,
         max_instances=1,

@@ -13,7 +13,7 @@ from bostotte.common import csv_safe
 from bostotte.common.schema import DomainError
 from bostotte.common.time import local_today
 from bostotte.extensions import db
-from bostotte.stats import services
+from bostotte.stats import services, snapshots
 from bostotte.stats.queries import DIMENSIONS, Period
 
 
@@ -69,3 +69,11 @@ def target_command(theme: str, share: str, start: str, end: str) -> None:
         sys.exit(2)
     db.session.commit()
     click.echo(f"Målet for {theme} {period.start}–{period.end} er {value:.0%}.")
+
+
+@click.command("stats-refresh")
+def stats_refresh_command() -> None:
+    """Compute every /statistik view leaders read lately anew, as the scheduler does at
+    05:00 (stats.snapshots.refresh): e.g. after a large import in the daytime."""
+    done = snapshots.refresh(db.session, local_today())
+    click.echo(f"{done} visninger af statistikken er beregnet.")

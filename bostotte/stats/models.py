@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    DDL,
     BigInteger,
     CheckConstraint,
     Float,
@@ -11,7 +10,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,15 +50,6 @@ class StatDataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-# The row exists from the table's start (the migration inserts it too), so raising the
-# number is always one UPDATE: no insert race between two first writers.
-event.listen(
-    StatDataVersion.__table__,
-    "after_create",
-    DDL("INSERT INTO stat_data_version (id, version) VALUES (1, 0)"),
-)
 
 
 class StatSnapshot(db.Model):

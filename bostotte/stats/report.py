@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bostotte import instruments
@@ -17,7 +17,8 @@ from bostotte.charts.leader import PROTECTS
 from bostotte.charts.words import NBSP, percent, sign
 from bostotte.citizens.models import GENDERS, LEGAL_BASES
 from bostotte.common import csv_safe
-from bostotte.common.formatting import dk_number
+from bostotte.common.formatting import dk_date, dk_number
+from bostotte.common.time import LOCAL_TZ
 from bostotte.goals.models import ALL_THEMES, SUBGOAL_METHODS, THEMES
 from bostotte.reminders.cadence import RULES
 from bostotte.stats.queries import Period
@@ -59,6 +60,14 @@ REPORT_COUNTS = {
     "midtvejs": "igangværende mål, hver med sin seneste FKO-status i perioden",
     "endelig": "mål, hvis handleplan sluttede i perioden, hver med sin afsluttende FKO-status",
 }
+
+
+def computed_when(computed_at: datetime, today: date) -> str:
+    """When a view's numbers were computed, as the page and the reports say it: "i dag kl.
+    05:00", else the date too."""
+    local = computed_at.astimezone(LOCAL_TZ)
+    clock = f"kl. {local:%H:%M}"
+    return f"i dag {clock}" if local.date() == today else f"{dk_date(local.date())} {clock}"
 
 
 def theme_label(theme: str) -> str:

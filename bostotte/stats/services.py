@@ -205,7 +205,7 @@ def _overall(
 ) -> dict[str, Any]:
     """compute()'s result without a breakdown, from the rows of group "all"."""
     overall = _measures(rows, "all", min_cell)
-    _attach_targets(overall["fko"]["by_theme"], targets_for(session, period, team_id))
+    attach_targets(overall["fko"]["by_theme"], targets_for(session, period, team_id))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "min_cell": min_cell,
@@ -556,7 +556,7 @@ def _ranks_before(t: StatTarget, other: StatTarget) -> bool:
     return own < (other.team_id is None, other.period_to - other.period_from)
 
 
-def _attach_targets(by_theme: dict[str, Cell], targets: dict[str, float]) -> None:
+def attach_targets(by_theme: dict[str, Cell], targets: dict[str, float]) -> None:
     for theme, share in targets.items():
         if theme in by_theme:
             by_theme[theme]["target"] = share

@@ -25,8 +25,7 @@ from bostotte.common.time import local_today
 from bostotte.common.views import status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import THEMES
-from bostotte.progress import services as progress
-from bostotte.stats import report, services
+from bostotte.stats import report, services, snapshots
 from bostotte.stats.queries import Period, Scope
 from bostotte.stats.schemas import FilterSchema, TargetSchema
 
@@ -104,25 +103,33 @@ def _filters() -> tuple[Filters, Errors]:
     return filters, {}
 
 
-def _dashboard(filters: Filters, *, leaves: bool = False) -> dict[str, Any]:
-    """services.dashboard() for the view asked for, with the configured smallest cell
-    shown (BOSTOTTE_MIN_CELL): the page, the CSV and the PDF read this. What `leaves` the
-    organisation (the CSV, the socialudvalg's PDF) names no staff: no numbers per worker."""
-    return services.dashboard(
-        db.session,
-        filters.period,
-        today=local_today(),
+def _numbers(filters: Filters) -> snapshots.Numbers:
+    """The view's numbers (services.dashboard and the on-track shares) with the configured
+    smallest cell shown (BOSTOTTE_MIN_CELL), from its snapshot when that is exact or too
+    costly to recompute on the spot (stats.snapshots): the page, the CSV and the PDF read
+    these, and say when they were computed."""
+    numbers = snapshots.numbers(db.session, _snapshot_view(filters), local_today())
+    db.session.commit()  # a snapshot just stored: SQLite's write lock not held while drawing
+    return numbers
+
+
+def _snapshot_view(filters: Filters) -> snapshots.View:
+    return snapshots.View(
         scope=filters.scope(),
-        min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
-        by_worker=may(current_user, Action.LEAD) and not leaves,
+        period=filters.period,
         compare_with=filters.compare_with,
+        min_cell=current_app.config["BOSTOTTE_MIN_CELL"],
+        by_worker=may(current_user, Action.LEAD),
     )
 
 
-def _view(filters: Filters, *, leaves: bool = False) -> report.Dashboard:
-    return report.build_dashboard(
-        _dashboard(filters, leaves=leaves), filters.period, filters.theme, filters.baseline_year
-    )
+def _view(
+    numbers: snapshots.Numbers, filters: Filters, *, leaves: bool = False
+) -> report.Dashboard:
+    """What `leaves` the organisation (the CSV, the socialudvalg's PDF) names no staff: no
+    numbers per worker."""
+    dash = {**numbers.dashboard, "workers": []} if leaves else numbers.dashboard
+    return report.build_dashboard(dash, filters.period, filters.theme, filters.baseline_year)
 
 
 def _page(
@@ -131,7 +138,8 @@ def _page(
     target_form: dict[str, Any] | None = None,
     target_errors: Errors | None = None,
 ) -> tuple[str, int]:
-    view = None if errors else _view(filters)
+    numbers = None if errors else _numbers(filters)
+    view = None if numbers is None else _view(numbers, filters)
     teams = sorted(current_user.teams, key=lambda t: t.name)
     team_name = next((t.name for t in teams if t.id == filters.team), None)
     # The team a target set here is for: the one team in view (her only one, or the chosen).
@@ -159,16 +167,8 @@ def _page(
         # Myndighed: her referred citizens' numbers, no targets, reports or staff.
         referred=filters.scope().referred_by is not None,
         lead=may(current_user, Action.LEAD),
-        on_track=(
-            progress.on_track_cells(
-                db.session,
-                filters.scope(),
-                current_app.config["BOSTOTTE_MIN_CELL"],
-                local_today(),
-            )
-            if view is not None and may(current_user, Action.LEAD)
-            else {}
-        ),
+        on_track=numbers.on_track if numbers is not None else {},
+        numbers=numbers,
         today=local_today(),
     ), status_for(errors or target_errors or {})
 
@@ -178,6 +178,23 @@ def _page(
 def index() -> tuple[str, int]:
     filters, errors = _filters()
     return _page(filters, errors)
+
+
+@bp.post("/genberegn")
+@requires(Action.STATS)
+@download_limit()
+def recompute() -> tuple[str, int] | Response:
+    """The leader's "genberegn": the view's numbers computed now (seconds at national
+    scale), then the page again. Limited per user as the downloads are: it costs as much."""
+    filters, errors = _filters()
+    if errors:
+        return _page(filters, errors)
+    view = _snapshot_view(filters)  # another team's: 403 before anything is computed
+    commit_before_long_work()
+    snapshots.compute(db.session, view, local_today())
+    db.session.commit()
+    flash("Tallene er beregnet igen og er nu helt opdaterede.", "success")
+    return redirect(url_for("stats.index", **filters.args()))
 
 
 @bp.post("/maal")
@@ -231,7 +248,7 @@ def export_csv() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
-    dash = _dashboard(filters, leaves=True)
+    dash = {**_numbers(filters).dashboard, "workers": []}
     body = report.to_csv(services.dashboard_rows(dash), dash["current"]["min_cell"])
     return _download(body, "text/csv", _file_name(filters, "csv"))
 
@@ -245,10 +262,12 @@ def report_pdf() -> tuple[str, int] | Response:
         return _page(filters, errors)
     team_name = next((t.name for t in current_user.teams if t.id == filters.team), None)
     filters.goals = report.REPORT_GOALS[filters.report_type]
+    numbers = _numbers(filters)
     commit_before_long_work()
     pdf = render_pdf(
         "stats/report.html",
-        view=_view(filters, leaves=True),
+        view=_view(numbers, filters, leaves=True),
+        numbers=numbers,
         filters=filters,
         report=report,
         team_name=team_name,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import delete
+
 from bostotte import instruments
 from bostotte.citizens.models import Citizen
 from bostotte.goals.models import Goal
 from bostotte.scoring.models import Scoring, ScoringItem
+from bostotte.stats.models import StatSnapshot
 
 
 def add_scoring(
@@ -48,3 +51,9 @@ def ors_total(session, citizen: Citizen, on: date, total: float) -> Scoring:
     """An ORS whose four items add up to `total` (one decimal)."""
     quarter = round(total / 4, 1)
     return ors(session, citizen, on, quarter, quarter, quarter, round(total - 3 * quarter, 1))
+
+
+def forget_snapshots(session) -> None:
+    """The next /statistik computes its numbers rather than read them stored."""
+    session.execute(delete(StatSnapshot))
+    session.commit()

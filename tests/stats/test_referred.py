@@ -20,6 +20,7 @@ from bostotte.stats.queries import Period, Scope
 from bostotte.stats.services import compute
 from tests import factories as make
 from tests.stats import bulk
+from tests.stats.helpers import forget_snapshots
 
 YEAR = {"fra": "2026-01-01", "til": "2026-11-23"}
 P = Period(date(2026, 1, 1), date(2026, 11, 23))
@@ -139,6 +140,7 @@ def test_the_api_gives_her_the_same_numbers(w, client, session):
 def test_her_page_is_a_fixed_number_of_queries(w, login_as, count_queries, session):
     client = login_as(w.authority)
     client.get("/statistik", query_string=YEAR)  # warm up: the login
+    forget_snapshots(session)  # both counted pages compute their numbers
     with count_queries() as small:
         assert client.get("/statistik", query_string=YEAR).status_code == 200
     bulk.add(session, bulk.Spec(w.t2.id, 200, w.w2.id, caseworker_id=w.authority.id))
