@@ -43,22 +43,27 @@ class Scoring(db.Model):
         ),
         # instrument in the goal index too: with (goal, instrument, occasion) all equal, no
         # planner (SQLite without ANALYZE) prefers the instrument index and scans every goal.
+        # The total last: a goal's latest baseline and target come off the index alone.
         Index(
-            "ix_scorings_goal_instrument_occasion_date_id",
+            "ix_scorings_goal_instrument_occasion_date_id_total",
             "goal_id",
             "instrument",
             "occasion",
             "scored_on",
             "id",
+            "total",
         ),
-        # The goal last: documentation on time reads the FKO statuses near a period (which
-        # goal, which day) off this index alone.
+        # The goal, id and total last: documentation on time reads the FKO statuses near a
+        # period (which goal, which day), and FKO mastery every goal's outcome in a period
+        # and its baselines and targets, off this index alone (migration n3statfacts01).
         Index(
-            "ix_scorings_instrument_occasion_date_goal",
+            "ix_scorings_instrument_occasion_date_goal_id_total",
             "instrument",
             "occasion",
             "scored_on",
             "goal_id",
+            "id",
+            "total",
         ),
         # An integration's sync: what changed since its last visit.
         Index("ix_scorings_updated_at", "updated_at"),
