@@ -1,7 +1,8 @@
 """The handleplan after a visit (seed 002): actions for the indicators the leader chooses
-(by default those scored 3 or lower), each with an owner, a deadline as a quarter ("3. Q
-2024", as seed 002 writes them) or a date, a status and a note; and the owner's reminders
-when a deadline nears and when it has passed, each exactly once."""
+(by default those scored 3 or lower, and every henstilling of the tilsyn), each with an
+owner, a deadline as a quarter ("3. Q 2024", as seed 002 writes them) or a date, a status
+and a note; and the owner's reminders when a deadline nears and when it has passed, each
+exactly once."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bostotte.common.mail import MailSettings, build_message, send
 from bostotte.common.schema import InvalidInput
 from bostotte.common.versions import expect_version
 from bostotte.tilsyn import kvalitetsmodel
-from bostotte.tilsyn.models import ACTION_STATUSES, Action, Visit, visit_teams
+from bostotte.tilsyn.models import ACTION_STATUSES, Action, Recommendation, Visit, visit_teams
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,18 @@ def suggested(visit: Visit) -> list[str]:
     return [i for i in model.indicators if i in scores and scores[i] <= DEFAULT_AT_MOST]
 
 
+def suggested_recommendations(visit: Visit) -> list[Recommendation]:
+    """Every henstilling of the visit is offered to the handleplan, in its order."""
+    return list(visit.recommendations)
+
+
+def recommendation_label(rec: Recommendation, width: int = 80) -> str:
+    """ "Henstilling 2 (9.b): Tilbuddet skal …" shortened to about `width` characters."""
+    text = rec.text if len(rec.text) <= width else rec.text[: width - 1].rstrip() + "…"
+    where = f" ({rec.indicator})" if rec.indicator else ""
+    return f"Henstilling {rec.position}{where}: {text}"
+
+
 def owners(session: Session, visit: Visit) -> list[User]:
     """Who may own an action: the active staff of the visit's teams."""
     return list(
@@ -99,10 +112,28 @@ def owners(session: Session, visit: Visit) -> list[User]:
     )
 
 
-def _check(session: Session, visit: Visit, data: Mapping[str, Any]) -> tuple[Deadline, int | None]:
+@dataclass(frozen=True)
+class Checked:
+    deadline: Deadline
+    owner: int | None
+    indicator: str | None
+    recommendation_id: int | None
+
+
+def _check(session: Session, visit: Visit, data: Mapping[str, Any]) -> Checked:
     errors: dict[str, list[str]] = {}
-    if data["indicator"] not in kvalitetsmodel.get(visit.model_version).indicators:
+    indicator = data.get("indicator") or None
+    raw_rec = str(data.get("recommendation_id") or "")
+    recommendation = int(raw_rec) if raw_rec.isdigit() and len(raw_rec) < 10 else None
+    if raw_rec and recommendation not in {r.id for r in visit.recommendations}:
+        errors["recommendation_id"] = ["Vælg en af besøgets henstillinger, eller ingen."]
+    if (
+        indicator is not None
+        and indicator not in kvalitetsmodel.get(visit.model_version).indicators
+    ):
         errors["indicator"] = ["Vælg en indikator fra kvalitetsmodellen."]
+    elif indicator is None and not raw_rec:
+        errors["indicator"] = ["Vælg en indikator eller en henstilling, punktet hører til."]
     deadline = None
     try:
         deadline = parse_deadline(data["deadline"])
@@ -114,12 +145,14 @@ def _check(session: Session, visit: Visit, data: Mapping[str, Any]) -> tuple[Dea
         errors["owner_id"] = ["Vælg en medarbejder fra besøgets teams."]
     if errors or deadline is None:
         raise InvalidInput(errors)
-    return deadline, owner
+    return Checked(deadline, owner, indicator, recommendation)
 
 
-def _apply(action: Action, data: Mapping[str, Any], deadline: Deadline, owner: int | None) -> None:
+def _apply(action: Action, data: Mapping[str, Any], checked: Checked) -> None:
+    deadline, owner = checked.deadline, checked.owner
     moved = action.due_date != deadline.due or action.owner_id != owner
-    action.indicator = data["indicator"]
+    action.indicator = checked.indicator
+    action.recommendation_id = checked.recommendation_id
     action.text = data["text"]
     action.owner_id = owner
     action.deadline_year, action.deadline_quarter = deadline.year, deadline.quarter
@@ -132,9 +165,9 @@ def _apply(action: Action, data: Mapping[str, Any], deadline: Deadline, owner: i
 
 
 def add_action(session: Session, visit: Visit, data: Mapping[str, Any]) -> Action:
-    deadline, owner = _check(session, visit, data)
+    checked = _check(session, visit, data)
     action = Action(visit_id=visit.id)
-    _apply(action, data, deadline, owner)
+    _apply(action, data, checked)
     session.add(action)
     session.flush()
     return action
@@ -144,8 +177,8 @@ def update_action(
     session: Session, action: Action, data: Mapping[str, Any], version: int | None
 ) -> Action:
     expect_version(session, action, version)
-    deadline, owner = _check(session, action.visit, data)
-    _apply(action, data, deadline, owner)
+    checked = _check(session, action.visit, data)
+    _apply(action, data, checked)
     session.flush()
     return action
 
@@ -155,7 +188,7 @@ def actions_of_visit(session: Session, visit: Visit) -> list[Action]:
         session.scalars(
             select(Action)
             .where(Action.visit_id == visit.id)
-            .options(selectinload(Action.owner))
+            .options(selectinload(Action.owner), selectinload(Action.recommendation))
             .order_by(Action.due_date, Action.id)
         )
     )
@@ -167,7 +200,7 @@ def actions_owned(session: Session, user: User) -> list[Action]:
         session.scalars(
             select(Action)
             .where(Action.owner_id == user.id)
-            .options(selectinload(Action.visit))
+            .options(selectinload(Action.visit), selectinload(Action.recommendation))
             .order_by((Action.status == "done"), Action.due_date, Action.id)
         )
     )
@@ -175,6 +208,14 @@ def actions_owned(session: Session, user: User) -> list[Action]:
 
 def status_label(status: str) -> str:
     return ACTION_STATUSES.get(status, status)
+
+
+def answers(action: Action) -> str:
+    """What an action answers: "indikator 9.b", "henstilling 2", or both."""
+    parts = [f"indikator {action.indicator}"] if action.indicator else []
+    if action.recommendation is not None:
+        parts.append(f"henstilling {action.recommendation.position}")
+    return ", ".join(parts) or "–"
 
 
 # ------------------------------------------------------------------------ reminders
@@ -204,7 +245,11 @@ def due_reminders(session: Session, today: date, base_url: str) -> list[Due]:
             Action.due_date <= today + timedelta(days=NEAR_DAYS),
             (Action.near_sent_at.is_(None)) | (Action.overdue_sent_at.is_(None)),
         )
-        .options(selectinload(Action.owner), selectinload(Action.visit))
+        .options(
+            selectinload(Action.owner),
+            selectinload(Action.visit),
+            selectinload(Action.recommendation),
+        )
         .order_by(Action.id)
     )
     out = []
@@ -223,7 +268,7 @@ def due_reminders(session: Session, today: date, base_url: str) -> list[Due]:
         )
         body = (
             f"Du er ansvarlig for et punkt i handleplanen efter tilsynet "
-            f"{dk_date(a.visit.visit_date)} ({a.visit.offer}), indikator {a.indicator}, "
+            f"{dk_date(a.visit.visit_date)} ({a.visit.offer}), {answers(a)}, "
             f"med frist {when}.\n\nSe punktet: {base_url.rstrip('/')}/tilsyn\n"
         )
         out.append(Due(a.id, stage, a.owner.email, subject, body))

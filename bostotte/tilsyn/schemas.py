@@ -36,6 +36,7 @@ class VisitSchema(FormSchema):
 
 ACTION_LABELS = {
     "indicator": "Indikator",
+    "recommendation_id": "Henstilling",
     "text": "Hvad vi gør",
     "owner_id": "Ansvarlig",
     "deadline": "Frist",
@@ -45,7 +46,10 @@ ACTION_LABELS = {
 
 
 class ActionSchema(FormSchema):
-    indicator = Str(required=True, validate=max_len(10))
+    # One of them, or both: an action answers an indicator, a henstilling, or a henstilling
+    # about an indicator (handleplan._check).
+    indicator = Str(validate=max_len(10))
+    recommendation_id = Str(validate=max_len(12))
     text = Str(required=True, validate=required_text(2000))
     owner_id = Str(validate=max_len(12))
     deadline = Str(required=True, validate=max_len(40))

@@ -23,7 +23,15 @@ from bostotte.common.time import utcnow
 from bostotte.common.versions import expect_version
 from bostotte.tilsyn import kvalitetsmodel
 from bostotte.tilsyn.kvalitetsmodel import Model, ThemeScore
-from bostotte.tilsyn.models import KINDS, IndicatorScore, ThemeText, Visit, visit_teams
+from bostotte.tilsyn.models import (
+    KINDS,
+    Action,
+    IndicatorScore,
+    Recommendation,
+    ThemeText,
+    Visit,
+    visit_teams,
+)
 
 
 class NotYours(Exception):
@@ -37,6 +45,25 @@ def score_field(indicator_id: str) -> str:
 
 def text_field(theme_id: str) -> str:
     return f"tekst-{theme_id}"
+
+
+# The henstillinger on the visit form: row n (from 1) has a text, an optional indicator, and
+# the id of the henstilling it edits (empty for a new one).
+MAX_RECOMMENDATIONS = 30
+BLANK_RECOMMENDATIONS = 3  # empty rows the form offers beyond the saved ones
+MAX_RECOMMENDATION_TEXT = 2000
+
+
+def recommendation_field(n: int, part: str) -> str:
+    """ "henstilling-2-tekst", "henstilling-2-indikator", "henstilling-2-id"."""
+    return f"henstilling-{n}-{part}"
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    id: int | None
+    indicator: str | None
+    text: str
 
 
 def leader_teams(session: Session, user: User) -> list[Team]:
@@ -116,9 +143,67 @@ def _parse_scores(model: Model, form: Mapping[str, Any]) -> tuple[dict[str, int]
     return scores, errors
 
 
+def _parse_recommendations(
+    session: Session, model: Model, form: Mapping[str, Any], visit: Visit | None
+) -> tuple[list[RecommendationInput], dict[str, list[str]]]:
+    """The form's henstillinger in its order: a row with a text is kept (a new one, or the
+    saved one its id names); a saved one whose text was emptied is removed, unless an action
+    of the handleplan refers to it."""
+    own = {r.id: r for r in visit.recommendations} if visit else {}
+    kept: list[RecommendationInput] = []
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for n in range(1, MAX_RECOMMENDATIONS + 1):
+        text = str(form.get(recommendation_field(n, "tekst"), "") or "").strip()
+        indicator = str(form.get(recommendation_field(n, "indikator"), "") or "").strip()
+        raw_id = str(form.get(recommendation_field(n, "id"), "") or "").strip()
+        rec_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
+        if raw_id and (rec_id is None or rec_id not in own or rec_id in seen):
+            errors[recommendation_field(n, "tekst")] = [
+                f"Henstilling {n} findes ikke ved besøget. Åbn formularen igen."
+            ]
+            continue
+        if rec_id is not None:
+            seen.add(rec_id)
+        if len(text) > MAX_RECOMMENDATION_TEXT:
+            errors[recommendation_field(n, "tekst")] = [
+                f"Henstilling {n}: højst {MAX_RECOMMENDATION_TEXT} tegn."
+            ]
+        if indicator and indicator not in model.indicators:
+            errors[recommendation_field(n, "indikator")] = [
+                f"Henstilling {n}: vælg en indikator fra kvalitetsmodellen, eller ingen."
+            ]
+        if text:
+            kept.append(RecommendationInput(rec_id, indicator or None, text))
+        elif indicator and rec_id is None:
+            errors[recommendation_field(n, "tekst")] = [
+                f"Henstilling {n}: skriv henstillingen, eller vælg ingen indikator."
+            ]
+    gone = [r for r in own.values() if r.id not in {k.id for k in kept}]
+    if gone:
+        used = set(
+            session.scalars(
+                select(Action.recommendation_id).where(
+                    Action.recommendation_id.in_([r.id for r in gone])
+                )
+            )
+        )
+        for r in gone:
+            if r.id in used:
+                errors[recommendation_field(r.position, "tekst")] = [
+                    f"Henstilling {r.position} har punkter i handleplanen og kan ikke slettes. "
+                    "Ret teksten i stedet."
+                ]
+    return kept, errors
+
+
 def _check(
-    session: Session, user: User, data: Mapping[str, Any], today: date
-) -> tuple[list[Team], dict[str, int], dict[str, str]]:
+    session: Session,
+    user: User,
+    data: Mapping[str, Any],
+    today: date,
+    visit: Visit | None = None,
+) -> tuple[list[Team], dict[str, int], dict[str, str], list[RecommendationInput]]:
     model = kvalitetsmodel.get(data["model_version"])
     errors: dict[str, list[str]] = {}
     day: date = data["visit_date"]
@@ -142,12 +227,34 @@ def _check(
     for theme_id, text in texts.items():
         if len(text) > 10000:
             errors[text_field(theme_id)] = ["Højst 10000 tegn."]
+    recommendations, recommendation_errors = _parse_recommendations(
+        session, model, data["form"], visit
+    )
+    errors.update(recommendation_errors)
     if errors:
         raise InvalidInput(errors)
-    return [own[t] for t in chosen], scores, {k: v for k, v in texts.items() if v}
+    texts = {k: v for k, v in texts.items() if v}
+    return [own[t] for t in chosen], scores, texts, recommendations
 
 
-def _fill(visit: Visit, teams: list[Team], scores: dict[str, int], texts: dict[str, str]) -> None:
+def _fill_recommendations(visit: Visit, wanted: list[RecommendationInput]) -> None:
+    by_id = {r.id: r for r in visit.recommendations}
+    kept = []
+    for position, item in enumerate(wanted, start=1):
+        rec = by_id[item.id] if item.id is not None else Recommendation()
+        rec.position, rec.indicator, rec.text = position, item.indicator, item.text
+        kept.append(rec)
+    visit.recommendations = kept
+
+
+def _fill(
+    visit: Visit,
+    teams: list[Team],
+    scores: dict[str, int],
+    texts: dict[str, str],
+    recommendations: list[RecommendationInput],
+) -> None:
+    _fill_recommendations(visit, recommendations)
     visit.teams = teams
     by_indicator = {s.indicator: s for s in visit.scores}
     for indicator, value in scores.items():
@@ -170,7 +277,7 @@ def create_visit(session: Session, user: User, data: Mapping[str, Any], today: d
     (its score-<indicator> and tekst-<theme> fields). All of it or nothing."""
     if user.role != Role.LEADER:
         raise DomainError("Kun en leder registrerer tilsynsbesøg.")
-    teams, scores, texts = _check(session, user, data, today)
+    teams, scores, texts, recommendations = _check(session, user, data, today)
     visit = Visit(
         visit_date=data["visit_date"],
         kind=data["kind"],
@@ -180,7 +287,7 @@ def create_visit(session: Session, user: User, data: Mapping[str, Any], today: d
         created_by_id=user.id,
     )
     session.add(visit)
-    _fill(visit, teams, scores, texts)
+    _fill(visit, teams, scores, texts, recommendations)
     session.flush()
     return visit
 
@@ -195,13 +302,13 @@ def update_visit(
 ) -> Visit:
     expect_version(session, visit, version)
     data = {**data, "model_version": visit.model_version}
-    teams, scores, texts = _check(session, user, data, today)
+    teams, scores, texts, recommendations = _check(session, user, data, today, visit)
     visit.visit_date = data["visit_date"]
     visit.kind = data["kind"]
     visit.visitor = data["visitor"]
     visit.offer = data["offer"]
     visit.updated_at = utcnow()  # the visit's version moves with its scores and texts
-    _fill(visit, teams, scores, texts)
+    _fill(visit, teams, scores, texts, recommendations)
     session.flush()
     return visit
 
@@ -235,11 +342,21 @@ class ThemeReport:
 
 
 @dataclass(frozen=True)
+class RecommendationRow:
+    id: int
+    position: int
+    text: str
+    indicator: str | None
+    indicator_text: str  # "Indikator 9.b: …", or "" when tied to none
+
+
+@dataclass(frozen=True)
 class VisitReport:
     visit: Visit
     model: Model
     previous: Visit | None
     themes: tuple[ThemeReport, ...]
+    recommendations: tuple[RecommendationRow, ...] = ()
 
     @property
     def scored(self) -> list[ThemeReport]:
@@ -278,7 +395,19 @@ def visit_report(session: Session, visit: Visit) -> VisitReport:
                 rows,
             )
         )
-    return VisitReport(visit, model, previous, tuple(themes))
+    recommendations = tuple(
+        RecommendationRow(
+            r.id,
+            r.position,
+            r.text,
+            r.indicator,
+            f"Indikator {r.indicator}: {model.indicators[r.indicator].text}"
+            if r.indicator in model.indicators
+            else "",
+        )
+        for r in visit.recommendations
+    )
+    return VisitReport(visit, model, previous, tuple(themes), recommendations)
 
 
 def kinds() -> list[tuple[str, str]]:

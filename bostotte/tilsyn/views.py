@@ -96,6 +96,7 @@ def index() -> str:
         actions=actions,
         deadline_of=handleplan.deadline_of,
         status_label=handleplan.status_label,
+        answers=handleplan.answers,
     )
 
 
@@ -105,7 +106,20 @@ def _labels(model: kvalitetsmodel.Model) -> dict[str, str]:
         labels[services.score_field(indicator)] = f"Indikator {indicator}"
     for theme in model.themes:
         labels[services.text_field(theme.id)] = f"Tilsynets vurdering: {theme.name}"
+    for n in range(1, services.MAX_RECOMMENDATIONS + 1):
+        labels[services.recommendation_field(n, "tekst")] = f"Henstilling {n}"
+        labels[services.recommendation_field(n, "indikator")] = f"Henstilling {n}: indikator"
     return labels
+
+
+def _recommendation_rows(form: dict[str, Any]) -> int:
+    """How many henstilling rows the form shows: those filled in, and a few empty ones."""
+    used = [
+        n
+        for n in range(1, services.MAX_RECOMMENDATIONS + 1)
+        if any(form.get(services.recommendation_field(n, p)) for p in ("tekst", "id"))
+    ]
+    return min(services.MAX_RECOMMENDATIONS, max(used, default=0) + services.BLANK_RECOMMENDATIONS)
 
 
 def _form_page(
@@ -129,6 +143,9 @@ def _form_page(
         score_options=[(str(n), model.scale_label(n)) for n in kvalitetsmodel.SCORES],
         score_field=services.score_field,
         text_field=services.text_field,
+        recommendation_field=services.recommendation_field,
+        recommendation_rows=_recommendation_rows(form),
+        indicator_options=[(i, f"{i} {ind.text}") for i, ind in model.indicators.items()],
         version_field=VERSION_FIELD,
     ), status
 
@@ -177,6 +194,7 @@ def _show_page(
         suggested=handleplan.suggested(visit),
         deadline_of=handleplan.deadline_of,
         status_label=handleplan.status_label,
+        answers=handleplan.answers,
         samples=samples.samples_of(db.session, visit),
         sample_form=sample_form or {},
         sample_errors=sample_errors or {},
@@ -208,6 +226,10 @@ def edit(visit_id: int) -> tuple[str, int] | Response:
         }
         form.update({services.score_field(k): str(v) for k, v in visit.score_map.items()})
         form.update({services.text_field(k): v for k, v in visit.text_map.items()})
+        for n, rec in enumerate(visit.recommendations, start=1):
+            form[services.recommendation_field(n, "id")] = str(rec.id)
+            form[services.recommendation_field(n, "tekst")] = rec.text
+            form[services.recommendation_field(n, "indikator")] = rec.indicator or ""
         return _form_page(model, form, {}, visit)
     saved, errors = submit(
         VisitSchema(),
@@ -264,6 +286,10 @@ def _action_page(
         errors=errors,
         labels=ACTION_LABELS,
         indicators=indicators,
+        recommendations=[
+            (str(r.id), handleplan.recommendation_label(r))
+            for r in handleplan.suggested_recommendations(visit)
+        ],
         owners=[(str(u.id), u.name) for u in handleplan.owners(db.session, visit)],
         statuses=list(ACTION_STATUSES.items()),
         deadline_help=handleplan.DEADLINE_HELP,
@@ -276,9 +302,15 @@ def _action_page(
 def new_action(visit_id: int) -> tuple[str, int] | Response:
     visit = _visit(visit_id)
     if request.method == "GET":
-        suggested = handleplan.suggested(visit)
-        indicator = request.args.get("indikator") or (suggested[0] if suggested else "")
-        return _action_page(visit, {"indicator": indicator, "status": "planned"}, {})
+        form = {"indicator": request.args.get("indikator", ""), "status": "planned"}
+        chosen = request.args.get("henstilling", "")
+        rec = next((r for r in visit.recommendations if str(r.id) == chosen), None)
+        if rec is not None:  # a henstilling's action: its indicator, if it names one
+            form.update(recommendation_id=str(rec.id), indicator=rec.indicator or "")
+        elif not form["indicator"]:
+            suggested = handleplan.suggested(visit)
+            form["indicator"] = suggested[0] if suggested else ""
+        return _action_page(visit, form, {})
     action, errors = submit(
         ActionSchema(),
         request.form,
@@ -300,7 +332,8 @@ def edit_action(action_id: int) -> tuple[str, int] | Response:
     visit = _visit(action.visit_id)
     if request.method == "GET":
         form = {
-            "indicator": action.indicator,
+            "indicator": action.indicator or "",
+            "recommendation_id": str(action.recommendation_id or ""),
             "text": action.text,
             "owner_id": str(action.owner_id or ""),
             "deadline": handleplan.deadline_of(action).text
@@ -331,7 +364,10 @@ def edit_action(action_id: int) -> tuple[str, int] | Response:
 def _pdf(visit: Visit, kind: str) -> Response:
     report = services.visit_report(db.session, visit)
     plan: dict[str, dict[str, list[PlanAction]]] = {}
+    by_recommendation: dict[int, list[PlanAction]] = {}
     for a in handleplan.actions_of_visit(db.session, visit):
+        if a.recommendation_id is not None:
+            by_recommendation.setdefault(a.recommendation_id, []).append(a)
         if a.indicator is None:
             continue
         theme = report.model.theme_of(a.indicator).id
@@ -344,6 +380,7 @@ def _pdf(visit: Visit, kind: str) -> Response:
         chart=radar(report),
         shown=kvalitetsmodel.shown,
         plan=plan,
+        by_recommendation=by_recommendation,
         deadline_of=handleplan.deadline_of,
         status_label=handleplan.status_label,
         today=local_today(),
