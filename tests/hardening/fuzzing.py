@@ -43,7 +43,8 @@ ALLOWED = {200, 302, 303, 400, 403, 404, 409, 410, 413, 429}  # 410: a used invi
 # The roles in the order a form is tried with (the first whose pages show it).
 ROLES = ("w1", "authority", "leader", "admin", "borger", "anonymous")
 # Tables a refused request may still write: the reads it made, a login's session row.
-LOG_TABLES = {"access_log", "user_sessions", "heartbeats"}
+# Logs, and the statistics' stored numbers (a refused form's page shows them again).
+LOG_TABLES = {"access_log", "user_sessions", "heartbeats", "stat_snapshots"}
 INSTRUMENTS = ("FKO", "ORS", "SRS", "REM")
 # Pages with no form and no parameter worth a crawl: files, the identity providers' hops.
 NOT_CRAWLED = re.compile(r"^(static|portal\.static|ops\.|auth\.(mitid|sso)_)")
@@ -208,7 +209,7 @@ def client_for(app: Flask, user: User | None) -> FlaskClient:
 
 
 def row_counts(session: Session) -> dict[str, int]:
-    """Rows per table, but the logs a refused request may write."""
+    """Rows per table, but the logs and caches a refused request may write."""
     names = [t.name for t in db.metadata.sorted_tables if t.name not in LOG_TABLES]
     sql = " UNION ALL ".join(
         f"SELECT '{n}', COUNT(*) FROM \"{n}\""  # noqa: S608 (our table names)

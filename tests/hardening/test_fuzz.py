@@ -41,6 +41,7 @@ NO_FORM = {
     "auth.keep_alive": ("the session-timeout script's request (bostotte/static)", []),
     "auth.code": ("the login's second step: only between password and code", ["code"]),
     "auth.enrol": ("setting up two-factor: only when it is required", ["code"]),
+    "stats.recompute": ("'Genberegn nu': only beside stored numbers that are stale", []),
 }
 
 ANY_PARTS = {"action", "instrument"}  # `any(…)` parts and instruments: urls() knows them

@@ -227,6 +227,8 @@ TABLE: dict[str, str] = {
     "static GET":                          "200 200 200 200 200 200 200 200 200 200 200 200 200",
     "stats.export_csv GET":                "LOG 403 200 200 200 403 403 200 403 403 LOG LOG LOG",
     "stats.index GET":                     "LOG 403 200 200 200 403 403 200 403 403 LOG LOG LOG",
+    "stats.recompute GET":                 "405 405 405 405 405 405 405 405 405 405 405 405 405",
+    "stats.recompute POST":                "LOG 403 302 302 302 403 403 302 403 403 LOG LOG LOG",
     "stats.report_pdf GET":                "LOG 403 200 200 200 403 403 403 403 403 LOG LOG LOG",
     "stats.set_target GET":                "405 405 405 405 405 405 405 405 405 405 405 405 405",
     "stats.set_target POST":               "LOG 403 400 400 400 403 403 403 403 403 LOG LOG LOG",
