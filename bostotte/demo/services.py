@@ -24,7 +24,7 @@ from bostotte.demo.builder import Builder
 from bostotte.demo.history import former_citizens
 from bostotte.demo.logins import LOGINS_TEXT
 from bostotte.demo.profiles import make_profiles
-from bostotte.demo.tilsyn import earlier_visit
+from bostotte.demo.tilsyn import earlier_visit, last_years_results
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring
 
@@ -68,6 +68,7 @@ def load_demo(session: Session, today: date) -> str:
         builder.citizen(profile, case_no)
     builder.corrections()
     earlier_visit(session, builder.staff["leader"], builder.teams, today)
+    last_years_results(session, builder.staff["leader"], builder.teams, today)
     history = former_citizens(session, today)
     session.flush()
     return _summary(session, min(p.start for p in profiles), today, history)
