@@ -42,7 +42,7 @@ NO_TEXT_VERSION = 0
 @dataclass(frozen=True)
 class InstrumentUse:
     id: str
-    name: str
+    name: str  # "FKO – støttebehov"
     cell: dict[str, Any]  # {"n": citizens, "scorings": k}, or hidden (under min_cell)
 
 
@@ -108,7 +108,7 @@ def instruments_in_use(
             cell = {"n": None, "suppressed": True}
         else:
             cell = {"n": citizens, "scorings": scorings}
-        out.append(InstrumentUse(instrument_id, instruments.get(instrument_id).name, cell))
+        out.append(InstrumentUse(instrument_id, instruments.get(instrument_id).short_label, cell))
     return tuple(out)
 
 
