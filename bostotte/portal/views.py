@@ -18,7 +18,7 @@ from bostotte.charts.citizen import citizen_charts
 from bostotte.citizens.models import Citizen
 from bostotte.common.formatting import dk_date, dk_datetime
 from bostotte.common.paging import page_number
-from bostotte.common.pdf import render_pdf
+from bostotte.common.pdf import render_plain_pdf
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
@@ -239,7 +239,7 @@ def my_data_pdf() -> Response:
     commit_before_long_work()
     record = export.citizen_record(db.session, citizen, now=utcnow(), pdf=True)
     return _download(
-        render_pdf(
+        render_plain_pdf(
             "portal/my_data_pdf.html",
             data=record,
             when=_when,

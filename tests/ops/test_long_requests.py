@@ -74,7 +74,7 @@ def _stale_session(session, user) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("path", "module", "step"),
     [
-        ("/mig/mine-data.pdf", portal_views, "render_pdf"),
+        ("/mig/mine-data.pdf", portal_views, "render_plain_pdf"),
         ("/mig/mine-data.json", portal_views.export, "citizen_record"),
     ],
 )
