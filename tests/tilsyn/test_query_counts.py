@@ -1,13 +1,16 @@
-"""The visit page and the list ask the database a fixed number of questions, however many
-visits, scores, actions and stikprøver there are."""
+"""The visit page, the list and the resultatdokumentation ask the database a fixed number of
+questions, however many visits, scores, henstillinger, actions, stikprøver and citizens there
+are."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bostotte.tilsyn import handleplan, samples, services
+from bostotte.tilsyn.models import Recommendation
 from tests import factories as make
 from tests.factories import World
+from tests.stats import bulk
 from tests.tilsyn.test_handleplan import _action
 from tests.tilsyn.test_samples import leaders_read  # noqa: F401 (fixture)
 from tests.tilsyn.test_visits import pitstop_visit
@@ -39,6 +42,10 @@ def test_bounded(session, w: World, login_as, count_queries, leaders_read) -> No
         )
         handleplan.add_action(session, earlier, _action())
         handleplan.add_action(session, visit, _action(indicator="10.a", owner_id=str(w.w1.id)))
+        rec = Recommendation(position=n + 1, text=f"Henstilling nr. {n}")
+        visit.recommendations.append(rec)
+        session.flush()
+        handleplan.add_action(session, visit, _action(indicator="", recommendation_id=str(rec.id)))
         samples.draw(session, w.leader, visit, {"size": 1, "reason": f"nr. {n}"})
 
     more(0)
@@ -51,3 +58,13 @@ def test_bounded(session, w: World, login_as, count_queries, leaders_read) -> No
     session.commit()
     after = _count(client, page, count_queries), _count(client, index, count_queries)
     assert after == before
+
+
+def test_the_resultatdokumentation_is_bounded(session, w: World, login_as, count_queries) -> None:
+    bulk.add(session, bulk.Spec(w.t1.id, 6, w.w1.id))
+    client = login_as(w.leader)
+    url = "/tilsyn/resultatdokumentation?aar=2026"
+    client.post(url, data={"tekst": "Brugt", "version": "0"})
+    before = _count(client, url, count_queries)
+    bulk.add(session, bulk.Spec(w.t1.id, 40, w.w1.id))
+    assert _count(client, url, count_queries) == before
