@@ -41,6 +41,15 @@ class year_quarter(FunctionElement[Any]):
     name = "year_quarter"
 
 
+class date_key(FunctionElement[Any]):
+    """A date as a small integer that sorts as the date (for packing a sort key with other
+    numbers into one integer): below 3 * 10^6 for dates from 1900 to 2199."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "date_key"
+
+
 class greatest(FunctionElement[Any]):
     """The larger of two values (PostgreSQL's greatest, SQLite's two-argument max)."""
 
@@ -67,6 +76,10 @@ TEMPLATES: dict[tuple[type, str], str] = {
     (greatest, "sqlite"): "max({0}, {1})",
     (days_between, "postgresql"): "(CAST({1} AS DATE) - CAST({0} AS DATE))",
     (days_between, "sqlite"): "CAST(julianday({1}) - julianday({0}) AS INTEGER)",
+    # Days since 1900 on PostgreSQL; on SQLite the digits YYYYMMDD less 19000000 (no
+    # julianday() per row: a string's digits sort as its date).
+    (date_key, "postgresql"): "(CAST({0} AS DATE) - DATE '1900-01-01')",
+    (date_key, "sqlite"): "(CAST(replace({0}, '-', '') AS INTEGER) - 19000000)",
     (year_quarter, "postgresql"): "(CAST(EXTRACT(YEAR FROM {0}) AS INTEGER) * 10 "
     "+ CAST(EXTRACT(QUARTER FROM {0}) AS INTEGER))",
     (year_quarter, "sqlite"): "(CAST(strftime('%Y', {0}) AS INTEGER) * 10 "

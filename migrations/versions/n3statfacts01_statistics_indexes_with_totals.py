@@ -15,7 +15,6 @@ that used an index still can.
 """
 from alembic import op
 
-
 revision = 'n3statfacts01'
 down_revision = 'n2tilsyn03'
 branch_labels = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import statistics
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from bostotte import instruments
 from bostotte.auth.models import Role
 from bostotte.common.time import add_months
 from bostotte.extensions import db
-from bostotte.stats.queries import Period
+from bostotte.stats.queries import EVERYONE, Period, Scope, fko_counts
 from bostotte.stats.queries.documentation import _mark_index
 from bostotte.stats.services import BREAKDOWNS, compute, dashboard
 from bostotte.stats.sqldates import add_months as sql_add_months
@@ -41,7 +42,8 @@ citizen_st = st.tuples(st.integers(1950, 2010), st.lists(goal_st, max_size=3), o
 # ------------------------------------------------------------- the reference, from domain.md
 
 
-def ref_fko(goals, p: Period):
+def ref_fko(goals, p: Period, only: str | None = None):
+    """only: "closed" keeps the goals whose outcome is a final, "open" the others."""
     rows = []
     for theme, events in goals:
         base = [e for e in events if e[0] == "baseline"]
@@ -52,6 +54,8 @@ def ref_fko(goals, p: Period):
         targets = [e for e in events if e[0] == "target"]
         target = targets[-1][2] if targets else None
         finals = [e for e in follow if e[0] == "final"]
+        if (only == "closed" and not finals) or (only == "open" and finals):
+            continue
         outcome = (finals or follow)[-1][2]
         rows.append(
             (
@@ -62,6 +66,43 @@ def ref_fko(goals, p: Period):
             )
         )
     return rows
+
+
+def ref_fko_counts(goals, p: Period, only: str | None = None):
+    """{theme: (n, maintained_or_improved, improved, target_reached)}"""
+    counts: dict[str, list[int]] = {}
+    for theme, *flags in ref_fko(goals, p, only):
+        cell = counts.setdefault(theme, [0, 0, 0, 0])
+        cell[0] += 1
+        for k, flag in enumerate(flags):
+            cell[k + 1] += flag
+    return {theme: tuple(cell) for theme, cell in counts.items()}
+
+
+def quarters_of(p: Period):
+    """(bucket, the quarter's part of P) for each calendar quarter P touches."""
+    year, quarter = p.start.year, (p.start.month - 1) // 3 + 1
+    while (year, quarter) <= (p.end.year, (p.end.month - 1) // 3 + 1):
+        first = date(year, 3 * quarter - 2, 1)
+        after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        yield (
+            year * 10 + quarter,
+            Period(max(first, p.start), min(after - timedelta(days=1), p.end)),
+        )
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def sql_fko_counts(rows):
+    return {
+        (r.get("bucket"), r["theme"]): (
+            r["n"],
+            r["maintained_or_improved"],
+            r["improved"],
+            r["target_reached"],
+        )
+        for r in rows
+        if r["theme"] is not None and r["grp"] == "all"
+    }
 
 
 def first_latest(series, p: Period):
@@ -187,6 +228,19 @@ def test_sql_equals_reference(session, citizens, start, length):
                 assert cell["mean_first"] == pytest.approx(statistics.fmean(f for f, _ in rows))
             else:
                 assert cell.get("suppressed")
+        # FKO for every team (PostgreSQL hashes the baselines) and for the team (a seek per
+        # goal); for closed and open goals; by quarter, each quarter's part of P a period.
+        for scope in (EVERYONE, Scope(team_ids=(team.id,))):
+            for only in (None, "closed", "open"):
+                rows = fko_counts(session, p, None, replace(scope, goals=only))
+                want = {(None, t): c for t, c in ref_fko_counts(ref_goals, p, only).items()}
+                assert sql_fko_counts(rows) == want, (scope, only)
+            want = {
+                (bucket, theme): cell
+                for bucket, part in quarters_of(p)
+                for theme, cell in ref_fko_counts(ref_goals, part).items()
+            }
+            assert sql_fko_counts(fko_counts(session, p, None, scope, quarterly=True)) == want
     finally:
         _empty_tables()
 

@@ -77,7 +77,9 @@ PACKINGS = {
 }
 
 
-def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "total") -> Any:
+def citizen_ends(
+    instrument: str, scope: Scope, *extra: Any, column: str = "total", rare: bool = False
+) -> Any:
     """Per citizen in scope who counts for `instrument` in P (domain.md: her latest scoring
     in P is dated after her first up to P.to): `column` (total, or id) of that first
     (`first`) and of that latest (`latest`). Asking for the latest in P dated after the
@@ -85,7 +87,12 @@ def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tota
 
     Two index-only seeks per citizen who has a scoring, one for the others: the first's
     date and value come packed in one (materialised: inlined, PostgreSQL would repeat a
-    seek for every use of its column)."""
+    seek for every use of its column).
+
+    rare: an instrument scored at most a few times a year (REM): only the citizens with a
+    scoring of it in P can count, so the seeks start from those (found in the instrument's
+    date index) instead of from every citizen.  An ORS every fortnight would make that list
+    longer than the citizens."""
     width, value, unpack = PACKINGS[column]
     epoch = literal(PACK_EPOCH, Date)
 
@@ -99,13 +106,27 @@ def citizen_ends(instrument: str, scope: Scope, *extra: Any, column: str = "tota
         return s.scored_on.between(P_START, P_END)
 
     name = instrument.lower()
+    who: Any
+    citizen_id: Any
+    if rare:
+        s = Scoring
+        who = (
+            select(s.citizen_id)
+            .where(s.instrument == instrument, s.scored_on.between(P_START, P_END))
+            .distinct()
+            .subquery(f"{name}_in_period")
+        )
+        citizen_id = who.c.citizen_id
+    else:
+        who, citizen_id = Citizen, Citizen.id
     firsts = (
         select(
-            Citizen.id.label("citizen_id"),
-            _citizen_pick(Citizen.id, instrument, False, packed, up_to_end).label("first_packed"),
+            citizen_id.label("citizen_id"),
+            _citizen_pick(citizen_id, instrument, False, packed, up_to_end).label("first_packed"),
             *extra,
         )
-        .where(*in_scope(scope, Citizen.id))
+        .select_from(who)
+        .where(*in_scope(scope, citizen_id))
         .cte(f"{name}_firsts")
         .prefix_with("MATERIALIZED")
     )

@@ -41,7 +41,7 @@ def rem_counts(
 def _rem_statement(dimension: Dimension, scope: Scope) -> Select[Any]:
     # Every REM holds all nine indicators (the validator refuses a missing one), so each
     # indicator's first and latest are those of the citizen's first and latest REM.
-    ends = citizen_ends("REM", scope, column="id")
+    ends = citizen_ends("REM", scope, column="id", rare=True)
     e = ends.c
     items = union_all(
         *[select(literal(item).label("item")) for item in instruments.get("REM").item_ids]
