@@ -36,3 +36,9 @@ class SettingsSchema(FormSchema):
     require_totp = fields.Boolean(load_default=False)
     citizen_password_login = fields.Boolean(load_default=False)
     leader_reads_records = fields.Boolean(load_default=False)
+
+
+class MethodSchema(FormSchema):
+    """A pedagogical method's name (goals.methods)."""
+
+    label = Str(required=True, validate=required_text(120))

@@ -19,6 +19,8 @@ from bostotte.citizens.models import Citizen
 from bostotte.common.db import Session
 from bostotte.common.schema import DomainError
 from bostotte.common.time import utcnow
+from bostotte.goals import methods as goal_methods
+from bostotte.goals.models import PedagogicalMethod
 from bostotte.invitations import services as invitations
 from bostotte.invitations.models import Invitation
 
@@ -34,6 +36,10 @@ ACTIONS = {
     "settings": "Ændrede indstillinger",
     "create_token": "Oprettede integration",
     "revoke_token": "Tilbagekaldte integration",
+    "add_method": "Tilføjede pædagogisk metode",
+    "rename_method": "Omdøbte pædagogisk metode",
+    "hide_method": "Skjulte pædagogisk metode",
+    "show_method": "Viste pædagogisk metode igen",
 }
 SETTING_LABELS = {
     "require_totp": "Kræv to-faktor-login for medarbejdere",
@@ -245,3 +251,25 @@ def revoke_service_token(session: Session, actor: User, token: ApiToken, now: da
     if token.revoked_at is None:
         log_action(session, actor, "revoke_token", token.name)
     tokens.revoke(session, token, now)
+
+
+# ------------------------------------------------------------------ pedagogical methods
+
+
+def add_method(session: Session, actor: User, label: str) -> PedagogicalMethod:
+    method = goal_methods.add(session, label)
+    log_action(session, actor, "add_method", method.label)
+    return method
+
+
+def rename_method(session: Session, actor: User, code: str, label: str) -> PedagogicalMethod:
+    before = goal_methods.method_label(code)
+    method = goal_methods.rename(session, code, label)
+    log_action(session, actor, "rename_method", f"{before} → {method.label}")
+    return method
+
+
+def hide_method(session: Session, actor: User, code: str, hidden: bool) -> PedagogicalMethod:
+    method = goal_methods.set_hidden(session, code, hidden)
+    log_action(session, actor, "hide_method" if hidden else "show_method", method.label)
+    return method

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from bostotte.admin import services
 from bostotte.admin.schemas import (
     STAFF_ROLE_LABELS,
+    MethodSchema,
     SettingsSchema,
     StaffEditSchema,
     TeamSchema,
@@ -34,6 +35,7 @@ from bostotte.common.schema import Errors, FormSchema
 from bostotte.common.time import utcnow
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
+from bostotte.goals import methods as goal_methods
 from bostotte.invitations.models import Invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -220,6 +222,78 @@ def save_settings() -> Response:
     )
     flash_outcome(errors, "Indstillingerne er gemt.")
     return redirect(url_for("admin.index", _anchor="login"))
+
+
+@bp.route("/metoder", methods=["GET", "POST"])
+@requires(Action.ADMIN)
+def methods_page() -> tuple[str, int] | Response:
+    """The pedagogical methods the delmål are worked with (goals.methods): add one."""
+    errors: Errors = {}
+    if request.method == "POST":
+        method, errors = submit(
+            MethodSchema(),
+            request.form,
+            lambda data: services.add_method(db.session, current_user, data["label"]),
+        )
+        if method is not None:
+            flash(f"Metoden {method.label} kan nu vælges på delmål.", "success")
+            return redirect(url_for("admin.methods_page"))
+    return _methods(errors)
+
+
+def _methods(errors: Errors) -> tuple[str, int]:
+    return render_template(
+        "admin/methods.html",
+        methods=goal_methods.listing(db.session),
+        form=request.form if request.method == "POST" else {},
+        errors=errors,
+    ), status_for(errors)
+
+
+def _known_method(code: str) -> None:
+    if code not in goal_methods.methods(db.session, hidden=True):
+        abort(404)
+
+
+@bp.route("/metoder/<code>/navn", methods=["GET", "POST"])
+@requires(Action.ADMIN)
+def rename_method(code: str) -> tuple[str, int] | Response:
+    _known_method(code)
+    errors: Errors = {}
+    if request.method == "POST":
+        method, errors = submit(
+            MethodSchema(),
+            request.form,
+            lambda data: services.rename_method(db.session, current_user, code, data["label"]),
+        )
+        if method is not None:
+            flash(f"Metoden hedder nu {method.label}.", "success")
+            return redirect(url_for("admin.methods_page"))
+    label = goal_methods.method_label(code)
+    form = request.form if request.method == "POST" else {"label": label}
+    return render_template(
+        "admin/method_form.html", code=code, label=label, form=form, errors=errors
+    ), status_for(errors)
+
+
+@bp.post("/metoder/<code>/<any(skjul, vis):action>")
+@requires(Action.ADMIN)
+def hide_method(code: str, action: str) -> Response:
+    _known_method(code)
+    hidden = action == "skjul"
+    label = goal_methods.method_label(code)
+    _, errors = submit(
+        FormSchema(),
+        request.form,
+        lambda _data: services.hide_method(db.session, current_user, code, hidden),
+    )
+    flash_outcome(
+        errors,
+        f"{label} tilbydes ikke længere på nye delmål; de delmål, der har den, beholder den."
+        if hidden
+        else f"{label} kan vælges igen.",
+    )
+    return redirect(url_for("admin.methods_page"))
 
 
 @bp.get("/udbakke")

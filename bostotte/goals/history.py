@@ -18,12 +18,12 @@ from sqlalchemy.orm import selectinload
 from bostotte.auth.models import User
 from bostotte.common.db import Session
 from bostotte.common.formatting import dk_date
+from bostotte.goals.methods import method_label
 from bostotte.goals.models import (
     ALL_THEMES,
     GOAL_FIELD_LABELS,
     GOAL_STATUSES,
     SUBGOAL_FIELD_LABELS,
-    SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
     Goal,
     GoalRevision,
@@ -94,7 +94,7 @@ def _shown(field: str, value: Any, *, of_goal: bool) -> str:
     if field == "theme":
         return ALL_THEMES.get(value, value)
     if field == "method":
-        return SUBGOAL_METHODS.get(value, value)
+        return method_label(value)
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if field in ("agreed_on", "target_date", "closed_on", "created_on"):

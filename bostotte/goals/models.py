@@ -49,7 +49,8 @@ SUBGOAL_STATUSES = {
 }
 # The delmål still being worked on: the portal's "next meeting", overdue delmål, reminders.
 OPEN_SUBGOAL_STATUSES = ("not_started", "in_progress")
-# Methods a delmål can be worked on with (seed 000: each delmål carries a method).
+# Methods a delmål can be worked on with (seed 000: each delmål carries a method): the
+# built-in list; the municipality renames, hides and adds to it (goals.methods).
 SUBGOAL_METHODS = {
     "MI": "Motivationssamtalen (MI)",
     "ICM": "Intensive Case Management (ICM)",
@@ -155,7 +156,22 @@ class SubGoal(Versioned, db.Model):
 
     @property
     def method_label(self) -> str:
-        return SUBGOAL_METHODS.get(self.method, self.method)
+        from bostotte.goals.methods import method_label  # noqa: PLC0415 (methods reads models)
+
+        return method_label(self.method)
+
+
+class PedagogicalMethod(db.Model):
+    """The municipality's change to the method list (goals.methods): a built-in method
+    renamed or hidden, or one of its own added. Hidden: not offered for a new delmål; the
+    delmål that have it keep it, with its name."""
+
+    __tablename__ = "pedagogical_methods"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SubGoalNote(db.Model):

@@ -6,7 +6,17 @@ from marshmallow import ValidationError, validates_schema
 
 from bostotte.common.dates import DomainDate
 from bostotte.common.schema import Bool, FormSchema, Str, max_len, one_of, required_text
-from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES, SUBGOAL_METHODS, SUBGOAL_STATUSES
+from bostotte.extensions import db
+from bostotte.goals.methods import methods
+from bostotte.goals.models import ALL_THEMES, GOAL_STATUSES, SUBGOAL_STATUSES
+
+
+def known_method(value: str) -> None:
+    """One of the municipality's methods (goals.methods; a hidden one stays valid for the
+    delmål that have it)."""
+    if value not in methods(db.session, hidden=True):
+        raise ValidationError("Vælg en af mulighederne.")
+
 
 CLOSING_STATUSES = {k: v for k, v in GOAL_STATUSES.items() if k != "active"}
 
@@ -39,7 +49,7 @@ class CloseGoalSchema(FormSchema):
 
 class SubGoalSchema(FormSchema):
     title = Str(required=True, validate=required_text(500))
-    method = Str(required=True, validate=one_of(SUBGOAL_METHODS))
+    method = Str(required=True, validate=known_method)
     approach = Str(load_default=None, validate=max_len(2000))
     target_date = DomainDate(load_default=None)
     status = Str(load_default="not_started", validate=one_of(SUBGOAL_STATUSES))

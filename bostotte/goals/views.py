@@ -25,13 +25,13 @@ from bostotte.common.versions import (
 from bostotte.common.views import flash_outcome, status_for, submit
 from bostotte.extensions import db
 from bostotte.goals import history, services
+from bostotte.goals.methods import methods
 from bostotte.goals.models import (
     ALL_THEMES,
     GOAL_FIELD_LABELS,
     GOAL_STATUSES,
     MAX_ACTIVE_GOALS,
     SUBGOAL_FIELD_LABELS,
-    SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
     Goal,
     SubGoal,
@@ -65,7 +65,7 @@ def _conflict(
     choices = {
         "theme": ALL_THEMES,
         "status": SUBGOAL_STATUSES if isinstance(record, SubGoal) else GOAL_STATUSES,
-        "method": SUBGOAL_METHODS,
+        "method": methods(db.session, hidden=True),
     }
     rows = field_rows(record, request.form, labels, choices)
     return conflict_page(
@@ -258,6 +258,14 @@ def edit_subgoal(citizen_id: int, subgoal_id: int) -> tuple[str, int] | Response
     return _subgoal_form(citizen, subgoal.goal, subgoal, form, errors)
 
 
+def _method_choices(subgoal: SubGoal | None) -> dict[str, str]:
+    """The methods offered, and a delmål's own even when it is hidden now."""
+    choices = methods(db.session)
+    if subgoal is not None and subgoal.method not in choices:
+        choices[subgoal.method] = subgoal.method_label
+    return choices
+
+
 def _subgoal_form(
     citizen: Citizen,
     goal: Goal,
@@ -272,7 +280,7 @@ def _subgoal_form(
         subgoal=subgoal,
         form=form,
         errors=errors,
-        methods=SUBGOAL_METHODS,
+        methods=_method_choices(subgoal),
         statuses=SUBGOAL_STATUSES,
     ), status_for(errors)
 

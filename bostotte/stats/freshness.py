@@ -41,6 +41,7 @@ UNRELATED = frozenset(
         "heartbeats",
         "identities",
         "invitations",
+        "pedagogical_methods",  # names only: the statistics count by a method's code
         "recovery_codes",
         "reminders",
         "scoring_comments",

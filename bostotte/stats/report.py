@@ -19,7 +19,8 @@ from bostotte.citizens.models import GENDERS, LEGAL_BASES
 from bostotte.common import csv_safe
 from bostotte.common.formatting import dk_date, dk_number
 from bostotte.common.time import LOCAL_TZ
-from bostotte.goals.models import ALL_THEMES, SUBGOAL_METHODS, THEMES
+from bostotte.goals.methods import method_label
+from bostotte.goals.models import ALL_THEMES, THEMES
 from bostotte.reminders.cadence import RULES
 from bostotte.stats.queries import Period
 
@@ -83,7 +84,7 @@ def group_label(dimension: str, group: str) -> str:
         case "method":
             return METHOD_LABELS.get(group, group)
         case "pedagogy":
-            return SUBGOAL_METHODS.get(group, group)
+            return method_label(group)
         case "age":
             return AGE_LABELS.get(group, group)
         case "theme":

@@ -84,9 +84,11 @@ def test_scheduler_command_catches_up_then_runs_daily(app, w, session, fake_sche
     assert result.exit_code == 0, result.output
     assert "kl. 06:00 (Europe/Copenhagen)" in result.output
     (started,) = fake_schedulers.started
-    (func, trigger, kwargs), (monthly, when, _kwargs) = started.jobs
+    (func, trigger, kwargs), (nightly, at, _), (monthly, when, _kwargs) = started.jobs
     assert func is scheduler.run_job and str(trigger) == str(scheduler.daily_trigger())
     assert kwargs["coalesce"] and kwargs["max_instances"] == 1
+    assert nightly is scheduler.run_stats_refresh  # the statistics' views, at 05:00
+    assert "hour='5'" in str(at) and "day=" not in str(at)
     assert monthly is scheduler.run_retention  # on the 1st of the month at 05:00
     assert "day='1'" in str(when) and "hour='5'" in str(when)
     assert reminders(session, w.c1)  # the start-up run created what was due
@@ -100,6 +102,7 @@ def test_embedded_scheduler_starts_once_and_never_in_tests(app, monkeypatch, fak
     assert len(fake_schedulers.started) == 1
     assert [j[2].get("id") for j in first.jobs] == [
         scheduler.JOB_ID,
+        scheduler.STATS_JOB_ID,
         scheduler.RETENTION_JOB_ID,
         scheduler.JOB_ID + "-catch-up",
     ]

@@ -267,3 +267,18 @@ def test_recomputing_is_a_leaders_post_with_her_scope(w, login_as, app):
     leader = login_as(w.leader)
     assert leader.post("/statistik/genberegn", query_string={"team": w.t2.id}).status_code == 403
     assert leader.get("/statistik/genberegn").status_code == 405
+
+
+def test_the_refresh_command_and_the_nights_job(app, w, login_as, session):
+    login_as(w.leader).get("/statistik", query_string=YEAR)
+    session.execute(update(StatSnapshot).values(computed_on=date(2026, 1, 1)))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["bostotte", "stats-refresh"])
+    assert result.exit_code == 0 and "1 visninger af statistikken er beregnet." in result.output
+    session.execute(update(StatSnapshot).values(computed_on=date(2026, 1, 1)))
+    session.commit()
+    from bostotte.reminders import scheduler  # noqa: PLC0415 (the job as APScheduler runs it)
+
+    scheduler.run_stats_refresh(app)
+    session.expire_all()
+    assert session.scalar(select(StatSnapshot.computed_on)) == local_today()
