@@ -374,6 +374,20 @@ st AS (SELECT gm.deadline, CASE WHEN {status_exists} THEN 1 ELSE 0 END AS done F
 {total}""",
         # The statuses near P joined to the marks once, each mark done if any status falls
         # in its window.
+        # Each mark that was done (a semi-join: PostgreSQL hashes the statuses near P once)
+        # counts n = 1 - late and on time; each late mark n = 1 besides, so a mark both
+        # done and late counts once. The marks materialised once (read twice).
+        "marks listed, semi-join and late rows": f"""
+WITH {recursive}{marks.replace("gm AS (SELECT", "gm AS MATERIALIZED (SELECT", 1)},
+{others}
+SELECT sum(n), sum(on_time) FROM (
+  SELECT CASE WHEN gm.deadline < {today} THEN 0 ELSE 1 END AS n, 1 AS on_time FROM gm
+  WHERE {status_exists}
+  UNION ALL
+  SELECT 1, 0 FROM gm WHERE gm.deadline < {today}
+  UNION ALL
+  SELECT CASE WHEN done = 1 OR {days("due", "14")} < {today} THEN 1 ELSE 0 END, done FROM o
+) AS t""",
         "marks listed, statuses joined": f"""
 WITH {recursive}{marks},
 near AS (SELECT s.goal_id, s.scored_on FROM scorings s WHERE s.instrument = 'FKO'
