@@ -27,6 +27,8 @@ from bostotte.demo.profiles import make_profiles
 from bostotte.demo.tilsyn import earlier_visit, last_years_results
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring
+from bostotte.stats.queries import Period
+from bostotte.stats.services import set_target
 
 __all__ = ["LOGINS_TEXT", "database_state", "has_demo_logins", "load_demo"]
 
@@ -69,9 +71,22 @@ def load_demo(session: Session, today: date) -> str:
     builder.corrections()
     earlier_visit(session, builder.staff["leader"], builder.teams, today)
     last_years_results(session, builder.staff["leader"], builder.teams, today)
+    targets(session, today)
     history = former_citizens(session, today)
     session.flush()
     return _summary(session, min(p.start for p in profiles), today, history)
+
+
+# Seed 001's targets for the share of goals with kept or greater mastery (mestring 60 % →
+# 63 %, sundhed 45 % → 48 %, socialt liv 50 % → 53 %), the municipality's, last year and
+# this year, so the leader's page shows her numbers beside a target.
+DEMO_TARGETS = {"mestring": 0.63, "sundhed": 0.48, "socialt_liv": 0.53}
+
+
+def targets(session: Session, today: date) -> None:
+    for year in (today.year - 1, today.year):
+        for theme, share in DEMO_TARGETS.items():
+            set_target(session, theme, Period(date(year, 1, 1), date(year, 12, 31)), share)
 
 
 def _count(session: Session, model: Any, *joins: Any, history: Team | None = None) -> int:
