@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 
+from bench.serve import module_child
 from bostotte import create_app, instruments
 from bostotte.auth import sessions
 from bostotte.auth.identity import SESSION_KEY
@@ -45,8 +44,6 @@ from bostotte.stats import snapshots
 from bostotte.stats.models import StatSnapshot
 from bostotte.stats.queries import Period, Scope
 from bostotte.stats.services import dashboard
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(name: str, url: str, period: tuple[str, str]) -> str:
@@ -68,17 +65,7 @@ def run(name: str, url: str, period: tuple[str, str]) -> str:
 
 
 def _child(name: str, url: str, period: tuple[str, str], mode: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.leader", url, *period, mode],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"leader bench ({mode}) failed on {name}:\n{result.stderr[-3000:]}")
-    out: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return out
+    return module_child("bench.leader", [url, *period, mode], f"leader bench ({mode}) on {name}")
 
 
 def _best(call, rounds: int) -> float:  # type: ignore[no-untyped-def]

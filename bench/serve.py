@@ -90,15 +90,21 @@ class Server:
 def setup_child(module: str, name: str, url: str, folder: Path) -> dict[str, Any]:
     """`python -m <module> setup <url> <folder>` (a fresh process, as gunicorn will be): the
     JSON its last line prints."""
+    return module_child(module, ["setup", url, str(folder)], f"{module} setup on {name}")
+
+
+def module_child(module: str, args: list[str], what: str) -> dict[str, Any]:
+    """`python -m <module> <args>` in a process of its own (its memory and caches its
+    own): the JSON its last line prints; the bench stops with its error otherwise."""
     result = subprocess.run(
-        [sys.executable, "-m", module, "setup", url, str(folder)],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
-        sys.exit(f"{module} setup on {name} failed:\n{result.stderr[-3000:]}")
+        sys.exit(f"{what} failed:\n{result.stderr[-3000:]}")
     out: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return out
 
