@@ -96,37 +96,27 @@ def run_stats_refresh(app: Flask) -> None:
 
 def add_daily_job(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """The scheduler with the daily job at 06:00 on it, the statistics at 05:00, and
-    retention on the 1st at 05:00."""
-    scheduler.add_job(
-        run_job,
-        daily_trigger(),
-        args=[app],
-        id=JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-    )
-    scheduler.add_job(
-        run_stats_refresh,
-        CronTrigger(hour=STATS_AT.hour, minute=STATS_AT.minute, timezone=LOCAL_TZ),
-        args=[app],
-        id=STATS_JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-    )
-    scheduler.add_job(
-        run_retention,
-        CronTrigger(day=1, hour=5, minute=0, timezone=LOCAL_TZ),
-        args=[app],
-        id=RETENTION_JOB_ID,
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-    )
+    retention on the 1st at 05:00. Each runs once at a time, a missed run once (coalesced)
+    if it is late by less than MISFIRE_GRACE_SECONDS."""
+    for func, trigger, job_id in (
+        (run_job, daily_trigger(), JOB_ID),
+        (
+            run_stats_refresh,
+            CronTrigger(hour=STATS_AT.hour, minute=STATS_AT.minute, timezone=LOCAL_TZ),
+            STATS_JOB_ID,
+        ),
+        (run_retention, CronTrigger(day=1, hour=5, minute=0, timezone=LOCAL_TZ), RETENTION_JOB_ID),
+    ):
+        scheduler.add_job(
+            func,
+            trigger,
+            args=[app],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
     return scheduler
 
 
