@@ -11,6 +11,7 @@ from bostotte.auth.permissions import Action, requires
 from bostotte.common.paging import page_number
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
+from bostotte.common.views import attachment
 from bostotte.extensions import db, download_limit
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/adgangslog")
@@ -52,8 +53,4 @@ def export_csv() -> tuple[str, int] | Response:
     if errors:
         return _page(where, errors)
     body = viewer.to_csv(db.session, current_user, where, request.path)
-    response = Response(body, mimetype="text/csv")
-    name = f"adgangslog-{local_today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, "text/csv", f"adgangslog-{local_today().isoformat()}.csv")

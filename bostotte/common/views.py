@@ -10,6 +10,7 @@ from flask import flash
 from marshmallow import Schema
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from bostotte.common.schema import DomainError, Errors, load_form
 from bostotte.common.versions import CONFLICT_KEY
@@ -58,3 +59,12 @@ def flash_outcome(errors: Errors, done_message: str) -> None:
             flash(message, "error")
     if not errors:
         flash(done_message, "success")
+
+
+def attachment(body: bytes | str, mimetype: str, name: str) -> Response:
+    """A download (a PDF, a CSV) saved as `name`; never kept by a cache, as each holds
+    personal data or the municipality's numbers."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -22,7 +22,7 @@ from bostotte.charts.words import percent
 from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
-from bostotte.common.views import status_for, submit
+from bostotte.common.views import attachment, status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import THEMES
 from bostotte.stats import report, services, snapshots
@@ -227,13 +227,6 @@ def set_target() -> tuple[str, int] | Response:
     return redirect(url_for("stats.index", **filters.args(), _anchor="maal"))
 
 
-def _download(body: bytes, mimetype: str, name: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"  # worker names and our numbers
-    return response
-
-
 def _file_name(filters: Filters, extension: str) -> str:
     team = f"-team{filters.team}" if filters.team else ""
     theme = f"-{filters.theme}" if filters.theme else ""
@@ -250,7 +243,7 @@ def export_csv() -> tuple[str, int] | Response:
         return _page(filters, errors)
     dash = {**_numbers(filters).dashboard, "workers": []}
     body = report.to_csv(services.dashboard_rows(dash), dash["current"]["min_cell"])
-    return _download(body, "text/csv", _file_name(filters, "csv"))
+    return attachment(body, "text/csv", _file_name(filters, "csv"))
 
 
 @bp.get("/rapport.pdf")
@@ -276,4 +269,4 @@ def report_pdf() -> tuple[str, int] | Response:
         lead=True,
         today=local_today(),
     )
-    return _download(pdf, "application/pdf", _file_name(filters, "pdf"))
+    return attachment(pdf, "application/pdf", _file_name(filters, "pdf"))

@@ -31,7 +31,7 @@ from bostotte.common.pdf import render_pdf
 from bostotte.common.schema import Errors, load_form
 from bostotte.common.time import local_today
 from bostotte.common.versions import CONFLICT_KEY, VERSION_FIELD, submitted_version
-from bostotte.common.views import status_for, submit
+from bostotte.common.views import attachment, status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import (
     ALL_THEMES,
@@ -385,11 +385,11 @@ def _pdf(visit: Visit, kind: str) -> Response:
         status_label=handleplan.status_label,
         today=local_today(),
     )
-    response = Response(body, mimetype="application/pdf")
-    name = f"{'handleplan' if kind == 'handleplan' else 'tilsyn'}-{visit.visit_date}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(
+        body,
+        "application/pdf",
+        f"{'handleplan' if kind == 'handleplan' else 'tilsyn'}-{visit.visit_date}.pdf",
+    )
 
 
 @bp.get("/besoeg/<int:visit_id>/rapport.pdf")
@@ -456,11 +456,7 @@ def case_file_pdf(sample_id: int, position: int) -> Response:
         fko=instruments.get("FKO"),
         **CASE_WORDS,
     )
-    response = Response(body, mimetype="application/pdf")
-    name = f"stikproeve-{sample.id}-{position}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, "application/pdf", f"stikproeve-{sample.id}-{position}.pdf")
 
 
 # ------------------------------------------------------------ resultatdokumentation
@@ -603,8 +599,6 @@ def results_pdf() -> Response:
         percent=stats_report.percent,
         today=local_today(),
     )
-    response = Response(body, mimetype="application/pdf")
-    name = f"resultatdokumentation-{view.period.start}-{view.period.end}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(
+        body, "application/pdf", f"resultatdokumentation-{view.period.start}-{view.period.end}.pdf"
+    )
