@@ -36,7 +36,6 @@ from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.goals.models import (
     ALL_THEMES,
     GOAL_STATUSES,
-    SUBGOAL_METHODS,
     SUBGOAL_STATUSES,
 )
 from bostotte.scoring.models import PARTICIPATION
@@ -65,7 +64,6 @@ CASE_WORDS = {
     "themes": ALL_THEMES,
     "goal_statuses": GOAL_STATUSES,
     "subgoal_statuses": SUBGOAL_STATUSES,
-    "methods": SUBGOAL_METHODS,
     "participation": PARTICIPATION,
 }
 
