@@ -22,9 +22,13 @@ Figures, not tests: the machine is shared and noisy.
 - load (bench/load.py): 40 clients for 2 minutes against gunicorn with 4 workers on the demo
   and 500 generated citizens (workers, citizens on /mig, leaders), then the rows counted:
   no 5xx, no lost or duplicated write; and a colleague's page during 4 data PDFs.
-BENCH_ONLY=import,complete,stats,page,upgrade,web,load (any of them, comma-separated; all by
-default) measures only those; the import runs whenever one of the first five does, as they
-read what it wrote.
+- measures (bench/measures.py): each measure of the one-year call against the fastest
+  hand-written statement for it alone; leader (bench/leader.py): /statistik, its PDF and CSV
+  from stored numbers, first and again (issue 22).
+BENCH_ONLY=import,complete,stats,measures,page,leader,upgrade,web,load (any of them,
+comma-separated; all by default) measures only those; the import runs whenever one of the
+first six does, as they read what it wrote (BENCH_REUSE=1: the databases a previous run
+built).
 """
 
 from __future__ import annotations
