@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from bench.serve import module_child
 
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_MEASURES=fko,ors (any of FORMS' keys): only those, while trying forms by hand.
@@ -57,6 +58,15 @@ FROM u JOIN goals g ON g.id = u.goal_id WHERE u.b IS NOT NULL GROUP BY g.theme""
     in_p = "s.scored_on BETWEEN '{start}' AND '{end}'"
     columns = "s.goal_id, s.occasion, s.scored_on, s.id, s.total"
     outcome_key = f"(CASE WHEN s.occasion = 'final' THEN {FINAL_FIRST} ELSE 0 END + {pack})"
+    # A seek per goal for its latest baseline and target in the goal index.
+    seeks = """u AS (SELECT f.goal_id, f.o,
+  (SELECT round(b.total * 10) FROM scorings b WHERE b.goal_id = f.goal_id
+   AND b.instrument = 'FKO' AND b.occasion = 'baseline'
+   ORDER BY b.scored_on DESC, b.id DESC LIMIT 1) AS b,
+  (SELECT round(t.total * 10) FROM scorings t WHERE t.goal_id = f.goal_id
+   AND t.instrument = 'FKO' AND t.occasion = 'target'
+   ORDER BY t.scored_on DESC, t.id DESC LIMIT 1) AS t
+  FROM f)"""
     forms = {
         # One pass over the goals' FKO scorings, grouped by goal: the latest baseline, the
         # latest target and the outcome each a max() of a packed key.
@@ -101,14 +111,7 @@ u AS (SELECT f.goal_id, f.o, bt.b, bt.t FROM f JOIN bt ON bt.goal_id = f.goal_id
 WITH f AS (SELECT s.goal_id, max({outcome_key}) % {mod} AS o FROM scorings s
   WHERE s.instrument = 'FKO' AND s.occasion IN ('status', 'final') AND {in_p}
   GROUP BY s.goal_id),
-u AS (SELECT f.goal_id, f.o,
-  (SELECT round(b.total * 10) FROM scorings b WHERE b.goal_id = f.goal_id
-   AND b.instrument = 'FKO' AND b.occasion = 'baseline'
-   ORDER BY b.scored_on DESC, b.id DESC LIMIT 1) AS b,
-  (SELECT round(t.total * 10) FROM scorings t WHERE t.goal_id = f.goal_id
-   AND t.instrument = 'FKO' AND t.occasion = 'target'
-   ORDER BY t.scored_on DESC, t.id DESC LIMIT 1) AS t
-  FROM f)
+{seeks}
 {counts}""",
     }
     if db == "PostgreSQL":
@@ -116,14 +119,7 @@ u AS (SELECT f.goal_id, f.o,
 WITH f AS (SELECT DISTINCT ON (s.goal_id) s.goal_id, round(s.total * 10) AS o FROM scorings s
   WHERE s.instrument = 'FKO' AND s.occasion IN ('status', 'final') AND {in_p}
   ORDER BY s.goal_id, (s.occasion = 'final') DESC, s.scored_on DESC, s.id DESC),
-u AS (SELECT f.goal_id, f.o,
-  (SELECT round(b.total * 10) FROM scorings b WHERE b.goal_id = f.goal_id
-   AND b.instrument = 'FKO' AND b.occasion = 'baseline'
-   ORDER BY b.scored_on DESC, b.id DESC LIMIT 1) AS b,
-  (SELECT round(t.total * 10) FROM scorings t WHERE t.goal_id = f.goal_id
-   AND t.instrument = 'FKO' AND t.occasion = 'target'
-   ORDER BY t.scored_on DESC, t.id DESC LIMIT 1) AS t
-  FROM f)
+{seeks}
 {counts}"""
     else:
         # SQLite's bare column beside max(): the total comes from the max row.
@@ -131,14 +127,7 @@ u AS (SELECT f.goal_id, f.o,
 WITH f AS (SELECT s.goal_id, round(s.total * 10) AS o, max({outcome_key}) FROM scorings s
   WHERE s.instrument = 'FKO' AND s.occasion IN ('status', 'final') AND {in_p}
   GROUP BY s.goal_id),
-u AS (SELECT f.goal_id, f.o,
-  (SELECT round(b.total * 10) FROM scorings b WHERE b.goal_id = f.goal_id
-   AND b.instrument = 'FKO' AND b.occasion = 'baseline'
-   ORDER BY b.scored_on DESC, b.id DESC LIMIT 1) AS b,
-  (SELECT round(t.total * 10) FROM scorings t WHERE t.goal_id = f.goal_id
-   AND t.instrument = 'FKO' AND t.occasion = 'target'
-   ORDER BY t.scored_on DESC, t.id DESC LIMIT 1) AS t
-  FROM f)
+{seeks}
 {counts}"""
     return forms
 
@@ -563,16 +552,7 @@ def _child_whole(url: str, start: date, end: date) -> dict[str, Any]:
 
 
 def _spawn(*args: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.measures", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"measures {args[0]} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return module_child("bench.measures", list(args), f"measures {args[0]}")
 
 
 def run(name: str, url: str, period: tuple[str, str]) -> str:
