@@ -28,8 +28,9 @@ TODAY = date(2026, 11, 23)
 # Mine opgaver: the user, the citizens with team, plans and goals (3), the open reminders
 # with their goal or delmål (1), the scorings (1), the citizens' comments and declines (2),
 # the signals seen and who saw them (2), the access-log rows of the page's citizens (1).
-# citizen page: one query for the data version of the expected curves (bostotte.progress)
-PINS = {"citizen page": 18, "Mine borgere": 8, "Mine opgaver": 11}
+# citizen page: one query for the data version of the expected curves (bostotte.progress),
+# one for the municipality's names of the delmål methods (goals.methods, once a request)
+PINS = {"citizen page": 19, "Mine borgere": 8, "Mine opgaver": 11}
 
 
 def _citizen_with_history(session, worker, team, goals: int) -> int:

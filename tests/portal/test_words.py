@@ -132,7 +132,7 @@ def test_no_borgeren_and_no_clinical_word_on_any_page_of_hers(rich, login_as, se
         printed["html"] = render_template(template, **context)
         return b"%PDF-"
 
-    monkeypatch.setattr("bostotte.portal.views.render_pdf", catch)
+    monkeypatch.setattr("bostotte.portal.views.render_plain_pdf", catch)
     assert citizen.get("/mig/mine-data.pdf").status_code == 200
     pages["mine-data.pdf"] = visible(printed["html"])
 
