@@ -2,6 +2,7 @@
 
 from typing import Any, TypeAlias
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import scoped_session
 
@@ -10,6 +11,14 @@ Session: TypeAlias = OrmSession | scoped_session[Any]
 # Ids are INTEGER columns: 32 bits on PostgreSQL, where a larger number in a query is an
 # error, not a miss. No record has a larger id (URLs: bostotte/__init__.py's `int`).
 MAX_ID = 2**31 - 1
+
+
+def insert_on_conflict(session: Session, model: type[Any]) -> Any:
+    """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL: both have
+    on_conflict_do_nothing and on_conflict_do_update); with RETURNING, only the rows
+    actually inserted come back (rowcount is not reliable)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 def analyze(session: Session) -> None:

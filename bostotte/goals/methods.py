@@ -120,7 +120,7 @@ def rename(session: Session, code: str, label: str) -> PedagogicalMethod:
 
 def set_hidden(session: Session, code: str, hidden: bool) -> PedagogicalMethod:
     row = _row(session, code)
-    if hidden and len(methods(session)) == 1 and code in methods(session):
+    if hidden and list(methods(session)) == [code]:
         raise DomainError("Mindst én metode skal kunne vælges.")
     row.hidden = hidden
     session.flush()

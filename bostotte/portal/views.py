@@ -21,7 +21,7 @@ from bostotte.common.paging import page_number
 from bostotte.common.pdf import render_plain_pdf
 from bostotte.common.schema import FormSchema
 from bostotte.common.time import local_today, utcnow
-from bostotte.common.views import flash_outcome, status_for, submit
+from bostotte.common.views import attachment, flash_outcome, status_for, submit
 from bostotte.extensions import commit_before_long_work, db, download_limit
 from bostotte.portal import export, plain, services
 from bostotte.portal.schemas import CommentSchema, DeclineSchema, SelfScoringSchema
@@ -212,12 +212,7 @@ def my_data() -> str:
 
 
 def _download(body: bytes, mimetype: str, extension: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="mine-data-{local_today().isoformat()}.{extension}"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, mimetype, f"mine-data-{local_today().isoformat()}.{extension}")
 
 
 @bp.get("/mine-data.json")

@@ -17,12 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.auth.models import Role, Team, User
 from bostotte.citizens.models import Citizen
-from bostotte.common.db import Session
+from bostotte.common.db import Session, insert_on_conflict
 from bostotte.common.formatting import dk_date
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.models import DigestLog, Reminder
 from bostotte.reminders.signals import Signal
-from bostotte.reminders.sync import insert_ignoring
 from bostotte.reminders.tasks import is_mine, overdue_by_team, unseen_voice
 
 
@@ -42,7 +41,7 @@ def claim(session: Session, user_id: int, kind: str, day: date, now: datetime) -
     """Insert the digest's log row; True if it went in (nobody had claimed it yet)."""
     return (
         session.execute(
-            insert_ignoring(session, DigestLog)
+            insert_on_conflict(session, DigestLog)
             .values(user_id=user_id, kind=kind, day=day, created_at=now)
             .on_conflict_do_nothing(index_elements=["user_id", "kind", "day"])
             .returning(DigestLog.id)

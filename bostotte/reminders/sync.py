@@ -14,13 +14,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import facts_for, last_scored_dates
 from bostotte.common.dates import clamped
-from bostotte.common.db import Session
+from bostotte.common.db import Session, insert_on_conflict
 from bostotte.goals.models import OPEN_SUBGOAL_STATUSES, Goal
 from bostotte.reminders.cadence import CitizenFacts, Due, due_items
 from bostotte.reminders.models import Reminder
@@ -59,13 +58,6 @@ def citizen_facts(
 def _due_now(session: Session, citizens: Sequence[Citizen], today: date) -> dict[int, list[Due]]:
     last = last_scored_dates(session, [c.id for c in citizens])
     return {c.id: due_items(citizen_facts(c, last.get(c.id, {}), today)) for c in citizens}
-
-
-def insert_ignoring(session: Session, model: type[Any]) -> Any:
-    """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL); with
-    RETURNING, only the rows actually inserted come back (rowcount is not reliable)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -132,7 +124,7 @@ def sync(
             ]
             created += len(
                 session.execute(
-                    insert_ignoring(session, Reminder)
+                    insert_on_conflict(session, Reminder)
                     .values(rows)
                     .on_conflict_do_nothing(
                         index_elements=["citizen_id", "rule", "subject", "due_date"]

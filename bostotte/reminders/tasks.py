@@ -24,14 +24,13 @@ from bostotte.auth.permissions import can_view, citizen_scope
 from bostotte.citizens.models import Citizen, Plan
 from bostotte.citizens.services import facts_for
 from bostotte.common import paging
-from bostotte.common.db import Session
+from bostotte.common.db import Session, insert_on_conflict
 from bostotte.common.schema import DomainError
 from bostotte.goals.models import Goal, SubGoal
 from bostotte.reminders.cadence import RULES
 from bostotte.reminders.models import Reminder, SignalAck
 from bostotte.reminders.schemas import NOTE_MAX
 from bostotte.reminders.signals import SIGNAL_KINDS, Signal, acks_for, current_signals
-from bostotte.reminders.sync import insert_ignoring
 from bostotte.reminders.voice import VoiceItem, load_voice
 
 CARDS_PER_PAGE = 20  # 250 citizens' cards would be megabytes; 20 make 40–150 KB
@@ -175,7 +174,7 @@ def mark_seen(
     if key[1] in SIGNAL_KINDS and not note:
         raise DomainError(f"Udfyld feltet (højst {NOTE_MAX} tegn).", "note")
     ack_id = session.scalar(
-        insert_ignoring(session, SignalAck)
+        insert_on_conflict(session, SignalAck)
         .values(
             citizen_id=citizen.id,
             kind=key[1],

@@ -20,13 +20,11 @@ from typing import Any
 
 from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.elements import TextClause
 
 from bostotte.auth.models import User
-from bostotte.common.db import Session
+from bostotte.common.db import Session, insert_on_conflict
 from bostotte.common.time import utcnow
 from bostotte.stats.models import StatDataVersion
 
@@ -84,8 +82,8 @@ def _object_changes(obj: Any) -> bool:
     table = getattr(obj, "__tablename__", None)
     if table is None or not related(table):
         return False
-    if isinstance(obj, User) and inspect(obj).persistent:
-        state = inspect(obj)
+    state = inspect(obj)
+    if isinstance(obj, User) and state.persistent:
         return any(state.attrs[a].history.has_changes() for a in USER_ATTRIBUTES)
     return True
 
@@ -123,8 +121,9 @@ def _before_commit(session: Any) -> None:
 
 def _raise(session: Any) -> None:
     """version + 1 on the one row, made if it is missing (a database emptied by hand)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(StatDataVersion).values(id=1, version=1, changed_at=utcnow())
+    statement = insert_on_conflict(session, StatDataVersion).values(
+        id=1, version=1, changed_at=utcnow()
+    )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[StatDataVersion.id],

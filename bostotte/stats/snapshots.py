@@ -31,10 +31,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bostotte.common.db import Session
+from bostotte.common.db import Session, insert_on_conflict
 from bostotte.common.time import utcnow
 from bostotte.progress import services as progress
 from bostotte.stats import freshness, services
@@ -83,7 +81,7 @@ def numbers(session: Session, view: View, today: date) -> Numbers:
         if exact or row.seconds >= EXACT_WITHIN:
             if row.last_read_on != today:
                 row.last_read_on = today
-            return _numbers(session, view, row, exact)
+            return _numbers(session, view, loads(row.payload), row.computed_at, exact)
     return compute(session, view, today, version)
 
 
@@ -121,16 +119,12 @@ def compute(session: Session, view: View, today: date, version: int | None = Non
         "payload": dumps(payload),
     }
     _upsert(session, values)
-    row = session.scalar(select(StatSnapshot).where(StatSnapshot.key == view.key))
-    assert row is not None
-    return _numbers(session, view, row, exact=True, payload=payload)
+    return _numbers(session, view, payload, now, exact=True)
 
 
 def _upsert(session: Session, values: dict[str, Any]) -> None:
     """Two leaders opening the same view at once both store it; the later one wins."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(StatSnapshot).values(values)
+    statement = insert_on_conflict(session, StatSnapshot).values(values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[StatSnapshot.key],
@@ -140,13 +134,9 @@ def _upsert(session: Session, values: dict[str, Any]) -> None:
 
 
 def _numbers(
-    session: Session,
-    view: View,
-    row: StatSnapshot,
-    exact: bool,
-    payload: dict[str, Any] | None = None,
+    session: Session, view: View, payload: dict[str, Any], computed_at: datetime, exact: bool
 ) -> Numbers:
-    payload = payload or loads(row.payload)
+    """The stored numbers with the targets in force now (targets are never stored)."""
     dashboard = payload["dashboard"]
     by_theme = dashboard["current"]["fko"]["by_theme"]
     for cell in by_theme.values():
@@ -155,7 +145,7 @@ def _numbers(
         by_theme,
         services.targets_for(session, view.period, services.target_team(view.scope)),
     )
-    return Numbers(dashboard, payload["on_track"], row.computed_at, exact)
+    return Numbers(dashboard, payload["on_track"], computed_at, exact)
 
 
 def refresh(session: Session, today: date) -> int:

@@ -123,12 +123,16 @@ def _snapshot_view(filters: Filters) -> snapshots.View:
     )
 
 
+def _outward(numbers: snapshots.Numbers) -> dict[str, Any]:
+    """What leaves the organisation (the CSV, the socialudvalg's PDF) names no staff: no
+    numbers per worker."""
+    return {**numbers.dashboard, "workers": []}
+
+
 def _view(
     numbers: snapshots.Numbers, filters: Filters, *, leaves: bool = False
 ) -> report.Dashboard:
-    """What `leaves` the organisation (the CSV, the socialudvalg's PDF) names no staff: no
-    numbers per worker."""
-    dash = {**numbers.dashboard, "workers": []} if leaves else numbers.dashboard
+    dash = _outward(numbers) if leaves else numbers.dashboard
     return report.build_dashboard(dash, filters.period, filters.theme, filters.baseline_year)
 
 
@@ -241,7 +245,7 @@ def export_csv() -> tuple[str, int] | Response:
     filters, errors = _filters()
     if errors:
         return _page(filters, errors)
-    dash = {**_numbers(filters).dashboard, "workers": []}
+    dash = _outward(_numbers(filters))
     body = report.to_csv(services.dashboard_rows(dash), dash["current"]["min_cell"])
     return attachment(body, "text/csv", _file_name(filters, "csv"))
 
