@@ -94,20 +94,10 @@ def child(url: str, start: str, end: str, mode: str) -> dict[str, object]:
     out: dict[str, object] = {}
     with app.app_context():
         session = db.session
-        teams = list(session.scalars(select(Team).order_by(Team.id)))
-        email = "bench-leder@bench.invalid"  # a leader of every team (a second run reuses her)
-        leader = session.scalar(select(User).where(User.email == email)) or User(
-            email=email, name="Bench Leder", role=Role.LEADER, teams=teams
-        )
-        session.add(leader)
         if mode == "first":
             session.execute(delete(StatSnapshot))  # every view's first opening computes
-        session.commit()
-        token = sessions.start(session, leader, "password", utcnow())
-        session.commit()
-        client = app.test_client()
-        with client.session_transaction() as s:
-            s["_user_id"], s["_fresh"], s[SESSION_KEY] = str(leader.id), True, token
+            session.commit()
+        client, teams = leader_client(app)
 
         year = date.fromisoformat(start).year
         views = {
@@ -156,6 +146,26 @@ def child(url: str, start: str, end: str, mode: str) -> dict[str, object]:
             _after_a_write(session, out, end, lambda: get("/statistik", views["year"]))
     out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def leader_client(app: Any) -> tuple[Any, list[Team]]:
+    """A test client logged in as a leader of every team (made once, a second run reuses
+    her), as `complete_login` leaves her: a session row, its token in the cookie; and the
+    teams, in id order. In the app's context."""
+    session = db.session
+    teams = list(session.scalars(select(Team).order_by(Team.id)))
+    email = "bench-leder@bench.invalid"
+    leader = session.scalar(select(User).where(User.email == email)) or User(
+        email=email, name="Bench Leder", role=Role.LEADER, teams=teams
+    )
+    session.add(leader)
+    session.commit()
+    token = sessions.start(session, leader, "password", utcnow())
+    session.commit()
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s["_user_id"], s["_fresh"], s[SESSION_KEY] = str(leader.id), True, token
+    return client, teams
 
 
 def _after_a_write(session: Any, out: dict[str, object], end: str, page: Any) -> None:

@@ -172,27 +172,12 @@ with app.app_context():
         out["fko_total"] = [total["n"], total["maintained_or_improved"]]
         out["bound_fko_total"] = [row[0], row[1]]
     elif mode == "page":
-        from sqlalchemy import select
-        from bostotte.auth.models import Role, Team, User
+        from bench.leader import leader_client
         from bostotte.common.time import local_today
         from bostotte.stats.queries import Period, Scope
         from bostotte.stats.services import dashboard
         start, end = (date.fromisoformat(x) for x in arg.split(":"))
-        teams = list(db.session.scalars(select(Team)))
-        email = "bench-leder@bench.invalid"  # a leader of every team (a second run reuses her)
-        leader = db.session.scalar(select(User).where(User.email == email)) or User(
-            email=email, name="Bench Leder", role=Role.LEADER, teams=teams)
-        db.session.add(leader)
-        db.session.commit()
-        # Logged in as `complete_login` leaves her: a session row, its token in the cookie.
-        from bostotte.auth import sessions
-        from bostotte.auth.identity import SESSION_KEY
-        from bostotte.common.time import utcnow
-        token = sessions.start(db.session, leader, "password", utcnow())
-        db.session.commit()
-        client = app.test_client()
-        with client.session_transaction() as s:
-            s["_user_id"], s["_fresh"], s[SESSION_KEY] = str(leader.id), True, token
+        client, teams = leader_client(app)  # a leader of every team, logged in
         url = f"/statistik?fra={start}&til={end}"
         scope = Scope(tuple(sorted(t.id for t in teams)))
 
