@@ -27,8 +27,7 @@ from bostotte.demo.profiles import make_profiles
 from bostotte.demo.tilsyn import earlier_visit, last_years_results
 from bostotte.goals.models import Goal, SubGoal, SubGoalNote
 from bostotte.scoring.models import Scoring
-from bostotte.stats.queries import Period
-from bostotte.stats.services import set_target
+from bostotte.stats.services import set_target, year_period
 
 __all__ = ["LOGINS_TEXT", "database_state", "has_demo_logins", "load_demo"]
 
@@ -86,7 +85,7 @@ DEMO_TARGETS = {"mestring": 0.63, "sundhed": 0.48, "socialt_liv": 0.53}
 def targets(session: Session, today: date) -> None:
     for year in (today.year - 1, today.year):
         for theme, share in DEMO_TARGETS.items():
-            set_target(session, theme, Period(date(year, 1, 1), date(year, 12, 31)), share)
+            set_target(session, theme, year_period(year), share)
 
 
 def _count(session: Session, model: Any, *joins: Any, history: Team | None = None) -> int:

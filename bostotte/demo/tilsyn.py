@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from bostotte.auth.models import Team, User
 from bostotte.common.db import Session
 from bostotte.stats.queries import Scope
+from bostotte.stats.services import year_period
 from bostotte.tilsyn import kvalitetsmodel, results
 from bostotte.tilsyn.models import ResultText, Visit
 from bostotte.tilsyn.services import (
@@ -87,7 +88,7 @@ def last_years_results(
         session,
         leader,
         Scope(tuple(sorted(t.id for t in teams))),
-        results.year_period(today.year - 1),
+        year_period(today.year - 1),
         RESULTS_USED,
         None,
     )

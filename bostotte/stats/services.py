@@ -321,6 +321,11 @@ def quarters_until(day: date, count: int) -> list[Quarter]:
     return [(k // 4, k % 4 + 1) for k in range(index - count + 1, index + 1)]
 
 
+def year_period(year: int) -> Period:
+    """The calendar year: a target's usual span, a baseline year, a resultatdokumentation."""
+    return Period(date(year, 1, 1), date(year, 12, 31))
+
+
 def quarter_period(q: Quarter) -> Period:
     start = date(q[0], 3 * q[1] - 2, 1)
     end = date(q[0] + 1, 1, 1) if q[1] == 4 else date(q[0], 3 * q[1] + 1, 1)

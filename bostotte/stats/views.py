@@ -68,7 +68,7 @@ class Filters:
     @property
     def compare_with(self) -> Period | None:
         year = self.baseline_year
-        return Period(date(year, 1, 1), date(year, 12, 31)) if year else None
+        return services.year_period(year) if year else None
 
     @property
     def period(self) -> Period:

@@ -75,10 +75,6 @@ def team_key(scope: Scope) -> str:
     return ",".join(str(t) for t in sorted(scope.team_ids or ()))
 
 
-def year_period(year: int) -> Period:
-    return Period(date(year, 1, 1), date(year, 12, 31))
-
-
 def instruments_in_use(
     session: Session, period: Period, scope: Scope, min_cell: int
 ) -> tuple[InstrumentUse, ...]:

@@ -40,6 +40,7 @@ from bostotte.goals.models import (
 )
 from bostotte.scoring.models import PARTICIPATION
 from bostotte.stats import report as stats_report
+from bostotte.stats import services as stats_services
 from bostotte.stats.queries import Period
 from bostotte.tilsyn import handleplan, kvalitetsmodel, results, samples, services
 from bostotte.tilsyn.chart import radar
@@ -470,7 +471,7 @@ class ResultView:
             self.period = Period(data["fra"], data["til"])
         else:
             self.year = data.get("aar") or today.year
-            self.period = results.year_period(self.year)
+            self.period = stats_services.year_period(self.year)
         self.team: int | None = data.get("team")
 
     def args(self) -> dict[str, Any]:
