@@ -13,6 +13,13 @@ Session: TypeAlias = OrmSession | scoped_session[Any]
 MAX_ID = 2**31 - 1
 
 
+def form_id(raw: object) -> int | None:
+    """An id a form sent (a select's value, a hidden field, one typed): its digits as a
+    number, else None. Nine digits at most, so it fits an INTEGER column (MAX_ID)."""
+    text = "" if raw is None else str(raw)
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def insert_on_conflict(session: Session, model: type[Any]) -> Any:
     """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL: both have
     on_conflict_do_nothing and on_conflict_do_update); with RETURNING, only the rows

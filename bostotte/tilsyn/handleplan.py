@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.auth.models import Role, User, user_teams
 from bostotte.common.dates import window_error
-from bostotte.common.db import Session
+from bostotte.common.db import Session, form_id
 from bostotte.common.formatting import dk_date
 from bostotte.common.mail import MailSettings, build_message, send
 from bostotte.common.schema import InvalidInput
@@ -124,7 +124,7 @@ def _check(session: Session, visit: Visit, data: Mapping[str, Any]) -> Checked:
     errors: dict[str, list[str]] = {}
     indicator = data.get("indicator") or None
     raw_rec = str(data.get("recommendation_id") or "")
-    recommendation = int(raw_rec) if raw_rec.isdigit() and len(raw_rec) < 10 else None
+    recommendation = form_id(raw_rec)
     if raw_rec and recommendation not in {r.id for r in visit.recommendations}:
         errors["recommendation_id"] = ["Vælg en af besøgets henstillinger, eller ingen."]
     if (
@@ -140,7 +140,7 @@ def _check(session: Session, visit: Visit, data: Mapping[str, Any]) -> Checked:
     except ValueError as exc:
         errors["deadline"] = [str(exc)]
     owner_id = data.get("owner_id")
-    owner = int(owner_id) if owner_id and str(owner_id).isdigit() else None
+    owner = form_id(owner_id) if owner_id else None
     if owner_id and (owner is None or owner not in {u.id for u in owners(session, visit)}):
         errors["owner_id"] = ["Vælg en medarbejder fra besøgets teams."]
     if errors or deadline is None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from bostotte.auth.models import User
 from bostotte.auth.permissions import Action, NotFound, citizen_for, citizen_scope
 from bostotte.citizens.models import Citizen, Plan
-from bostotte.common.db import Session
+from bostotte.common.db import Session, form_id
 from bostotte.common.schema import InvalidInput
 from bostotte.goals.models import (
     GOAL_FIELD_LABELS,
@@ -62,7 +62,7 @@ def draw(
     chosen_raw = [p.strip() for p in (data.get("chosen") or "").replace(";", ",").split(",")]
     chosen_raw = [p for p in chosen_raw if p]
     if chosen_raw:
-        if not all(p.isdigit() and len(p) < 10 for p in chosen_raw):
+        if any(form_id(p) is None for p in chosen_raw):
             errors["chosen"] = ["Skriv borgernes id'er som tal adskilt af komma, fx 12, 40."]
         else:
             ids = list(dict.fromkeys(int(p) for p in chosen_raw))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from bostotte.auth.models import Role, Team, User, user_teams
 from bostotte.common.dates import IN_FUTURE, window_error
-from bostotte.common.db import Session
+from bostotte.common.db import Session, form_id
 from bostotte.common.schema import DomainError, InvalidInput
 from bostotte.common.time import utcnow
 from bostotte.common.versions import expect_version
@@ -157,7 +157,7 @@ def _parse_recommendations(
         text = str(form.get(recommendation_field(n, "tekst"), "") or "").strip()
         indicator = str(form.get(recommendation_field(n, "indikator"), "") or "").strip()
         raw_id = str(form.get(recommendation_field(n, "id"), "") or "").strip()
-        rec_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
+        rec_id = form_id(raw_id)
         if raw_id and (rec_id is None or rec_id not in own or rec_id in seen):
             errors[recommendation_field(n, "tekst")] = [
                 f"Henstilling {n} findes ikke ved besøget. Åbn formularen igen."
@@ -213,7 +213,7 @@ def _check(
         errors["visit_date"] = [error]
     own = {t.id: t for t in leader_teams(session, user)}
     raw_teams = [str(t) for t in data["team_ids"]]
-    chosen = sorted({int(t) for t in raw_teams if t.isdigit() and len(t) < 10})
+    chosen = sorted({i for t in raw_teams if (i := form_id(t)) is not None})
     if not raw_teams:
         errors["team_ids"] = ["Vælg mindst ét team."]
     elif len(chosen) != len(set(raw_teams)) or any(t not in own for t in chosen):
